@@ -1,0 +1,45 @@
+package dev.gradcam.api;
+
+import dev.gradcam.api.spi.BackendProvider;
+import dev.gradcam.api.spi.BackendRegistry;
+import dev.gradcam.api.spi.DifferentiableModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Loads models through whichever backend is on the class path: {@code Models.load(Path.of("resnet50.onnx"))}.
+ * The caller closes the returned model.
+ */
+public final class Models {
+
+    private Models() {
+    }
+
+    /**
+     * Loads a model with the automatically chosen backend (or the one forced by {@code -Dgradcam.backend=NAME}).
+     *
+     * @throws ModelLoadException          if the file does not exist or cannot be read
+     * @throws BackendUnavailableException if no backend can load it
+     */
+    public static DifferentiableModel load(Path model) {
+        return load(model, null, Map.of());
+    }
+
+    /**
+     * Loads a model with a named backend (null: choose) and backend options.
+     *
+     * @throws ModelLoadException          if the file does not exist or cannot be read
+     * @throws BackendUnavailableException if the backend is missing or unavailable
+     */
+    public static DifferentiableModel load(Path model, String backend, Map<String, String> options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        if (!Files.isRegularFile(model)) {
+            throw new ModelLoadException("model file not found: " + model.toAbsolutePath());
+        }
+        BackendProvider provider = BackendRegistry.choose(model, backend);
+        return provider.load(model, options);
+    }
+}

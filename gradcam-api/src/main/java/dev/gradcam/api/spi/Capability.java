@@ -1,0 +1,24 @@
+package dev.gradcam.api.spi;
+
+/** Something a backend may or may not be able to do; declared by {@link DifferentiableModel#capabilities()}. */
+public enum Capability {
+    /** Activations and gradients at intermediate layers. */
+    LAYER_GRADIENTS("gradients at intermediate layers"),
+    /** The gradient of the target with respect to the model input. */
+    INPUT_GRADIENT("gradients with respect to the input"),
+    /** Running only the part of the model after a layer, on replaced activations (ablation methods). */
+    HEAD_EXECUTION("head execution (running the model from a layer onward on replaced activations)"),
+    /** Gradients with respect to the biases of the layers (FullGrad). */
+    BIAS_GRADIENTS("gradients with respect to layer biases");
+
+    private final String description;
+
+    Capability(String description) {
+        this.description = description;
+    }
+
+    /** A phrase for error messages. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gradcam.api.spi;
+
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerResolver;
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A model that can run forward and backward passes: the backend SPI every explanation method is built on.
+ *
+ * <p>Implementations must be safe for concurrent {@link #run} calls from many threads, cache whatever they compile
+ * (no per-call graph compilation or session creation on the hot path), and make {@link #close()} idempotent; any
+ * other call after close throws {@link dev.gradcam.api.ResourceClosedException}.
+ */
+public interface DifferentiableModel extends AutoCloseable {
+
+    /** The backend's name, e.g. {@code onnx} or {@code nd4j}. */
+    String backendName();
+
+    /** Where passes run, e.g. {@code CUDA:0} or {@code CPU}. */
+    String executionProvider();
+
+    /** Model inputs; methods use the first. */
+    List<ValueInfo> inputs();
+
+    /** Model outputs. */
+    List<ValueInfo> outputs();
+
+    /** Candidate layers in topological order. */
+    List<LayerInfo> layers();
+
+    /** What this backend can do beyond forward passes. */
+    Set<Capability> capabilities();
+
+    /** Gradient modes accepted by {@link #run}; always contains {@link GradientMode#STANDARD}. */
+    Set<GradientMode> gradientModes();
+
+    /**
+     * Runs one pass.
+     *
+     * @throws dev.gradcam.api.InvalidInputException           if the input does not fit the model
+     * @throws UnsupportedCapabilityException                  if a gradient mode or input gradient is not supported
+     * @throws dev.gradcam.api.UnsupportedOperatorException    if the model cannot be differentiated where asked
+     */
+    PassResult run(PassRequest request);
+
+    /**
+     * Runs the model from {@code layer} onward with {@code activations} in place of that layer's values, and returns
+     * the named output (null for the first). The batch size of {@code activations} is free, which is what ablation
+     * methods need: run the backbone once, then only the head, for many ablated copies at once.
+     *
+     * @throws UnsupportedCapabilityException if {@link Capability#HEAD_EXECUTION} is not declared
+     */
+    default FloatTensor runHead(String layer, FloatTensor activations, String output) {
+        throw new UnsupportedCapabilityException(Capability.HEAD_EXECUTION, backendName(),
+                "use a method that needs no head execution, or another backend");
+    }
+
+    /** A forward pass returning the first output. */
+    default FloatTensor forward(FloatTensor input) {
+        return run(PassRequest.forward(input)).output();
+    }
+
+    /**
+     * Resolves a tensor name, node name, PyTorch-style module path or {@code auto} to a layer.
+     *
+     * @throws dev.gradcam.api.UnknownLayerException listing the nearest candidates
+     */
+    default LayerInfo resolveLayer(String query) {
+        return LayerResolver.resolve(layers(), query);
+    }
+
+    /** Versions and settings for provenance, e.g. {@code onnxruntime -> 1.24.2}. */
+    default Map<String, String> provenance() {
+        return Map.of();
+    }
+
+    /** True once {@link #close()} has been called. */
+    boolean isClosed();
+
+    /** Releases native resources. Idempotent; never throws checked exceptions. */
+    @Override
+    void close();
+}

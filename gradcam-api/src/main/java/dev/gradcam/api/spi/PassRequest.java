@@ -1,0 +1,143 @@
+package dev.gradcam.api.spi;
+
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What one pass through a {@link DifferentiableModel} must compute. Immutable; build with {@link #builder(FloatTensor)}.
+ *
+ * <p>Without a {@link Seed} the pass is forward only: outputs and tap activations, no gradients.
+ */
+public final class PassRequest {
+
+    private final FloatTensor input;
+    private final String output;
+    private final List<String> taps;
+    private final boolean inputGradient;
+    private final Seed seed;
+    private final GradientMode mode;
+
+    private PassRequest(Builder b) {
+        this.input = b.input;
+        this.output = b.output;
+        this.taps = List.copyOf(b.taps);
+        this.inputGradient = b.inputGradient;
+        this.seed = b.seed;
+        this.mode = b.mode;
+    }
+
+    /** A builder for a pass over {@code input} (a batch, e.g. [N, C, H, W]). */
+    public static Builder builder(FloatTensor input) {
+        return new Builder(input);
+    }
+
+    /** A forward-only pass returning just the output. */
+    public static PassRequest forward(FloatTensor input) {
+        return builder(input).build();
+    }
+
+    /** The input batch. */
+    public FloatTensor input() {
+        return input;
+    }
+
+    /** The output to explain, by name; empty means the model's first output. */
+    public Optional<String> output() {
+        return Optional.ofNullable(output);
+    }
+
+    /** Resolved tensor names ({@link LayerInfo#name()}) whose activations (and gradients) are wanted. */
+    public List<String> taps() {
+        return taps;
+    }
+
+    /** Whether the gradient with respect to the input is wanted. */
+    public boolean inputGradient() {
+        return inputGradient;
+    }
+
+    /** The seed; empty for a forward-only pass. */
+    public Optional<Seed> seed() {
+        return Optional.ofNullable(seed);
+    }
+
+    /** How gradients flow back. */
+    public GradientMode mode() {
+        return mode;
+    }
+
+    /** True if gradients are requested. */
+    public boolean needsBackward() {
+        return seed != null;
+    }
+
+    /** A builder pre-filled with this request. */
+    public Builder toBuilder() {
+        Builder b = new Builder(input);
+        b.output = output;
+        b.taps.addAll(taps);
+        b.inputGradient = inputGradient;
+        b.seed = seed;
+        b.mode = mode;
+        return b;
+    }
+
+    /** Builds {@link PassRequest}s. Not thread-safe. */
+    public static final class Builder {
+        private final FloatTensor input;
+        private String output;
+        private final List<String> taps = new ArrayList<>();
+        private boolean inputGradient;
+        private Seed seed;
+        private GradientMode mode = GradientMode.STANDARD;
+
+        private Builder(FloatTensor input) {
+            this.input = Objects.requireNonNull(input, "input");
+        }
+
+        public Builder output(String name) {
+            this.output = name;
+            return this;
+        }
+
+        public Builder tap(String tensorName) {
+            taps.add(Objects.requireNonNull(tensorName, "tensorName"));
+            return this;
+        }
+
+        public Builder taps(List<String> tensorNames) {
+            tensorNames.forEach(this::tap);
+            return this;
+        }
+
+        public Builder inputGradient(boolean wanted) {
+            this.inputGradient = wanted;
+            return this;
+        }
+
+        public Builder seed(Seed seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder mode(GradientMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Builds the request.
+         *
+         * @throws IllegalStateException if an input gradient is asked for without a seed
+         */
+        public PassRequest build() {
+            if (inputGradient && seed == null) {
+                throw new IllegalStateException("an input gradient needs a seed (a target); none was given");
+            }
+            return new PassRequest(this);
+        }
+    }
+}

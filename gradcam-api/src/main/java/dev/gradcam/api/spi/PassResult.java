@@ -1,0 +1,75 @@
+package dev.gradcam.api.spi;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a pass computed: the explained output, activations and gradients at the taps, and optionally the input
+ * gradient. Immutable.
+ */
+public final class PassResult {
+
+    private final FloatTensor output;
+    private final Map<String, FloatTensor> activations;
+    private final Map<String, FloatTensor> gradients;
+    private final FloatTensor inputGradient;
+    private final FloatTensor seed;
+
+    /**
+     * @param output        the explained output, e.g. logits [N, K]
+     * @param activations   tap name to activations
+     * @param gradients     tap name to gradients (empty for a forward pass)
+     * @param inputGradient gradient with respect to the input, or null
+     * @param seed          the seed that started backpropagation, or null for a forward pass
+     */
+    public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
+                      FloatTensor inputGradient, FloatTensor seed) {
+        this.output = Objects.requireNonNull(output, "output");
+        this.activations = Map.copyOf(new LinkedHashMap<>(activations));
+        this.gradients = Map.copyOf(new LinkedHashMap<>(gradients));
+        this.inputGradient = inputGradient;
+        this.seed = seed;
+    }
+
+    public FloatTensor output() {
+        return output;
+    }
+
+    public Map<String, FloatTensor> activations() {
+        return activations;
+    }
+
+    public Map<String, FloatTensor> gradients() {
+        return gradients;
+    }
+
+    /** Activations at a tap; fails clearly if the pass did not compute them. */
+    public FloatTensor activation(String tap) {
+        FloatTensor t = activations.get(tap);
+        if (t == null) {
+            throw new InvalidInputException("no activations for tap '" + tap + "'; this pass has " + activations.keySet());
+        }
+        return t;
+    }
+
+    /** Gradients at a tap; fails clearly if the pass did not compute them. */
+    public FloatTensor gradient(String tap) {
+        FloatTensor t = gradients.get(tap);
+        if (t == null) {
+            throw new InvalidInputException("no gradients for tap '" + tap + "'; this pass has " + gradients.keySet());
+        }
+        return t;
+    }
+
+    public Optional<FloatTensor> inputGradient() {
+        return Optional.ofNullable(inputGradient);
+    }
+
+    public Optional<FloatTensor> seed() {
+        return Optional.ofNullable(seed);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.gradcam.api.spi;
+
+import dev.gradcam.api.tensor.Shape;
+import java.util.Objects;
+
+/**
+ * A named model input or output.
+ *
+ * @param name        the tensor name
+ * @param shape       its shape, with {@link Shape#DYNAMIC} for sizes known only at run time
+ * @param elementType element type as the model declares it, e.g. {@code float32}
+ */
+public record ValueInfo(String name, Shape shape, String elementType) {
+    public ValueInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(elementType, "elementType");
+    }
+}
