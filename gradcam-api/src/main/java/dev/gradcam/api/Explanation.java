@@ -1,0 +1,122 @@
+package dev.gradcam.api;
+
+import dev.gradcam.api.cam.ChannelMask;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of explaining a batch: display heatmaps, raw signed maps, weights, channel masks, target scores,
+ * diagnostics, provenance and timings. Immutable and thread-safe.
+ */
+public final class Explanation {
+
+    private final FloatTensor heatmaps;
+    private final FloatTensor rawMaps;
+    private final List<FloatTensor> weights;
+    private final List<ChannelMask> masks;
+    private final double[] scores;
+    private final int[] classes;
+    private final List<String> targets;
+    private final List<String> diagnostics;
+    private final LayerInfo layer;
+    private final Provenance provenance;
+    private final Timings timings;
+
+    /**
+     * @param heatmaps    post-processed maps [N, H, W] (or [N, h, w] when not upsampled)
+     * @param rawMaps     signed maps at layer resolution [N, h, w], before activation and normalisation
+     * @param weights     each image's weights, [K] or [K, h, w]
+     * @param masks       each image's selected channels
+     * @param scores      each image's target score
+     * @param classes     each image's explained class, -1 where the target is not about a class
+     * @param targets     each image's target description
+     * @param diagnostics human-readable warnings (blank maps, negative weights, zero gradients)
+     * @param layer       the layer explained
+     * @param provenance  method, backend, versions
+     * @param timings     time per stage
+     */
+    public Explanation(FloatTensor heatmaps, FloatTensor rawMaps, List<FloatTensor> weights, List<ChannelMask> masks,
+                       double[] scores, int[] classes, List<String> targets, List<String> diagnostics,
+                       LayerInfo layer, Provenance provenance, Timings timings) {
+        this.heatmaps = Objects.requireNonNull(heatmaps, "heatmaps");
+        this.rawMaps = Objects.requireNonNull(rawMaps, "rawMaps");
+        this.weights = List.copyOf(weights);
+        this.masks = List.copyOf(masks);
+        this.scores = scores.clone();
+        this.classes = classes.clone();
+        this.targets = List.copyOf(targets);
+        this.diagnostics = List.copyOf(diagnostics);
+        this.layer = Objects.requireNonNull(layer, "layer");
+        this.provenance = Objects.requireNonNull(provenance, "provenance");
+        this.timings = Objects.requireNonNull(timings, "timings");
+    }
+
+    /** Number of images. */
+    public int size() {
+        return scores.length;
+    }
+
+    /** Post-processed maps [N, H, W]. */
+    public FloatTensor heatmaps() {
+        return heatmaps;
+    }
+
+    /** Image {@code i}'s heatmap [H, W] (a view). */
+    public FloatTensor heatmap(int i) {
+        return heatmaps.slice(i);
+    }
+
+    /** Signed maps at layer resolution [N, h, w]. */
+    public FloatTensor rawMaps() {
+        return rawMaps;
+    }
+
+    /** Image {@code i}'s weights, [K] or [K, h, w]. */
+    public FloatTensor weights(int i) {
+        return weights.get(i);
+    }
+
+    /** Image {@code i}'s selected channels. */
+    public ChannelMask mask(int i) {
+        return masks.get(i);
+    }
+
+    /** Image {@code i}'s target score. */
+    public double score(int i) {
+        return scores[i];
+    }
+
+    /** A copy of all scores. */
+    public double[] scores() {
+        return scores.clone();
+    }
+
+    /** Image {@code i}'s explained class, or -1 where the target is not a class. */
+    public int targetClass(int i) {
+        return classes[i];
+    }
+
+    /** Image {@code i}'s target description. */
+    public String target(int i) {
+        return targets.get(i);
+    }
+
+    /** Warnings worth showing a user, e.g. why a map is blank; empty when all is well. */
+    public List<String> diagnostics() {
+        return diagnostics;
+    }
+
+    public LayerInfo layer() {
+        return layer;
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    public Timings timings() {
+        return timings;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.gradcam.api;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where an explanation came from, so that a saved result can be reproduced.
+ *
+ * @param method            the method's kebab-case name, e.g. {@code grad-cam}
+ * @param layer             the resolved layer (tensor name)
+ * @param backend           the backend's name
+ * @param executionProvider where it ran, e.g. {@code CPU}
+ * @param gradientMode      the gradient mode used
+ * @param libraryVersion    this library's version
+ * @param details           backend versions and settings
+ */
+public record Provenance(String method, String layer, String backend, String executionProvider, String gradientMode,
+                         String libraryVersion, Map<String, String> details) {
+    public Provenance {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(layer, "layer");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(executionProvider, "executionProvider");
+        Objects.requireNonNull(gradientMode, "gradientMode");
+        Objects.requireNonNull(libraryVersion, "libraryVersion");
+        details = Map.copyOf(details);
+    }
+}

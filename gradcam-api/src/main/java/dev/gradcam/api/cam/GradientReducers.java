@@ -1,0 +1,88 @@
+package dev.gradcam.api.cam;
+
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+
+/** The published weightings of the gradient CAM family. */
+public final class GradientReducers {
+
+    private GradientReducers() {
+    }
+
+    /** Grad-CAM (Selvaraju et al. 2017): {@code w_k = mean_{ij} dy/dA_k[i,j]}. */
+    public static GradientReducer globalAverage() {
+        return (a, g) -> {
+            int k = g.shape().intDim(0);
+            int hw = g.size() / k;
+            float[] w = new float[k];
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                for (int i = 0; i < hw; i++) {
+                    s += g.getFlat(c * hw + i);
+                }
+                w[c] = (float) (s / hw);
+            }
+            return FloatTensor.wrapOwned(Shape.of(k), w);
+        };
+    }
+
+    /**
+     * HiResCAM (Draelos and Carin 2020): the gradient itself at each position, {@code W_k[i,j] = dy/dA_k[i,j]}, so
+     * the map is {@code sum_k dy/dA_k * A_k}; faithful to the model for CNNs ending in global average pooling.
+     */
+    public static GradientReducer elementwise() {
+        return (a, g) -> g;
+    }
+
+    /**
+     * XGrad-CAM (Fu et al. 2020): {@code w_k = sum_ij A_k[i,j] dy/dA_k[i,j] / (sum_ij A_k[i,j] + eps)}, eps 1e-7 as in
+     * pytorch-grad-cam.
+     */
+    public static GradientReducer xGradCam() {
+        return (a, g) -> {
+            int k = g.shape().intDim(0);
+            int hw = g.size() / k;
+            float[] w = new float[k];
+            for (int c = 0; c < k; c++) {
+                double num = 0;
+                double den = 0;
+                for (int i = 0; i < hw; i++) {
+                    double av = a.getFlat(c * hw + i);
+                    num += av * g.getFlat(c * hw + i);
+                    den += av;
+                }
+                w[c] = (float) (num / (den + 1e-7));
+            }
+            return FloatTensor.wrapOwned(Shape.of(k), w);
+        };
+    }
+
+    /**
+     * Grad-CAM++ (Chattopadhyay et al. 2018), with the exponential-output closed form used by pytorch-grad-cam:
+     * {@code alpha = g^2 / (2 g^2 + sum_ij A * g^3)} (0 where the denominator is 0),
+     * {@code w_k = sum_ij alpha * relu(g)}.
+     */
+    public static GradientReducer gradCamPlusPlus() {
+        return (a, g) -> {
+            int k = g.shape().intDim(0);
+            int hw = g.size() / k;
+            float[] w = new float[k];
+            for (int c = 0; c < k; c++) {
+                double sumA = 0;
+                for (int i = 0; i < hw; i++) {
+                    sumA += a.getFlat(c * hw + i);
+                }
+                double s = 0;
+                for (int i = 0; i < hw; i++) {
+                    double gv = g.getFlat(c * hw + i);
+                    double g2 = gv * gv;
+                    double den = 2 * g2 + sumA * g2 * gv;
+                    double alpha = den != 0 ? g2 / den : 0;
+                    s += alpha * Math.max(gv, 0);
+                }
+                w[c] = (float) s;
+            }
+            return FloatTensor.wrapOwned(Shape.of(k), w);
+        };
+    }
+}

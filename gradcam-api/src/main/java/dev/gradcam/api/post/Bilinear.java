@@ -1,0 +1,71 @@
+package dev.gradcam.api.post;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+
+/**
+ * Bilinear resizing with half-pixel centres: the sampling of PyTorch {@code interpolate(mode="bilinear",
+ * align_corners=False)} (without antialiasing) and OpenCV {@code INTER_LINEAR}, for any aspect ratio, up or down.
+ */
+public final class Bilinear {
+
+    private Bilinear() {
+    }
+
+    /**
+     * Resizes the last two axes of {@code maps} ([h, w] or [..., h, w]) to [height, width].
+     *
+     * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
+     */
+    public static FloatTensor resize(FloatTensor maps, int height, int width) {
+        Shape s = maps.shape();
+        if (s.rank() < 2) {
+            throw new InvalidInputException("bilinear resize needs at least [h, w], got " + s);
+        }
+        if (height < 1 || width < 1) {
+            throw new InvalidInputException("target size must be at least 1x1, got " + height + "x" + width);
+        }
+        int h = s.intDim(-2);
+        int w = s.intDim(-1);
+        int planes = s.size() / (h * w);
+        float[] src = maps.toArray();
+        float[] out = new float[planes * height * width];
+        Axis ys = Axis.of(h, height);
+        Axis xs = Axis.of(w, width);
+        for (int p = 0; p < planes; p++) {
+            int in = p * h * w;
+            int o = p * height * width;
+            for (int y = 0; y < height; y++) {
+                int r0 = in + ys.lo[y] * w;
+                int r1 = in + ys.hi[y] * w;
+                float fy = ys.frac[y];
+                for (int x = 0; x < width; x++) {
+                    float top = src[r0 + xs.lo[x]] + xs.frac[x] * (src[r0 + xs.hi[x]] - src[r0 + xs.lo[x]]);
+                    float bottom = src[r1 + xs.lo[x]] + xs.frac[x] * (src[r1 + xs.hi[x]] - src[r1 + xs.lo[x]]);
+                    out[o + y * width + x] = top + fy * (bottom - top);
+                }
+            }
+        }
+        return FloatTensor.wrapOwned(s.withDim(-2, height).withDim(-1, width), out);
+    }
+
+    /** Precomputed source indices and weights along one axis. */
+    private record Axis(int[] lo, int[] hi, float[] frac) {
+        static Axis of(int in, int out) {
+            int[] lo = new int[out];
+            int[] hi = new int[out];
+            float[] frac = new float[out];
+            double scale = (double) in / out;
+            for (int i = 0; i < out; i++) {
+                // Half-pixel centres: output pixel i covers source coordinate (i + 0.5) * scale - 0.5.
+                double src = Math.max((i + 0.5) * scale - 0.5, 0.0);
+                int l = Math.min((int) Math.floor(src), in - 1);
+                lo[i] = l;
+                hi[i] = Math.min(l + 1, in - 1);
+                frac[i] = (float) (src - l);
+            }
+            return new Axis(lo, hi, frac);
+        }
+    }
+}
