@@ -1,0 +1,140 @@
+package dev.gradcam.api.image;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+
+/**
+ * Pixel access between {@link BufferedImage}s and float planes, independent of the image's storage type.
+ *
+ * <p>Grey images are read from their raster, not through {@code getRGB}, which would apply a linear-to-sRGB
+ * conversion and change the values; samples of more than 8 bits are scaled to 0..255. Colour images are read as
+ * 8-bit sRGB. Alpha is ignored. Stateless.
+ */
+final class Pixels {
+
+    private Pixels() {
+    }
+
+    /** True if the image stores grey levels (with or without alpha), not colour or a palette. */
+    static boolean isGray(BufferedImage image) {
+        ColorModel cm = image.getColorModel();
+        return !(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+    }
+
+    /**
+     * The image as float planes in 0..255: three (R, G, B) or, with {@code gray}, one. Grey images give three equal
+     * planes; colour images give one plane of PIL-style luma.
+     */
+    static float[][] planes(BufferedImage image, boolean gray) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int n = w * h;
+        if (isGray(image)) {
+            float[] g = grayPlane(image);
+            return gray ? new float[][] {g} : new float[][] {g, g.clone(), g.clone()};
+        }
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        if (gray) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                int p = argb[i];
+                g[i] = luma((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF);
+            }
+            return new float[][] {g};
+        }
+        float[] r = new float[n];
+        float[] gr = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < n; i++) {
+            int p = argb[i];
+            r[i] = (p >> 16) & 0xFF;
+            gr[i] = (p >> 8) & 0xFF;
+            b[i] = p & 0xFF;
+        }
+        return new float[][] {r, gr, b};
+    }
+
+    /** The image as packed 0xRRGGBB pixels (grey replicated, alpha dropped). */
+    static int[] rgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        if (isGray(image)) {
+            float[] g = grayPlane(image);
+            int[] out = new int[g.length];
+            for (int i = 0; i < g.length; i++) {
+                int v = Math.round(g[i]);
+                out[i] = (v << 16) | (v << 8) | v;
+            }
+            return out;
+        }
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            argb[i] &= 0xFF_FFFF;
+        }
+        return argb;
+    }
+
+    /** PIL's {@code convert("L")}: ITU-R 601-2 luma in 16-bit fixed point, rounded. */
+    static int luma(int r, int g, int b) {
+        return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+    }
+
+    private static float[] grayPlane(BufferedImage image) {
+        Raster raster = image.getRaster();
+        int w = image.getWidth();
+        int h = image.getHeight();
+        float[] g = raster.getSamples(0, 0, w, h, 0, new float[w * h]);
+        int bits = image.getColorModel().getComponentSize(0);
+        if (bits != 8) {
+            double scale = 255.0 / ((1L << bits) - 1);
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (g[i] * scale);
+            }
+        }
+        return g;
+    }
+
+    /** An 8-bit RGB image from packed 0xRRGGBB pixels. */
+    static BufferedImage rgbImage(int width, int height, int[] rgb) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, width, height, rgb, 0, width);
+        return image;
+    }
+
+    /** An 8-bit grey image from levels 0..255, written to the raster (no colour conversion). */
+    static BufferedImage grayImage(int width, int height, int[] levels) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        WritableRaster raster = image.getRaster();
+        raster.setSamples(0, 0, width, height, 0, levels);
+        return image;
+    }
+
+    /** Packs three 0..255 levels. */
+    static int pack(int r, int g, int b) {
+        return (r << 16) | (g << 8) | b;
+    }
+
+    /** A 0..255 value rounded to the nearest level and clamped (NaN gives 0). */
+    static int roundToLevel(float v) {
+        if (!(v > 0)) {
+            return 0;
+        }
+        return v >= 255f ? 255 : Math.round(v);
+    }
+
+    /**
+     * A [0, 1] value as a level the way NumPy's {@code np.uint8(255 * v)} does for in-range values: multiply in float,
+     * truncate; clamped to 0..255, NaN gives 0.
+     */
+    static int truncateToLevel(float v) {
+        if (!(v > 0)) {
+            return 0;
+        }
+        float s = 255f * v;
+        return s >= 255f ? 255 : (int) s;
+    }
+}

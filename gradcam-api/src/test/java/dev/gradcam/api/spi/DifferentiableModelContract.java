@@ -1,0 +1,275 @@
+package dev.gradcam.api.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.ResourceClosedException;
+import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link DifferentiableModel} must meet. A backend's test implements this interface and supplies a
+ * model, an input and a layer; the default methods are the tests. Shipped in gradcam-api's test jar.
+ *
+ * <p>References are independent of the backend under test: the input gradient is checked against central finite
+ * differences of the forward pass, the seed's linearity and batch independence are properties of exact
+ * backpropagation, and head execution must reproduce the full forward output.
+ */
+public interface DifferentiableModelContract {
+
+    /** A fresh model; the contract closes it. */
+    DifferentiableModel createModel();
+
+    /** A batch of {@code n} inputs the model accepts. */
+    FloatTensor sampleInput(int n);
+
+    /** A layer query (name or module path) with a 4-D activation after which the model is differentiable. */
+    String tapLayer();
+
+    /** Relative tolerance for float32 comparisons between passes. */
+    default double tolerance() {
+        return 1e-4;
+    }
+
+    /** Relative tolerance of the finite-difference check of the input gradient. */
+    default double finiteDifferenceTolerance() {
+        return 2e-2;
+    }
+
+    private static FloatTensor randomSeed(Shape s, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[s.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.wrapOwned(s, d);
+    }
+
+    private static FloatTensor add(FloatTensor a, FloatTensor b) {
+        float[] d = a.toArray();
+        for (int i = 0; i < d.length; i++) {
+            d[i] += b.getFlat(i);
+        }
+        return FloatTensor.wrapOwned(a.shape(), d);
+    }
+
+    private static double dot(FloatTensor a, FloatTensor b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += (double) a.getFlat(i) * b.getFlat(i);
+        }
+        return s;
+    }
+
+    private PassResult pass(DifferentiableModel m, FloatTensor x, String tap, FloatTensor seed, boolean inputGrad) {
+        return m.run(PassRequest.builder(x).tap(tap).seed(new Seed.OfShape(s -> seed)).inputGradient(inputGrad)
+                .build());
+    }
+
+    @Test
+    default void describesItself() {
+        try (DifferentiableModel m = createModel()) {
+            assertFalse(m.backendName().isBlank(), "backend name");
+            assertFalse(m.executionProvider().isBlank(), "execution provider");
+            assertFalse(m.inputs().isEmpty(), "inputs");
+            assertFalse(m.outputs().isEmpty(), "outputs");
+            assertFalse(m.layers().isEmpty(), "layers");
+            assertTrue(m.gradientModes().contains(GradientMode.STANDARD), "standard mode is always available");
+            assertTrue(m.capabilities().contains(Capability.LAYER_GRADIENTS), "layer gradients");
+            List<String> names = m.layers().stream().map(LayerInfo::name).toList();
+            assertEquals(names.size(), new HashSet<>(names).size(), "layer names are unique");
+        }
+    }
+
+    @Test
+    default void resolvesTheTapAndRejectsUnknownLayersWithCandidates() {
+        try (DifferentiableModel m = createModel()) {
+            LayerInfo l = m.resolveLayer(tapLayer());
+            assertTrue(m.layers().contains(l));
+            UnknownLayerException e = assertThrows(UnknownLayerException.class,
+                    () -> m.resolveLayer("no_such_layer_xyz"));
+            assertFalse(e.nearest().isEmpty(), "unknown layer errors list candidates");
+        }
+    }
+
+    @Test
+    default void forwardKeepsTheBatchAndActivationsMatchTheLayerShape() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(2);
+            LayerInfo l = m.resolveLayer(tapLayer());
+            PassResult r = m.run(PassRequest.builder(x).tap(l.name()).build());
+            assertEquals(2, r.output().shape().dim(0), "batch axis of the output");
+            FloatTensor a = r.activation(l.name());
+            assertTrue(l.shape().accepts(a.shape()), "activation " + a.shape() + " fits " + l.shape());
+            assertTrue(r.gradients().isEmpty(), "a forward pass computes no gradients");
+            assertTrue(r.output().allFinite());
+        }
+    }
+
+    @Test
+    default void gradientsHaveTheActivationShapeAndAreLinearInTheSeed() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(2);
+            String tap = m.resolveLayer(tapLayer()).name();
+            Shape out = m.forward(x).shape();
+            FloatTensor s1 = randomSeed(out, 1);
+            FloatTensor s2 = randomSeed(out, 2);
+            FloatTensor g1 = pass(m, x, tap, s1, false).gradient(tap);
+            FloatTensor g2 = pass(m, x, tap, s2, false).gradient(tap);
+            PassResult both = pass(m, x, tap, add(s1, s2), false);
+            assertEquals(both.activation(tap).shape(), both.gradient(tap).shape());
+            assertTrue(g1.norm() > 0, "a random seed gives a non-zero gradient");
+            double err = both.gradient(tap).relativeError(add(g1, g2));
+            assertTrue(err < tolerance(), "backpropagation is linear in the seed; relative error " + err);
+        }
+    }
+
+    @Test
+    default void inputGradientMatchesFiniteDifferences() {
+        try (DifferentiableModel m = createModel()) {
+            assumeTrue(m.capabilities().contains(Capability.INPUT_GRADIENT));
+            FloatTensor x = sampleInput(1);
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor seed = randomSeed(m.forward(x).shape(), 3);
+            FloatTensor gx = pass(m, x, tap, seed, true).inputGradient().orElseThrow();
+            assertEquals(x.shape(), gx.shape());
+            // Directional derivative along a random unit direction d: <grad, d> vs (f(x+hd) - f(x-hd)) / 2h.
+            FloatTensor d = randomSeed(x.shape(), 4);
+            double norm = d.norm();
+            double h = 1e-2;
+            float[] plus = x.toArray();
+            float[] minus = x.toArray();
+            for (int i = 0; i < plus.length; i++) {
+                double step = h * d.getFlat(i) / norm;
+                plus[i] += (float) step;
+                minus[i] -= (float) step;
+            }
+            double fPlus = dot(m.forward(FloatTensor.wrapOwned(x.shape(), plus)), seed);
+            double fMinus = dot(m.forward(FloatTensor.wrapOwned(x.shape(), minus)), seed);
+            double numeric = (fPlus - fMinus) / (2 * h);
+            double analytic = dot(gx, d) / norm;
+            double scale = Math.max(Math.abs(numeric), gx.norm() * 1e-3);
+            assertTrue(Math.abs(numeric - analytic) <= finiteDifferenceTolerance() * scale,
+                    "input gradient: analytic " + analytic + " vs finite difference " + numeric);
+        }
+    }
+
+    @Test
+    default void imagesInABatchAreIndependent() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(2);
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor seed = randomSeed(m.forward(x).shape(), 5);
+            PassResult batch = pass(m, x, tap, seed, false);
+            for (int i = 0; i < 2; i++) {
+                FloatTensor xi = x.slice(i).reshape(x.shape().withDim(0, 1));
+                FloatTensor si = seed.slice(i).reshape(seed.shape().withDim(0, 1));
+                PassResult single = pass(m, xi, tap, si, false);
+                assertTrue(single.activation(tap).slice(0).relativeError(batch.activation(tap).slice(i))
+                        < tolerance(), "activations of image " + i);
+                assertTrue(single.gradient(tap).slice(0).relativeError(batch.gradient(tap).slice(i))
+                        < tolerance(), "gradients of image " + i);
+            }
+        }
+    }
+
+    @Test
+    default void seedKindsAgree() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(2);
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor out = m.forward(x);
+            assumeTrue(out.shape().rank() == 2, "top-class seeds need [N, classes] outputs");
+            FloatTensor oneHot = new Seed.TopClass().resolve(out);
+            FloatTensor viaShape = pass(m, x, tap, oneHot, false).gradient(tap);
+            FloatTensor viaTop = m.run(PassRequest.builder(x).tap(tap).seed(new Seed.TopClass()).build())
+                    .gradient(tap);
+            FloatTensor viaOutput = m.run(PassRequest.builder(x).tap(tap)
+                    .seed(new Seed.OfOutput(o -> new Seed.TopClass().resolve(o))).build()).gradient(tap);
+            assertTrue(viaTop.relativeError(viaShape) < tolerance(), "TopClass == OfShape(one-hot of argmax)");
+            assertTrue(viaOutput.relativeError(viaShape) < tolerance(), "OfOutput == OfShape");
+        }
+    }
+
+    @Test
+    default void headExecutionReproducesTheOutput() {
+        try (DifferentiableModel m = createModel()) {
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor x = sampleInput(2);
+            if (!m.capabilities().contains(Capability.HEAD_EXECUTION)) {
+                FloatTensor a = m.run(PassRequest.builder(x).tap(tap).build()).activation(tap);
+                assertThrows(UnsupportedCapabilityException.class, () -> m.runHead(tap, a, null));
+                return;
+            }
+            PassResult r = m.run(PassRequest.builder(x).tap(tap).build());
+            FloatTensor a = r.activation(tap);
+            FloatTensor head = m.runHead(tap, a, null);
+            assertTrue(head.relativeError(r.output()) < tolerance(), "head(activations) == model(input)");
+            // A larger batch of modified activations runs too: what ablation methods do.
+            FloatTensor doubled = FloatTensor.concat(List.of(a, FloatTensor.zeros(a.shape())));
+            assertEquals(4, m.runHead(tap, doubled, null).shape().dim(0));
+        }
+    }
+
+    @Test
+    default void rejectsBadInputsWithClearErrors() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(1);
+            long[] dims = x.shape().dims();
+            dims[1] += 1; // one channel too many
+            FloatTensor wrong = FloatTensor.zeros(Shape.of(dims));
+            GradCamException e = assertThrows(GradCamException.class, () -> m.forward(wrong));
+            assertFalse(e.getMessage().isBlank());
+            String tap = m.resolveLayer(tapLayer()).name();
+            assertThrows(UnsupportedCapabilityException.class, () -> m.run(PassRequest.builder(x).tap(tap)
+                    .seed(new Seed.TopClass()).mode(new GradientMode("no-such-mode")).build()));
+        }
+    }
+
+    @Test
+    default void closeIsIdempotentAndUseAfterCloseFails() {
+        DifferentiableModel m = createModel();
+        FloatTensor x = sampleInput(1);
+        m.close();
+        m.close();
+        assertTrue(m.isClosed());
+        assertThrows(ResourceClosedException.class, () -> m.forward(x));
+    }
+
+    @Test
+    default void concurrentPassesGiveTheSameResults() throws Exception {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(2);
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor expected = m.run(PassRequest.builder(x).tap(tap).seed(new Seed.TopClass()).build())
+                    .gradient(tap);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<FloatTensor>> futures = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    futures.add(pool.submit(() -> m.run(PassRequest.builder(x).tap(tap).seed(new Seed.TopClass())
+                            .build()).gradient(tap)));
+                }
+                for (Future<FloatTensor> f : futures) {
+                    assertTrue(f.get().relativeError(expected) < tolerance(), "concurrent pass");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+}
