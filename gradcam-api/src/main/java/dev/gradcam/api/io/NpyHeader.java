@@ -71,8 +71,8 @@ final class NpyHeader {
         }
         Object fortran = dict.get("fortran_order");
         if (!(fortran instanceof Boolean)) {
-            throw new ModelLoadException("bad .npy header in " + source + ": 'fortran_order' must be True or False, got "
-                    + fortran);
+            throw new ModelLoadException("bad .npy header in " + source
+                    + ": 'fortran_order' must be True or False, got " + fortran);
         }
         Object shapeValue = dict.get("shape");
         if (!(shapeValue instanceof List<?> dims)) {

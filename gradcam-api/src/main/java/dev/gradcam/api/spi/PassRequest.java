@@ -17,6 +17,7 @@ public final class PassRequest {
     private final String output;
     private final List<String> taps;
     private final boolean inputGradient;
+    private final boolean biasGradients;
     private final Seed seed;
     private final GradientMode mode;
 
@@ -25,6 +26,7 @@ public final class PassRequest {
         this.output = b.output;
         this.taps = List.copyOf(b.taps);
         this.inputGradient = b.inputGradient;
+        this.biasGradients = b.biasGradients;
         this.seed = b.seed;
         this.mode = b.mode;
     }
@@ -59,6 +61,15 @@ public final class PassRequest {
         return inputGradient;
     }
 
+    /**
+     * Whether the pass should also return, for every bias layer of the model, its bias and the gradient with respect
+     * to its output ({@link PassResult#biasGradients()}), as FullGrad needs. Only backends declaring
+     * {@link Capability#BIAS_GRADIENTS} honour it; others throw {@link dev.gradcam.api.UnsupportedCapabilityException}.
+     */
+    public boolean biasGradients() {
+        return biasGradients;
+    }
+
     /** The seed; empty for a forward-only pass. */
     public Optional<Seed> seed() {
         return Optional.ofNullable(seed);
@@ -80,6 +91,7 @@ public final class PassRequest {
         b.output = output;
         b.taps.addAll(taps);
         b.inputGradient = inputGradient;
+        b.biasGradients = biasGradients;
         b.seed = seed;
         b.mode = mode;
         return b;
@@ -91,6 +103,7 @@ public final class PassRequest {
         private String output;
         private final List<String> taps = new ArrayList<>();
         private boolean inputGradient;
+        private boolean biasGradients;
         private Seed seed;
         private GradientMode mode = GradientMode.STANDARD;
 
@@ -118,6 +131,12 @@ public final class PassRequest {
             return this;
         }
 
+        /** Asks for every bias layer's bias and output gradient (FullGrad); needs a seed. */
+        public Builder biasGradients(boolean wanted) {
+            this.biasGradients = wanted;
+            return this;
+        }
+
         public Builder seed(Seed seed) {
             this.seed = seed;
             return this;
@@ -131,11 +150,14 @@ public final class PassRequest {
         /**
          * Builds the request.
          *
-         * @throws IllegalStateException if an input gradient is asked for without a seed
+         * @throws IllegalStateException if an input or bias gradient is asked for without a seed
          */
         public PassRequest build() {
             if (inputGradient && seed == null) {
                 throw new IllegalStateException("an input gradient needs a seed (a target); none was given");
+            }
+            if (biasGradients && seed == null) {
+                throw new IllegalStateException("bias gradients need a seed (a target); none was given");
             }
             return new PassRequest(this);
         }

@@ -3,6 +3,7 @@ package dev.gradcam.api.spi;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +19,7 @@ public final class PassResult {
     private final Map<String, FloatTensor> gradients;
     private final FloatTensor inputGradient;
     private final FloatTensor seed;
+    private final List<BiasGradient> biasGradients;
 
     /**
      * @param output        the explained output, e.g. logits [N, K]
@@ -28,6 +30,17 @@ public final class PassResult {
      */
     public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
                       FloatTensor inputGradient, FloatTensor seed) {
+        this(output, activations, gradients, inputGradient, seed, List.of());
+    }
+
+    /**
+     * A result that also carries bias gradients, for passes that asked for {@link PassRequest#biasGradients()}.
+     *
+     * @param biasGradients every bias layer's bias and output gradient, in topological order
+     */
+    public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
+                      FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients) {
+        this.biasGradients = List.copyOf(biasGradients);
         this.output = Objects.requireNonNull(output, "output");
         this.activations = Map.copyOf(new LinkedHashMap<>(activations));
         this.gradients = Map.copyOf(new LinkedHashMap<>(gradients));
@@ -71,5 +84,10 @@ public final class PassResult {
 
     public Optional<FloatTensor> seed() {
         return Optional.ofNullable(seed);
+    }
+
+    /** Bias layers' biases and output gradients, in topological order; empty unless the request asked for them. */
+    public List<BiasGradient> biasGradients() {
+        return biasGradients;
     }
 }

@@ -1,0 +1,189 @@
+package dev.gradcam.api.image;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.ModelLoadException;
+import dev.gradcam.api.tensor.FloatTensor;
+
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.image.BufferedImage;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * Entry point for images: read PNG/JPEG files, turn images into input tensors with a {@link Preprocessing}, turn
+ * tensors back into images, write PNG.
+ *
+ * <p>Decoding uses {@code javax.imageio}, so PNG, JPEG, BMP and GIF work out of the box (grey, palette, 16-bit and
+ * alpha images included; alpha is dropped). A missing or undecodable file is a {@link ModelLoadException} naming
+ * the path; images of different sizes in one batch are an {@link InvalidInputException}. Tensors here hold one
+ * image per batch entry, {@code [N, C, H, W]} or {@code [N, H, W, C]} per the preprocessing's layout. Stateless and
+ * thread-safe.
+ */
+public final class Images {
+
+    private Images() {
+    }
+
+    /**
+     * Reads an image file.
+     *
+     * @throws ModelLoadException if the file is missing, unreadable or not an image format {@code javax.imageio}
+     *                            decodes
+     */
+    public static BufferedImage read(Path path) {
+        Objects.requireNonNull(path, "path");
+        BufferedImage image;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            // Memory-cached, so ImageIO writes no temporary files; ImageIO.read closes it unless it returns null.
+            ImageInputStream iis = new MemoryCacheImageInputStream(in);
+            image = ImageIO.read(iis);
+            if (image == null) {
+                iis.close();
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException("no such image file: " + path.toAbsolutePath());
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot read image file " + path.toAbsolutePath() + ": " + e, e);
+        }
+        if (image == null) {
+            throw new ModelLoadException("cannot decode image file " + path.toAbsolutePath()
+                    + ": no javax.imageio reader recognises its format; readable formats: " + readableFormats());
+        }
+        return image;
+    }
+
+    /**
+     * Reads an image file into a one-image tensor, {@code [1, C, H, W]} or {@code [1, H, W, C]}.
+     *
+     * @throws ModelLoadException    if the file cannot be read (see {@link #read(Path)})
+     * @throws InvalidInputException if the centre crop is larger than the (resized) image
+     */
+    public static FloatTensor load(Path path, Preprocessing preprocessing) {
+        return toTensor(read(path), preprocessing);
+    }
+
+    /**
+     * Reads image files into one batch, in the order given.
+     *
+     * @throws ModelLoadException    if a file cannot be read
+     * @throws InvalidInputException if the images differ in size after preprocessing (set a target size with
+     *                               {@link Preprocessing#withSize(int, int)}), or the list is empty
+     */
+    public static FloatTensor load(List<Path> paths, Preprocessing preprocessing) {
+        Objects.requireNonNull(paths, "paths");
+        List<FloatTensor> parts = new ArrayList<>(paths.size());
+        List<String> names = new ArrayList<>(paths.size());
+        for (Path p : paths) {
+            parts.add(load(p, preprocessing));
+            names.add(p.toString());
+        }
+        return concat(parts, names, preprocessing);
+    }
+
+    /**
+     * An image as a one-image tensor, {@code [1, C, H, W]} or {@code [1, H, W, C]}.
+     *
+     * @throws InvalidInputException if the centre crop is larger than the (resized) image
+     */
+    public static FloatTensor toTensor(BufferedImage image, Preprocessing preprocessing) {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(preprocessing, "preprocessing");
+        return ImageTensors.toTensor(image, preprocessing);
+    }
+
+    /**
+     * Images as one batch, in the order given.
+     *
+     * @throws InvalidInputException if the images differ in size after preprocessing, or the list is empty
+     */
+    public static FloatTensor toTensor(List<BufferedImage> images, Preprocessing preprocessing) {
+        Objects.requireNonNull(images, "images");
+        List<FloatTensor> parts = new ArrayList<>(images.size());
+        List<String> names = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            parts.add(toTensor(images.get(i), preprocessing));
+            names.add("image " + i);
+        }
+        return concat(parts, names, preprocessing);
+    }
+
+    /**
+     * One image tensor back to an 8-bit image, undoing the preprocessing's value normalisation and channel order
+     * (not its resize or crop): values become {@code (v * std + mean) * divisor}, rounded and clamped to 0..255.
+     *
+     * @param tensor {@code [1, C, H, W]} or {@code [C, H, W]} for NCHW, {@code [1, H, W, C]} or {@code [H, W, C]}
+     *               for NHWC; C is 3 (gives an RGB image) or 1 (gives a grey image)
+     * @throws InvalidInputException if the shape does not fit the preprocessing's layout and channels
+     */
+    public static BufferedImage toImage(FloatTensor tensor, Preprocessing preprocessing) {
+        Objects.requireNonNull(tensor, "tensor");
+        Objects.requireNonNull(preprocessing, "preprocessing");
+        return ImageTensors.toImage(tensor, preprocessing);
+    }
+
+    /**
+     * Every image of a batch {@code [N, ...]} back to an 8-bit image, as {@link #toImage(FloatTensor, Preprocessing)}.
+     */
+    public static List<BufferedImage> toImages(FloatTensor batch, Preprocessing preprocessing) {
+        Objects.requireNonNull(batch, "batch");
+        if (batch.shape().rank() != 4) {
+            throw new InvalidInputException("expected an image batch of rank 4, got " + batch.shape());
+        }
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = 0; i < batch.shape().intDim(0); i++) {
+            out.add(toImage(batch.slice(i), preprocessing));
+        }
+        return out;
+    }
+
+    /** Writes an image as PNG, creating parent folders; see {@link PngWriter#write(BufferedImage, Path)}. */
+    public static void writePng(BufferedImage image, Path path) {
+        PngWriter.write(image, path);
+    }
+
+    /**
+     * Writes one image tensor as PNG after {@link #toImage(FloatTensor, Preprocessing)}, creating parent folders.
+     */
+    public static void writePng(FloatTensor image, Preprocessing preprocessing, Path path) {
+        PngWriter.write(toImage(image, preprocessing), path);
+    }
+
+    private static FloatTensor concat(List<FloatTensor> parts, List<String> names, Preprocessing p) {
+        if (parts.isEmpty()) {
+            throw new InvalidInputException("no images given; a batch needs at least one");
+        }
+        FloatTensor first = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            if (!parts.get(i).shape().equals(first.shape())) {
+                throw new InvalidInputException("images in one batch must have the same size after preprocessing: "
+                        + names.get(0) + " gives " + describe(first, p) + " but " + names.get(i) + " gives "
+                        + describe(parts.get(i), p)
+                        + "; resize them to one size, e.g. preprocessing.withSize(224, 224)");
+            }
+        }
+        return parts.size() == 1 ? first : FloatTensor.concat(parts);
+    }
+
+    private static String describe(FloatTensor t, Preprocessing p) {
+        boolean nchw = p.layout() == TensorLayout.NCHW;
+        return t.shape().dim(nchw ? 3 : 2) + "x" + t.shape().dim(nchw ? 2 : 1) + " (width x height)";
+    }
+
+    private static String readableFormats() {
+        TreeSet<String> names = new TreeSet<>();
+        for (String s : ImageIO.getReaderFormatNames()) {
+            names.add(s.toLowerCase(java.util.Locale.ROOT));
+        }
+        return String.join(", ", names);
+    }
+}
