@@ -1,12 +1,15 @@
 package dev.gradcam.api;
 
-import dev.gradcam.api.cam.CamMath;
-import dev.gradcam.api.cam.ChannelMask;
-import dev.gradcam.api.cam.ChannelStats;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.GradientReducer;
-import dev.gradcam.api.cam.GradientReducers;
+import dev.gradcam.api.method.AugSmoothing;
+import dev.gradcam.api.method.CamContext;
+import dev.gradcam.api.method.CamMethod;
+import dev.gradcam.api.method.CamMethods;
+import dev.gradcam.api.method.LayerFusion;
+import dev.gradcam.api.method.LayerMaps;
+import dev.gradcam.api.method.ProgressListener;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.post.PostProcessing;
@@ -23,69 +26,73 @@ import dev.gradcam.api.tensor.Shape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Explains a model's decisions with a gradient class-activation method at one layer.
+ * Explains a model's decisions with a class-activation method at one or more layers.
  *
  * <pre>{@code
  * Explainer explainer = Explainer.gradCam(model).layer("layer4").selector(FeatureMapSelectors.positive()).build();
  * Explanation e = explainer.explain(images, Targets.classLogit(281));
+ * Explainer score = Explainer.of(model, CamMethods.scoreCam().withMaxBatch(32)).layers("layer3", "layer4").build();
  * }</pre>
+ *
+ * <p>Each explanation runs one pass with every layer tapped (with gradients when the method needs them), lets the
+ * {@link CamMethod} compute raw maps, weights and masks per layer, then post-processes: one layer's map goes through
+ * the activation, normalisation and upsampling; several layers are combined by a {@link LayerFusion} and normalised.
+ * Aug-smoothing repeats all that per augmentation and averages the maps mapped back.
  *
  * <p>Immutable and thread-safe when the model is (every backend's models are). The explainer does not own the model:
  * close the model yourself; explaining with a closed model throws {@link ResourceClosedException}.
  */
 public final class Explainer {
 
-    private final DifferentiableModel model;
-    private final String method;
-    private final GradientReducer reducer;
-    private final FeatureMapSelector selector;
-    private final PostProcessing post;
-    private final GradientMode mode;
-    private final LayerInfo layer;
-    private final String layerQuery;
-    private final String output;
-    private final int outHeight;
-    private final int outWidth;
+    private final Builder settings;
+    private final List<LayerInfo> layers;
 
-    private Explainer(Builder b, LayerInfo layer) {
-        this.model = b.model;
-        this.method = b.method;
-        this.reducer = b.reducer;
-        this.selector = b.selector;
-        this.post = b.post;
-        this.mode = b.mode;
-        this.layer = layer;
-        this.layerQuery = b.layer;
-        this.output = b.output;
-        this.outHeight = b.outHeight;
-        this.outWidth = b.outWidth;
+    private Explainer(Builder b, List<LayerInfo> layers) {
+        this.settings = b.copy();
+        this.layers = List.copyOf(layers);
     }
 
     /** Grad-CAM (Selvaraju et al. 2017): channel weights are spatially averaged gradients. */
     public static Builder gradCam(DifferentiableModel model) {
-        return builder(model).method("grad-cam", GradientReducers.globalAverage());
+        return of(model, CamMethods.gradCam());
     }
 
     /** HiResCAM (Draelos and Carin 2020): gradients times activations, element-wise, summed over channels. */
     public static Builder hiResCam(DifferentiableModel model) {
-        return builder(model).method("hires-cam", GradientReducers.elementwise());
+        return of(model, CamMethods.hiResCam());
     }
 
     /** XGrad-CAM (Fu et al. 2020). */
     public static Builder xGradCam(DifferentiableModel model) {
-        return builder(model).method("xgrad-cam", GradientReducers.xGradCam());
+        return of(model, CamMethods.xGradCam());
     }
 
     /** Grad-CAM++ (Chattopadhyay et al. 2018). */
     public static Builder gradCamPlusPlus(DifferentiableModel model) {
-        return builder(model).method("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus());
+        return of(model, CamMethods.gradCamPlusPlus());
     }
 
-    /** A builder with Grad-CAM's reducer; set another with {@link Builder#method}. */
+    /** A builder for any method, e.g. {@code CamMethods.scoreCam()} or {@code CamMethods.byName("layer-cam")}. */
+    public static Builder of(DifferentiableModel model, CamMethod method) {
+        return builder(model).method(method);
+    }
+
+    /**
+     * A builder for a built-in method by kebab-case name.
+     *
+     * @throws GradCamException for an unknown name, listing the known ones
+     */
+    public static Builder of(DifferentiableModel model, String method) {
+        return of(model, CamMethods.byName(method));
+    }
+
+    /** A builder with Grad-CAM; set another with {@link Builder#method}. */
     public static Builder builder(DifferentiableModel model) {
         return new Builder(model);
     }
@@ -104,55 +111,54 @@ public final class Explainer {
     /**
      * Explains a batch [N, C, H, W] with one target per image.
      *
-     * @throws InvalidInputException   if the batch and targets disagree, or the layer is not a 4-D feature map
+     * @throws InvalidInputException   if the batch and targets disagree, or a layer is not a 4-D feature map
      * @throws ResourceClosedException if the model has been closed
      */
     public Explanation explain(FloatTensor images, List<Target> targets) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(targets, "targets");
-        if (model.isClosed()) {
+        if (settings.model.isClosed()) {
             throw new ResourceClosedException("the model behind this explainer");
         }
         int n = batchOf(images);
+        Targets.seedFor(targets, n); // checks one target per image before any work
+        if (settings.aug == null) {
+            return once(images, targets);
+        }
+        return AugSmoother.smooth(this, settings.aug, images, targets);
+    }
+
+    /** One explanation without aug-smoothing. */
+    Explanation once(FloatTensor images, List<Target> targets) {
+        DifferentiableModel model = settings.model;
+        CamMethod method = settings.method;
+        int n = batchOf(images);
         long t0 = System.nanoTime();
-        PassResult pass = model.run(PassRequest.builder(images)
-                .output(output)
-                .tap(layer.name())
-                .seed(Targets.seedFor(targets, n))
-                .mode(mode)
-                .build());
+        PassRequest.Builder request = PassRequest.builder(images).output(settings.output).mode(settings.mode)
+                .taps(layers.stream().map(LayerInfo::name).toList());
+        if (method.needsGradients()) {
+            request.seed(Targets.seedFor(targets, n));
+        }
+        method.configure(request);
+        PassResult pass = model.run(request.build());
         long t1 = System.nanoTime();
 
-        FloatTensor acts = pass.activation(layer.name());
-        FloatTensor grads = pass.gradient(layer.name());
-        checkFeatureMap(acts);
         List<String> diagnostics = new ArrayList<>();
-        List<FloatTensor> weights = new ArrayList<>(n);
-        List<ChannelMask> masks = new ArrayList<>(n);
-        List<FloatTensor> raw = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            FloatTensor a = acts.slice(i);
-            FloatTensor g = grads.slice(i);
-            FloatTensor w = reducer.reduce(a, g);
-            ChannelStats stats = CamMath.stats(i, a, g, w);
-            ChannelMask mask = selector.select(stats);
-            if (mask == null || mask.channels() != stats.channels()) {
-                throw new InvalidInputException("the feature-map selector returned "
-                        + (mask == null ? "null" : "a mask of " + mask.channels() + " channels")
-                        + " for " + stats.channels() + " channels");
-            }
-            FloatTensor map = CamMath.combine(a, w, mask);
-            diagnose(i, g, stats, mask, map, diagnostics);
-            weights.add(w);
-            masks.add(mask);
-            raw.add(map);
+        if (!method.usesLayers() && !settings.layers.equals(List.of("auto"))) {
+            diagnostics.add("method '" + method.name() + "' uses no layer of your choice (FullGrad reads the input and "
+                    + "every bias layer); the chosen layers " + settings.layers + " are ignored");
         }
-        FloatTensor rawMaps = FloatTensor.stack(raw);
+        CamContext context = CamContext.builder(model, images, pinTopClass(targets, pass.output()), pass)
+                .output(settings.output).layers(layers)
+                .selector(settings.selector).eigenSmooth(settings.eigenSmooth).progress(settings.progress)
+                .diagnostics(diagnostics::add).build();
+        List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
-        int h = outHeight > 0 ? outHeight : images.shape().intDim(2);
-        int w = outWidth > 0 ? outWidth : images.shape().intDim(3);
-        FloatTensor heatmaps = post.apply(rawMaps, h, w);
+        int h = settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2);
+        int w = settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3);
+        FloatTensor heatmaps = postProcess(maps, h, w);
+        MapDiagnostics.diagnose(method, pass, maps, settings.post.activation(), diagnostics);
         long t3 = System.nanoTime();
 
         double[] scores = Targets.scores(targets, pass.output());
@@ -162,69 +168,93 @@ public final class Explainer {
             classes[i] = targets.get(i).classIndex(pass.output().slice(i)).orElse(-1);
             described.add(targets.get(i).describe());
         }
-        Provenance provenance = new Provenance(method, layer.name(), model.backendName(), model.executionProvider(),
-                mode.name(), LibraryVersion.get(), model.provenance());
         Timings timings = new Timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2),
                 Duration.ofNanos(t3 - t0));
-        return new Explanation(heatmaps, rawMaps, weights, masks, scores, classes, described, diagnostics, layer,
-                provenance, timings);
+        return new Explanation(heatmaps, maps, scores, classes, described, diagnostics, provenance(maps), timings);
     }
 
-    /** The resolved layer. */
+    /**
+     * The top-class target with the class the unmodified images score highest, so that methods scoring modified inputs
+     * (masked, ablated) keep explaining that class instead of whichever class wins on the modified input.
+     */
+    static List<Target> pinTopClass(List<Target> targets, FloatTensor output) {
+        List<Target> out = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            out.add(t.equals(Targets.topClass()) ? Targets.classLogit(output.slice(i).argMax()) : t);
+        }
+        return out;
+    }
+
+    private FloatTensor postProcess(List<LayerMaps> maps, int h, int w) {
+        PostProcessing post = settings.post;
+        if (maps.size() == 1) {
+            return post.apply(maps.get(0).rawMaps(), h, w);
+        }
+        // Layers differ in resolution: fuse at the output size, or at the first layer's when not upsampling.
+        FloatTensor first = maps.get(0).rawMaps();
+        int fh = post.upsample() ? h : first.shape().intDim(1);
+        int fw = post.upsample() ? w : first.shape().intDim(2);
+        FloatTensor fused = settings.fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
+                fh, fw);
+        return post.normalization().apply(fused);
+    }
+
+    private Provenance provenance(List<LayerMaps> maps) {
+        DifferentiableModel model = settings.model;
+        Map<String, String> details = new LinkedHashMap<>(model.provenance());
+        String methodSettings = settings.method.settings();
+        if (!methodSettings.isEmpty()) {
+            details.put("method.settings", methodSettings);
+        }
+        if (settings.eigenSmooth) {
+            details.put("method.eigenSmooth", "true");
+        }
+        if (settings.aug != null) {
+            details.put("method.augSmooth", settings.aug.toString());
+        }
+        String layerNames = String.join(",", maps.stream().map(m -> m.layer().name()).toList());
+        return new Provenance(settings.method.name(), layerNames, model.backendName(), model.executionProvider(),
+                settings.mode.name(), LibraryVersion.get(), details);
+    }
+
+    /** The resolved layer (the first when there are several); for FullGrad, an entry describing its inputs. */
     public LayerInfo layer() {
-        return layer;
+        if (layers.isEmpty()) {
+            return new LayerInfo("full-gradient", "input and bias layers", "FullGrad",
+                    settings.model.inputs().get(0).shape());
+        }
+        return layers.get(0);
+    }
+
+    /** Every resolved layer, in the order given; empty for methods that use no layer (FullGrad). */
+    public List<LayerInfo> layers() {
+        return layers;
     }
 
     /** The method's kebab-case name. */
     public String method() {
-        return method;
+        return settings.method.name();
+    }
+
+    /** The method. */
+    public CamMethod camMethod() {
+        return settings.method;
     }
 
     /** A builder with this explainer's settings, e.g. to change only the selector. */
     public Builder toBuilder() {
-        Builder b = new Builder(model).method(method, reducer).selector(selector).postProcessing(post)
-                .gradientMode(mode).layer(layerQuery).output(output);
-        b.outHeight = outHeight;
-        b.outWidth = outWidth;
-        return b;
+        return settings.copy();
     }
 
-    private void diagnose(int i, FloatTensor g, ChannelStats stats, ChannelMask mask, FloatTensor map,
-                          List<String> out) {
-        if (!map.allFinite()) {
-            out.add("image " + i + ": the map contains NaN or infinite values (non-finite activations or gradients)");
-            return;
-        }
-        if (g.norm() == 0) {
-            out.add("image " + i + ": gradients at " + layer.name() + " are all zero: the target does not depend on "
-                    + "this layer here (saturated units, or a layer after the output?)");
-            return;
-        }
-        if (mask.count() == 0) {
-            out.add("image " + i + ": the feature-map selector kept no channel, so the map is zero");
-            return;
-        }
-        boolean allNegative = true;
-        for (int k : mask.indices()) {
-            allNegative &= stats.weight(k) < 0;
-        }
-        if (allNegative && post.activation() == MapActivation.RELU && map.max() <= 0) {
-            out.add("image " + i + ": all selected weights are negative: the ReLU map is blank; use signed or "
-                    + "absolute maps (MapActivation.SIGNED / ABS) to see the negative evidence");
-        } else if (post.activation() == MapActivation.RELU && map.max() <= 0) {
-            out.add("image " + i + ": the map has no positive value, so the ReLU map is blank; use signed maps to see "
-                    + "it");
-        } else if (map.max() == map.min()) {
-            out.add("image " + i + ": the map is constant");
-        }
+    /** The model, for the aug-smoothing runner. */
+    DifferentiableModel model() {
+        return settings.model;
     }
 
-    private void checkFeatureMap(FloatTensor acts) {
-        if (acts.shape().rank() != 4) {
-            throw new InvalidInputException("layer " + layer.describe() + " gives activations of shape " + acts.shape()
-                    + "; class-activation maps need a 4-D feature map [N, K, h, w]: choose a convolutional layer "
-                    + "(or 'auto')");
-        }
+    /** The explained output's name or null, for the aug-smoothing runner. */
+    String output() {
+        return settings.output;
     }
 
     private static int batchOf(FloatTensor images) {
@@ -238,31 +268,74 @@ public final class Explainer {
     /** Builds {@link Explainer}s; validates in {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private final DifferentiableModel model;
-        private String method = "grad-cam";
-        private GradientReducer reducer = GradientReducers.globalAverage();
+        private CamMethod method = CamMethods.gradCam();
         private FeatureMapSelector selector = FeatureMapSelectors.all();
         private PostProcessing post = PostProcessing.defaults();
         private GradientMode mode = GradientMode.STANDARD;
-        private String layer = "auto";
+        private List<String> layers = List.of("auto");
         private String output;
         private int outHeight;
         private int outWidth;
+        private boolean eigenSmooth;
+        private AugSmoothing aug;
+        private LayerFusion fusion = LayerFusion.mean();
+        private ProgressListener progress = ProgressListener.NONE;
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
         }
 
+        private Builder copy() {
+            Builder b = new Builder(model);
+            b.method = method;
+            b.selector = selector;
+            b.post = post;
+            b.mode = mode;
+            b.layers = layers;
+            b.output = output;
+            b.outHeight = outHeight;
+            b.outWidth = outWidth;
+            b.eigenSmooth = eigenSmooth;
+            b.aug = aug;
+            b.fusion = fusion;
+            b.progress = progress;
+            return b;
+        }
+
         /** The layer: a tensor name, node name, module path such as {@code layer4}, or {@code auto} (default). */
         public Builder layer(String layer) {
-            this.layer = Objects.requireNonNull(layer, "layer");
+            this.layers = List.of(Objects.requireNonNull(layer, "layer"));
+            return this;
+        }
+
+        /**
+         * Several layers (multi-layer CAM): one map per layer, combined by the {@link #fusion(LayerFusion) fusion}.
+         *
+         * @throws IllegalArgumentException if none is given
+         */
+        public Builder layers(String... layers) {
+            return layers(List.of(layers));
+        }
+
+        /** As {@link #layers(String...)}. */
+        public Builder layers(List<String> layers) {
+            if (layers.isEmpty()) {
+                throw new IllegalArgumentException("give at least one layer");
+            }
+            this.layers = List.copyOf(layers);
+            return this;
+        }
+
+        /** The method (default Grad-CAM). */
+        public Builder method(CamMethod method) {
+            this.method = Objects.requireNonNull(method, "method");
             return this;
         }
 
         /** A method from a name and a reducer, e.g. your own weighting. */
         public Builder method(String name, GradientReducer reducer) {
-            this.method = Objects.requireNonNull(name, "name");
-            this.reducer = Objects.requireNonNull(reducer, "reducer");
-            return this;
+            return method(CamMethods.fromReducer(Objects.requireNonNull(name, "name"),
+                    Objects.requireNonNull(reducer, "reducer")));
         }
 
         /** Which feature maps count (default: all). */
@@ -317,19 +390,46 @@ public final class Explainer {
             return this;
         }
 
+        /** Maps as the first principal component of the weighted feature maps instead of their sum (default off). */
+        public Builder eigenSmooth(boolean on) {
+            this.eigenSmooth = on;
+            return this;
+        }
+
+        /** Averages over test-time augmentations; null (default) for none. */
+        public Builder augSmoothing(AugSmoothing aug) {
+            this.aug = aug;
+            return this;
+        }
+
+        /** How several layers' maps combine (default {@link LayerFusion#mean()}, as pytorch-grad-cam). */
+        public Builder fusion(LayerFusion fusion) {
+            this.fusion = Objects.requireNonNull(fusion, "fusion");
+            return this;
+        }
+
+        /** Hears the progress of long methods (Score-CAM, Ablation-CAM). */
+        public Builder progress(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
         /**
-         * Resolves the layer and checks the backend's capabilities.
+         * Resolves the layers and checks the backend's capabilities.
          *
-         * @throws UnknownLayerException          if the layer matches nothing (with the nearest names)
-         * @throws UnsupportedCapabilityException if the backend lacks layer gradients or the gradient mode
+         * @throws UnknownLayerException          if a layer matches nothing (with the nearest names)
+         * @throws UnsupportedCapabilityException if the backend lacks what the method or the gradient mode needs
          * @throws ResourceClosedException        if the model is closed
          */
         public Explainer build() {
             if (model.isClosed()) {
                 throw new ResourceClosedException("the model");
             }
-            if (!model.capabilities().contains(Capability.LAYER_GRADIENTS)) {
-                throw new UnsupportedCapabilityException(Capability.LAYER_GRADIENTS, model.backendName(), null);
+            for (Capability c : Capability.values()) {
+                if (method.requiredCapabilities().contains(c) && !model.capabilities().contains(c)) {
+                    throw new UnsupportedCapabilityException(c, model.backendName(), "method '" + method.name()
+                            + "' needs it; methods this backend can run: " + runnable());
+                }
             }
             if (!model.gradientModes().contains(mode)) {
                 throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", model.backendName(),
@@ -339,7 +439,22 @@ public final class Explainer {
                 throw new InvalidInputException("unknown output '" + output + "'; the model's outputs are "
                         + model.outputs().stream().map(v -> v.name()).toList());
             }
-            return new Explainer(this, model.resolveLayer(layer));
+            List<LayerInfo> resolved = new ArrayList<>();
+            if (method.usesLayers()) {
+                for (String l : layers) {
+                    LayerInfo info = model.resolveLayer(l);
+                    if (resolved.stream().noneMatch(r -> r.name().equals(info.name()))) {
+                        resolved.add(info);
+                    }
+                }
+            }
+            return new Explainer(this, resolved);
+        }
+
+        private List<String> runnable() {
+            return CamMethods.names().stream()
+                    .filter(n -> model.capabilities().containsAll(CamMethods.byName(n).requiredCapabilities()))
+                    .toList();
         }
     }
 }

@@ -1,14 +1,23 @@
 package dev.gradcam.api;
 
 import dev.gradcam.api.cam.ChannelMask;
+import dev.gradcam.api.method.ConceptFactorization;
+import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of explaining a batch: display heatmaps, raw signed maps, weights, channel masks, target scores,
  * diagnostics, provenance and timings. Immutable and thread-safe.
+ *
+ * <p>With several layers, {@link #heatmaps()} is the fused map and {@link #layerMaps()} holds every layer's raw maps,
+ * weights and masks; {@link #rawMaps()}, {@link #weights(int)}, {@link #mask(int)} and {@link #layer()} are the first
+ * layer's. With aug-smoothing, heatmaps and raw maps are the averages mapped back onto the original images, and
+ * weights and masks are those of the unaugmented images (or of the first augmentation when the original is not one
+ * of them).
  */
 public final class Explanation {
 
@@ -23,6 +32,7 @@ public final class Explanation {
     private final LayerInfo layer;
     private final Provenance provenance;
     private final Timings timings;
+    private final List<LayerMaps> layerMaps;
 
     /**
      * @param heatmaps    post-processed maps [N, H, W] (or [N, h, w] when not upsampled)
@@ -40,6 +50,34 @@ public final class Explanation {
     public Explanation(FloatTensor heatmaps, FloatTensor rawMaps, List<FloatTensor> weights, List<ChannelMask> masks,
                        double[] scores, int[] classes, List<String> targets, List<String> diagnostics,
                        LayerInfo layer, Provenance provenance, Timings timings) {
+        this(heatmaps, List.of(new LayerMaps(layer, rawMaps, weights, masks)), scores, classes, targets, diagnostics,
+                provenance, timings);
+    }
+
+    /**
+     * An explanation over one or more layers.
+     *
+     * @param heatmaps    post-processed (for several layers: fused) maps [N, H, W]
+     * @param layerMaps   each layer's raw maps, weights and masks, in the user's order (at least one)
+     * @param scores      each image's target score
+     * @param classes     each image's explained class, -1 where the target is not about a class
+     * @param targets     each image's target description
+     * @param diagnostics human-readable warnings
+     * @param provenance  method, backend, versions
+     * @param timings     time per stage
+     * @throws IllegalArgumentException if {@code layerMaps} is empty
+     */
+    public Explanation(FloatTensor heatmaps, List<LayerMaps> layerMaps, double[] scores, int[] classes,
+                       List<String> targets, List<String> diagnostics, Provenance provenance, Timings timings) {
+        if (layerMaps.isEmpty()) {
+            throw new IllegalArgumentException("an explanation needs the maps of at least one layer");
+        }
+        LayerMaps first = layerMaps.get(0);
+        this.layerMaps = List.copyOf(layerMaps);
+        FloatTensor rawMaps = first.rawMaps();
+        List<FloatTensor> weights = first.weights();
+        List<ChannelMask> masks = first.masks();
+        LayerInfo layer = first.layer();
         this.heatmaps = Objects.requireNonNull(heatmaps, "heatmaps");
         this.rawMaps = Objects.requireNonNull(rawMaps, "rawMaps");
         this.weights = List.copyOf(weights);
@@ -118,5 +156,15 @@ public final class Explanation {
 
     public Timings timings() {
         return timings;
+    }
+
+    /** Every layer's raw maps, weights and masks, in the order the layers were given (one entry for one layer). */
+    public List<LayerMaps> layerMaps() {
+        return layerMaps;
+    }
+
+    /** The concepts found by Deep Feature Factorization at the first layer; empty for other methods. */
+    public Optional<ConceptFactorization> concepts() {
+        return layerMaps.get(0).concepts();
     }
 }

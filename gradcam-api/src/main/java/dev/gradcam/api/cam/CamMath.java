@@ -95,4 +95,28 @@ public final class CamMath {
         }
         return FloatTensor.wrapOwned(Shape.of(s.dim(1), s.dim(2)), out);
     }
+
+    /**
+     * Eigen-smoothing (pytorch-grad-cam's {@code eigen_smooth}): instead of summing the weighted maps
+     * {@code mask_k * w_k * A_k} (or {@code W_k .* A_k}), take their first principal component
+     * ({@link PrincipalComponent}, centred, sign fixed so the result agrees with the plain sum). Denoises the map;
+     * no longer a linear function of the weights.
+     */
+    public static FloatTensor eigenSmooth(FloatTensor activations, FloatTensor weights, ChannelMask mask) {
+        Shape s = activations.shape();
+        int k = s.intDim(0);
+        int hw = s.intDim(1) * s.intDim(2);
+        boolean perPosition = weights.shape().rank() == 3;
+        float[] x = new float[k * hw];
+        for (int c = 0; c < k; c++) {
+            if (!mask.isSelected(c)) {
+                continue;
+            }
+            for (int i = 0; i < hw; i++) {
+                float w = perPosition ? weights.getFlat(c * hw + i) : weights.getFlat(c);
+                x[c * hw + i] = w * activations.getFlat(c * hw + i);
+            }
+        }
+        return PrincipalComponent.of(FloatTensor.wrapOwned(s, x)).map();
+    }
 }

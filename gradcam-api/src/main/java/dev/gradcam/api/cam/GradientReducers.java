@@ -85,4 +85,33 @@ public final class GradientReducers {
             return FloatTensor.wrapOwned(Shape.of(k), w);
         };
     }
+
+    /**
+     * LayerCAM (Jiang et al. 2021, Eq. 4): each position keeps its positive gradient, {@code W_k[i,j] = relu(dy/dA_k[i,j])},
+     * so the map is {@code sum_k relu(g_k) * A_k}.
+     */
+    public static GradientReducer positiveGradient() {
+        return (a, g) -> {
+            float[] w = g.toArray();
+            for (int i = 0; i < w.length; i++) {
+                w[i] = w[i] > 0 ? w[i] : 0f;
+            }
+            return FloatTensor.wrapOwned(g.shape(), w);
+        };
+    }
+
+    /**
+     * Grad-CAM element-wise (pytorch-grad-cam's {@code GradCAMElementWise}): the map is
+     * {@code sum_k relu(g_k * A_k)}, written as per-position weights {@code W_k[i,j] = g_k[i,j]} where
+     * {@code g_k[i,j] * A_k[i,j] > 0} and 0 elsewhere, so that {@code W .* A = relu(g .* A)}.
+     */
+    public static GradientReducer positiveProduct() {
+        return (a, g) -> {
+            float[] w = g.toArray();
+            for (int i = 0; i < w.length; i++) {
+                w[i] = w[i] * a.getFlat(i) > 0 ? w[i] : 0f;
+            }
+            return FloatTensor.wrapOwned(g.shape(), w);
+        };
+    }
 }

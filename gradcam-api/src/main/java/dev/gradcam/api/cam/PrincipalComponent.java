@@ -65,6 +65,35 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
                 tensor(p, Shape.of(s.dim(1), s.dim(2))));
     }
 
+    /**
+     * The projection restricted to the selected channels, {@code sum_{k in mask} v_k (X_k - mean_k)} [h, w]: how
+     * Eigen-CAM honours a {@link FeatureMapSelector}. With every channel selected it is {@link #map()}.
+     *
+     * @param maps the maps this component was computed from [K, h, w]
+     * @throws InvalidInputException if the mask or maps do not have this component's K channels
+     */
+    public FloatTensor project(FloatTensor maps, ChannelMask mask) {
+        int k = direction.size();
+        if (mask.channels() != k || maps.shape().rank() != 3 || maps.shape().dim(0) != k) {
+            throw new InvalidInputException("projection of " + k + " channels got maps " + maps.shape() + " and a mask of "
+                    + mask.channels());
+        }
+        if (mask.count() == k) {
+            return map;
+        }
+        int hw = maps.size() / k;
+        double[] p = new double[hw];
+        for (int c : mask.indices()) {
+            double vc = direction.getFlat(c);
+            double mc = centred.getFlat(c);
+            for (int i = 0; i < hw; i++) {
+                float f = maps.getFlat(c * hw + i);
+                p[i] += vc * ((Float.isNaN(f) ? 0 : f) - mc);
+            }
+        }
+        return tensor(p, map.shape());
+    }
+
     /** v of the centred matrix given column-wise ({@code x[c]} is channel c over positions). */
     private static double[] topRightSingularVector(double[][] x, int k, int hw) {
         double[] v = new double[k];

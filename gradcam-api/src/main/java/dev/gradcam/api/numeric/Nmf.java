@@ -111,13 +111,18 @@ public final class Nmf {
                 }
             }
         }
-        for (int a = 0; a < r; a++) {
-            for (int j = 0; j < n; j++) {
+        // Column by column, so every denominator uses the old H (the update is simultaneous, as in the paper).
+        double[] column = new double[r];
+        for (int j = 0; j < n; j++) {
+            for (int a = 0; a < r; a++) {
                 double den = 0;
                 for (int b = 0; b < r; b++) {
                     den += wtw[a][b] * h[b][j];
                 }
-                h[a][j] *= wtx[a][j] / (den + EPS);
+                column[a] = h[a][j] * wtx[a][j] / (den + EPS);
+            }
+            for (int a = 0; a < r; a++) {
+                h[a][j] = column[a];
             }
         }
     }

@@ -50,6 +50,47 @@ public final class Bilinear {
         return FloatTensor.wrapOwned(s.withDim(-2, height).withDim(-1, width), out);
     }
 
+    /**
+     * Resizes like {@link #resize} but with corner-aligned sampling, PyTorch's {@code align_corners=True} (what
+     * {@code nn.UpsamplingBilinear2d} does): output pixel {@code d} samples source coordinate
+     * {@code d * (in - 1) / (out - 1)}, so the corner pixels of input and output coincide. pytorch-grad-cam's
+     * Score-CAM masks and the official FullGrad code upsample this way.
+     *
+     * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
+     */
+    public static FloatTensor resizeAlignCorners(FloatTensor maps, int height, int width) {
+        Shape s = maps.shape();
+        if (s.rank() < 2) {
+            throw new InvalidInputException("bilinear resize needs at least [h, w], got " + s);
+        }
+        if (height < 1 || width < 1) {
+            throw new InvalidInputException("target size must be at least 1x1, got " + height + "x" + width);
+        }
+        int h = s.intDim(-2);
+        int w = s.intDim(-1);
+        int planes = s.size() / (h * w);
+        float[] src = maps.toArray();
+        float[] out = new float[planes * height * width];
+        Axis ys = Axis.corners(h, height);
+        Axis xs = Axis.corners(w, width);
+        for (int p = 0; p < planes; p++) {
+            int in = p * h * w;
+            int o = p * height * width;
+            for (int y = 0; y < height; y++) {
+                int r0 = in + ys.lo[y] * w;
+                int r1 = in + ys.hi[y] * w;
+                double fy = ys.frac[y];
+                for (int x = 0; x < width; x++) {
+                    double fx = xs.frac[x];
+                    double top = src[r0 + xs.lo[x]] * (1 - fx) + src[r0 + xs.hi[x]] * fx;
+                    double bottom = src[r1 + xs.lo[x]] * (1 - fx) + src[r1 + xs.hi[x]] * fx;
+                    out[o + y * width + x] = (float) (top * (1 - fy) + bottom * fy);
+                }
+            }
+        }
+        return FloatTensor.wrapOwned(s.withDim(-2, height).withDim(-1, width), out);
+    }
+
     /** Precomputed source indices and weights along one axis. */
     private record Axis(int[] lo, int[] hi, float[] frac) {
         static Axis of(int in, int out) {
@@ -60,6 +101,21 @@ public final class Bilinear {
             for (int i = 0; i < out; i++) {
                 // Half-pixel centres: output pixel i covers source coordinate (i + 0.5) * scale - 0.5.
                 double src = Math.max((i + 0.5) * scale - 0.5, 0.0);
+                int l = Math.min((int) Math.floor(src), in - 1);
+                lo[i] = l;
+                hi[i] = Math.min(l + 1, in - 1);
+                frac[i] = (float) (src - l);
+            }
+            return new Axis(lo, hi, frac);
+        }
+
+        static Axis corners(int in, int out) {
+            int[] lo = new int[out];
+            int[] hi = new int[out];
+            float[] frac = new float[out];
+            double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0.0;
+            for (int i = 0; i < out; i++) {
+                double src = i * scale;
                 int l = Math.min((int) Math.floor(src), in - 1);
                 lo[i] = l;
                 hi[i] = Math.min(l + 1, in - 1);

@@ -9,7 +9,12 @@ public enum Capability {
     /** Running only the part of the model after a layer, on replaced activations (ablation methods). */
     HEAD_EXECUTION("head execution (running the model from a layer onward on replaced activations)"),
     /** Gradients with respect to the biases of the layers (FullGrad). */
-    BIAS_GRADIENTS("gradients with respect to layer biases");
+    BIAS_GRADIENTS("gradients with respect to layer biases"),
+    /**
+     * Passes whose explained output is an intermediate layer ({@link PassRequest#output()} naming a layer tensor):
+     * feature-map gradients, activation maximisation, DeepDream, inverted representations.
+     */
+    LAYER_OUTPUT("passes explaining an intermediate layer (a layer tensor as the output)");
 
     private final String description;
 

@@ -38,6 +38,16 @@ public interface DifferentiableModel extends AutoCloseable {
     Set<GradientMode> gradientModes();
 
     /**
+     * Whether {@link #run} accepts {@code mode}: its family is listed in {@link #gradientModes()}, and so is the
+     * family of its input-layer rule, if it has one. Parameter values do not matter here (a backend rejects values
+     * it cannot use when it runs).
+     */
+    default boolean supports(GradientMode mode) {
+        java.util.function.Predicate<GradientMode> listed = m -> gradientModes().stream().anyMatch(m::sameFamily);
+        return listed.test(mode) && mode.inputLayer().map(listed::test).orElse(true);
+    }
+
+    /**
      * Runs one pass.
      *
      * @throws dev.gradcam.api.InvalidInputException           if the input does not fit the model

@@ -46,7 +46,17 @@ public final class PassRequest {
         return input;
     }
 
-    /** The output to explain, by name; empty means the model's first output. */
+    /**
+     * The output to explain, by name; empty means the model's first output.
+     *
+     * <p>Besides a model output this may name any layer tensor ({@link LayerInfo#name()}), when the backend declares
+     * {@link Capability#LAYER_OUTPUT}. The pass then treats that tensor as the output: {@link PassResult#output()}
+     * holds its value, the seed has its shape ({@link Seed#resolve} receives it), and backpropagation starts there.
+     * Taps the named layer does not depend on (those after it) still get activations, and gradients of zero.
+     * Backends without the capability reject such a request with an
+     * {@link dev.gradcam.api.UnsupportedCapabilityException}; an unknown name is an
+     * {@link dev.gradcam.api.InvalidInputException}.
+     */
     public Optional<String> output() {
         return Optional.ofNullable(output);
     }
@@ -75,7 +85,10 @@ public final class PassRequest {
         return Optional.ofNullable(seed);
     }
 
-    /** How gradients flow back. */
+    /**
+     * How gradients flow back. In the LRP modes ({@link LrpModes}) the pass returns relevances, not gradients, at the
+     * taps and the input.
+     */
     public GradientMode mode() {
         return mode;
     }

@@ -11,6 +11,9 @@ import java.util.Optional;
 /**
  * What a pass computed: the explained output, activations and gradients at the taps, and optionally the input
  * gradient. Immutable.
+ *
+ * <p>When the request named a layer as its output, {@link #output()} is that layer's value. In the LRP modes
+ * ({@link LrpModes}), {@link #gradients()} and {@link #inputGradient()} hold relevances instead of gradients.
  */
 public final class PassResult {
 

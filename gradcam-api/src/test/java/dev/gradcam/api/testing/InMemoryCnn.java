@@ -3,16 +3,19 @@ package dev.gradcam.api.testing;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,7 +25,9 @@ import java.util.Set;
  * A pure-Java CNN with analytic gradients, for testing the pipeline without a backend: conv 3x3 (pad 1) -> ReLU ->
  * global average pool -> linear. Layer names follow PyTorch's exporter ({@code /conv/Conv} ...), so module paths
  * resolve as on real models. Gradients are derived by hand (see {@link #run}); guided and deconvnet modes change
- * only the ReLU rule. Thread-safe: no mutable state besides the closed flag.
+ * only the ReLU rule; the LRP modes follow {@link LrpModes} (see {@link InMemoryLrp}). Any layer may be the explained
+ * output ({@link Capability#LAYER_OUTPUT}). Its one 2-D bias layer, the convolution, reports {@link BiasGradient}s for
+ * FullGrad ({@link Capability#BIAS_GRADIENTS}). Thread-safe: no mutable state besides the closed flag.
  */
 public final class InMemoryCnn implements DifferentiableModel {
 
@@ -30,6 +35,7 @@ public final class InMemoryCnn implements DifferentiableModel {
     public static final String RELU = "/relu/Relu_output_0";
     public static final String POOL = "/pool/GlobalAveragePool_output_0";
     public static final String LOGITS = "logits";
+    private static final List<String> ORDER = List.of(CONV, RELU, POOL, LOGITS);
 
     private final int c;
     private final int k;
@@ -40,6 +46,7 @@ public final class InMemoryCnn implements DifferentiableModel {
     private final double[] convB; // [K]
     private final double[] fcW;   // [M, K]
     private final double[] fcB;   // [M]
+    private final InMemoryLrp lrp;
     private volatile boolean closed;
 
     /**
@@ -59,6 +66,7 @@ public final class InMemoryCnn implements DifferentiableModel {
         this.convB = convB.clone();
         this.fcW = fcW.clone();
         this.fcB = fcB.clone();
+        this.lrp = new InMemoryLrp(c, k, m, h, w, this.convW, this.fcW);
     }
 
     /** A model with seeded random weights. */
@@ -118,23 +126,36 @@ public final class InMemoryCnn implements DifferentiableModel {
 
     @Override
     public Set<Capability> capabilities() {
-        return Set.of(Capability.LAYER_GRADIENTS, Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION);
+        return Set.of(Capability.LAYER_GRADIENTS, Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION,
+                Capability.LAYER_OUTPUT, Capability.BIAS_GRADIENTS);
     }
 
     @Override
     public Set<GradientMode> gradientModes() {
-        return Set.of(GradientMode.STANDARD, GradientMode.GUIDED, GradientMode.DECONVNET);
+        Set<GradientMode> modes = new LinkedHashSet<>(
+                List.of(GradientMode.STANDARD, GradientMode.GUIDED, GradientMode.DECONVNET));
+        modes.addAll(LrpModes.all());
+        return Set.copyOf(modes);
     }
 
     @Override
     public PassResult run(PassRequest req) {
         checkOpen();
-        if (!gradientModes().contains(req.mode())) {
+        if (!supports(req.mode())) {
             throw new UnsupportedCapabilityException("gradient mode '" + req.mode() + "'", backendName(),
                     "available: " + gradientModes());
         }
-        if (req.output().isPresent() && !req.output().get().equals(LOGITS)) {
-            throw new InvalidInputException("unknown output '" + req.output().get() + "'; outputs: [" + LOGITS + "]");
+        if (req.mode().isLrp()) {
+            try {
+                LrpModes.validate(req.mode());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage(), e);
+            }
+        }
+        String outName = req.output().orElse(LOGITS);
+        if (!ORDER.contains(outName)) {
+            throw new InvalidInputException("unknown output '" + outName + "'; outputs: [" + LOGITS + "], layers: "
+                    + ORDER);
         }
         FloatTensor x = req.input();
         if (!inputs().get(0).shape().accepts(x.shape())) {
@@ -149,7 +170,7 @@ public final class InMemoryCnn implements DifferentiableModel {
         double[] pool = pool(relu, n);
         double[] logits = fc(pool, n);
         Map<String, double[]> values = Map.of(CONV, conv, RELU, relu, POOL, pool, LOGITS, logits);
-        FloatTensor out = tensor(logits, Shape.of(n, m));
+        FloatTensor out = tensor(values.get(outName), shapeOf(outName, n));
 
         Map<String, FloatTensor> acts = new LinkedHashMap<>();
         for (String tap : req.taps()) {
@@ -159,8 +180,39 @@ public final class InMemoryCnn implements DifferentiableModel {
             return new PassResult(out, acts, Map.of(), null, null);
         }
         FloatTensor seed = req.seed().orElseThrow().resolve(out);
-        // Backward by hand: logits = fcW pool + fcB; pool = mean(relu); relu = max(conv, 0); conv = convW * x + b.
-        double[] gLogits = toDouble(seed);
+        int start = ORDER.indexOf(outName);
+        double[] s = toDouble(seed);
+        Map<String, double[]> grads;
+        double[] gx;
+        if (req.mode().isLrp()) {
+            InMemoryLrp.Relevance r = lrp.relevance(req.mode(), n, toDouble(x), conv, relu, pool, logits, s, start);
+            grads = Map.of(CONV, r.conv(), RELU, r.relu(), POOL, r.pool(), LOGITS, r.logits());
+            gx = r.input();
+        } else {
+            // Backward by hand from the output layer: logits = fcW pool + fcB; pool = mean(relu); relu = max(conv, 0);
+            // conv = convW * x + b. Layers after the output get zero gradients.
+            double[] gLogits = start == 3 ? s : new double[n * m];
+            double[] gPool = start == 2 ? s : start > 2 ? fcBackward(gLogits, n) : new double[n * k];
+            double[] gRelu = start == 1 ? s : start > 1 ? poolBackward(gPool) : new double[n * k * h * w];
+            double[] gConv = new double[gRelu.length];
+            for (int i = 0; i < gConv.length; i++) {
+                gConv[i] = start == 0 ? s[i] : reluBackward(req.mode(), conv[i], gRelu[i]);
+            }
+            grads = Map.of(CONV, gConv, RELU, gRelu, POOL, gPool, LOGITS, gLogits);
+            gx = req.inputGradient() ? convBackward(gConv, n) : null;
+        }
+        Map<String, FloatTensor> gradients = new LinkedHashMap<>();
+        for (String tap : req.taps()) {
+            gradients.put(tap, tensor(grads.get(tap), shapeOf(tap, n)));
+        }
+        // FullGrad's bias layers: the conv is the only 2-D one (the classifier's bias is 1-D, as in FullGrad's code).
+        List<BiasGradient> biases = req.biasGradients() && !req.mode().isLrp()
+                ? List.of(new BiasGradient(CONV, tensor(convB, Shape.of(k)), tensor(grads.get(CONV), shapeOf(CONV, n))))
+                : List.of();
+        return new PassResult(out, acts, gradients, req.inputGradient() ? tensor(gx, x.shape()) : null, seed, biases);
+    }
+
+    private double[] fcBackward(double[] gLogits, int n) {
         double[] gPool = new double[n * k];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
@@ -169,21 +221,29 @@ public final class InMemoryCnn implements DifferentiableModel {
                 }
             }
         }
-        double[] gRelu = new double[n * k * h * w];
+        return gPool;
+    }
+
+    private double[] poolBackward(double[] gPool) {
+        double[] gRelu = new double[gPool.length * h * w];
         for (int i = 0; i < gRelu.length; i++) {
             gRelu[i] = gPool[i / (h * w)] / (h * w);
         }
-        double[] gConv = new double[gRelu.length];
-        for (int i = 0; i < gConv.length; i++) {
-            gConv[i] = reluBackward(req.mode(), conv[i], gRelu[i]);
-        }
-        Map<String, double[]> grads = Map.of(CONV, gConv, RELU, gRelu, POOL, gPool, LOGITS, gLogits);
-        Map<String, FloatTensor> gradients = new LinkedHashMap<>();
-        for (String tap : req.taps()) {
-            gradients.put(tap, tensor(grads.get(tap), shapeOf(tap, n)));
-        }
-        FloatTensor gx = req.inputGradient() ? tensor(convBackward(gConv, n), x.shape()) : null;
-        return new PassResult(out, acts, gradients, gx, seed);
+        return gRelu;
+    }
+
+    /** A copy of this model with channel {@code q}'s filter and bias zeroed: its conv and ReLU maps k are all 0. */
+    public InMemoryCnn withFilterZeroed(int q) {
+        double[] cw = convW.clone();
+        double[] cb = convB.clone();
+        java.util.Arrays.fill(cw, q * c * 9, (q + 1) * c * 9, 0);
+        cb[q] = 0;
+        return new InMemoryCnn(c, k, m, h, w, cw, cb, fcW, fcB);
+    }
+
+    /** The classifier bias of class {@code j} (FullGrad's completeness leaves it out: it is not a 2-D bias). */
+    public double classifierBias(int j) {
+        return fcB[j];
     }
 
     private static double reluBackward(GradientMode mode, double in, double g) {

@@ -1,0 +1,133 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ablation-CAM (Desai and Ramaswamy 2020): channel k's weight is the relative drop of the target score when that
+ * feature map is switched off, {@code w_k = (y - y_k) / y}, and the map is {@code sum_k w_k A_k}. Gradient-free.
+ *
+ * <p><b>Cost:</b> the backbone runs once (the explainer's forward pass with the tap); then only the head, the part of
+ * the model after the layer, runs on ablated copies of the activations through
+ * {@link dev.gradcam.api.spi.DifferentiableModel#runHead} — never the whole model per ablation. Copies go
+ * {@link #maxBatch()} at a time, so memory is one batch of [maxBatch, K, h, w] activations. N*K head evaluations in
+ * all, reported to the context's {@link ProgressListener}. Needs {@link Capability#HEAD_EXECUTION}.
+ *
+ * <p>The paper zeroes the channel ({@link #ABLATE_TO_ZERO}, the default). pytorch-grad-cam zeroes it only when the
+ * layer's smallest activation is 0 and otherwise sets it to {@code min - 1e7} (its {@code AblationLayer}); choose
+ * that with {@link #withPytorchGradCamAblation(boolean)}. When {@code y} is exactly 0 the relative drop is undefined
+ * and the weights are the plain drops {@code y - y_k}. The selector acts after the weights are known. Immutable.
+ */
+public final class AblationCam extends ChannelWeightingMethod {
+
+    /** pytorch-grad-cam's default batch. */
+    public static final int DEFAULT_MAX_BATCH = 32;
+    /** The paper's ablation: the feature map becomes 0. */
+    public static final float ABLATE_TO_ZERO = 0f;
+
+    private final int maxBatch;
+    private final boolean pytorchGradCamAblation;
+
+    AblationCam(int maxBatch, boolean pytorchGradCamAblation) {
+        super("ablation-cam");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        this.maxBatch = maxBatch;
+        this.pytorchGradCamAblation = pytorchGradCamAblation;
+    }
+
+    /** At most this many ablated copies per head evaluation. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** The same method with another memory bound (ablated copies per head batch, >= 1). */
+    public AblationCam withMaxBatch(int maxBatch) {
+        return new AblationCam(maxBatch, pytorchGradCamAblation);
+    }
+
+    /**
+     * Ablate as pytorch-grad-cam does: to 0 when the image's smallest activation at the layer is 0, otherwise to that
+     * minimum minus 1e7 (far below anything the head has seen).
+     */
+    public AblationCam withPytorchGradCamAblation(boolean on) {
+        return new AblationCam(maxBatch, on);
+    }
+
+    @Override
+    public Set<Capability> requiredCapabilities() {
+        return Set.of(Capability.HEAD_EXECUTION);
+    }
+
+    @Override
+    public boolean needsGradients() {
+        return false;
+    }
+
+    @Override
+    protected List<FloatTensor> weights(CamContext context, LayerInfo layer, FloatTensor activations,
+                                        FloatTensor gradients) {
+        Shape s = activations.shape();
+        int n = s.intDim(0);
+        int k = s.intDim(1);
+        int plane = s.intDim(2) * s.intDim(3);
+        int per = k * plane;
+        double[] y = context.scores();
+        long total = (long) n * k;
+        long done = 0;
+        String task = name() + " head passes at " + layer.name();
+        List<FloatTensor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            FloatTensor a = activations.slice(i);
+            float value = ablationValue(a);
+            double[] drops = new double[k];
+            for (int start = 0; start < k; start += maxBatch) {
+                int b = Math.min(maxBatch, k - start);
+                float[] data = new float[b * per];
+                for (int j = 0; j < b; j++) {
+                    a.copyTo(data, j * per);
+                    int ch = start + j;
+                    Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, value);
+                }
+                FloatTensor head = context.model().runHead(layer.name(),
+                        FloatTensor.wrapOwned(s.withDim(0, b), data), context.output());
+                for (int j = 0; j < b; j++) {
+                    double yk = context.targets().get(i).score(head.slice(j));
+                    drops[start + j] = y[i] != 0 ? (y[i] - yk) / y[i] : y[i] - yk;
+                }
+                done += b;
+                context.progress().progress(task, done, total);
+            }
+            if (y[i] == 0) {
+                context.diagnose("image " + i + ": the target score is 0, so Ablation-CAM's relative drops (y - y_k) / y "
+                        + "are undefined; the weights are the plain drops y - y_k");
+            }
+            float[] w = new float[k];
+            for (int c = 0; c < k; c++) {
+                w[c] = (float) drops[c];
+            }
+            out.add(FloatTensor.wrapOwned(Shape.of(k), w));
+        }
+        return out;
+    }
+
+    private float ablationValue(FloatTensor a) {
+        if (!pytorchGradCamAblation) {
+            return ABLATE_TO_ZERO;
+        }
+        float min = a.min();
+        return min == 0 ? 0f : min - 1e7f;
+    }
+
+    @Override
+    public String settings() {
+        return "maxBatch=" + maxBatch + (pytorchGradCamAblation ? ", ablation=pytorch-grad-cam" : ", ablation=zero");
+    }
+}

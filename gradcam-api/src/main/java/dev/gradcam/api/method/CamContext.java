@@ -1,0 +1,221 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.cam.ChannelMask;
+import dev.gradcam.api.cam.ChannelStats;
+import dev.gradcam.api.cam.FeatureMapSelector;
+import dev.gradcam.api.cam.FeatureMapSelectors;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.PassResult;
+import dev.gradcam.api.target.Target;
+import dev.gradcam.api.target.Targets;
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Everything a {@link CamMethod} sees for one batch: the model, the images and their targets, the pass the explainer
+ * already ran (activations at every requested layer, plus gradients when the method asked for them), and the user's
+ * settings (selector, eigen-smoothing, progress listener). Immutable; build with {@link #builder}.
+ */
+public final class CamContext {
+
+    private final DifferentiableModel model;
+    private final FloatTensor images;
+    private final List<Target> targets;
+    private final String output;
+    private final PassResult pass;
+    private final List<LayerInfo> layers;
+    private final FeatureMapSelector selector;
+    private final boolean eigenSmooth;
+    private final ProgressListener progress;
+    private final Consumer<String> diagnostics;
+
+    private CamContext(Builder b) {
+        this.model = b.model;
+        this.images = b.images;
+        this.targets = List.copyOf(b.targets);
+        this.output = b.output;
+        this.pass = b.pass;
+        this.layers = List.copyOf(b.layers);
+        this.selector = b.selector;
+        this.eigenSmooth = b.eigenSmooth;
+        this.progress = b.progress;
+        this.diagnostics = b.diagnostics;
+        if (targets.size() != images.shape().dim(0)) {
+            throw new InvalidInputException("need one target per image: " + images.shape().dim(0) + " images, "
+                    + targets.size() + " targets");
+        }
+    }
+
+    /**
+     * A builder.
+     *
+     * @param model   the model (not closed by the context)
+     * @param images  the batch [N, C, H, W]
+     * @param targets one per image
+     * @param pass    the explainer's pass over {@code images}
+     */
+    public static Builder builder(DifferentiableModel model, FloatTensor images, List<Target> targets,
+                                  PassResult pass) {
+        return new Builder(model, images, targets, pass);
+    }
+
+    public DifferentiableModel model() {
+        return model;
+    }
+
+    /** The batch [N, C, H, W]. */
+    public FloatTensor images() {
+        return images;
+    }
+
+    /** Number of images N. */
+    public int batchSize() {
+        return images.shape().intDim(0);
+    }
+
+    /**
+     * One target per image. The explainer pins the top-class target to the class the unmodified image scores highest
+     * ({@code Targets.classLogit(c)}), so scores of masked or ablated inputs are about the same class.
+     */
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /** The output explained, or null for the model's first. */
+    public String output() {
+        return output;
+    }
+
+    /** The pass over the images: outputs, activations at {@link #layers()}, gradients if requested. */
+    public PassResult pass() {
+        return pass;
+    }
+
+    /** The layers to explain, in the user's order (empty for methods that use no layer). */
+    public List<LayerInfo> layers() {
+        return layers;
+    }
+
+    public FeatureMapSelector selector() {
+        return selector;
+    }
+
+    /** Whether maps are the first principal component of the weighted maps instead of their sum. */
+    public boolean eigenSmooth() {
+        return eigenSmooth;
+    }
+
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    /** Records a warning worth showing the user, e.g. why a weight is undefined; it ends up in the explanation. */
+    public void diagnose(String message) {
+        diagnostics.accept(Objects.requireNonNull(message, "message"));
+    }
+
+    /** Each image's target score on the unmodified images. */
+    public double[] scores() {
+        return Targets.scores(targets, pass.output());
+    }
+
+    /**
+     * The activations at a layer [N, K, h, w].
+     *
+     * @throws InvalidInputException if the layer's values are not a 4-D feature map
+     */
+    public FloatTensor activations(LayerInfo layer) {
+        FloatTensor a = pass.activation(layer.name());
+        if (a.shape().rank() != 4) {
+            throw new InvalidInputException("layer " + layer.describe() + " gives activations of shape " + a.shape()
+                    + "; class-activation maps need a 4-D feature map [N, K, h, w]: choose a convolutional layer "
+                    + "(or 'auto')");
+        }
+        return a;
+    }
+
+    /** The gradients at a layer [N, K, h, w] (the pass must have had a seed). */
+    public FloatTensor gradients(LayerInfo layer) {
+        return pass.gradient(layer.name());
+    }
+
+    /**
+     * Applies the selector and checks its answer.
+     *
+     * @throws InvalidInputException if the selector returns null or a mask of the wrong size
+     */
+    public ChannelMask select(ChannelStats stats) {
+        ChannelMask mask = selector.select(stats);
+        if (mask == null || mask.channels() != stats.channels()) {
+            throw new InvalidInputException("the feature-map selector returned "
+                    + (mask == null ? "null" : "a mask of " + mask.channels() + " channels")
+                    + " for " + stats.channels() + " channels");
+        }
+        return mask;
+    }
+
+    /** Builds {@link CamContext}s. Not thread-safe. */
+    public static final class Builder {
+        private final DifferentiableModel model;
+        private final FloatTensor images;
+        private final List<Target> targets;
+        private final PassResult pass;
+        private String output;
+        private List<LayerInfo> layers = List.of();
+        private FeatureMapSelector selector = FeatureMapSelectors.all();
+        private boolean eigenSmooth;
+        private ProgressListener progress = ProgressListener.NONE;
+        private Consumer<String> diagnostics = m -> { };
+
+        private Builder(DifferentiableModel model, FloatTensor images, List<Target> targets, PassResult pass) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.images = Objects.requireNonNull(images, "images");
+            this.targets = Objects.requireNonNull(targets, "targets");
+            this.pass = Objects.requireNonNull(pass, "pass");
+        }
+
+        public Builder output(String output) {
+            this.output = output;
+            return this;
+        }
+
+        public Builder layers(List<LayerInfo> layers) {
+            this.layers = Objects.requireNonNull(layers, "layers");
+            return this;
+        }
+
+        public Builder selector(FeatureMapSelector selector) {
+            this.selector = Objects.requireNonNull(selector, "selector");
+            return this;
+        }
+
+        public Builder eigenSmooth(boolean eigenSmooth) {
+            this.eigenSmooth = eigenSmooth;
+            return this;
+        }
+
+        public Builder progress(ProgressListener progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /** Where {@link CamContext#diagnose} messages go (default: dropped). */
+        public Builder diagnostics(Consumer<String> sink) {
+            this.diagnostics = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Builds the context.
+         *
+         * @throws InvalidInputException if the number of targets differs from the batch size
+         */
+        public CamContext build() {
+            return new CamContext(this);
+        }
+    }
+}

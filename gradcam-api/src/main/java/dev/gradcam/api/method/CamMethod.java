@@ -1,0 +1,47 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.PassRequest;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A class-activation method: turns one pass over a batch (and whatever extra passes it runs itself) into raw maps,
+ * weights and masks per layer. The {@link dev.gradcam.api.Explainer} runs the pass, calls {@link #explain}, then
+ * post-processes, fuses layers and smooths; methods only do the method-specific arithmetic.
+ *
+ * <p>Built-ins: {@link CamMethods} (also by kebab-case name). Write your own for a new weighting by extending
+ * {@link ChannelWeightingMethod}. Implementations must be immutable and thread-safe.
+ */
+public interface CamMethod {
+
+    /** The kebab-case name, e.g. {@code grad-cam}; recorded in provenance. */
+    String name();
+
+    /** What the backend must offer; the explainer checks it when built. */
+    Set<Capability> requiredCapabilities();
+
+    /** Whether the explainer's pass needs a seed and gradients at the layers. */
+    boolean needsGradients();
+
+    /** False for methods that ignore the chosen layers (FullGrad): the pass then taps nothing. */
+    default boolean usesLayers() {
+        return true;
+    }
+
+    /** Adds the method's needs to the explainer's pass, e.g. FullGrad's input and bias gradients. */
+    default void configure(PassRequest.Builder request) {
+    }
+
+    /**
+     * Computes one {@link LayerMaps} per layer of {@code context} (or a single entry for methods that ignore layers).
+     *
+     * @throws dev.gradcam.api.GradCamException subtypes for bad inputs or backend failures
+     */
+    List<LayerMaps> explain(CamContext context);
+
+    /** The method's settings in a line, for provenance; empty when it has none. */
+    default String settings() {
+        return "";
+    }
+}

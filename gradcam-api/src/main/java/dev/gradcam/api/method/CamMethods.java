@@ -1,0 +1,136 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.cam.GradientReducer;
+import dev.gradcam.api.cam.GradientReducers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The built-in {@link CamMethod}s, by factory or by kebab-case name ({@link #byName}, {@link #names()}), each with
+ * its defaults; change settings with the returned method's {@code with...} methods. The formulas, costs and
+ * differences from pytorch-grad-cam are in each class's Javadoc and in {@code docs/methods.md}.
+ */
+public final class CamMethods {
+
+    private static final Map<String, Supplier<CamMethod>> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        BY_NAME.put("grad-cam", CamMethods::gradCam);
+        BY_NAME.put("grad-cam-plus-plus", CamMethods::gradCamPlusPlus);
+        BY_NAME.put("xgrad-cam", CamMethods::xGradCam);
+        BY_NAME.put("hires-cam", CamMethods::hiResCam);
+        BY_NAME.put("grad-cam-elementwise", CamMethods::gradCamElementwise);
+        BY_NAME.put("layer-cam", CamMethods::layerCam);
+        BY_NAME.put("eigen-cam", CamMethods::eigenCam);
+        BY_NAME.put("eigen-grad-cam", CamMethods::eigenGradCam);
+        BY_NAME.put("score-cam", CamMethods::scoreCam);
+        BY_NAME.put("ablation-cam", CamMethods::ablationCam);
+        BY_NAME.put("full-grad", CamMethods::fullGrad);
+        BY_NAME.put("deep-feature-factorization", CamMethods::deepFeatureFactorization);
+        BY_NAME.put("random-cam", CamMethods::randomCam);
+    }
+
+    private CamMethods() {
+    }
+
+    /** Grad-CAM (Selvaraju et al. 2017): {@code w_k = mean_ij dy/dA_k}. */
+    public static ReducerMethod gradCam() {
+        return new ReducerMethod("grad-cam", GradientReducers.globalAverage());
+    }
+
+    /** Grad-CAM++ (Chattopadhyay et al. 2018), see {@link GradientReducers#gradCamPlusPlus()}. */
+    public static ReducerMethod gradCamPlusPlus() {
+        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus());
+    }
+
+    /** XGrad-CAM (Fu et al. 2020), see {@link GradientReducers#xGradCam()}. */
+    public static ReducerMethod xGradCam() {
+        return new ReducerMethod("xgrad-cam", GradientReducers.xGradCam());
+    }
+
+    /** HiResCAM (Draelos and Carin 2020): {@code sum_k dy/dA_k .* A_k}. */
+    public static ReducerMethod hiResCam() {
+        return new ReducerMethod("hires-cam", GradientReducers.elementwise());
+    }
+
+    /** Grad-CAM element-wise (pytorch-grad-cam): {@code sum_k relu(dy/dA_k .* A_k)}. */
+    public static ReducerMethod gradCamElementwise() {
+        return new ReducerMethod("grad-cam-elementwise", GradientReducers.positiveProduct());
+    }
+
+    /**
+     * LayerCAM (Jiang et al. 2021): {@code sum_k relu(dy/dA_k) .* A_k}; for several layers use
+     * {@code Explainer.Builder#layers} with {@link LayerFusion#layerCam()}.
+     */
+    public static ReducerMethod layerCam() {
+        return new ReducerMethod("layer-cam", GradientReducers.positiveGradient());
+    }
+
+    /** Eigen-CAM (Muhammad and Yeasin 2020): the first principal component of the activations. */
+    public static EigenCam eigenCam() {
+        return new EigenCam(false);
+    }
+
+    /** Eigen-Grad-CAM: the first principal component of {@code dy/dA .* A}. */
+    public static EigenCam eigenGradCam() {
+        return new EigenCam(true);
+    }
+
+    /** Score-CAM (Wang et al. 2020) with the paper's choices and at most 16 masked images per forward pass. */
+    public static ScoreCam scoreCam() {
+        return new ScoreCam(ScoreCam.DEFAULT_MAX_BATCH, false, false);
+    }
+
+    /** Ablation-CAM (Desai and Ramaswamy 2020): zeroed channels, head-only passes of at most 32 copies. */
+    public static AblationCam ablationCam() {
+        return new AblationCam(AblationCam.DEFAULT_MAX_BATCH, false);
+    }
+
+    /** FullGrad (Srinivas and Fleuret 2019), scaled as the authors' code does. */
+    public static FullGrad fullGrad() {
+        return new FullGrad(FullGrad.Scaling.PER_IMAGE);
+    }
+
+    /** Deep Feature Factorization (Collins et al. 2018): 5 concepts, 200 NMF updates at most, seed 0. */
+    public static DeepFeatureFactorization deepFeatureFactorization() {
+        return new DeepFeatureFactorization(DeepFeatureFactorization.DEFAULT_CONCEPTS,
+                DeepFeatureFactorization.DEFAULT_ITERATIONS, DeepFeatureFactorization.DEFAULT_TOLERANCE, 0);
+    }
+
+    /** Random-CAM: uniform random channel weights in [-1, 1), seed 0; a sanity baseline. */
+    public static RandomCam randomCam() {
+        return new RandomCam(RandomCam.DEFAULT_SEED);
+    }
+
+    /** A method from your own reducer, e.g. a new channel weighting; needs layer gradients. */
+    public static ReducerMethod fromReducer(String name, GradientReducer reducer) {
+        return new ReducerMethod(name, reducer);
+    }
+
+    /**
+     * A built-in method with its defaults, by kebab-case name (case and surrounding blanks ignored; {@code _} counts
+     * as {@code -}).
+     *
+     * @throws GradCamException for an unknown name, listing the known ones
+     */
+    public static CamMethod byName(String name) {
+        Objects.requireNonNull(name, "name");
+        String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        Supplier<CamMethod> s = BY_NAME.get(key);
+        if (s == null) {
+            throw new GradCamException("unknown CAM method '" + name + "'; known methods: "
+                    + String.join(", ", names()));
+        }
+        return s.get();
+    }
+
+    /** Every built-in method's name, in a stable order (gradient methods first). */
+    public static List<String> names() {
+        return List.copyOf(BY_NAME.keySet());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.cam.GradientReducer;
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A gradient method whose weights come from a {@link GradientReducer} applied to each image's activations and
+ * gradients: Grad-CAM, Grad-CAM++, XGrad-CAM, HiResCAM, Grad-CAM element-wise, LayerCAM, or your own reducer.
+ * One forward and one backward pass for the whole batch and every layer. Immutable.
+ */
+public final class ReducerMethod extends ChannelWeightingMethod {
+
+    private final GradientReducer reducer;
+
+    /**
+     * @param name    the kebab-case name
+     * @param reducer how weights follow from activations and gradients
+     */
+    public ReducerMethod(String name, GradientReducer reducer) {
+        super(name);
+        this.reducer = Objects.requireNonNull(reducer, "reducer");
+    }
+
+    /** The reducer. */
+    public GradientReducer reducer() {
+        return reducer;
+    }
+
+    @Override
+    public Set<Capability> requiredCapabilities() {
+        return Set.of(Capability.LAYER_GRADIENTS);
+    }
+
+    @Override
+    public boolean needsGradients() {
+        return true;
+    }
+
+    @Override
+    protected List<FloatTensor> weights(CamContext context, LayerInfo layer, FloatTensor activations,
+                                        FloatTensor gradients) {
+        int n = activations.shape().intDim(0);
+        List<FloatTensor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(reducer.reduce(activations.slice(i), gradients.slice(i)));
+        }
+        return out;
+    }
+}

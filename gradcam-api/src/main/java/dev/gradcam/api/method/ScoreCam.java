@@ -1,0 +1,236 @@
+package dev.gradcam.api.method;
+
+import dev.gradcam.api.post.Bilinear;
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Score-CAM (Wang et al. 2020): each feature map, upsampled to the input size and min-max normalised to [0, 1], masks
+ * the input; the channel's weight is the target's score on the masked image,
+ * {@code w_k = score(X .* s(Up(A_k)))}, and the map is {@code sum_k w_k A_k}. Gradient-free.
+ *
+ * <p><b>Cost:</b> one forward pass with the tap, then N*K masked forward passes, run in batches of at most
+ * {@link #maxBatch()} masked images (the memory bound: one batch of masked inputs, [maxBatch, C, H, W] floats, plus the
+ * model's own buffers; masks are built one channel at a time and never all held). Progress goes to the context's
+ * {@link ProgressListener} after every batch.
+ *
+ * <p><b>Defaults follow the paper and its official code:</b> masks upsampled with half-pixel centres (PyTorch
+ * {@code align_corners=False}); a constant channel (max == min after upsampling) has no information and gets weight 0
+ * without a pass (the official code skips it), so no division by zero and no NaN; weights are the target scores
+ * themselves. The paper scores with the softmax probability of the class: pass {@code Targets.classProbability(c)} for
+ * exactly that; with a logit target the weights are logits. <b>pytorch-grad-cam deviates</b> in two ways, both
+ * available: {@link #withAlignCorners(boolean) align_corners=True} upsampling ({@code nn.UpsamplingBilinear2d}) and a
+ * {@link #withChannelSoftmax(boolean) softmax over the channel scores} of each image; it also normalises with
+ * {@code (x - min) / (max - min + 1e-8)} and runs constant channels as all-zero masks. {@link #pytorchGradCam()} turns
+ * all of that on. The selector acts after the weights are known, so it saves no passes. Immutable.
+ */
+public final class ScoreCam extends ChannelWeightingMethod {
+
+    /** pytorch-grad-cam's default batch of masked images. */
+    public static final int DEFAULT_MAX_BATCH = 16;
+
+    private final int maxBatch;
+    private final boolean alignCorners;
+    private final boolean channelSoftmax;
+
+    ScoreCam(int maxBatch, boolean alignCorners, boolean channelSoftmax) {
+        super("score-cam");
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+        }
+        this.maxBatch = maxBatch;
+        this.alignCorners = alignCorners;
+        this.channelSoftmax = channelSoftmax;
+    }
+
+    /** At most this many masked images per forward pass. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** The same method with another memory bound (masked images per forward batch, >= 1). */
+    public ScoreCam withMaxBatch(int maxBatch) {
+        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+    }
+
+    /** Corner-aligned mask upsampling (pytorch-grad-cam) instead of half-pixel centres (paper code). */
+    public ScoreCam withAlignCorners(boolean alignCorners) {
+        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+    }
+
+    /**
+     * Weights are the softmax over each image's channel scores (pytorch-grad-cam) instead of the scores. A softmax
+     * needs a score for every channel, so constant channels then run too, as all-zero masks, with pytorch-grad-cam's
+     * {@code (x - min) / (max - min + 1e-8)} normalisation.
+     */
+    public ScoreCam withChannelSoftmax(boolean channelSoftmax) {
+        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+    }
+
+    /** pytorch-grad-cam's variant: corner-aligned masks, 1e-8 in the normalisation, channel softmax. */
+    public ScoreCam pytorchGradCam() {
+        return new ScoreCam(maxBatch, true, true);
+    }
+
+    @Override
+    public Set<Capability> requiredCapabilities() {
+        return Set.of();
+    }
+
+    @Override
+    public boolean needsGradients() {
+        return false;
+    }
+
+    @Override
+    protected List<FloatTensor> weights(CamContext context, LayerInfo layer, FloatTensor activations,
+                                        FloatTensor gradients) {
+        Shape in = context.images().shape();
+        int n = activations.shape().intDim(0);
+        int k = activations.shape().intDim(1);
+        int c = in.intDim(1);
+        int height = in.intDim(2);
+        int width = in.intDim(3);
+        int plane = height * width;
+        double[][] scores = new double[n][k];
+        Batch batch = new Batch(context, maxBatch, c * plane, in.dropFirst(1), scores);
+        long total = (long) n * k;
+        long done = 0;
+        String task = name() + " masked passes at " + layer.name();
+        for (int i = 0; i < n; i++) {
+            FloatTensor image = context.images().slice(i);
+            for (int ch = 0; ch < k; ch++) {
+                FloatTensor up = upsample(activations.slice(i).slice(ch), height, width);
+                float min = up.min();
+                float max = up.max();
+                if (!channelSoftmax && max == min) {
+                    scores[i][ch] = 0; // a constant map carries no information: weight 0, no pass (paper code)
+                    done++;
+                    continue;
+                }
+                // pytorch-grad-cam divides by (max - min + 1e-8); the paper code skips constants, so needs no guard.
+                double range = channelSoftmax ? (double) max - min + 1e-8 : (double) max - min;
+                int offset = batch.next(i, ch);
+                float[] slot = batch.data();
+                for (int p = 0; p < plane; p++) {
+                    float m = (float) ((up.getFlat(p) - min) / range);
+                    for (int q = 0; q < c; q++) {
+                        slot[offset + q * plane + p] = image.getFlat(q * plane + p) * m;
+                    }
+                }
+                if (batch.full()) {
+                    done += batch.flush();
+                    context.progress().progress(task, done, total);
+                }
+            }
+        }
+        done += batch.flush();
+        context.progress().progress(task, done, total);
+        List<FloatTensor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(FloatTensor.wrapOwned(Shape.of(k), channelSoftmax ? softmax(scores[i]) : toFloat(scores[i])));
+        }
+        return out;
+    }
+
+    private FloatTensor upsample(FloatTensor map, int height, int width) {
+        return alignCorners ? Bilinear.resizeAlignCorners(map, height, width) : Bilinear.resize(map, height, width);
+    }
+
+    private static float[] softmax(double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        double[] e = new double[s.length];
+        for (int i = 0; i < s.length; i++) {
+            e[i] = Math.exp(s[i] - max);
+            sum += e[i];
+        }
+        float[] out = new float[s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = (float) (e[i] / sum);
+        }
+        return out;
+    }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    @Override
+    public String settings() {
+        return "maxBatch=" + maxBatch + ", alignCorners=" + alignCorners + ", channelSoftmax=" + channelSoftmax;
+    }
+
+    /** Masked images waiting for a forward pass; runs the model when asked and files each score under (image, k). */
+    private static final class Batch {
+        private final CamContext context;
+        private final int capacity;
+        private final int imageSize;
+        private final Shape imageShape;
+        private final double[][] scores;
+        private final int[] images;
+        private final int[] channels;
+        private float[] data;
+        private int size;
+
+        Batch(CamContext context, int capacity, int imageSize, Shape imageShape, double[][] scores) {
+            this.context = context;
+            this.capacity = capacity;
+            this.imageSize = imageSize;
+            this.imageShape = imageShape;
+            this.scores = scores;
+            this.images = new int[capacity];
+            this.channels = new int[capacity];
+        }
+
+        /** Reserves the slot for image i masked by channel k; returns its offset in {@link #data()}. */
+        int next(int image, int channel) {
+            if (data == null) {
+                // Fresh per batch: the tensor handed to the backend owns it, so it is never written again.
+                data = new float[Math.multiplyExact(capacity, imageSize)];
+            }
+            images[size] = image;
+            channels[size] = channel;
+            return size++ * imageSize;
+        }
+
+        float[] data() {
+            return data;
+        }
+
+        boolean full() {
+            return size == capacity;
+        }
+
+        /** Runs the pending masked images; returns how many. */
+        int flush() {
+            if (size == 0) {
+                return 0;
+            }
+            float[] d = size == capacity ? data : Arrays.copyOf(data, size * imageSize);
+            FloatTensor input = FloatTensor.wrapOwned(imageShape.prepend(size), d);
+            FloatTensor out = context.model().run(PassRequest.builder(input).output(context.output()).build()).output();
+            for (int j = 0; j < size; j++) {
+                scores[images[j]][channels[j]] = context.targets().get(images[j]).score(out.slice(j));
+            }
+            int ran = size;
+            size = 0;
+            data = null;
+            return ran;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.gradcam.api.saliency;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.LibraryVersion;
+import dev.gradcam.api.Provenance;
+import dev.gradcam.api.ResourceClosedException;
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.GradientMode;
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.PassResult;
+import dev.gradcam.api.spi.ValueInfo;
+import dev.gradcam.api.target.Target;
+import dev.gradcam.api.target.Targets;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Checks and passes shared by the attribution methods. Stateless. */
+final class Passes {
+
+    private Passes() {
+    }
+
+    /** Fails unless the backend gives input gradients, naming the method that needs them. */
+    static void requireInputGradient(DifferentiableModel model, String method) {
+        Objects.requireNonNull(model, "model");
+        if (model.isClosed()) {
+            throw new ResourceClosedException("the model");
+        }
+        if (!model.capabilities().contains(Capability.INPUT_GRADIENT)) {
+            throw new UnsupportedCapabilityException(Capability.INPUT_GRADIENT, model.backendName(),
+                    method + " attributes pixels from the gradient with respect to the input; use a backend that "
+                            + "provides it (onnx, nd4j), or a class-activation method (Explainer), which needs only "
+                            + "layer gradients");
+        }
+    }
+
+    /** Fails unless the backend accepts the gradient mode. */
+    static void requireMode(DifferentiableModel model, GradientMode mode, String method) {
+        if (!model.supports(mode)) {
+            throw new UnsupportedCapabilityException("gradient mode '" + mode.describe() + "'", model.backendName(),
+                    method + " needs it; this backend offers " + model.gradientModes());
+        }
+    }
+
+    /**
+     * The tensor name for an output query: null stays null (the first output), a model output's name stays as is,
+     * anything else is resolved as a layer, which needs {@link Capability#LAYER_OUTPUT}.
+     */
+    static String resolveOutput(DifferentiableModel model, String query, String method) {
+        if (query == null || model.outputs().stream().map(ValueInfo::name).anyMatch(query::equals)) {
+            return query;
+        }
+        String layer = model.resolveLayer(query).name();
+        if (model.outputs().stream().map(ValueInfo::name).anyMatch(layer::equals)) {
+            return layer;
+        }
+        if (!model.capabilities().contains(Capability.LAYER_OUTPUT)) {
+            throw new UnsupportedCapabilityException(Capability.LAYER_OUTPUT, model.backendName(),
+                    method + " explains layer " + layer + " directly; choose a model output "
+                            + model.outputs().stream().map(ValueInfo::name).toList() + " or another backend");
+        }
+        return layer;
+    }
+
+    /** The batch size of {@code [N, ...]} inputs. */
+    static int batchOf(FloatTensor images) {
+        Objects.requireNonNull(images, "images");
+        Shape s = images.shape();
+        if (s.rank() < 2 || s.dim(0) < 1) {
+            throw new InvalidInputException("inputs must be a non-empty batch [N, ...] (images [N, C, H, W]), got "
+                    + s);
+        }
+        return s.intDim(0);
+    }
+
+    /** Checks one target per image. */
+    static List<Target> checkTargets(List<Target> targets, int n) {
+        Objects.requireNonNull(targets, "targets");
+        if (targets.size() != n) {
+            throw new InvalidInputException("need one target per image: " + n + " images, " + targets.size()
+                    + " targets");
+        }
+        return List.copyOf(targets);
+    }
+
+    /**
+     * Targets fixed for perturbed copies of the images: the top class becomes the logit of the class that is top for
+     * the unperturbed image, so noise or interpolation cannot switch the class being explained.
+     */
+    static List<Target> pin(List<Target> targets, FloatTensor outputs) {
+        List<Target> pinned = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            pinned.add(t.equals(Targets.topClass())
+                    ? Targets.classLogit(t.classIndex(outputs.slice(i)).orElseThrow()) : t);
+        }
+        return pinned;
+    }
+
+    /** One pass returning the output and the input gradient of {@code batch}. */
+    static PassResult inputGradient(DifferentiableModel model, GradientMode mode, String output, FloatTensor batch,
+                                    List<Target> targets) {
+        return model.run(PassRequest.builder(batch).output(output).mode(mode).inputGradient(true)
+                .seed(Targets.seedFor(targets, batch.shape().intDim(0))).build());
+    }
+
+    /** The input gradient of a pass, failing clearly if the backend left it out. */
+    static FloatTensor gradientOf(PassResult r, DifferentiableModel model) {
+        return r.inputGradient().orElseThrow(() -> new InvalidInputException("backend '" + model.backendName()
+                + "' returned no input gradient although one was requested"));
+    }
+
+    /** Each image's explained class, -1 where the target is not about a class. */
+    static int[] classes(List<Target> targets, FloatTensor outputs) {
+        int[] c = new int[targets.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = targets.get(i).classIndex(outputs.slice(i)).orElse(-1);
+        }
+        return c;
+    }
+
+    /** Each target's description. */
+    static List<String> describe(List<Target> targets) {
+        return targets.stream().map(Target::describe).toList();
+    }
+
+    /** Provenance of a pixel-space method; {@code layer} null means the model input. */
+    static Provenance provenance(String method, String layer, DifferentiableModel model, GradientMode mode) {
+        return new Provenance(method, layer != null ? layer : model.inputs().get(0).name(), model.backendName(),
+                model.executionProvider(), mode.describe(), LibraryVersion.get(), model.provenance());
+    }
+
+    /** Rows {@code from..to} of a batch, as one tensor. */
+    static FloatTensor rows(FloatTensor batch, int from, int to) {
+        List<FloatTensor> parts = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            parts.add(batch.slice(i));
+        }
+        return FloatTensor.stack(parts);
+    }
+
+    /** Checks a batch size setting. */
+    static int checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        return batchSize;
+    }
+}

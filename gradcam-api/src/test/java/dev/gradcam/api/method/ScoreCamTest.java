@@ -1,0 +1,144 @@
+package dev.gradcam.api.method;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Explanation;
+import dev.gradcam.api.post.Bilinear;
+import dev.gradcam.api.post.MapActivation;
+import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.target.Targets;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.api.testing.CountingModel;
+import dev.gradcam.api.testing.HandModel;
+import dev.gradcam.api.testing.InMemoryCnn;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Score-CAM (Wang et al. 2020, Eq. 5-6): w_k = score(X .* s(Up(A_k))), map = sum_k w_k A_k. */
+class ScoreCamTest {
+
+    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m) {
+        return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
+                .normalization(Normalization.none()).upsample(false);
+    }
+
+    @Test
+    void weightsAreTheTargetScoresOfTheMaskedImagesByHand() {
+        // HandModel: a masked input X .* M gives maps A_q .* M (M >= 0), so logit_0 = sum_q w_q sum_ij A_q M with
+        // w = [1, -0.5, 0.01]. Masks (min-max of A_k): M0 = [0, 1/3, 2/3, 1], M1 = [1, 0, 0, .5], M2 = [0, 0, 1, 1].
+        // M0: 20/3 - 0.5 * 2 + 0.01 * 5/3; M1: 3 - 0.5 * 5 + 0.01 * 0.5; M2: 7 - 0.5 * 2 + 0.01 * 2.
+        double s0 = 20.0 / 3 - 1 + 0.05 / 3;
+        double s1 = 3 - 2.5 + 0.005;
+        double s2 = 7 - 1 + 0.02;
+        try (InMemoryCnn model = HandModel.model()) {
+            Explanation e = signedRaw(model, CamMethods.scoreCam()).build()
+                    .explain(HandModel.image(), Targets.classLogit(0));
+            assertArrayEquals(new float[] {(float) s0, (float) s1, (float) s2}, e.weights(0).toArray(), 1e-5f);
+            float[] a0 = {1, 2, 3, 4};
+            float[] a1 = {4, 0, 0, 2};
+            float[] a2 = {0, 0, 1, 1};
+            float[] expected = new float[4];
+            for (int i = 0; i < 4; i++) {
+                expected[i] = (float) (s0 * a0[i] + s1 * a1[i] + s2 * a2[i]);
+            }
+            assertArrayEquals(expected, e.rawMaps().toArray(), 1e-4f);
+        }
+    }
+
+    @Test
+    void theDefaultTopClassTargetKeepsTheOriginalClassOnMaskedImages() {
+        InMemoryCnn model = InMemoryCnn.random(9, 2, 6, 5, 5, 5);
+        FloatTensor x = model.randomInput(4, 3);
+        Explainer ex = signedRaw(model, CamMethods.scoreCam()).build();
+        Explanation top = ex.explain(x);
+        FloatTensor logits = model.forward(x);
+        for (int i = 0; i < 3; i++) {
+            Explanation fixed = ex.explain(FloatTensor.stack(List.of(x.slice(i))),
+                    Targets.classLogit(logits.slice(i).argMax()));
+            assertArrayEquals(fixed.weights(0).toArray(), top.weights(i).toArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void theMemoryBoundHoldsForEveryForwardBatch() {
+        InMemoryCnn inner = InMemoryCnn.random(8, 2, 7, 3, 6, 5);
+        FloatTensor x = inner.randomInput(2, 3);
+        for (int bound : new int[] {1, 4, 16}) {
+            CountingModel model = new CountingModel(inner);
+            Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(bound)).build().explain(x);
+            List<Integer> batches = model.runBatches();
+            assertEquals(3, batches.get(0), "the explainer's own pass over the batch");
+            List<Integer> masked = batches.subList(1, batches.size());
+            assertTrue(masked.stream().allMatch(b -> b >= 1 && b <= bound), "batches " + masked);
+            int constant = 0;
+            for (int i = 0; i < 3; i++) {
+                for (int k = 0; k < 7; k++) {
+                    constant += e.weights(i).getFlat(k) == 0f ? 1 : 0;
+                }
+            }
+            assertEquals(3 * 7 - constant, masked.stream().mapToInt(Integer::intValue).sum());
+        }
+    }
+
+    @Test
+    void aConstantChannelGivesAFiniteMapInBothVariants() {
+        // x1 all negative makes A1 = relu(x1) = 0 everywhere: a constant channel.
+        FloatTensor image = FloatTensor.of(Shape.of(1, 3, 2, 2), 1, 2, 3, 4, -1, -2, -3, -4, -1, -1, 1, 1);
+        try (InMemoryCnn model = HandModel.model()) {
+            Explanation paper = signedRaw(model, CamMethods.scoreCam()).build()
+                    .explain(image, Targets.classLogit(0));
+            assertEquals(0f, paper.weights(0).getFlat(1), "constant channel: weight 0, no pass");
+            assertTrue(paper.rawMaps().allFinite() && paper.heatmaps().allFinite());
+            Explanation compat = signedRaw(model, CamMethods.scoreCam().pytorchGradCam()).build()
+                    .explain(image, Targets.classLogit(0));
+            assertTrue(compat.rawMaps().allFinite() && compat.weights(0).allFinite());
+            assertEquals(1.0, compat.weights(0).sum(), 1e-6, "pytorch-grad-cam: softmax over channels");
+        }
+    }
+
+    @Test
+    void progressIsReportedAfterEveryBatchUntilDone() {
+        InMemoryCnn model = InMemoryCnn.random(2, 2, 5, 3, 4, 4);
+        List<long[]> seen = new ArrayList<>();
+        signedRaw(model, CamMethods.scoreCam().withMaxBatch(3)).progress((task, done, total) -> {
+            assertTrue(task.startsWith("score-cam"));
+            seen.add(new long[] {done, total});
+        }).build().explain(model.randomInput(5, 2));
+        assertTrue(seen.size() >= 4);
+        for (int i = 1; i < seen.size(); i++) {
+            assertTrue(seen.get(i)[0] >= seen.get(i - 1)[0]);
+        }
+        assertArrayEquals(new long[] {10, 10}, seen.get(seen.size() - 1));
+    }
+
+    @Test
+    void aBatchWithATargetPerImageEqualsTheImagesExplainedAlone() {
+        InMemoryCnn model = InMemoryCnn.random(3, 2, 4, 3, 5, 5);
+        FloatTensor x = model.randomInput(7, 2);
+        Explainer ex = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3)).build();
+        Explanation both = ex.explain(x, List.of(Targets.classLogit(2), Targets.classProbability(0)));
+        Explanation first = ex.explain(FloatTensor.stack(List.of(x.slice(0))), Targets.classLogit(2));
+        Explanation second = ex.explain(FloatTensor.stack(List.of(x.slice(1))), Targets.classProbability(0));
+        assertArrayEquals(first.rawMaps().toArray(), both.rawMaps().slice(0).toArray(), 1e-5f);
+        assertArrayEquals(second.rawMaps().toArray(), both.rawMaps().slice(1).toArray(), 1e-5f);
+    }
+
+    @Test
+    void cornerAlignedUpsamplingAsPyTorchAlignCornersTrue() {
+        // [0, 1] to 4 samples: align_corners=True -> [0, 1/3, 2/3, 1]; half-pixel -> [0, .25, .75, 1].
+        FloatTensor row = FloatTensor.of(Shape.of(1, 2), 0, 1);
+        assertArrayEquals(new float[] {0, 1f / 3, 2f / 3, 1}, Bilinear.resizeAlignCorners(row, 1, 4).toArray(), 1e-6f);
+        assertArrayEquals(new float[] {0, 0.25f, 0.75f, 1}, Bilinear.resize(row, 1, 4).toArray(), 1e-6f);
+    }
+
+    @Test
+    void rejectsANonPositiveBound() {
+        assertThrows(IllegalArgumentException.class, () -> CamMethods.scoreCam().withMaxBatch(0));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gradcam.api.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layer-as-output extension of {@link PassRequest#output()}, for backends declaring
+ * {@link Capability#LAYER_OUTPUT} (and a check that the others refuse it). A backend's test implements this like
+ * {@link DifferentiableModelContract}; references are the backend's own forward pass and finite differences.
+ */
+public interface LayerOutputContract {
+
+    /** A fresh model; the contract closes it. */
+    DifferentiableModel createModel();
+
+    /** A batch of {@code n} inputs the model accepts. */
+    FloatTensor sampleInput(int n);
+
+    /** A layer query with a 4-D activation, not the model's output. */
+    String outputLayer();
+
+    /** A layer after {@link #outputLayer()}, which the named output does not depend on. */
+    String laterLayer();
+
+    /** Relative tolerance of the finite-difference check. */
+    default double finiteDifferenceTolerance() {
+        return 2e-2;
+    }
+
+    private static FloatTensor random(Shape s, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[s.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.wrapOwned(s, d);
+    }
+
+    private static double dot(FloatTensor a, FloatTensor b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += (double) a.getFlat(i) * b.getFlat(i);
+        }
+        return s;
+    }
+
+    @Test
+    default void theOutputIsTheLayersValueAndTheSeedHasItsShape() {
+        try (DifferentiableModel m = createModel()) {
+            String layer = m.resolveLayer(outputLayer()).name();
+            FloatTensor x = sampleInput(2);
+            if (!m.capabilities().contains(Capability.LAYER_OUTPUT)) {
+                assertThrows(UnsupportedCapabilityException.class, () -> m.run(PassRequest.builder(x).output(layer)
+                        .seed(new Seed.OfOutput(o -> o)).build()));
+                return;
+            }
+            FloatTensor acts = m.run(PassRequest.builder(x).tap(layer).build()).activation(layer);
+            PassResult r = m.run(PassRequest.builder(x).output(layer).seed(new Seed.OfOutput(o -> o)).build());
+            assertEquals(acts.shape(), r.output().shape());
+            assertTrue(r.output().relativeError(acts) < 1e-6, "output == the layer's activations");
+            assertEquals(acts.shape(), r.seed().orElseThrow().shape(), "the seed has the layer's shape");
+        }
+    }
+
+    @Test
+    default void theInputGradientMatchesFiniteDifferencesOfTheLayer() {
+        try (DifferentiableModel m = createModel()) {
+            if (!m.capabilities().contains(Capability.LAYER_OUTPUT)
+                    || !m.capabilities().contains(Capability.INPUT_GRADIENT)) {
+                return;
+            }
+            String layer = m.resolveLayer(outputLayer()).name();
+            FloatTensor x = sampleInput(1);
+            FloatTensor a = m.run(PassRequest.builder(x).tap(layer).build()).activation(layer);
+            FloatTensor seed = random(a.shape(), 1);
+            FloatTensor gx = m.run(PassRequest.builder(x).output(layer).inputGradient(true)
+                    .seed(new Seed.OfShape(s -> seed)).build()).inputGradient().orElseThrow();
+            FloatTensor d = random(x.shape(), 2);
+            double h = 1e-2 / d.norm();
+            float[] plus = x.toArray();
+            float[] minus = x.toArray();
+            for (int i = 0; i < plus.length; i++) {
+                plus[i] += (float) (h * d.getFlat(i));
+                minus[i] -= (float) (h * d.getFlat(i));
+            }
+            double fp = dot(m.run(PassRequest.builder(FloatTensor.wrapOwned(x.shape(), plus)).tap(layer).build())
+                    .activation(layer), seed);
+            double fm = dot(m.run(PassRequest.builder(FloatTensor.wrapOwned(x.shape(), minus)).tap(layer).build())
+                    .activation(layer), seed);
+            double numeric = (fp - fm) / (2 * h);
+            double analytic = dot(gx, d);
+            double scale = Math.max(Math.abs(numeric), gx.norm() * d.norm() * 1e-3);
+            assertTrue(Math.abs(numeric - analytic) <= finiteDifferenceTolerance() * scale,
+                    "analytic " + analytic + " vs finite difference " + numeric);
+        }
+    }
+
+    @Test
+    default void layersAfterTheOutputGetZeroGradientsAndUnknownNamesAreRejected() {
+        try (DifferentiableModel m = createModel()) {
+            if (!m.capabilities().contains(Capability.LAYER_OUTPUT)) {
+                return;
+            }
+            String layer = m.resolveLayer(outputLayer()).name();
+            String later = m.resolveLayer(laterLayer()).name();
+            FloatTensor x = sampleInput(2);
+            PassResult r = m.run(PassRequest.builder(x).output(layer).tap(layer).tap(later)
+                    .seed(new Seed.OfOutput(o -> o)).build());
+            assertEquals(0.0, r.gradient(later).norm(), "the output does not depend on a later layer");
+            assertTrue(r.gradient(layer).relativeError(r.output()) < 1e-6, "the seed is the gradient at the output");
+            assertThrows(InvalidInputException.class, () -> m.run(PassRequest.builder(x).output("no_such_tensor_xyz")
+                    .seed(new Seed.OfOutput(o -> o)).build()));
+        }
+    }
+}
