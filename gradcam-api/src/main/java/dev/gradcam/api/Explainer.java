@@ -431,7 +431,7 @@ public final class Explainer {
                             + "' needs it; methods this backend can run: " + runnable());
                 }
             }
-            if (!model.gradientModes().contains(mode)) {
+            if (!model.supports(mode)) {
                 throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", model.backendName(),
                         "available: " + model.gradientModes());
             }

@@ -179,7 +179,7 @@ class ExplainerTest {
                     () -> Explainer.gradCam(model).layer("logits").build().explain(HandModel.image()));
             assertTrue(notMap.getMessage().contains("4-D feature map"), notMap.getMessage());
             assertThrows(UnsupportedCapabilityException.class,
-                    () -> Explainer.gradCam(model).gradientMode(new GradientMode("lrp-epsilon")).build());
+                    () -> Explainer.gradCam(model).gradientMode(new GradientMode("no-such-mode")).build());
             assertThrows(InvalidInputException.class, () -> Explainer.gradCam(model).output("nope").build());
             model.close();
             assertThrows(ResourceClosedException.class, () -> ex.explain(HandModel.image()));
