@@ -1,0 +1,235 @@
+package dev.gradcam.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.ModelLoadException;
+import dev.gradcam.api.ResourceClosedException;
+import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.spi.BiasGradient;
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.GradientMode;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.PassResult;
+import dev.gradcam.api.spi.Seed;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.nd4j.demo.ShapesCnn;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** SameDiffModel beyond the contract: description, gradient modes, files, graph ownership and errors. */
+class SameDiffModelTest {
+
+    private static PassRequest.Builder gradientsAt(FloatTensor x, String... taps) {
+        return PassRequest.builder(x).taps(List.of(taps)).seed(new Seed.TopClass());
+    }
+
+    @Test
+    void describesTheGraphWithShapesAndPicksTheLastFeatureMapForAuto() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            assertEquals("nd4j", m.backendName());
+            assertEquals("CPU", m.executionProvider());
+            assertEquals(ShapesCnn.INPUT, m.inputs().get(0).name());
+            assertEquals(Shape.of(-1, 1, 16, 16), m.inputs().get(0).shape());
+            assertEquals(Shape.of(-1, 3), m.outputs().get(0).shape());
+            LayerInfo features = m.resolveLayer(ShapesCnn.FEATURES);
+            assertEquals(Shape.of(-1, 32, 4, 4), features.shape());
+            assertEquals("relu", features.op());
+            assertEquals(features, m.resolveLayer("auto"));
+            assertTrue(m.provenance().get("nd4j").startsWith("1.0.0"), m.provenance().toString());
+        }
+    }
+
+    @Test
+    void infersInputAndOutputOfASingleInputGraph() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 3);
+        sd.nn.relu("y", x.mmul(sd.var("w", Nd4j.ones(DataType.FLOAT, 3, 2))), 0);
+        try (SameDiffModel m = SameDiffModel.of(sd)) {
+            assertEquals("x", m.inputs().get(0).name());
+            assertEquals("y", m.outputs().get(0).name());
+        }
+    }
+
+    @Test
+    void refusesToGuessAmongSeveralPlaceholders() {
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> SameDiffModel.of(TestGraphs.cnn()));
+        assertTrue(e.getMessage().contains("input") && e.getMessage().contains("labels"), e.getMessage());
+    }
+
+    @Test
+    void guidedAndDeconvnetRewriteOnlyTheReluBackward() {
+        // conv3 -> relu (features): the ReLU's backward maps d/d features to d/d conv3.
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            FloatTensor x = TestGraphs.images(2, 5);
+            PassResult standard = m.run(gradientsAt(x, "conv3", ShapesCnn.FEATURES).build());
+            PassResult guided = m.run(gradientsAt(x, "conv3", ShapesCnn.FEATURES).mode(GradientMode.GUIDED).build());
+            PassResult deconv = m.run(gradientsAt(x, "conv3", ShapesCnn.FEATURES).mode(GradientMode.DECONVNET)
+                    .build());
+            FloatTensor pre = standard.activation("conv3");
+            FloatTensor gOut = standard.gradient(ShapesCnn.FEATURES);
+            // After the last ReLU only linear ops follow, so the gradient arriving at it is the same in all modes.
+            assertTrue(guided.gradient(ShapesCnn.FEATURES).relativeError(gOut) < 1e-6);
+            assertTrue(deconv.gradient(ShapesCnn.FEATURES).relativeError(gOut) < 1e-6);
+            float[] std = new float[pre.size()];
+            float[] gd = new float[pre.size()];
+            float[] dc = new float[pre.size()];
+            for (int i = 0; i < std.length; i++) {
+                float g = gOut.getFlat(i);
+                boolean open = pre.getFlat(i) > 0;
+                std[i] = open ? g : 0;
+                gd[i] = open && g > 0 ? g : 0;
+                dc[i] = Math.max(g, 0);
+            }
+            assertTrue(standard.gradient("conv3").relativeError(FloatTensor.of(pre.shape(), std)) < 1e-6);
+            assertTrue(guided.gradient("conv3").relativeError(FloatTensor.of(pre.shape(), gd)) < 1e-6);
+            assertTrue(deconv.gradient("conv3").relativeError(FloatTensor.of(pre.shape(), dc)) < 1e-6);
+            assertFalse(guided.gradient("conv3").equals(standard.gradient("conv3")), "guided differs from standard");
+            // Guided input gradients differ from standard ones: the earlier ReLUs are rewired too.
+            FloatTensor gx = m.run(gradientsAt(x).inputGradient(true).build()).inputGradient().orElseThrow();
+            FloatTensor ggx = m.run(gradientsAt(x).inputGradient(true).mode(GradientMode.GUIDED).build())
+                    .inputGradient().orElseThrow();
+            assertTrue(ggx.relativeError(gx) > 1e-3);
+        }
+    }
+
+    @Test
+    void aSeedThatIgnoresAnImageGivesItZeroGradients() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            FloatTensor x = TestGraphs.images(2, 6);
+            FloatTensor seed = FloatTensor.of(Shape.of(2, 3), 1, 0, 0, 0, 0, 0);
+            PassResult r = m.run(PassRequest.builder(x).tap(ShapesCnn.FEATURES).seed(new Seed.OfShape(s -> seed))
+                    .inputGradient(true).build());
+            assertTrue(r.gradient(ShapesCnn.FEATURES).slice(0).norm() > 0);
+            assertEquals(0.0, r.gradient(ShapesCnn.FEATURES).slice(1).norm());
+            assertEquals(0.0, r.inputGradient().orElseThrow().slice(1).norm());
+            assertEquals(seed, r.seed().orElseThrow());
+        }
+    }
+
+    @Test
+    void leavesTheUsersGraphAloneAndSnapshotsItsWeights() {
+        SameDiff sd = TestGraphs.cnn();
+        int variables = sd.variables().size();
+        FloatTensor x = TestGraphs.images(1, 7);
+        try (SameDiffModel m = SameDiffModel.builder(sd).input(ShapesCnn.INPUT).outputs(ShapesCnn.LOGITS).build()) {
+            FloatTensor before = m.forward(x);
+            m.run(gradientsAt(x, ShapesCnn.FEATURES).mode(GradientMode.GUIDED).build());
+            assertEquals(variables, sd.variables().size(), "no seed, loss or gradient variables added to the user's graph");
+            assertEquals(null, sd.getFunction("grad"));
+            sd.getVariable("dense_b").getArr().addi(10f); // the user keeps training their graph
+            assertEquals(before, m.forward(x), "the model explains the weights it was built with");
+        }
+    }
+
+    @Test
+    void differentiatesGraphsWhoseWeightsAreConstants() {
+        SameDiff sd = SameDiff.create();
+        SDVariable x = sd.placeHolder("x", DataType.FLOAT, -1, 3);
+        SDVariable h = sd.nn.relu("h", x.mmul(sd.constant("w", Nd4j.linspace(-1, 1, 6, DataType.FLOAT).reshape(3, 2))), 0);
+        h.sum("y", 1);
+        try (SameDiffModel m = SameDiffModel.of(sd)) {
+            FloatTensor in = FloatTensor.of(Shape.of(1, 3), 1, 2, 3);
+            PassResult r = m.run(PassRequest.builder(in).tap("h").seed(new Seed.OfShape(s -> FloatTensor.full(s, 1f)))
+                    .inputGradient(true).build());
+            assertEquals(FloatTensor.of(Shape.of(1, 2), 1, 1), r.gradient("h"));
+            assertEquals(Shape.of(1, 3), r.inputGradient().orElseThrow().shape());
+        }
+    }
+
+    @Test
+    void loadsGraphsSavedBySameDiff(@TempDir Path dir) {
+        Path file = dir.resolve("cnn.sd");
+        TestGraphs.cnn().save(file.toFile(), false);
+        FloatTensor x = TestGraphs.images(2, 8);
+        try (SameDiffModel built = TestGraphs.cnnModel();
+             var loaded = new Nd4jBackendProvider().load(file, Map.of("input", ShapesCnn.INPUT, "output",
+                     ShapesCnn.LOGITS))) {
+            assertTrue(loaded.forward(x).relativeError(built.forward(x)) < 1e-6);
+            assertEquals("cnn.sd", loaded.provenance().get("source"));
+        }
+    }
+
+    @Test
+    void headExecutionExplainsWhyItCannotCutInsideASkipConnection() {
+        try (SameDiffModel m = SameDiffModel.of(TestGraphs.residual())) {
+            FloatTensor acts = FloatTensor.zeros(Shape.of(1, 5));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.runHead("hidden", acts, null));
+            assertTrue(e.getMessage().contains("bypasses"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsUnknownTapsOutputsAndMisshapenActivations() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            FloatTensor x = TestGraphs.images(1, 9);
+            UnknownLayerException e = assertThrows(UnknownLayerException.class,
+                    () -> m.run(PassRequest.builder(x).tap("featurez").build()));
+            assertTrue(e.nearest().contains(ShapesCnn.FEATURES), e.getMessage());
+            assertThrows(InvalidInputException.class, () -> m.run(PassRequest.builder(x).output("nope").build()));
+            assertThrows(InvalidInputException.class,
+                    () -> m.runHead(ShapesCnn.FEATURES, FloatTensor.zeros(Shape.of(1, 31, 4, 4)), null));
+        }
+    }
+
+    @Test
+    void explainsAnIntermediateLayerAsTheOutput() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            assertTrue(m.capabilities().contains(Capability.LAYER_OUTPUT));
+            FloatTensor x = TestGraphs.images(2, 12);
+            PassResult r = m.run(PassRequest.builder(x).output(ShapesCnn.FEATURES).taps(List.of("conv3", "gap"))
+                    .seed(new Seed.OfShape(s -> FloatTensor.full(s, 1f))).build());
+            assertEquals(Shape.of(2, 32, 4, 4), r.output().shape());
+            assertEquals(r.activation("conv3").shape(), r.gradient("conv3").shape());
+            // d sum(relu(conv3)) / d conv3 is the ReLU's mask.
+            for (int i = 0; i < r.output().size(); i++) {
+                assertEquals(r.activation("conv3").getFlat(i) > 0 ? 1f : 0f, r.gradient("conv3").getFlat(i));
+            }
+            assertEquals(0.0, r.gradient("gap").norm(), "a tap after the explained layer gets zero gradients");
+            assertEquals(Shape.of(2, 32), r.activation("gap").shape());
+        }
+    }
+
+    @Test
+    void reportsConvolutionBiasesAndTheirOutputGradientsForFullGrad() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            assertTrue(m.capabilities().contains(Capability.BIAS_GRADIENTS));
+            FloatTensor x = TestGraphs.images(2, 13);
+            PassResult r = m.run(gradientsAt(x, "conv3").biasGradients(true).build());
+            assertEquals(List.of("conv1", "conv2", "conv3"), r.biasGradients().stream().map(BiasGradient::layer)
+                    .toList());
+            BiasGradient last = r.biasGradients().get(2);
+            assertEquals(r.gradient("conv3"), last.gradient());
+            assertEquals(32, last.bias().size());
+        }
+        try (SameDiffModel smooth = SameDiffModel.of(TestGraphs.smoothCnn())) {
+            assertFalse(smooth.capabilities().contains(Capability.BIAS_GRADIENTS), "its convolutions have no bias");
+            assertThrows(UnsupportedCapabilityException.class, () -> smooth.run(PassRequest.builder(
+                    TestGraphs.images(1, 1)).seed(new Seed.TopClass()).biasGradients(true).build()));
+        }
+    }
+
+    @Test
+    void everyCallButCloseFailsAfterClose() {
+        SameDiffModel m = TestGraphs.cnnModel();
+        m.close();
+        assertThrows(ResourceClosedException.class, m::layers);
+        assertThrows(ResourceClosedException.class, () -> m.runHead(ShapesCnn.FEATURES,
+                FloatTensor.zeros(Shape.of(1, 32, 4, 4)), null));
+        m.close();
+        assertTrue(m.isClosed());
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gradcam.nd4j.onnx;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.DifferentiableModelContract;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.nd4j.TestGraphs;
+
+/**
+ * The backend contract on an ONNX file translated to SameDiff: the EfficientNet-style fixture (SiLU and sigmoid
+ * gates, depthwise convolutions, residual adds), smooth, so finite differences hold at the contract's tolerance.
+ */
+class OnnxContractTest implements DifferentiableModelContract {
+
+    @Override
+    public DifferentiableModel createModel() {
+        assumeTrue(Fixtures.root() != null, "the ONNX module's fixtures are not next to this module");
+        return OnnxSameDiff.load(Fixtures.model("efficientnet"));
+    }
+
+    @Override
+    public FloatTensor sampleInput(int n) {
+        return TestGraphs.gaussian(Shape.of(n, 3, 32, 32), 21);
+    }
+
+    @Override
+    public String tapLayer() {
+        return "features.3";
+    }
+}
