@@ -1,0 +1,245 @@
+package dev.gradcam.examples.cli;
+
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Explanation;
+import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Overlay;
+import dev.gradcam.api.image.Preprocessing;
+import dev.gradcam.api.image.TensorLayout;
+import dev.gradcam.api.post.MapActivation;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.target.Target;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.examples.demo.DemoImages;
+import dev.gradcam.examples.demo.DemoModel;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code gradcam explain}: heatmaps for images, a folder or a tensor, written as PNG, {@code .npy} and JSON. */
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Explains a model's decision on images with a class-activation method.",
+            "Writes NAME.overlay.png and NAME.heatmap.png per image, raw.npy (signed maps at layer resolution, "
+                + "[N,h,w]), heatmap.npy (normalised maps at input resolution, [N,H,W]) and summary.json."},
+        footer = {"", "Examples:",
+            "  gradcam explain --model resnet50.onnx --input cat.jpg --layer layer4",
+            "  gradcam explain --model m.onnx --input photos/ --selector positive \\",
+            "                  --method grad-cam-plus-plus --out results/",
+            "  gradcam explain --model m.onnx --input batch.npy --target 281",
+            "  gradcam explain --demo --method hires-cam"})
+final class ExplainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "PATH",
+            description = "An image, a folder of images, or a .npy float32 tensor [N,C,H,W] used as is "
+                    + "(no preprocessing). With --demo: default rendered text lines.")
+    Path input;
+
+    @Option(names = {"-l", "--layer"}, paramLabel = "LAYER", defaultValue = "auto",
+            description = "Tensor name, node name, module path (layer4, features.29) or auto (default: "
+                    + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'.")
+    String layer;
+
+    @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
+            completionCandidates = MethodCatalog.Candidates.class,
+            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
+            converter = TargetConverter.class,
+            description = "top (default), a class index N, or region[:CHANNEL[:THRESHOLD]] for spatial outputs.")
+    TargetSpec target;
+
+    @Option(names = {"-s", "--selector"}, paramLabel = "SELECTOR", defaultValue = "all",
+            converter = SelectorConverter.class,
+            description = "Which feature maps count: all (default), positive, negative, near-zero:EPS, window:LO:HI, "
+                    + "top-k:K[:RANKING], top-fraction:F[:RANKING].")
+    SelectorSpec selector;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "out",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--output", paramLabel = "NAME", description = "The model output to explain (default: the first).")
+    String output;
+
+    @Option(names = "--activation", paramLabel = "KIND", defaultValue = "relu",
+            description = "relu (default), signed or abs: what is kept of the signed map.")
+    String activation;
+
+    @Option(names = "--colormap", paramLabel = "NAME", defaultValue = "jet",
+            description = "jet (default), turbo, viridis, inferno or gray.")
+    String colormap;
+
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
+            description = "Heatmap weight in overlays, 0..1 (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
+            description = "Images per model call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Mixin
+    PreprocessingOptions preprocessing;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        common.apply();
+        long start = System.nanoTime();
+        modelOptions.validate(spec);
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        if (input == null && !modelOptions.demo) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--input=PATH'");
+        }
+        Overlay overlay = overlay();
+        MapActivation act = activation();
+        String methodName = MethodCatalog.canonical(method);
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+
+        DemoModel demo = modelOptions.demoModel();
+        try (DifferentiableModel model = modelOptions.load()) {
+            Preprocessing p = demo != null ? demo.preprocessing() : preprocessing(model);
+            String layerQuery = demo != null && layer.equals("auto") ? demo.layer() : layer;
+            Explainer.Builder b = MethodCatalog.builder(methodName, model)
+                    .layer(layerQuery)
+                    .selector(selector.selector())
+                    .activation(act);
+            if (output != null) {
+                b.output(output);
+            }
+            InputSource in = input != null ? InputSources.open(input, p)
+                    : ImageInputs.images(List.of("upright", "upside-down"), DemoImages.linePair(), p,
+                    "rendered text lines (upright, upside down)");
+            if (p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput)) {
+                FloatTensor first = in.load(0, 1);
+                b.outputSize(first.shape().intDim(1), first.shape().intDim(2));
+            }
+            ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
+            b.progress(bar::detail);
+            Explainer explainer = b.build();
+
+            ResultWriter writer = new ResultWriter(out, overlay);
+            int step = in.batchable() ? batchSize : 1;
+            for (int from = 0; from < in.size(); from += step) {
+                int to = Math.min(in.size(), from + step);
+                FloatTensor batch = in.load(from, to);
+                List<Target> targets = target.targets(model, batch);
+                Explanation e = explainer.explain(batch, targets);
+                List<String> names = new ArrayList<>();
+                List<BufferedImage> backdrops = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    names.add(in.name(i));
+                    backdrops.add(in.backdrop(i, batch.slice(i - from)));
+                }
+                writer.add(names, backdrops, e);
+                bar.advance(to - from);
+            }
+
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
+            header.put("input", in.describe());
+            header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
+            header.put("selector", selector.text());
+            header.put("targetSpec", target.text());
+            header.put("activation", act.name().toLowerCase(Locale.ROOT));
+            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            report(stdout, stderr, explainer, model, in, writer, summary);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void report(PrintWriter stdout, PrintWriter stderr, Explainer explainer, DifferentiableModel model,
+                        InputSource in, ResultWriter writer, Path summary) {
+        stdout.printf("%s at %s (%s) on %s, %s: %d image%s%n", explainer.method(), explainer.layer().name(),
+                explainer.layer().op(), model.backendName(), model.executionProvider(), in.size(),
+                in.size() == 1 ? "" : "s");
+        stdout.printf("wrote %d files to %s (summary: %s)%n", writer.written().size(), out.toAbsolutePath(),
+                summary.getFileName());
+        if (!common.quiet) {
+            for (String d : writer.diagnostics()) {
+                stderr.println("warning: " + d);
+            }
+        }
+        stdout.flush();
+        stderr.flush();
+    }
+
+    private Preprocessing preprocessing(DifferentiableModel model) {
+        try {
+            return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Overlay overlay() {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--alpha must be in [0, 1], got " + alpha);
+        }
+        try {
+            return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private MapActivation activation() {
+        return switch (activation.toLowerCase(Locale.ROOT)) {
+            case "relu" -> MapActivation.RELU;
+            case "signed" -> MapActivation.SIGNED;
+            case "abs" -> MapActivation.ABS;
+            default -> throw new ParameterException(spec.commandLine(), "unknown --activation '" + activation
+                    + "'; use relu, signed or abs");
+        };
+    }
+
+    /** Parses {@code --target}. */
+    static final class TargetConverter implements ITypeConverter<TargetSpec> {
+        @Override
+        public TargetSpec convert(String value) {
+            try {
+                return TargetSpec.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Parses {@code --selector}. */
+    static final class SelectorConverter implements ITypeConverter<SelectorSpec> {
+        @Override
+        public SelectorSpec convert(String value) {
+            try {
+                return SelectorSpec.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.gradcam.examples.cli;
+
+import dev.gradcam.api.LibraryVersion;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code gradcam} command-line tool: {@code layers}, {@code explain} and {@code demo}.
+ *
+ * <pre>
+ * java -jar examples/target/gradcam.jar demo --out out/
+ * java -jar examples/target/gradcam.jar layers --model resnet50.onnx
+ * java -jar examples/target/gradcam.jar explain --model resnet50.onnx --input cat.jpg --layer layer4
+ * </pre>
+ *
+ * Exit codes are listed in {@link ExitCodes}.
+ */
+@Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
+        subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        description = "Grad-CAM and related class-activation maps for ONNX models, on the JVM.",
+        footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",
+            "  gradcam explain --model M.onnx --input IMAGE --out out/"})
+public final class GradcamCli implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the tool and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        System.exit(code);
+    }
+
+    /**
+     * Runs the tool without exiting, printing to the given writers.
+     *
+     * @return the exit code, see {@link ExitCodes}
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The configured picocli command line, for tests and embedding. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new GradcamCli());
+        ErrorReporter reporter = new ErrorReporter();
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(reporter);
+        cl.setParameterExceptionHandler(reporter);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (String line : ExitCodes.helpList()) {
+            int colon = line.indexOf(':');
+            codes.put(line.substring(0, colon), line.substring(colon + 1));
+        }
+        setExitCodes(cl, codes);
+        return cl;
+    }
+
+    private static void setExitCodes(CommandLine cl, Map<String, String> codes) {
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                setExitCodes(sub, codes);
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing command: use layers, explain or demo");
+    }
+
+    /** The library version for {@code --version}. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gradcam " + LibraryVersion.get(), "Java " + System.getProperty("java.version")
+                    + " on " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package dev.gradcam.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.image.PngWriter;
+import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.examples.testing.InMemoryBackendProvider;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tool's help, argument errors, exit codes and outputs, on gradcam-api's pure-Java test model. */
+class GradcamCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void helpListsCommandsAndExitCodes() {
+        CliRun r = CliRun.of("--help");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        for (String s : new String[] {"layers", "explain", "demo", "Exit codes:", "Unknown layer, method"}) {
+            assertTrue(r.out().contains(s), () -> "missing '" + s + "' in " + r);
+        }
+    }
+
+    @Test
+    void explainHelpDescribesOptions() {
+        CliRun r = CliRun.of("explain", "--help");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        for (String s : new String[] {"--model", "--input", "--layer", "--method", "--target", "--selector",
+            "--backend", "--out", "--size", "--normalize", "--channel-order", "grad-cam-plus-plus", "near-zero:EPS"}) {
+            assertTrue(r.out().contains(s), () -> "missing '" + s + "' in " + r);
+        }
+    }
+
+    @Test
+    void versionPrintsLibraryVersion() {
+        CliRun r = CliRun.of("--version");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().startsWith("gradcam "), r::toString);
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliRun r = CliRun.of();
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("Missing command"), r::toString);
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithHelpPointer() {
+        CliRun r = CliRun.of("explain", "--modle", "m.onnx");
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("Unknown option") && r.err().contains("'--modle'"), r::toString);
+        assertTrue(r.err().contains("Possible solutions: --model"), r::toString);
+        assertTrue(r.err().contains("Try 'gradcam explain --help'"), r::toString);
+    }
+
+    @Test
+    void missingModelOptionIsAUsageError() {
+        CliRun r = CliRun.of("explain", "--input", "x.png");
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("Missing required option: '--model=FILE'"), r::toString);
+    }
+
+    @Test
+    void badSelectorTargetAndSizeAreUsageErrors() {
+        CliRun sel = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--selector", "biggest");
+        assertEquals(ExitCodes.USAGE, sel.code(), sel::toString);
+        assertTrue(sel.err().contains("unknown selector 'biggest'"), sel::toString);
+
+        CliRun k = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--selector", "top-k:many");
+        assertEquals(ExitCodes.USAGE, k.code(), k::toString);
+        assertTrue(k.err().contains("'many' is not a whole number"), k::toString);
+
+        CliRun t = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--target", "cat");
+        assertEquals(ExitCodes.USAGE, t.code(), t::toString);
+        assertTrue(t.err().contains("unknown target 'cat'"), t::toString);
+
+        CliRun s = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--size", "224");
+        assertEquals(ExitCodes.USAGE, s.code(), s::toString);
+        assertTrue(s.err().contains("use WIDTHxHEIGHT"), s::toString);
+    }
+
+    @Test
+    void missingModelFileExitsWithNotFound() {
+        CliRun r = CliRun.of("explain", "--model", dir.resolve("nope.onnx").toString(), "--input", "x.png");
+        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+        assertTrue(r.err().contains("model file not found"), r::toString);
+        assertFalse(r.err().contains("\tat "), () -> "no stack trace without --verbose: " + r);
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() {
+        CliRun r = CliRun.of("layers", "--verbose", "--model", dir.resolve("nope.onnx").toString());
+        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+        assertTrue(r.err().contains("\tat "), r::toString);
+    }
+
+    @Test
+    void missingInputExitsWithNotFound() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", dir.resolve("none.png").toString());
+        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+        assertTrue(r.err().contains("input not found"), r::toString);
+    }
+
+    @Test
+    void emptyFolderExitsWithNotFound() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", empty.toString());
+        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+        assertTrue(r.err().contains("contains no images"), r::toString);
+    }
+
+    @Test
+    void unknownMethodExitsWithUnknownNameAndSuggests() {
+        CliRun r = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--method", "gradcam");
+        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
+        assertTrue(r.err().contains("unknown method 'gradcam'; nearest: grad-cam"), r::toString);
+    }
+
+    @Test
+    void unknownLayerExitsWithUnknownNameAndSuggests() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path image = image(dir.resolve("a.png"), 8, 8);
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--layer", "rleu");
+        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
+        assertTrue(r.err().contains("unknown layer 'rleu'"), r::toString);
+        assertTrue(r.err().contains("gradcam layers"), r::toString);
+    }
+
+    @Test
+    void regionTargetOnAClassifierIsInvalidInput() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path image = image(dir.resolve("a.png"), 8, 8);
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--target",
+                "region", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.INVALID_INPUT, r.code(), r::toString);
+        assertTrue(r.err().contains("needs a spatial output"), r::toString);
+    }
+
+    @Test
+    void layersListsOpsShapesAndAuto() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        CliRun r = CliRun.of("layers", "--model", model.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().contains("/relu/Relu_output_0"), r::toString);
+        assertTrue(r.out().contains("GlobalAveragePool"), r::toString);
+        assertTrue(r.out().contains("[?, 4, 8, 8]") || r.out().contains("[-1, 4, 8, 8]"), r::toString);
+        assertTrue(r.out().contains("<- auto"), r::toString);
+
+        CliRun maps = CliRun.of("layers", "--model", model.toString(), "--feature-maps");
+        assertFalse(maps.out().contains("/fc/Gemm"), maps::toString);
+    }
+
+    @Test
+    void explainFolderWritesOverlaysArraysAndSummary() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path images = Files.createDirectory(dir.resolve("images"));
+        image(images.resolve("one.png"), 16, 12);
+        image(images.resolve("two.png"), 10, 10);
+        image(images.resolve("three.jpg"), 8, 8);
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        Path out = dir.resolve("out");
+
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", images.toString(), "--layer",
+                "relu", "--method", "hires-cam", "--selector", "positive", "--target", "2", "--out", out.toString(),
+                "--batch-size", "2");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().contains("hires-cam at /relu/Relu_output_0"), r::toString);
+        for (String name : new String[] {"one", "two", "three"}) {
+            assertTrue(Files.size(out.resolve(name + ".overlay.png")) > 0);
+            assertTrue(Files.size(out.resolve(name + ".heatmap.png")) > 0);
+        }
+        FloatTensor raw = Npy.read(out.resolve("raw.npy"));
+        FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+        assertEquals(Shape.of(3, 8, 8), raw.shape());
+        assertEquals(Shape.of(3, 8, 8), heat.shape());
+        assertTrue(raw.allFinite() && heat.allFinite());
+        assertTrue(heat.min() >= 0 && heat.max() <= 1, "normalised heatmaps lie in [0, 1]");
+
+        String summary = Files.readString(out.resolve("summary.json"));
+        for (String s : new String[] {"\"method\": \"hires-cam\"", "\"layer\": \"/relu/Relu_output_0\"",
+            "\"selector\": \"positive\"", "\"class\": 2", "\"executionProvider\": \"JVM\"", "\"backendMs\"",
+            "\"name\": \"three\"", "\"score\""}) {
+            assertTrue(summary.contains(s), () -> "missing " + s + " in " + summary);
+        }
+    }
+
+    @Test
+    void explainNpyUsesTheTensorAsIs() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        float[] data = new float[2 * 3 * 8 * 8];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) Math.sin(i * 0.37);
+        }
+        Path npy = dir.resolve("batch.npy");
+        Npy.write(FloatTensor.of(Shape.of(2, 3, 8, 8), data), npy);
+        Path out = dir.resolve("out");
+
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--out",
+                out.toString(), "--activation", "signed", "--quiet");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertEquals(Shape.of(2, 8, 8), Npy.read(out.resolve("raw.npy")).shape());
+        assertTrue(Files.exists(out.resolve("batch-0.overlay.png")));
+        assertTrue(Files.exists(out.resolve("batch-1.heatmap.png")));
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("none (.npy used as is)"));
+    }
+
+    @Test
+    void npyOfWrongRankIsInvalidInput() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path npy = dir.resolve("flat.npy");
+        Npy.write(FloatTensor.of(Shape.of(4), 1, 2, 3, 4), npy);
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--out",
+                dir.resolve("out").toString());
+        assertEquals(ExitCodes.INVALID_INPUT, r.code(), r::toString);
+        assertTrue(r.err().contains("expected a float32 batch [N, C, H, W]"), r::toString);
+    }
+
+    /** A small colourful test picture. */
+    static Path image(Path file, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.RED);
+        g.fillOval(1, 1, width / 2, height / 2);
+        g.dispose();
+        if (file.toString().endsWith(".jpg")) {
+            try {
+                javax.imageio.ImageIO.write(image, "jpg", file.toFile());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else {
+            PngWriter.write(image, file);
+        }
+        return file;
+    }
+}

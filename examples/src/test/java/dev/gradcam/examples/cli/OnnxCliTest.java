@@ -1,0 +1,123 @@
+package dev.gradcam.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tool end to end on a small ONNX ResNet with the ONNX Runtime backend, and the embedded demo. */
+class OnnxCliTest {
+
+    @TempDir
+    Path dir;
+
+    private Path model;
+    private Path input;
+
+    @BeforeEach
+    void copyFixtures() throws IOException {
+        model = copy("resnet_basic.onnx");
+        input = copy("resnet_basic_input.npy");
+    }
+
+    @Test
+    void layersListsTheResNet() {
+        CliRun r = CliRun.of("layers", "--model", model.toString(), "--feature-maps");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().contains("/layer1/layer1.1/relu_1/Relu_output_0"), r::toString);
+        assertTrue(r.out().contains("backend: onnx"), r::toString);
+    }
+
+    @Test
+    void explainNpyWritesEveryOutput() throws IOException {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer2", "--method", "grad-cam", "--target", "3", "--selector", "top-k:4", "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        FloatTensor raw = Npy.read(out.resolve("raw.npy"));
+        FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+        assertEquals(2, raw.shape().intDim(0));
+        assertEquals(3, raw.shape().rank());
+        assertEquals(Shape.of(2, 32, 32), heat.shape());
+        assertTrue(raw.allFinite() && heat.allFinite());
+        for (String f : new String[] {"resnet_basic_input-0.overlay.png", "resnet_basic_input-1.heatmap.png",
+            "summary.json"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"backend\": \"onnx\""), summary);
+        assertTrue(summary.contains("\"class\": 3"), summary);
+        assertTrue(summary.contains("\"selectedChannels\": 4"), summary);
+    }
+
+    @Test
+    void nd4jBackendGivesTheSameMapsAsOnnxRuntime() {
+        Path onnx = dir.resolve("onnx");
+        Path nd4j = dir.resolve("nd4j");
+        for (Path out : new Path[] {onnx, nd4j}) {
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--backend", out == onnx ? "onnx" : "nd4j", "--out", out.toString(), "--quiet");
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+        }
+        FloatTensor a = Npy.read(onnx.resolve("raw.npy"));
+        FloatTensor b = Npy.read(nd4j.resolve("raw.npy"));
+        assertEquals(a.shape(), b.shape());
+        assertTrue(b.relativeError(a) < 1e-4, "relative error " + b.relativeError(a));
+    }
+
+    @Test
+    void explainImageWithPreprocessing() throws IOException {
+        Path image = GradcamCliTest.image(dir.resolve("picture.png"), 40, 30);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--layer",
+                "layer1", "--method", "grad-cam-plus-plus", "--out", out.toString(), "--normalize", "zero-to-one");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertEquals(Shape.of(1, 32, 32), Npy.read(out.resolve("heatmap.npy")).shape(),
+                "resized to the model's fixed input size");
+    }
+
+    @Test
+    void unknownLayerNamesTheNearest() {
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer9", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
+        assertTrue(r.err().contains("unknown layer 'layer9'"), r::toString);
+    }
+
+    @Test
+    void demoWritesBothFigures() throws IOException {
+        Path out = dir.resolve("demo");
+        CliRun r = CliRun.of("demo", "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(Files.size(out.resolve("demo-classifier.png")) > 0);
+        assertTrue(Files.size(out.resolve("demo-detector.png")) > 0);
+        assertTrue(r.out().contains("upright     -> 0\u00b0"), r::toString);
+        assertTrue(r.out().contains("upside down -> 180\u00b0"), r::toString);
+    }
+
+    @Test
+    void explainDemoUsesRenderedLines() throws IOException {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--demo", "--out", out.toString(), "--method", "hires-cam");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertEquals(Shape.of(2, 48, 192), Npy.read(out.resolve("heatmap.npy")).shape());
+        assertTrue(Files.exists(out.resolve("upside-down.overlay.png")));
+    }
+
+    private Path copy(String resource) throws IOException {
+        Path target = dir.resolve(resource);
+        try (InputStream in = getClass().getResourceAsStream("/dev/gradcam/examples/" + resource)) {
+            Files.copy(in, target);
+        }
+        return target;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.gradcam.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.cam.ChannelMask;
+import dev.gradcam.api.cam.ChannelStats;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Selector and target specifications, method names, JSON and the progress bar. */
+class SpecsTest {
+
+    private static final ChannelStats STATS = new ChannelStats(0, new float[] {0.5f, -0.2f, 0.001f, 0f, 2f},
+            new float[5], new float[5], new float[] {1, 5, 2, 4, 3});
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "all;              0,1,2,3,4",
+        "positive;         0,2,4",
+        "negative;         1",
+        "near-zero:0.01;   2,3",
+        "window:-0.3:0.6;  0,1,2,3",
+        "top-k:2;          0,4",
+        "top-k:2:energy;   1,3",
+        "top-k:1:abs-weight; 4",
+        "top-fraction:0.4; 0,4",
+        "POSITIVE;         0,2,4"})
+    void selectorsSelectWhatTheirNamesSay(String spec, String expected) {
+        ChannelMask mask = SelectorSpec.parse(spec).selector().select(STATS);
+        int[] want = java.util.Arrays.stream(expected.split(",")).mapToInt(Integer::parseInt).toArray();
+        assertArrayEquals(want, mask.indices(), spec);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "biggest;         unknown selector 'biggest'",
+        "near-zero;       has 0 parameters; 'near-zero' takes 1",
+        "near-zero:x;     'x' is not a number",
+        "top-k:2:loud;    unknown ranking 'loud'",
+        "window:1:0;      window needs low <= high",
+        "positive:1;      'positive' takes 0"})
+    void badSelectorsSayWhatIsWrong(String spec, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SelectorSpec.parse(spec));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void targetsParse() {
+        assertEquals(TargetSpec.Kind.TOP, TargetSpec.parse("top").kind());
+        TargetSpec c = TargetSpec.parse("281");
+        assertEquals(TargetSpec.Kind.CLASS, c.kind());
+        assertEquals(281, c.index());
+        TargetSpec r = TargetSpec.parse("region:1:0.5");
+        assertEquals(TargetSpec.Kind.REGION, r.kind());
+        assertEquals(1, r.index());
+        assertEquals(0.5, r.threshold());
+        assertEquals(0.3, TargetSpec.parse("region").threshold());
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("-1"));
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:x"));
+        assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:0:y"));
+    }
+
+    @Test
+    void methodNamesAreCanonicalisedAndSuggested() {
+        assertEquals("grad-cam-plus-plus", MethodCatalog.canonical("Grad_CAM++"));
+        assertEquals("hires-cam", MethodCatalog.canonical(" HiRes-CAM "));
+        UnknownMethodException e = assertThrows(UnknownMethodException.class,
+                () -> MethodCatalog.canonical("xgradcam"));
+        assertTrue(e.getMessage().contains("nearest: xgrad-cam"), e.getMessage());
+        assertTrue(e.getMessage().contains("known methods: grad-cam"), e.getMessage());
+    }
+
+    @Test
+    void jsonEscapesAndNests() {
+        String json = Json.write(Map.of("a", List.of(1, 2.5, true), "b\"", "x\ny"));
+        assertTrue(json.contains("\"a\": [1, 2.5, true]"), json);
+        assertTrue(json.contains("\"b\\\"\": \"x\\ny\""), json);
+        assertEquals("null", Json.write(Double.NaN));
+        assertEquals("{}", Json.write(Map.of()));
+    }
+
+    @Test
+    void progressBarCountsUp() {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        ProgressBar bar = new ProgressBar(new java.io.PrintWriter(sw), "explaining", "images", 4, true);
+        bar.advance(1);
+        assertTrue(bar.line().contains("1/4 images"), bar.line());
+        bar.detail("score-cam masked passes", 16, 48);
+        assertTrue(bar.line().endsWith("| score-cam masked passes 16/48"), bar.line());
+        bar.advance(3);
+        assertTrue(sw.toString().contains("4/4 images"), sw.toString());
+        assertTrue(sw.toString().endsWith(System.lineSeparator()), "ends the line when done");
+
+        java.io.StringWriter quiet = new java.io.StringWriter();
+        new ProgressBar(new java.io.PrintWriter(quiet), "x", "images", 4, false).advance(4);
+        assertEquals("", quiet.toString());
+    }
+
+    @Test
+    void outputNamesAreSafeAndUnique() {
+        assertEquals(List.of("cat", "cat-2", "a_b"), OutputNames.unique(List.of("cat", "cat", "a b")));
+    }
+
+    @Test
+    void nearestFindsCloseNames() {
+        assertEquals(List.of("grad-cam"), Nearest.names("gradcam", List.of("grad-cam", "hires-cam"), 1));
+        assertEquals(0, Nearest.distance("abc", "abc"));
+        assertEquals(3, Nearest.distance("", "abc"));
+    }
+}

@@ -1,0 +1,63 @@
+package dev.gradcam.api.target;
+
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.OptionalInt;
+
+/**
+ * The softmax probability of one class, taken over the whole output of an image (which must be the logits):
+ * score {@code p_c}, gradient {@code p_c (e_c - p)}.
+ */
+record ClassProbability(int classIndex) implements Target {
+
+    ClassProbability {
+        if (classIndex < 0) {
+            throw new IllegalArgumentException("class index must be >= 0, got " + classIndex);
+        }
+    }
+
+    @Override
+    public double score(FloatTensor output) {
+        Targets.checkClass(output, classIndex);
+        return softmax(output)[classIndex];
+    }
+
+    @Override
+    public FloatTensor gradient(FloatTensor output) {
+        Targets.checkClass(output, classIndex);
+        double[] p = softmax(output);
+        float[] g = new float[p.length];
+        double pc = p[classIndex];
+        for (int i = 0; i < p.length; i++) {
+            g[i] = (float) (pc * ((i == classIndex ? 1 : 0) - p[i]));
+        }
+        return FloatTensor.wrapOwned(output.shape(), g);
+    }
+
+    @Override
+    public OptionalInt classIndex(FloatTensor output) {
+        return OptionalInt.of(classIndex);
+    }
+
+    @Override
+    public String describe() {
+        return "softmax[" + classIndex + "]";
+    }
+
+    static double[] softmax(FloatTensor logits) {
+        int n = logits.size();
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits.getFlat(i));
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            p[i] = Math.exp(logits.getFlat(i) - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < n; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+}

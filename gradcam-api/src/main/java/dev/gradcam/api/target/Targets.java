@@ -1,0 +1,116 @@
+package dev.gradcam.api.target;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.spi.Seed;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/** Factories for {@link Target}s, and the conversion of per-image targets into one backend {@link Seed}. */
+public final class Targets {
+
+    private Targets() {
+    }
+
+    /** The logit of class {@code index} (Grad-CAM's target). */
+    public static Target classLogit(int index) {
+        return new ClassLogit(index);
+    }
+
+    /** The softmax probability of class {@code index}, the softmax taken over the image's whole output. */
+    public static Target classProbability(int index) {
+        return new ClassProbability(index);
+    }
+
+    /** The sigmoid probability of a binary output at {@code index} (use 0 for a single-logit model). */
+    public static Target binary(int index) {
+        return new BinaryOutput(index, true);
+    }
+
+    /** One minus the sigmoid probability at {@code index}: explains the negative class of a binary output. */
+    public static Target binaryNegative(int index) {
+        return new BinaryOutput(index, false);
+    }
+
+    /** The sum of a spatial output's {@code channel} weighted by {@code mask} [H, W] (segmentation, detection maps). */
+    public static Target region(int channel, FloatTensor mask) {
+        return new Region(channel, Objects.requireNonNull(mask, "mask"));
+    }
+
+    /** The highest-scoring class's logit: the default target. */
+    public static Target topClass() {
+        return new TopClass();
+    }
+
+    /**
+     * A user-defined target.
+     *
+     * @param description for results
+     * @param score       the scalar
+     * @param gradient    its gradient with respect to the output, same shape as the output
+     * @param linear      true if the gradient ignores the output's values (allows single-pass backends)
+     */
+    public static Target custom(String description, ToDoubleFunction<FloatTensor> score,
+                                Function<FloatTensor, FloatTensor> gradient, boolean linear) {
+        return new CustomTarget(description, score, gradient, linear);
+    }
+
+    /**
+     * The seed for a batch with one target per image: {@link Seed.TopClass} when every target is the top class,
+     * {@link Seed.OfShape} when no target depends on output values, {@link Seed.OfOutput} otherwise.
+     *
+     * @throws InvalidInputException if the number of targets differs from the batch size
+     */
+    public static Seed seedFor(List<Target> targets, int batch) {
+        if (targets.size() != batch) {
+            throw new InvalidInputException("need one target per image: " + batch + " images, " + targets.size()
+                    + " targets");
+        }
+        List<Target> ts = List.copyOf(targets);
+        if (ts.stream().allMatch(t -> t instanceof TopClass)) {
+            return new Seed.TopClass();
+        }
+        if (ts.stream().noneMatch(Target::dependsOnOutput)) {
+            return new Seed.OfShape(shape -> batchGradient(ts, FloatTensor.zeros(shape)));
+        }
+        return new Seed.OfOutput(out -> batchGradient(ts, out));
+    }
+
+    /** Each image's score. */
+    public static double[] scores(List<Target> targets, FloatTensor output) {
+        double[] s = new double[targets.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = targets.get(i).score(output.slice(i));
+        }
+        return s;
+    }
+
+    private static FloatTensor batchGradient(List<Target> targets, FloatTensor output) {
+        Shape s = output.shape();
+        if (s.rank() < 1 || s.dim(0) != targets.size()) {
+            throw new InvalidInputException("output " + s + " does not have a batch axis of " + targets.size());
+        }
+        List<FloatTensor> parts = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            FloatTensor slice = output.slice(i);
+            FloatTensor g = targets.get(i).gradient(slice);
+            if (!g.shape().equals(slice.shape())) {
+                throw new InvalidInputException("target '" + targets.get(i).describe() + "' returned a gradient of shape "
+                        + g.shape() + " for an output of shape " + slice.shape());
+            }
+            parts.add(g);
+        }
+        return FloatTensor.stack(parts);
+    }
+
+    static void checkClass(FloatTensor output, int index) {
+        if (index >= output.size()) {
+            throw new InvalidInputException("class index " + index + " is out of range: the output of one image has "
+                    + output.size() + " elements (shape " + output.shape() + "); valid: 0.." + (output.size() - 1));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gradcam.onnx.graph;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Infers element types and dimensions of every value of a {@link Graph} for given input dims, folding the integer
+ * shape arithmetic that exporters emit ({@code Shape -> Gather -> Concat -> Reshape}) so that later passes see
+ * concrete shapes. With fully known input dims this specialises the graph to one input shape; with -1 entries it
+ * gives what is known for a dynamic input. Ops it does not know leave their outputs unknown (noted in
+ * {@link Shapes#problems()}); nothing fails until a caller needs such a shape. Stateless and thread-safe.
+ */
+public final class ShapeInference {
+
+    private ShapeInference() {
+    }
+
+    /** Infers shapes at the inputs' declared dims (-1 where the model leaves them open). */
+    public static Shapes inferDeclared(Graph graph) {
+        return infer(graph, Map.of());
+    }
+
+    /**
+     * Infers shapes with the given input dims (inputs not named keep their declared dims).
+     *
+     * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
+     */
+    public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
+        Objects.requireNonNull(graph, "graph");
+        Map<String, long[]> dims = new HashMap<>();
+        Shapes s = new Shapes(graph, dims);
+        for (ValueInfoProto in : graph.inputs()) {
+            ValueType declared = Graph.typeOf(in);
+            long[] given = inputDims.get(in.getName());
+            if (given != null) {
+                checkFits(in.getName(), declared, given);
+                dims.put(in.getName(), given.clone());
+                s.put(in.getName(), ValueType.of(Shapes.floatTypeOr(declared.elemType()), given));
+            } else {
+                s.put(in.getName(), declared);
+            }
+        }
+        for (Node n : graph.nodes()) {
+            inferNode(s, n);
+        }
+        return s;
+    }
+
+    private static void inferNode(Shapes s, Node n) {
+        try {
+            if (n.opType().equals("Constant") && n.attrTensor("value") != null) {
+                s.putConstantTensor(n.output(0), n.attrTensor("value"));
+                return;
+            }
+            ConstValue c = ConstantFolder.fold(n, s);
+            if (c != null) {
+                s.putConstant(n.output(0), c);
+                return;
+            }
+            List<ValueType> out = ShapeRules.infer(n, s);
+            for (int i = 0; i < n.outputs().size() && i < out.size(); i++) {
+                String name = n.output(i);
+                if (!name.isEmpty() && out.get(i) != null) {
+                    s.put(name, out.get(i));
+                }
+            }
+            if (out.isEmpty()) {
+                s.problem(n + ": no shape rule for " + n.opType());
+            }
+        } catch (RuntimeException e) {
+            s.problem(n + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkFits(String name, ValueType declared, long[] given) {
+        if (!declared.hasRank()) {
+            return;
+        }
+        long[] d = declared.dims();
+        boolean ok = d.length == given.length;
+        for (int i = 0; ok && i < d.length; i++) {
+            ok = given[i] > 0 && (d[i] < 0 || d[i] == given[i]);
+        }
+        if (!ok) {
+            throw new InvalidInputException("input '" + name + "' expects shape " + declared.toShape() + " ("
+                    + ElementType.name(declared.elemType()) + "), given " + Shapes.dims(given));
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.gradcam.onnx.graph;
+
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.proto.Onnx.TensorProto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The result of {@link ShapeInference}: the type of every value it could infer and the values known before the
+ * model runs (initializers, Constant nodes, folded shape arithmetic). Thread-safe once built.
+ */
+public final class Shapes {
+
+    /** Returned by {@link #intsArg} when a node has neither the attribute nor the input. */
+    public static final long[] ABSENT = new long[0];
+
+    private final Graph graph;
+    private final Map<String, long[]> inputDims;
+    private final Map<String, ValueType> types = new HashMap<>();
+    private final Map<String, ConstValue> folded = new HashMap<>();
+    private final Map<String, TensorProto> constantTensors = new HashMap<>();
+    private final Map<String, ConstValue> decoded = new ConcurrentHashMap<>();
+    private final List<String> problems = new ArrayList<>();
+
+    Shapes(Graph graph, Map<String, long[]> inputDims) {
+        this.graph = graph;
+        this.inputDims = inputDims;
+    }
+
+    /** The graph these shapes describe. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The input dims inference started from (a copy). */
+    public Map<String, long[]> inputDims() {
+        Map<String, long[]> copy = new HashMap<>();
+        inputDims.forEach((k, v) -> copy.put(k, v.clone()));
+        return copy;
+    }
+
+    /** The inferred type, or null if nothing is known. */
+    public ValueType type(String value) {
+        ValueType t = types.get(value);
+        if (t == null && graph.isInitializer(value)) {
+            TensorProto init = graph.initializers().get(value);
+            long[] d = new long[init.getDimsCount()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = init.getDims(i);
+            }
+            return ValueType.of(init.getDataType(), d);
+        }
+        return t;
+    }
+
+    /** True if the value's element type is floating (gradients can flow). */
+    public boolean isFloating(String value) {
+        ValueType t = type(value);
+        return t != null && t.isFloating();
+    }
+
+    /**
+     * The static dims of a value.
+     *
+     * @throws IllegalStateException naming the value when its dims are not fully known
+     */
+    public long[] dims(String value) {
+        ValueType t = type(value);
+        if (t == null || !t.isStatic()) {
+            throw new IllegalStateException("the shape of '" + value + "' is not known statically (" + t + ")"
+                    + (problems.isEmpty() ? "" : "; shape inference reported: " + problems.get(0)));
+        }
+        return t.dims();
+    }
+
+    /** The rank of a value, or -1. */
+    public int rank(String value) {
+        ValueType t = type(value);
+        return t == null ? -1 : t.rank();
+    }
+
+    /** The value before the model runs, or null if it depends on the input. */
+    public ConstValue constant(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        ConstValue c = folded.get(value);
+        if (c != null) {
+            return c;
+        }
+        TensorProto init = graph.initializers().get(value);
+        if (init == null) {
+            init = constantTensors.get(value);
+        }
+        if (init == null) {
+            return null;
+        }
+        TensorProto t = init;
+        // Weights are decoded only when a rule asks for them (e.g. a Pow exponent), and then once.
+        return decoded.computeIfAbsent(value, k -> ConstValue.of(t));
+    }
+
+    /** True if the value is known before the model runs. */
+    public boolean isConstant(String value) {
+        return folded.containsKey(value) || graph.isInitializer(value) || constantTensors.containsKey(value);
+    }
+
+    /**
+     * An integer list a node takes as an attribute (older opsets) or as a constant input (newer ones).
+     *
+     * @return the values; {@link #ABSENT} (compare by identity) when neither is given; null when the input is given
+     *     but not constant
+     */
+    public long[] intsArg(Node n, String attribute, int input) {
+        long[] a = n.attrInts(attribute);
+        if (a != null) {
+            return a;
+        }
+        if (!n.hasInput(input)) {
+            return ABSENT;
+        }
+        ConstValue c = constant(n.input(input));
+        return c == null ? null : c.longs();
+    }
+
+    /** Messages of nodes whose shapes could not be inferred. */
+    public List<String> problems() {
+        return Collections.unmodifiableList(problems);
+    }
+
+    void put(String value, ValueType type) {
+        types.put(value, type);
+    }
+
+    void putConstant(String value, ConstValue c) {
+        folded.put(value, c);
+        types.put(value, c.type());
+    }
+
+    void putConstantTensor(String value, TensorProto t) {
+        constantTensors.put(value, t);
+        long[] d = new long[t.getDimsCount()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDims(i);
+        }
+        types.put(value, ValueType.of(t.getDataType(), d));
+    }
+
+    void problem(String message) {
+        problems.add(message);
+    }
+
+    static String dims(long[] d) {
+        return d == null ? "[?...]" : Arrays.toString(d);
+    }
+
+    static int floatTypeOr(int t) {
+        return t == ElementType.UNDEFINED ? ElementType.FLOAT : t;
+    }
+}

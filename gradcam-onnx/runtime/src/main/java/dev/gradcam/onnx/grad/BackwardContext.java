@@ -1,0 +1,180 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.api.UnsupportedOperatorException;
+import dev.gradcam.onnx.graph.ConstValue;
+import dev.gradcam.onnx.graph.Node;
+import dev.gradcam.onnx.graph.Shapes;
+import dev.gradcam.onnx.graph.ValueType;
+import dev.gradcam.api.spi.GradientMode;
+import java.util.Arrays;
+
+/**
+ * What a {@link BackwardRule} sees of one node during compilation: the node, static shapes, the incoming gradients,
+ * where to emit, and where to deliver input gradients. Created by the {@link GradientCompiler}, one per node.
+ */
+public final class BackwardContext {
+
+    private final Node node;
+    private final Shapes shapes;
+    private final Emitter emitter;
+    private final GradientMode mode;
+    private final String[] outputGrads;
+    private final boolean[] needed;
+    private final String[] inputGrads;
+    private final ForwardRewrites rewrites;
+
+    BackwardContext(Node node, Shapes shapes, Emitter emitter, GradientMode mode, String[] outputGrads,
+                    boolean[] needed, ForwardRewrites rewrites) {
+        this.node = node;
+        this.shapes = shapes;
+        this.emitter = emitter;
+        this.mode = mode;
+        this.outputGrads = outputGrads;
+        this.needed = needed;
+        this.inputGrads = new String[needed.length];
+        this.rewrites = rewrites;
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    public Shapes shapes() {
+        return shapes;
+    }
+
+    public Emitter emit() {
+        return emitter;
+    }
+
+    public GradientMode mode() {
+        return mode;
+    }
+
+    /** The gradient arriving at output {@code i}, or null if none flows there. */
+    public String gradient(int output) {
+        return output < outputGrads.length ? outputGrads[output] : null;
+    }
+
+    /** The gradient at output 0, which every single-output rule needs. */
+    public String gradient() {
+        String g = gradient(0);
+        if (g == null) {
+            throw unsupported("no gradient reaches its first output");
+        }
+        return g;
+    }
+
+    /**
+     * The gradient at output {@code i}, or zeros of that output's shape when none flows there (a Split whose other
+     * parts are unused).
+     */
+    public String gradientOrZeros(int output) {
+        String g = gradient(output);
+        return g != null ? g : emitter.zeros(dims(node.output(output)), elemType());
+    }
+
+    /** True if input {@code i} is on the gradient path and needs a gradient. */
+    public boolean needsGradient(int input) {
+        return input < needed.length && needed[input];
+    }
+
+    /** Delivers the gradient of input {@code i} (its shape must equal the input's). */
+    public void addGradient(int input, String gradient) {
+        if (!needsGradient(input)) {
+            return;
+        }
+        if (inputGrads[input] != null) {
+            inputGrads[input] = emitter.add(inputGrads[input], gradient);
+        } else {
+            inputGrads[input] = gradient;
+        }
+    }
+
+    String[] inputGradients() {
+        return inputGrads;
+    }
+
+    /** Input {@code i}'s value name. */
+    public String input(int i) {
+        return node.input(i);
+    }
+
+    /** Output {@code i}'s value name. */
+    public String output(int i) {
+        return node.output(i);
+    }
+
+    /**
+     * The name of output {@code i} of the forward node, adding that output to the node if the model did not ask
+     * for it (MaxPool's Indices, say): computed once, in the forward pass.
+     */
+    public String forwardOutput(int i) {
+        String existing = node.output(i);
+        if (!existing.isEmpty()) {
+            return existing;
+        }
+        return rewrites.addOutput(node, i, emitter.fresh(node.opType() + "_out" + i));
+    }
+
+    /** Static dims of a value. */
+    public long[] dims(String value) {
+        try {
+            return shapes.dims(value);
+        } catch (IllegalStateException e) {
+            throw unsupported(e.getMessage());
+        }
+    }
+
+    /** The floating element type of the node's first output (the type gradients carry). */
+    public int elemType() {
+        ValueType t = shapes.type(node.output(0));
+        return Emitter.floatType(t == null ? 0 : t.elemType());
+    }
+
+    /** The element type of a value. */
+    public int elemType(String value) {
+        ValueType t = shapes.type(value);
+        return Emitter.floatType(t == null ? 0 : t.elemType());
+    }
+
+    /** The constant value of an input, or null if it depends on the model input. */
+    public ConstValue constant(int input) {
+        return node.hasInput(input) ? shapes.constant(node.input(input)) : null;
+    }
+
+    /** A scalar constant of the gradient's element type. */
+    public String scalar(double v) {
+        return emitter.scalar(v, elemType());
+    }
+
+    /**
+     * Reduces a gradient of broadcast shape {@code from} back to an operand's shape {@code to} (numpy broadcasting):
+     * sums over the broadcast axes, then drops the leading ones.
+     */
+    public String unbroadcast(String grad, long[] from, long[] to) {
+        if (Arrays.equals(from, to)) {
+            return grad;
+        }
+        int r = from.length;
+        int off = r - to.length;
+        long[] axes = new long[r];
+        int n = 0;
+        for (int i = 0; i < r; i++) {
+            long t = i < off ? 1 : to[i - off];
+            if (i < off || t == 1 && from[i] != 1) {
+                axes[n++] = i;
+            }
+        }
+        String out = grad;
+        if (n > 0) {
+            out = emitter.reduceSum(grad, Arrays.copyOf(axes, n), true);
+        }
+        return emitter.reshape(out, to);
+    }
+
+    /** An exception naming this node, for a case the rule cannot handle. */
+    public UnsupportedOperatorException unsupported(String why) {
+        return new UnsupportedOperatorException(node.opType(), node.label(), why);
+    }
+}

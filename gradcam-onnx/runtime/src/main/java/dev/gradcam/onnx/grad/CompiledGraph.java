@@ -1,0 +1,26 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.onnx.proto.Onnx.ModelProto;
+import java.util.Map;
+
+/**
+ * An augmented model ready for a runtime, and the names of what it takes and gives.
+ *
+ * @param model          the model to run
+ * @param input          the model input's name
+ * @param seedInput      the seed input's name, or null when the seed is not fed
+ * @param output         the explained output's name
+ * @param activations    tap name to the output name holding its activations
+ * @param gradients      tap name to the output name holding its gradient (empty without a seed)
+ * @param inputGradient  the output holding the input gradient, or null
+ * @param seedOutput     the output holding the seed computed in the graph, or null
+ */
+public record CompiledGraph(ModelProto model, String input, String seedInput, String output,
+                            Map<String, String> activations, Map<String, String> gradients, String inputGradient,
+                            String seedOutput) {
+
+    public CompiledGraph {
+        activations = Map.copyOf(activations);
+        gradients = Map.copyOf(gradients);
+    }
+}

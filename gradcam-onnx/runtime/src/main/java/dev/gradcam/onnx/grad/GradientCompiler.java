@@ -1,0 +1,286 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.UnsupportedOperatorException;
+import dev.gradcam.onnx.graph.Graph;
+import dev.gradcam.onnx.graph.Node;
+import dev.gradcam.onnx.graph.Shapes;
+import dev.gradcam.onnx.graph.ValueType;
+import dev.gradcam.onnx.model.OnnxFormat;
+import dev.gradcam.onnx.proto.Onnx.NodeProto;
+import dev.gradcam.onnx.proto.Onnx.TensorProto;
+import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles the gradient of a model's output with respect to chosen values (taps) and the input into the model
+ * itself: reverse mode over only the nodes on paths from the taps (or the input) to the output, one
+ * {@link BackwardRule} per op, contributions of fanned-out values summed, no weight gradients. The result is one
+ * ONNX model that runs forward and backward in a single pass. Stateless and thread-safe.
+ */
+public final class GradientCompiler {
+
+    /** Name of the seed input of a {@link GradientSpec.SeedSource#FED} variant. */
+    public static final String SEED_INPUT = "gradcam/seed_in";
+
+    private GradientCompiler() {
+    }
+
+    /**
+     * Compiles a variant.
+     *
+     * @param shapes the graph specialised to one input shape ({@link dev.gradcam.onnx.graph.ShapeInference})
+     * @throws UnsupportedOperatorException if an op on the gradient path has no rule, naming op, node and the ops
+     *     that are supported
+     * @throws InvalidInputException        if the output or a tap does not exist or is not a floating tensor
+     */
+    public static CompiledGraph compile(Shapes shapes, GradientSpec spec) {
+        Graph g = shapes.graph();
+        if (g.inputs().size() != 1) {
+            throw new InvalidInputException("gradcam differentiates models with exactly one input; this one has "
+                    + g.inputs().stream().map(ValueInfoProto::getName).toList());
+        }
+        String input = g.inputs().get(0).getName();
+        requireFloating(shapes, spec.output(), "output");
+        for (String tap : spec.taps()) {
+            requireFloating(shapes, tap, "tap");
+        }
+        Emitter e = new Emitter(g.opset(), "gradcam/");
+        ForwardRewrites rewrites = new ForwardRewrites();
+        List<ValueInfoProto> inputs = new ArrayList<>();
+        inputs.add(GraphAssembler.valueInfo(input, shapes.type(input)));
+        List<ValueInfoProto> outputs = new ArrayList<>();
+        outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.type(spec.output())));
+        Map<String, String> acts = new LinkedHashMap<>();
+        Map<String, String> grads = new LinkedHashMap<>();
+        int k = 0;
+        for (String tap : spec.taps()) {
+            if (acts.containsKey(tap)) {
+                continue;
+            }
+            String name = "gradcam/act/" + k++;
+            e.opInto("Identity", List.of(tap), List.of(name));
+            acts.put(tap, name);
+            outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+        }
+        String inputGradient = null;
+        String seedInput = null;
+        String seedOutput = null;
+        if (spec.seed() != GradientSpec.SeedSource.NONE) {
+            ValueType outType = shapes.type(spec.output());
+            long[] outDims = shapes.dims(spec.output());
+            String seed;
+            if (spec.seed() == GradientSpec.SeedSource.FED) {
+                seed = SEED_INPUT;
+                seedInput = SEED_INPUT;
+                inputs.add(GraphAssembler.valueInfo(SEED_INPUT, outType));
+            } else {
+                seed = topClassSeed(e, spec.output(), outDims, outType.elemType());
+                seedOutput = "gradcam/seed";
+                e.opInto("Identity", List.of(seed), List.of(seedOutput));
+                outputs.add(GraphAssembler.valueInfo(seedOutput, outType));
+            }
+            Backward back = new Backward(shapes, e, rewrites, spec, input, seed);
+            back.run();
+            int j = 0;
+            for (String tap : acts.keySet()) {
+                String name = "gradcam/grad/" + j++;
+                e.opInto("Identity", List.of(back.totalOrZeros(tap)), List.of(name));
+                grads.put(tap, name);
+                outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+            }
+            if (spec.inputGradient()) {
+                inputGradient = "gradcam/input_grad";
+                e.opInto("Identity", List.of(back.totalOrZeros(input)), List.of(inputGradient));
+                outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.type(input)));
+            }
+        }
+        List<NodeProto> nodes = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            nodes.add(rewrites.apply(n));
+        }
+        nodes.addAll(e.nodes());
+        List<TensorProto> inits = new ArrayList<>(g.initializers().values());
+        inits.addAll(e.initializers());
+        var model = GraphAssembler.assemble(g, nodes, inits, inputs, outputs);
+        return new CompiledGraph(model, input, seedInput, spec.output(), acts, grads, inputGradient, seedOutput);
+    }
+
+    private static void requireFloating(Shapes shapes, String value, String role) {
+        Graph g = shapes.graph();
+        if (g.producer(value) == null && !g.inputs().stream().anyMatch(v -> v.getName().equals(value))) {
+            throw new InvalidInputException("no value named '" + value + "' in the model (" + role + ")");
+        }
+        ValueType t = shapes.type(value);
+        if (t != null && t.elemType() != 0 && !t.isFloating()) {
+            throw new InvalidInputException("the " + role + " '" + value + "' is a " + t
+                    + " tensor; gradients need a floating-point tensor");
+        }
+    }
+
+    /** One-hot of each row's arg-max, computed in the graph so the default target needs one pass only. */
+    private static String topClassSeed(Emitter e, String output, long[] dims, int elemType) {
+        if (dims.length != 2) {
+            throw new InvalidInputException("the top-class target needs an output of shape [N, classes], got "
+                    + java.util.Arrays.toString(dims) + "; use a region target for spatial outputs");
+        }
+        String idx = e.op("ArgMax", output, Attr.i("axis", 1), Attr.i("keepdims", 0));
+        String values = e.reals(new long[] {2}, new double[] {0, 1}, elemType);
+        return e.op("OneHot", List.of(idx, e.longs(dims[1]), values), Attr.i("axis", -1));
+    }
+
+    /** The reverse sweep of one compilation. */
+    private static final class Backward {
+        private final Shapes shapes;
+        private final Graph graph;
+        private final Emitter emitter;
+        private final ForwardRewrites rewrites;
+        private final GradientSpec spec;
+        private final Map<String, BackwardRule> rules;
+        private final Set<String> onPath = new HashSet<>();
+        private final Map<String, List<String>> contributions = new HashMap<>();
+        private final Map<String, String> totals = new HashMap<>();
+
+        Backward(Shapes shapes, Emitter emitter, ForwardRewrites rewrites, GradientSpec spec, String input,
+                 String seed) {
+            this.shapes = shapes;
+            this.graph = shapes.graph();
+            this.emitter = emitter;
+            this.rewrites = rewrites;
+            this.spec = spec;
+            this.rules = GradientModes.rules(spec.mode());
+            Set<String> sources = new HashSet<>(spec.taps());
+            if (spec.inputGradient()) {
+                sources.add(input);
+            }
+            markPath(sources);
+            contributions.computeIfAbsent(spec.output(), x -> new ArrayList<>()).add(seed);
+        }
+
+        /** Values that depend on a source through floating edges and that the output depends on. */
+        private void markPath(Set<String> sources) {
+            Set<String> forward = new HashSet<>(sources);
+            for (Node n : graph.nodes()) {
+                boolean reached = false;
+                for (String in : n.inputs()) {
+                    reached |= forward.contains(in);
+                }
+                if (reached) {
+                    for (String o : n.outputs()) {
+                        if (!o.isEmpty() && shapes.isFloating(o)) {
+                            forward.add(o);
+                        }
+                    }
+                }
+            }
+            Set<String> backward = new HashSet<>();
+            backward.add(spec.output());
+            List<Node> nodes = graph.nodes();
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                boolean feeds = false;
+                for (String o : n.outputs()) {
+                    feeds |= backward.contains(o);
+                }
+                if (feeds) {
+                    backward.addAll(n.inputs());
+                }
+            }
+            for (String v : forward) {
+                if (backward.contains(v)) {
+                    onPath.add(v);
+                }
+            }
+        }
+
+        void run() {
+            if (!onPath.contains(spec.output())) {
+                return;
+            }
+            List<Node> nodes = graph.nodes();
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                boolean[] needed = new boolean[n.inputs().size()];
+                boolean any = false;
+                for (int j = 0; j < needed.length; j++) {
+                    needed[j] = n.hasInput(j) && onPath.contains(n.input(j));
+                    any |= needed[j];
+                }
+                if (!any) {
+                    continue;
+                }
+                String[] outGrads = new String[n.outputs().size()];
+                boolean flows = false;
+                for (int j = 0; j < outGrads.length; j++) {
+                    outGrads[j] = onPath.contains(n.output(j)) ? total(n.output(j)) : null;
+                    flows |= outGrads[j] != null;
+                }
+                if (!flows) {
+                    continue;
+                }
+                apply(n, needed, outGrads);
+            }
+        }
+
+        private void apply(Node n, boolean[] needed, String[] outGrads) {
+            BackwardRule rule = OnnxFormat.isDefaultDomain(n.domain()) ? rules.get(n.opType()) : null;
+            if (rule == null) {
+                String op = OnnxFormat.isDefaultDomain(n.domain()) ? n.opType() : n.domain() + "." + n.opType();
+                throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "
+                        + sourcesText() + " to '" + spec.output() + "' and has no backward rule; pick a layer "
+                        + "after it, or ask for support", BackwardRules.supportedOps());
+            }
+            BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites);
+            rule.backward(ctx);
+            String[] inGrads = ctx.inputGradients();
+            for (int j = 0; j < needed.length; j++) {
+                if (!needed[j]) {
+                    continue;
+                }
+                if (inGrads[j] == null) {
+                    throw ctx.unsupported("its backward rule gives no gradient for input " + j + " ('"
+                            + n.input(j) + "'), which lies on the gradient path");
+                }
+                contributions.computeIfAbsent(n.input(j), x -> new ArrayList<>()).add(inGrads[j]);
+            }
+        }
+
+        private String sourcesText() {
+            List<String> s = new ArrayList<>(spec.taps());
+            if (spec.inputGradient()) {
+                s.add("the input");
+            }
+            return s.toString();
+        }
+
+        /** The summed gradient of a value, or null if none reaches it. */
+        String total(String value) {
+            String t = totals.get(value);
+            if (t != null) {
+                return t;
+            }
+            List<String> parts = contributions.get(value);
+            if (parts == null || parts.isEmpty()) {
+                return null;
+            }
+            t = emitter.sum(parts);
+            totals.put(value, t);
+            return t;
+        }
+
+        String totalOrZeros(String value) {
+            String t = total(value);
+            if (t != null) {
+                return t;
+            }
+            ValueType type = shapes.type(value);
+            return emitter.zeros(shapes.dims(value), Emitter.floatType(type.elemType()));
+        }
+    }
+}

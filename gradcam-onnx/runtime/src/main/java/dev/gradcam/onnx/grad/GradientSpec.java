@@ -1,0 +1,44 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.api.spi.GradientMode;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one compiled variant computes, apart from the input shape (which the {@link dev.gradcam.onnx.graph.Shapes}
+ * passed to the compiler fixes). A value: equal specs compile to the same graph, so it serves as a cache key.
+ *
+ * @param output        the explained output's value name
+ * @param taps          value names whose activations (and, with a seed, gradients) are wanted
+ * @param inputGradient whether the gradient with respect to the model input is wanted
+ * @param mode          how gradients flow back
+ * @param seed          where backpropagation starts
+ */
+public record GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
+                           SeedSource seed) {
+
+    public GradientSpec {
+        Objects.requireNonNull(output, "output");
+        taps = List.copyOf(taps);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(seed, "seed");
+        if (seed == SeedSource.NONE && inputGradient) {
+            throw new IllegalArgumentException("an input gradient needs a seed");
+        }
+    }
+
+    /** A forward-only variant: the output and tap activations. */
+    public static GradientSpec forward(String output, List<String> taps) {
+        return new GradientSpec(output, taps, false, GradientMode.STANDARD, SeedSource.NONE);
+    }
+
+    /** Where the seed (d target / d output) comes from. */
+    public enum SeedSource {
+        /** Forward only: no gradients. */
+        NONE,
+        /** Fed as an extra graph input {@value GradientCompiler#SEED_INPUT} of the output's shape. */
+        FED,
+        /** The one-hot of each row's arg-max of an [N, K] output, computed inside the graph. */
+        TOP_CLASS
+    }
+}

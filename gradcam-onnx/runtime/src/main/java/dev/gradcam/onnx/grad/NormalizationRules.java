@@ -1,0 +1,92 @@
+package dev.gradcam.onnx.grad;
+
+import java.util.Map;
+
+/** Backward rules of BatchNormalization (inference), LayerNormalization and InstanceNormalization. */
+final class NormalizationRules {
+
+    private NormalizationRules() {
+    }
+
+    static void register(Map<String, BackwardRule> rules) {
+        rules.put("BatchNormalization", NormalizationRules::batchNorm);
+        rules.put("LayerNormalization", NormalizationRules::layerNorm);
+        rules.put("InstanceNormalization", NormalizationRules::instanceNorm);
+    }
+
+    private static void noParameterGradients(BackwardContext c) {
+        for (int i = 1; i < c.node().inputs().size(); i++) {
+            if (c.needsGradient(i)) {
+                throw c.unsupported("its parameters (input " + i + ", '" + c.input(i) + "') depend on the model "
+                        + "input; only the data input is differentiable");
+            }
+        }
+    }
+
+    /** Dims that broadcast a per-channel vector against an [N, C, ...] tensor: [C, 1, ..., 1]. */
+    private static long[] channelDims(long[] x) {
+        long[] d = new long[x.length - 1];
+        d[0] = x[1];
+        for (int i = 1; i < d.length; i++) {
+            d[i] = 1;
+        }
+        return d;
+    }
+
+    static void batchNorm(BackwardContext c) {
+        noParameterGradients(c);
+        if (c.node().attrInt("training_mode", 0) != 0) {
+            throw c.unsupported("training_mode=1 normalises with batch statistics; export the model in eval mode");
+        }
+        Emitter e = c.emit();
+        long[] x = c.dims(c.input(0));
+        float eps = c.node().attrFloat("epsilon", 1e-5f);
+        // In inference BN is affine per channel: y = scale * (x - mean) / sqrt(var + eps) + B.
+        String std = e.op("Sqrt", e.add(c.input(4), e.scalar(eps, c.elemType(c.input(4)))));
+        String factor = e.div(c.input(1), std);
+        if (c.elemType(c.input(1)) != c.elemType()) {
+            factor = e.cast(factor, c.elemType());
+        }
+        c.addGradient(0, e.mul(c.gradient(), e.reshape(factor, channelDims(x))));
+    }
+
+    /**
+     * The gradient of y = scale * xhat + bias, xhat = (x - mean) / sqrt(var + eps) over {@code axes}:
+     * inv * (gh - mean(gh) - xhat * mean(gh * xhat)) with gh = g * scale.
+     */
+    private static String normalised(BackwardContext c, long[] axes, String scale, float eps) {
+        Emitter e = c.emit();
+        String x = c.input(0);
+        String centred = e.sub(x, e.reduceMean(x, axes, true));
+        String var = e.reduceMean(e.mul(centred, centred), axes, true);
+        String inv = e.op("Reciprocal", e.op("Sqrt", e.add(var, c.scalar(eps))));
+        String xhat = e.mul(centred, inv);
+        String gh = e.mul(c.gradient(), scale);
+        String inner = e.sub(e.sub(gh, e.reduceMean(gh, axes, true)),
+                e.mul(xhat, e.reduceMean(e.mul(gh, xhat), axes, true)));
+        return e.mul(inv, inner);
+    }
+
+    static void layerNorm(BackwardContext c) {
+        noParameterGradients(c);
+        long[] x = c.dims(c.input(0));
+        long axis = c.node().attrInt("axis", -1);
+        int a = (int) (axis < 0 ? axis + x.length : axis);
+        long[] axes = new long[x.length - a];
+        for (int i = a; i < x.length; i++) {
+            axes[i - a] = i;
+        }
+        c.addGradient(0, normalised(c, axes, c.input(1), c.node().attrFloat("epsilon", 1e-5f)));
+    }
+
+    static void instanceNorm(BackwardContext c) {
+        noParameterGradients(c);
+        long[] x = c.dims(c.input(0));
+        long[] axes = new long[x.length - 2];
+        for (int i = 2; i < x.length; i++) {
+            axes[i - 2] = i;
+        }
+        String scale = c.emit().reshape(c.input(1), channelDims(x));
+        c.addGradient(0, normalised(c, axes, scale, c.node().attrFloat("epsilon", 1e-5f)));
+    }
+}

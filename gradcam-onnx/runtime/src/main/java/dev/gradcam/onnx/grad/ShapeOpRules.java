@@ -1,0 +1,229 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.onnx.graph.ConstValue;
+import dev.gradcam.onnx.graph.ShapeRules;
+import dev.gradcam.onnx.model.ElementType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backward rules of data movement: Concat, Split, Slice, Gather, Reshape and kin, Transpose, Expand, Tile, Pad,
+ * Identity, Dropout and Cast; plus the non-differentiable shape ops, which need no rule body.
+ */
+final class ShapeOpRules {
+
+    private ShapeOpRules() {
+    }
+
+    static void register(Map<String, BackwardRule> rules) {
+        BackwardRule reshapeBack = c -> c.addGradient(0, c.emit().reshape(c.gradient(), c.dims(c.input(0))));
+        for (String op : List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze")) {
+            rules.put(op, reshapeBack);
+        }
+        BackwardRule identity = c -> c.addGradient(0, c.gradient());
+        rules.put("Identity", identity);
+        rules.put("Dropout", identity);
+        rules.put("Cast", ShapeOpRules::cast);
+        rules.put("Transpose", ShapeOpRules::transpose);
+        rules.put("Expand", c -> c.addGradient(0,
+                c.unbroadcast(c.gradient(), c.dims(c.output(0)), c.dims(c.input(0)))));
+        rules.put("Concat", ShapeOpRules::concat);
+        rules.put("Split", ShapeOpRules::split);
+        rules.put("Slice", ShapeOpRules::slice);
+        rules.put("Gather", ShapeOpRules::gather);
+        rules.put("Pad", ShapeOpRules::pad);
+        rules.put("Tile", ShapeOpRules::tile);
+        BackwardRule none = c -> {
+            // Outputs are integers or constants: no gradient flows back.
+        };
+        for (String op : List.of("Shape", "Size", "Constant", "ConstantOfShape")) {
+            rules.put(op, none);
+        }
+    }
+
+    static void cast(BackwardContext c) {
+        int from = c.shapes().type(c.input(0)).elemType();
+        if (ElementType.isFloating(from)) {
+            c.addGradient(0, c.emit().cast(c.gradient(), from));
+        }
+    }
+
+    static void transpose(BackwardContext c) {
+        long[] x = c.dims(c.input(0));
+        long[] perm = ShapeRules.perm(c.node(), x.length);
+        long[] inverse = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            inverse[(int) perm[i]] = i;
+        }
+        c.addGradient(0, c.emit().transpose(c.gradient(), inverse));
+    }
+
+    static void concat(BackwardContext c) {
+        long[] y = c.dims(c.output(0));
+        int axis = ShapeRules.axis(c.node().attrInt("axis", 0), y.length);
+        long offset = 0;
+        for (int i = 0; i < c.node().inputs().size(); i++) {
+            long size = c.dims(c.input(i))[axis];
+            if (c.needsGradient(i)) {
+                c.addGradient(i, c.emit().slice(c.gradient(), new long[] {offset}, new long[] {offset + size},
+                        new long[] {axis}));
+            }
+            offset += size;
+        }
+    }
+
+    static void split(BackwardContext c) {
+        long[] x = c.dims(c.input(0));
+        int axis = ShapeRules.axis(c.node().attrInt("axis", 0), x.length);
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < c.node().outputs().size(); i++) {
+            parts.add(c.gradientOrZeros(i));
+        }
+        c.addGradient(0, c.emit().concat(parts, axis));
+    }
+
+    static void slice(BackwardContext c) {
+        long[] x = c.dims(c.input(0));
+        long[][] ranges = ShapeRules.sliceRanges(c.node(), c.shapes(), x);
+        if (ranges == null) {
+            throw c.unsupported("its starts, ends, axes and steps must be constant");
+        }
+        long[] starts = ranges[0];
+        long[] steps = ranges[1];
+        long[] counts = ranges[2];
+        boolean unitSteps = true;
+        for (long s : steps) {
+            unitSteps &= s == 1;
+        }
+        Emitter e = c.emit();
+        if (unitSteps) {
+            // The slice is a box: the gradient is the incoming one padded back with zeros.
+            long[] pads = new long[2 * x.length];
+            for (int i = 0; i < x.length; i++) {
+                pads[i] = starts[i];
+                pads[i + x.length] = x[i] - starts[i] - counts[i];
+            }
+            c.addGradient(0, e.pad(c.gradient(), pads, c.elemType()));
+            return;
+        }
+        // Strided or reversed slices: scatter each output element back to its (unique) source position.
+        int n = (int) ShapeRules.product(counts, 0, counts.length);
+        long[] source = new long[n];
+        long[] strides = strides(x);
+        for (int flat = 0; flat < n; flat++) {
+            int rem = flat;
+            long src = 0;
+            for (int i = x.length - 1; i >= 0; i--) {
+                long q = rem % counts[i];
+                rem /= (int) counts[i];
+                src += (starts[i] + q * steps[i]) * strides[i];
+            }
+            source[flat] = src;
+        }
+        c.addGradient(0, scatterFlat(c, source, x, false));
+    }
+
+    private static long[] strides(long[] dims) {
+        long[] s = new long[dims.length];
+        long acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= dims[i];
+        }
+        return s;
+    }
+
+    /** Scatters the flattened incoming gradient to flat input positions {@code source}. */
+    private static String scatterFlat(BackwardContext c, long[] source, long[] x, boolean duplicates) {
+        Emitter e = c.emit();
+        long total = ShapeRules.product(x, 0, x.length);
+        String zeros = e.zeros(new long[] {total}, c.elemType());
+        String idx = e.constant(dev.gradcam.onnx.model.Tensors.ofLongs("", new long[] {source.length}, source));
+        String flat = e.reshape(c.gradient(), new long[] {-1});
+        return e.reshape(e.scatter1d(zeros, idx, flat, duplicates), x);
+    }
+
+    static void gather(BackwardContext c) {
+        if (c.needsGradient(1)) {
+            throw c.unsupported("indices are not differentiable");
+        }
+        ConstValue indices = c.constant(1);
+        if (indices == null) {
+            throw c.unsupported("only constant indices are supported (they depend on the input here)");
+        }
+        long[] x = c.dims(c.input(0));
+        int axis = ShapeRules.axis(c.node().attrInt("axis", 0), x.length);
+        long[] idx = indices.longs();
+        long outer = ShapeRules.product(x, 0, axis);
+        long inner = ShapeRules.product(x, axis + 1, x.length);
+        long[] source = new long[(int) (outer * idx.length * inner)];
+        boolean[] seen = new boolean[(int) x[axis]];
+        boolean duplicates = false;
+        for (long k : idx) {
+            int kk = (int) (k < 0 ? k + x[axis] : k);
+            duplicates |= seen[kk];
+            seen[kk] = true;
+        }
+        int p = 0;
+        for (long o = 0; o < outer; o++) {
+            for (long k : idx) {
+                long kk = k < 0 ? k + x[axis] : k;
+                for (long q = 0; q < inner; q++) {
+                    source[p++] = (o * x[axis] + kk) * inner + q;
+                }
+            }
+        }
+        if (duplicates && !c.emit().canScatterAdd()) {
+            throw c.unsupported("repeated indices need opset 16 or later to differentiate (the model has opset "
+                    + c.emit().opset() + ")");
+        }
+        c.addGradient(0, scatterFlat(c, source, x, duplicates));
+    }
+
+    static void pad(BackwardContext c) {
+        String mode = c.node().attrString("mode", "constant");
+        if (!mode.equals("constant")) {
+            throw c.unsupported("only mode=constant is differentiable here, not '" + mode + "'");
+        }
+        long[] x = c.dims(c.input(0));
+        int r = x.length;
+        long[] pads = ShapeRules.padAmounts(c.node(), c.shapes(), r);
+        if (pads == null) {
+            throw c.unsupported("its pads must be constant");
+        }
+        Emitter e = c.emit();
+        long[] starts = new long[r];
+        long[] ends = new long[r];
+        long[] axes = new long[r];
+        long[] back = new long[2 * r];
+        boolean cropped = false;
+        for (int i = 0; i < r; i++) {
+            long b = pads[i];
+            long a = pads[i + r];
+            // Positive pads are cut off again; negative pads (cropping) are restored as zeros.
+            starts[i] = Math.max(b, 0);
+            ends[i] = starts[i] + x[i] + Math.min(b, 0) + Math.min(a, 0);
+            axes[i] = i;
+            back[i] = -Math.min(b, 0);
+            back[i + r] = -Math.min(a, 0);
+            cropped |= b < 0 || a < 0;
+        }
+        String g = e.slice(c.gradient(), starts, ends, axes);
+        c.addGradient(0, cropped ? e.pad(g, back, c.elemType()) : g);
+    }
+
+    static void tile(BackwardContext c) {
+        long[] x = c.dims(c.input(0));
+        long[] y = c.dims(c.output(0));
+        long[] split = new long[2 * x.length];
+        long[] axes = new long[x.length];
+        for (int i = 0; i < x.length; i++) {
+            split[2 * i] = y[i] / x[i];
+            split[2 * i + 1] = x[i];
+            axes[i] = 2L * i;
+        }
+        Emitter e = c.emit();
+        c.addGradient(0, e.reshape(e.reduceSum(e.reshape(c.gradient(), split), axes, false), x));
+    }
+}

@@ -1,0 +1,438 @@
+package dev.gradcam.onnx.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import dev.gradcam.api.BackendExecutionException;
+import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.ResourceClosedException;
+import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerResolver;
+import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.GradientMode;
+import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.PassResult;
+import dev.gradcam.api.spi.Seed;
+import dev.gradcam.api.spi.ValueInfo;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.onnx.grad.CompiledGraph;
+import dev.gradcam.onnx.grad.GradientCompiler;
+import dev.gradcam.onnx.grad.GradientModes;
+import dev.gradcam.onnx.grad.GradientSpec;
+import dev.gradcam.onnx.grad.HeadCompiler;
+import dev.gradcam.onnx.graph.Graph;
+import dev.gradcam.onnx.graph.Layers;
+import dev.gradcam.onnx.graph.ShapeInference;
+import dev.gradcam.onnx.graph.Shapes;
+import dev.gradcam.onnx.graph.ValueType;
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.model.OnnxFormat;
+import dev.gradcam.onnx.model.OnnxModelReader;
+import dev.gradcam.onnx.proto.Onnx.ModelProto;
+import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ONNX model on ONNX Runtime with exact gradients compiled into it: the ONNX backend's
+ * {@link DifferentiableModel}.
+ *
+ * <p>Each distinct pass (output, taps, gradient mode, seed kind, input gradient, input shape) is compiled once into
+ * an augmented model and an ONNX Runtime session, kept in a bounded cache; later passes of the same kind only run.
+ * {@link Seed.OfShape} and {@link Seed.TopClass} seeds take one pass (the top class is found inside the graph);
+ * {@link Seed.OfOutput} takes two, a forward pass to compute the seed and then the gradient pass. Thread-safe: one
+ * instance serves many threads. The caller closes it; close is idempotent and later calls throw
+ * {@link ResourceClosedException}.
+ */
+public final class OnnxModel implements DifferentiableModel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LAYER_GRADIENTS,
+            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION);
+    /** Result keys of {@link #execute} besides output names. */
+    private static final String INPUT_GRADIENT = "input-gradient";
+    private static final String SEED = "seed";
+    /** How many specialised shape sets to keep (one per input shape seen). */
+    private static final int SHAPE_CACHE = 8;
+
+    private final String source;
+    private final Graph graph;
+    private final Shapes declared;
+    private final List<LayerInfo> layers;
+    private final List<ValueInfo> inputs;
+    private final List<ValueInfo> outputs;
+    private final OnnxOptions options;
+    private final ExecutionProviders.Choice provider;
+    private final OrtEnvironment env;
+    private final VariantCache variants;
+    private final Map<List<Long>, Shapes> specialised = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, Shapes> eldest) {
+            return size() > SHAPE_CACHE;
+        }
+    };
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OnnxModel(ModelProto model, String source, OnnxOptions options) {
+        this.source = source;
+        this.options = options;
+        this.graph = Graph.of(model);
+        if (graph.inputs().size() != 1) {
+            throw new InvalidInputException(source + " has " + graph.inputs().size() + " inputs "
+                    + graph.inputs().stream().map(ValueInfoProto::getName).toList()
+                    + "; gradcam explains models with exactly one input");
+        }
+        this.declared = ShapeInference.inferDeclared(graph);
+        this.layers = Layers.list(declared);
+        this.inputs = graph.inputs().stream().map(v -> info(v.getName(), Graph.typeOf(v))).toList();
+        this.outputs = graph.outputs().stream().map(v -> info(v.getName(), outputType(v))).toList();
+        this.provider = ExecutionProviders.choose(options);
+        this.env = OrtEnvironment.getEnvironment();
+        this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
+        LOG.info("gradcam-onnx: {} runs on {} ({})", source, provider.name(), provider.reason());
+    }
+
+    /**
+     * Loads a model file, with any external data beside it.
+     *
+     * @param options backend options, see {@link OnnxOptions}
+     * @throws dev.gradcam.api.ModelLoadException           if the file cannot be read or is not a supported model
+     * @throws InvalidInputException                         for bad options or a model with several inputs
+     * @throws dev.gradcam.api.BackendUnavailableException   if CUDA was requested and cannot be used
+     */
+    public static OnnxModel load(Path file, Map<String, String> options) {
+        Objects.requireNonNull(file, "file");
+        OnnxOptions o = OnnxOptions.parse(options);
+        return new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
+    }
+
+    /** Wraps an in-memory model (tests, generated models). */
+    public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
+        Objects.requireNonNull(model, "model");
+        OnnxFormat.checkSupported(model, name);
+        return new OnnxModel(model, name, options);
+    }
+
+    private ValueType outputType(ValueInfoProto v) {
+        ValueType t = declared.type(v.getName());
+        return t != null ? t : Graph.typeOf(v);
+    }
+
+    private static ValueInfo info(String name, ValueType t) {
+        return new ValueInfo(name, t.toShape(), ElementType.name(t.elemType()));
+    }
+
+    @Override
+    public String backendName() {
+        return "onnx";
+    }
+
+    @Override
+    public String executionProvider() {
+        return provider.name();
+    }
+
+    @Override
+    public List<ValueInfo> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<ValueInfo> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return layers;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public Set<GradientMode> gradientModes() {
+        return GradientModes.supported();
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("backend", "onnx");
+        p.put("onnxruntime", ortVersion());
+        p.put("executionProvider", provider.name());
+        p.put("executionProviderReason", provider.reason());
+        p.put("model", source);
+        p.put("opset", Integer.toString(graph.opset()));
+        p.put("producer", graph.model().getProducerName() + " " + graph.model().getProducerVersion());
+        return p;
+    }
+
+    private String ortVersion() {
+        try {
+            return env.getVersion();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public PassResult run(PassRequest request) {
+        ensureOpen();
+        Objects.requireNonNull(request, "request");
+        FloatTensor input = request.input();
+        Shapes shapes = shapesFor(input.shape());
+        String output = outputName(request.output().orElse(null));
+        List<String> taps = checkTaps(request.taps());
+        GradientMode mode = request.mode();
+        if (!GradientModes.supported().contains(mode)) {
+            throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", backendName(),
+                    "supported modes: " + GradientModes.supported());
+        }
+        if (request.seed().isEmpty()) {
+            Map<String, FloatTensor> r = execute(shapes, GradientSpec.forward(output, taps), input, null);
+            return result(r, output, taps, false, null);
+        }
+        Seed seed = request.seed().get();
+        GradientSpec.SeedSource source = GradientSpec.SeedSource.FED;
+        FloatTensor seedTensor = null;
+        if (seed instanceof Seed.OfShape s) {
+            seedTensor = s.forShape(Shape.of(dims(shapes, output)));
+        } else if (seed instanceof Seed.TopClass) {
+            source = GradientSpec.SeedSource.TOP_CLASS;
+        } else {
+            // The seed depends on the output values: a forward pass first, then the gradient pass.
+            FloatTensor out = execute(shapes, GradientSpec.forward(output, List.of()), input, null).get(output);
+            seedTensor = seed.resolve(out);
+        }
+        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source);
+        Map<String, FloatTensor> r = execute(shapes, spec, input, seedTensor);
+        return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED));
+    }
+
+    private PassResult result(Map<String, FloatTensor> r, String output, List<String> taps, boolean grads,
+                              FloatTensor seed) {
+        Map<String, FloatTensor> acts = new LinkedHashMap<>();
+        Map<String, FloatTensor> gradients = new LinkedHashMap<>();
+        for (String tap : taps) {
+            acts.put(tap, r.get("act:" + tap));
+            if (grads) {
+                gradients.put(tap, r.get("grad:" + tap));
+            }
+        }
+        return new PassResult(r.get(output), acts, gradients, r.get(INPUT_GRADIENT), seed);
+    }
+
+    /**
+     * Runs a variant; results keyed by output name, taps as {@code act:NAME} and {@code grad:NAME}, and the input
+     * gradient and in-graph seed under {@link #INPUT_GRADIENT} and {@link #SEED}.
+     */
+    private Map<String, FloatTensor> execute(Shapes shapes, GradientSpec spec, FloatTensor input, FloatTensor seed) {
+        List<Long> key = new ArrayList<>();
+        for (long d : input.shape().dims()) {
+            key.add(d);
+        }
+        try (VariantCache.Lease lease = variants.acquire(List.of(spec, key), () -> build(shapes, spec))) {
+            Variant v = lease.variant();
+            CompiledGraph cg = v.graph();
+            Map<String, FloatTensor> feeds = new HashMap<>();
+            feeds.put(cg.input(), input);
+            if (cg.seedInput() != null) {
+                feeds.put(cg.seedInput(), seed);
+            }
+            List<String> fetches = new ArrayList<>();
+            fetches.add(cg.output());
+            fetches.addAll(cg.activations().values());
+            fetches.addAll(cg.gradients().values());
+            if (cg.inputGradient() != null) {
+                fetches.add(cg.inputGradient());
+            }
+            if (cg.seedOutput() != null) {
+                fetches.add(cg.seedOutput());
+            }
+            Map<String, FloatTensor> raw = v.run(env, feeds, new ArrayList<>(new LinkedHashSet<>(fetches)));
+            Map<String, FloatTensor> out = new HashMap<>(raw);
+            cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
+            cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
+            if (cg.inputGradient() != null) {
+                out.put(INPUT_GRADIENT, raw.get(cg.inputGradient()));
+            }
+            if (cg.seedOutput() != null) {
+                out.put(SEED, raw.get(cg.seedOutput()));
+            }
+            return out;
+        }
+    }
+
+    private Variant build(Shapes shapes, GradientSpec spec) {
+        long start = System.nanoTime();
+        CompiledGraph cg = GradientCompiler.compile(shapes, spec);
+        String what = source + " [" + describe(spec) + ", input " + Arrays.toString(dims(shapes,
+                graph.inputs().get(0).getName())) + "]";
+        Variant v = session(cg, what);
+        LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+        return v;
+    }
+
+    private static String describe(GradientSpec spec) {
+        if (spec.seed() == GradientSpec.SeedSource.NONE) {
+            return "forward, taps " + spec.taps();
+        }
+        return spec.mode() + " gradients of " + spec.output() + " (seed " + spec.seed().name().toLowerCase()
+                + "), taps " + spec.taps() + (spec.inputGradient() ? ", input gradient" : "");
+    }
+
+    private Variant session(CompiledGraph cg, String what) {
+        Map<String, Integer> types = new HashMap<>();
+        for (ValueInfoProto in : cg.model().getGraph().getInputList()) {
+            types.put(in.getName(), Graph.typeOf(in).elemType());
+        }
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            so.setOptimizationLevel(switch (options.optimizationLevel()) {
+                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+            });
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            ExecutionProviders.apply(provider, options.deviceId(), so);
+            OrtSession session = env.createSession(cg.model().toByteArray(), so);
+            return new Variant(cg, session, what, types);
+        } catch (OrtException e) {
+            throw new BackendExecutionException("ONNX Runtime could not load the compiled graph for " + what + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public FloatTensor runHead(String layer, FloatTensor activations, String output) {
+        ensureOpen();
+        Objects.requireNonNull(activations, "activations");
+        LayerInfo l = resolveLayer(layer);
+        String out = outputName(output);
+        Shape expected = l.shape();
+        Shape given = activations.shape();
+        boolean fits = expected.rank() == given.rank();
+        for (int i = 1; fits && i < given.rank(); i++) {
+            fits = expected.dim(i) < 0 || expected.dim(i) == given.dim(i);
+        }
+        if (!fits) {
+            throw new InvalidInputException("activations for layer '" + l.name() + "' must have shape " + expected
+                    + " (any batch size), given " + given);
+        }
+        try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out),
+                () -> session(HeadCompiler.compile(declared, l.name(), out), source + " [head from " + l.name()
+                        + " to " + out + "]"))) {
+            Variant v = lease.variant();
+            return v.run(env, Map.of(l.name(), activations), List.of(v.graph().output())).get(v.graph().output());
+        }
+    }
+
+    private Shapes shapesFor(Shape shape) {
+        long[] dims = shape.dims();
+        List<Long> key = new ArrayList<>();
+        for (long d : dims) {
+            key.add(d);
+        }
+        synchronized (specialised) {
+            Shapes s = specialised.get(key);
+            if (s != null) {
+                return s;
+            }
+        }
+        String name = graph.inputs().get(0).getName();
+        Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
+        synchronized (specialised) {
+            specialised.put(key, s);
+        }
+        return s;
+    }
+
+    private static long[] dims(Shapes shapes, String value) {
+        try {
+            return shapes.dims(value);
+        } catch (IllegalStateException e) {
+            throw new InvalidInputException("cannot determine the shape of '" + value + "' for this input: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private String outputName(String requested) {
+        if (requested == null) {
+            return graph.outputs().get(0).getName();
+        }
+        for (ValueInfo o : outputs) {
+            if (o.name().equals(requested)) {
+                return requested;
+            }
+        }
+        if (graph.producer(requested) != null && declared.isFloating(requested)) {
+            return requested;
+        }
+        throw new InvalidInputException("unknown output '" + requested + "'; the model's outputs are "
+                + outputs.stream().map(ValueInfo::name).toList());
+    }
+
+    private List<String> checkTaps(List<String> taps) {
+        Set<String> known = new LinkedHashSet<>();
+        for (LayerInfo l : layers) {
+            known.add(l.name());
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : taps) {
+            if (!known.contains(t)) {
+                throw new UnknownLayerException(t, LayerResolver.nearest(layers, t, 5),
+                        "taps are tensor names as listed by layers(); resolve names with resolveLayer first");
+            }
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new ResourceClosedException("ONNX model " + source);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            variants.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxModel[" + source + " on " + provider.name() + "]";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.gradcam.onnx.runtime;
+
+import dev.gradcam.api.InvalidInputException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Settings of the ONNX backend, parsed from the string map that {@code Models.load} passes on. Unknown keys and
+ * bad values are errors that list what is accepted.
+ *
+ * @param executionProvider  {@code auto} (CUDA when an NVIDIA GPU and CUDA are present, else CPU), {@code cpu} or
+ *                           {@code cuda}
+ * @param deviceId           the CUDA device ordinal
+ * @param intraOpThreads     threads per op; 0 lets ONNX Runtime decide
+ * @param optimizationLevel  ONNX Runtime graph optimisation: {@code none}, {@code basic}, {@code extended},
+ *                           {@code all}
+ * @param cacheSize          compiled variants (and their sessions) kept per model
+ */
+public record OnnxOptions(String executionProvider, int deviceId, int intraOpThreads, String optimizationLevel,
+                          int cacheSize) {
+
+    /** The option keys understood. */
+    public static final Set<String> KEYS = Set.of("executionProvider", "deviceId", "intraOpThreads",
+            "optimizationLevel", "cacheSize");
+
+    private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
+    private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
+
+    public OnnxOptions {
+        Objects.requireNonNull(executionProvider, "executionProvider");
+        Objects.requireNonNull(optimizationLevel, "optimizationLevel");
+        if (!PROVIDERS.contains(executionProvider)) {
+            throw new InvalidInputException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
+                    + executionProvider + "'");
+        }
+        if (!LEVELS.contains(optimizationLevel)) {
+            throw new InvalidInputException("optimizationLevel must be one of " + new TreeSet<>(LEVELS) + ", got '"
+                    + optimizationLevel + "'");
+        }
+        if (deviceId < 0 || intraOpThreads < 0 || cacheSize < 1) {
+            throw new InvalidInputException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
+                    + deviceId + ", " + intraOpThreads + ", " + cacheSize);
+        }
+    }
+
+    /** The defaults: automatic provider, device 0, ONNX Runtime's threads, all optimisations, 16 variants. */
+    public static OnnxOptions defaults() {
+        return new OnnxOptions("auto", 0, 0, "all", 16);
+    }
+
+    /**
+     * Parses backend options.
+     *
+     * @throws InvalidInputException for an unknown key (listing the known ones) or a bad value
+     */
+    public static OnnxOptions parse(Map<String, String> options) {
+        Objects.requireNonNull(options, "options");
+        OnnxOptions d = defaults();
+        String ep = d.executionProvider;
+        int device = d.deviceId;
+        int threads = d.intraOpThreads;
+        String level = d.optimizationLevel;
+        int cache = d.cacheSize;
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            switch (e.getKey()) {
+                case "executionProvider" -> ep = v.toLowerCase(Locale.ROOT);
+                case "deviceId" -> device = integer(e.getKey(), v);
+                case "intraOpThreads" -> threads = integer(e.getKey(), v);
+                case "optimizationLevel" -> level = v.toLowerCase(Locale.ROOT);
+                case "cacheSize" -> cache = integer(e.getKey(), v);
+                default -> throw new InvalidInputException("unknown ONNX backend option '" + e.getKey()
+                        + "'; known options: " + new TreeSet<>(KEYS));
+            }
+        }
+        return new OnnxOptions(ep, device, threads, level, cache);
+    }
+
+    private static int integer(String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException ex) {
+            throw new InvalidInputException("option " + key + " must be an integer, got '" + v + "'", ex);
+        }
+    }
+}

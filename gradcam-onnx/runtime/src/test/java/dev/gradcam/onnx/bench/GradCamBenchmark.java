@@ -1,0 +1,144 @@
+package dev.gradcam.onnx.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.Seed;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.onnx.runtime.OnnxModel;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Times Grad-CAM and input-gradient passes against plain ONNX Runtime inference of the same model, at batch 1 and
+ * 16: the ratios that docs/performance.md reports. A runnable main, not a test (timings need a quiet machine).
+ *
+ * <pre>
+ * /usr/bin/python3 gradcam-onnx/runtime/bench/make_resnet50.py
+ * mvn -q -pl gradcam-onnx/runtime -am install -DskipTests
+ * mvn -q -pl gradcam-onnx/runtime test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.gradcam.onnx.bench.GradCamBenchmark \
+ *     -Dexec.args="gradcam-onnx/runtime/target/bench/resnet50.onnx layer4 cpu"
+ * </pre>
+ *
+ * Arguments: model file, layer (module path or tensor name), execution provider (cpu, cuda, auto), optional
+ * batch sizes (comma-separated, default 1,16). Plain inference runs the unmodified model in its own session with the
+ * same settings; "forward" is {@code OnnxModel.forward}, the model specialised to the concrete input shape (static
+ * shapes let ONNX Runtime plan memory, which can make it faster than the model as exported); the gradient passes are
+ * specialised the same way, so ratios divide by the faster of the two. The measured passes interleave so that drift
+ * in machine load affects all alike; medians reported.
+ */
+public final class GradCamBenchmark {
+
+    private GradCamBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(args.length > 0 ? args[0] : "gradcam-onnx/runtime/target/bench/resnet50.onnx");
+        String layer = args.length > 1 ? args[1] : "layer4";
+        String provider = args.length > 2 ? args[2] : "cpu";
+        int[] batches = args.length > 3 ? Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 16};
+        if (!Files.isRegularFile(model)) {
+            System.err.println("missing " + model + "; run gradcam-onnx/runtime/bench/make_resnet50.py first");
+            System.exit(2);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", provider));
+             OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            if (m.executionProvider().startsWith("CUDA")) {
+                so.addCUDA(0);
+            }
+            try (OrtSession plain = env.createSession(model.toString(), so)) {
+                String tap = m.resolveLayer(layer).name();
+                System.out.printf("model %s, layer %s -> %s, provider %s, onnxruntime %s, %d cores%n",
+                        model.getFileName(), layer, tap, m.executionProvider(), m.provenance().get("onnxruntime"),
+                        Runtime.getRuntime().availableProcessors());
+                List<String> rows = new ArrayList<>();
+                for (int n : batches) {
+                    rows.add(run(env, m, plain, tap, n));
+                }
+                System.out.println("batch | inference ms | forward ms (*) | Grad-CAM ms | ratio | input-gradient ms | ratio");
+                rows.forEach(System.out::println);
+                System.out.println("(*) OnnxModel.forward: the same model specialised to the input shape. Ratios divide "
+                        + "by the faster of the two inference times.");
+            }
+        }
+    }
+
+    private static String run(OrtEnvironment env, OnnxModel m, OrtSession plain, String tap, int n) {
+        long[] dims = m.inputs().get(0).shape().withDim(0, n).dims();
+        Random r = new Random(n);
+        float[] data = new float[Math.toIntExact(Arrays.stream(dims).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) r.nextGaussian();
+        }
+        FloatTensor x = FloatTensor.wrapOwned(Shape.of(dims), data);
+        String inputName = m.inputs().get(0).name();
+        PassRequest gradCam = PassRequest.builder(x).tap(tap).seed(new Seed.TopClass()).build();
+        PassRequest inputGrad = PassRequest.builder(x).inputGradient(true).seed(new Seed.TopClass()).build();
+        Runnable infer = () -> {
+            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), dims);
+                 OrtSession.Result res = plain.run(Map.of(inputName, t))) {
+                res.get(0).getValue();
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Runnable forward = () -> m.forward(x);
+        Runnable cam = () -> m.run(gradCam);
+        Runnable ig = () -> m.run(inputGrad);
+        // The first call of each kind compiles its variant and creates its session; later calls only run.
+        double firstCam = time(cam);
+        double firstIg = time(ig);
+        System.out.printf("batch %d: first Grad-CAM call %.0f ms, first input-gradient call %.0f ms "
+                + "(compile + session creation + run)%n", n, firstCam, firstIg);
+        // Warm up: lets ONNX Runtime settle its memory arenas.
+        for (int i = 0; i < 3; i++) {
+            infer.run();
+            forward.run();
+            cam.run();
+            ig.run();
+        }
+        int reps = n == 1 ? 15 : 7;
+        List<Double> ti = new ArrayList<>();
+        List<Double> tf = new ArrayList<>();
+        List<Double> tc = new ArrayList<>();
+        List<Double> tg = new ArrayList<>();
+        for (int i = 0; i < reps; i++) {
+            ti.add(time(infer));
+            tf.add(time(forward));
+            tc.add(time(cam));
+            tg.add(time(ig));
+        }
+        double inf = median(ti);
+        double fwd = median(tf);
+        double c = median(tc);
+        double g = median(tg);
+        // Ratios against the faster baseline: the model as exported, or specialised to the input shape.
+        double base = Math.min(inf, fwd);
+        return String.format("%5d | %12.1f | %14.1f | %11.1f | %5.2f | %17.1f | %5.2f", n, inf, fwd, c, c / base, g,
+                g / base);
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(null);
+        return s.get(s.size() / 2);
+    }
+}

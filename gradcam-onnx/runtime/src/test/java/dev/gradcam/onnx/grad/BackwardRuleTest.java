@@ -1,0 +1,399 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.model.Tensors;
+import dev.gradcam.onnx.proto.Onnx.ModelProto;
+import dev.gradcam.onnx.testing.GradCheck;
+import dev.gradcam.onnx.testing.GradCheck.Inputs;
+import dev.gradcam.onnx.testing.ModelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every backward rule against central finite differences on ONNX Runtime, over several shapes and attribute
+ * combinations: one- or few-op models built here, random inputs (kept off kinks where the op has them), a random
+ * seed, float32 with a step that keeps rounding and truncation errors well below the tolerance.
+ */
+class BackwardRuleTest {
+
+    private static final long[] X4 = {2, 3, 5, 6};
+
+    /** One test case: a model with input "x" and output "y". */
+    record Case(String name, ModelProto model, long[] xDims, Function<Random, float[]> input, double eps) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final List<Case> CASES = new ArrayList<>();
+
+    private static void add(String name, long[] x, Inputs in, double eps, Function<ModelBuilder, ModelBuilder> body,
+                            int opset) {
+        ModelProto m = body.apply(ModelBuilder.opset(opset).input("x", x)).output("y").build();
+        int n = (int) Tensors.count(x);
+        CASES.add(new Case(name + " (opset " + opset + ")", m, x, r -> GradCheck.draw(r, n, in), eps));
+    }
+
+    private static void add(String name, long[] x, Inputs in, Function<ModelBuilder, ModelBuilder> body) {
+        add(name, x, in, 1e-3, body, 17);
+    }
+
+    /** A case whose input values are all distinct by a clear gap (max-style ops). */
+    private static void distinct(String name, long[] x, Function<ModelBuilder, ModelBuilder> body, int opset) {
+        ModelProto m = body.apply(ModelBuilder.opset(opset).input("x", x)).output("y").build();
+        int n = (int) Tensors.count(x);
+        CASES.add(new Case(name + " (opset " + opset + ")", m, x, r -> GradCheck.distinct(r, n, 0.05), 1e-3));
+    }
+
+    private static Random rnd() {
+        return new Random(7);
+    }
+
+    static {
+        activations();
+        math();
+        arithmetic();
+        linear();
+        pooling();
+        normalization();
+        shapeOps();
+        resize();
+        composites();
+    }
+
+    private static void activations() {
+        Inputs off0 = Inputs.awayFrom(0, 0.05);
+        add("Relu", X4, off0, b -> b.node("Relu", "y", List.of("x")));
+        add("Relu 1-D", new long[] {7}, off0, b -> b.node("Relu", "y", List.of("x")));
+        add("LeakyRelu", X4, off0, b -> b.node("LeakyRelu", "y", List.of("x"), Attr.f("alpha", 0.1f)));
+        add("PRelu", X4, off0, b -> b.random("s", rnd(), 0.5, 3, 1, 1).node("PRelu", "y", List.of("x", "s")));
+        add("Elu", X4, off0, b -> b.node("Elu", "y", List.of("x"), Attr.f("alpha", 0.7f)));
+        add("Selu", X4, off0, b -> b.node("Selu", "y", List.of("x")));
+        add("Sigmoid", X4, Inputs.normal(), b -> b.node("Sigmoid", "y", List.of("x")));
+        add("Tanh", X4, Inputs.normal(), b -> b.node("Tanh", "y", List.of("x")));
+        add("HardSigmoid", X4, new Inputs(v -> 2 * Math.tanh(v)), b -> b.node("HardSigmoid", "y", List.of("x")));
+        add("HardSigmoid alpha/beta", X4, new Inputs(v -> 1.5 * Math.tanh(v)),
+                b -> b.node("HardSigmoid", "y", List.of("x"), Attr.f("alpha", 0.3f), Attr.f("beta", 0.4f)));
+        add("HardSwish middle", X4, new Inputs(v -> 2.5 * Math.tanh(v)), b -> b.node("HardSwish", "y", List.of("x")));
+        add("HardSwish outer", X4, new Inputs(v -> Math.signum(v) * (3.2 + Math.abs(v))),
+                b -> b.node("HardSwish", "y", List.of("x")));
+        Inputs relu6 = new Inputs(v -> {
+            double t = 3 + 2.5 * v;
+            return Math.abs(t) < 0.05 || Math.abs(t - 6) < 0.05 ? t + 0.1 : t;
+        });
+        add("Clip ReLU6", X4, relu6, b -> b.floats("lo", new long[0], 0f).floats("hi", new long[0], 6f)
+                .node("Clip", "y", List.of("x", "lo", "hi")));
+        add("Clip min only", X4, Inputs.awayFrom(-0.5, 0.05), b -> b.floats("lo", new long[0], -0.5f)
+                .node("Clip", "y", List.of("x", "lo")));
+        add("Clip attributes", X4, new Inputs(v -> {
+            double t = 1.5 * v;
+            return Math.abs(Math.abs(t) - 1) < 0.05 ? t * 1.1 : t;
+        }), 1e-3, b -> b.node("Clip", "y", List.of("x"), Attr.f("min", -1f), Attr.f("max", 1f)), 9);
+        add("Softplus", X4, Inputs.normal(), b -> b.node("Softplus", "y", List.of("x")));
+        add("Gelu", X4, Inputs.normal(), 1e-3, b -> b.node("Gelu", "y", List.of("x")), 20);
+        add("Gelu tanh", X4, Inputs.normal(), 1e-3, b -> b.node("Gelu", "y", List.of("x"),
+                Attr.s("approximate", "tanh")), 20);
+    }
+
+    private static void math() {
+        add("Erf", X4, Inputs.normal(), b -> b.node("Erf", "y", List.of("x")));
+        add("Sqrt", X4, Inputs.positive(0.5), b -> b.node("Sqrt", "y", List.of("x")));
+        add("Exp", X4, new Inputs(v -> 0.5 * v), b -> b.node("Exp", "y", List.of("x")));
+        add("Log", X4, Inputs.positive(0.5), b -> b.node("Log", "y", List.of("x")));
+        add("Neg", X4, Inputs.normal(), b -> b.node("Neg", "y", List.of("x")));
+        add("Abs", X4, Inputs.awayFrom(0, 0.05), b -> b.node("Abs", "y", List.of("x")));
+        add("Reciprocal", X4, Inputs.positive(0.5), b -> b.node("Reciprocal", "y", List.of("x")));
+        add("Pow 2", X4, Inputs.normal(), b -> b.floats("p", new long[0], 2f).node("Pow", "y", List.of("x", "p")));
+        add("Pow 3", X4, Inputs.normal(), b -> b.floats("p", new long[0], 3f).node("Pow", "y", List.of("x", "p")));
+        add("Pow 0.5", X4, Inputs.positive(0.5),
+                b -> b.floats("p", new long[0], 0.5f).node("Pow", "y", List.of("x", "p")));
+        add("Pow per-channel", X4, Inputs.positive(0.5), b -> b.floats("p", new long[] {3, 1, 1}, 1f, 2f, 3f)
+                .node("Pow", "y", List.of("x", "p")));
+        add("Softmax last axis", new long[] {3, 7}, Inputs.normal(),
+                b -> b.node("Softmax", "y", List.of("x"), Attr.i("axis", -1)));
+        add("Softmax axis 1 of 4-D", X4, Inputs.normal(), b -> b.node("Softmax", "y", List.of("x"),
+                Attr.i("axis", 1)));
+        add("Softmax coerced 2-D", new long[] {2, 3, 4}, Inputs.normal(), 1e-3,
+                b -> b.node("Softmax", "y", List.of("x"), Attr.i("axis", 1)), 11);
+        add("LogSoftmax", new long[] {3, 7}, Inputs.normal(), b -> b.node("LogSoftmax", "y", List.of("x")));
+        add("LogSoftmax coerced 2-D", new long[] {2, 3, 4}, Inputs.normal(), 1e-3,
+                b -> b.node("LogSoftmax", "y", List.of("x")), 12);
+    }
+
+    private static void arithmetic() {
+        Inputs n = Inputs.normal();
+        add("Add broadcast constant", X4, n, b -> b.random("c", rnd(), 1, 3, 1, 6).node("Add", "y", List.of("x", "c")));
+        add("Add input broadcast", new long[] {5, 1}, n,
+                b -> b.random("c", rnd(), 1, 2, 3, 5, 6).node("Add", "y", List.of("c", "x")));
+        add("Add fan-out", X4, n, b -> b.node("Add", "y", List.of("x", "x")));
+        add("Sub", X4, n, b -> b.random("c", rnd(), 1, 6).node("Sub", "y", List.of("c", "x")));
+        add("Sub broadcast input", new long[] {3, 1, 1}, n,
+                b -> b.random("c", rnd(), 1, 2, 3, 4, 4).node("Sub", "y", List.of("x", "c")));
+        add("Mul", X4, n, b -> b.random("c", rnd(), 1, 3, 1, 1).node("Mul", "y", List.of("x", "c")));
+        add("Mul broadcast input", new long[] {6}, n,
+                b -> b.random("c", rnd(), 1, 2, 3, 6).node("Mul", "y", List.of("c", "x")));
+        add("Mul square", X4, n, b -> b.node("Mul", "y", List.of("x", "x")));
+        add("Div numerator", X4, n, b -> b.uniform("c", rnd(), 0.5, 2, 6).node("Div", "y", List.of("x", "c")));
+        add("Div denominator", X4, Inputs.positive(0.5),
+                b -> b.random("c", rnd(), 1, 3, 1, 1).node("Div", "y", List.of("c", "x")));
+        add("Sum", X4, n, b -> b.random("c", rnd(), 1, 6).node("Sum", "y", List.of("x", "c", "x")));
+        add("Mean", X4, n, b -> b.random("c", rnd(), 1, 3, 1, 1).node("Mean", "y", List.of("x", "c")));
+        add("Max", X4, n, b -> b.random("c", rnd(), 1, 3, 5, 6).node("Max", "y", List.of("x", "c")));
+        add("Min broadcast", X4, n, b -> b.random("c", rnd(), 1, 6).node("Min", "y", List.of("c", "x")));
+        add("Max tie", X4, n, b -> b.node("Max", "y", List.of("x", "x")));
+        add("Where", X4, n, b -> b.init(Tensors.ofLongs("cl", new long[] {6}, new long[] {1, 0, 1, 1, 0, 0}))
+                .random("c", rnd(), 1, 3, 1, 1)
+                .node("Cast", "cond", List.of("cl"), Attr.i("to", ElementType.BOOL))
+                .node("Where", "y", List.of("cond", "x", "c")));
+    }
+
+    private static void linear() {
+        Inputs n = Inputs.normal();
+        long[] x8 = {2, 3, 8, 8};
+        add("Conv 3x3 pad 1", x8, n, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("pads", 1, 1, 1, 1)));
+        add("Conv stride 2 odd input", new long[] {2, 3, 9, 9}, n, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("pads", 1, 1, 1, 1), Attr.ints("strides", 2, 2)));
+        add("Conv stride 2 remainder", new long[] {1, 2, 8, 7}, n, b -> b.random("w", rnd(), 0.3, 3, 2, 3, 2)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("pads", 0, 1, 0, 0), Attr.ints("strides", 2, 3)));
+        add("Conv dilation 2 + bias", x8, n, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3).random("bias", rnd(), 1, 4)
+                .node("Conv", "y", List.of("x", "w", "bias"), Attr.ints("dilations", 2, 2),
+                        Attr.ints("pads", 2, 2, 2, 2)));
+        add("Conv depthwise", x8, n, b -> b.random("w", rnd(), 0.3, 3, 1, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.i("group", 3), Attr.ints("pads", 1, 1, 1, 1),
+                        Attr.ints("strides", 2, 2)));
+        add("Conv groups 2", new long[] {2, 4, 6, 6}, n, b -> b.random("w", rnd(), 0.3, 6, 2, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.i("group", 2)));
+        add("Conv SAME_UPPER stride 2", new long[] {1, 3, 7, 7}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 4, 4)
+                .node("Conv", "y", List.of("x", "w"), Attr.s("auto_pad", "SAME_UPPER"), Attr.ints("strides", 2, 2)));
+        add("Conv SAME_LOWER", new long[] {1, 3, 6, 6}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 2, 2)
+                .node("Conv", "y", List.of("x", "w"), Attr.s("auto_pad", "SAME_LOWER")));
+        add("Conv VALID stride 2", new long[] {1, 3, 8, 8}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.s("auto_pad", "VALID"), Attr.ints("strides", 2, 2)));
+        add("Conv 1x1 stride 2", new long[] {2, 4, 7, 7}, n, b -> b.random("w", rnd(), 0.3, 3, 4, 1, 1)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("strides", 2, 2)));
+        add("Conv ConvTranspose-based (no Slice steps)", x8, n, 1e-3, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("pads", 1, 1, 1, 1)), 9);
+        add("Conv 1-D", new long[] {2, 3, 10}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 3)
+                .node("Conv", "y", List.of("x", "w"), Attr.ints("strides", 2), Attr.ints("pads", 1, 0)));
+        add("ConvTranspose stride 2", new long[] {2, 4, 5, 5}, n, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3)
+                .node("ConvTranspose", "y", List.of("x", "w"), Attr.ints("strides", 2, 2),
+                        Attr.ints("pads", 1, 1, 1, 1), Attr.ints("output_padding", 1, 1)));
+        add("ConvTranspose groups + bias", new long[] {1, 4, 4, 4}, n, b -> b.random("w", rnd(), 0.3, 4, 2, 2, 2)
+                .random("bias", rnd(), 1, 4).node("ConvTranspose", "y", List.of("x", "w", "bias"), Attr.i("group", 2),
+                        Attr.ints("strides", 2, 2)));
+        add("ConvTranspose output_shape", new long[] {1, 2, 4, 4}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 3, 3)
+                .node("ConvTranspose", "y", List.of("x", "w"), Attr.ints("strides", 2, 2),
+                        Attr.ints("output_shape", 8, 8)));
+        add("ConvTranspose SAME_UPPER", new long[] {1, 2, 4, 4}, Inputs.normal(), b -> b.random("w", rnd(), 0.3, 2, 3, 3, 3)
+                .node("ConvTranspose", "y", List.of("x", "w"), Attr.ints("strides", 2, 2),
+                        Attr.s("auto_pad", "SAME_UPPER")));
+        add("ConvTranspose SAME_LOWER", new long[] {1, 2, 4, 4}, Inputs.normal(), b -> b.random("w", rnd(), 0.3, 2, 3, 3, 3)
+                .node("ConvTranspose", "y", List.of("x", "w"), Attr.ints("strides", 2, 2),
+                        Attr.s("auto_pad", "SAME_LOWER")));
+        add("ConvTranspose dilation", new long[] {1, 2, 4, 5}, n, b -> b.random("w", rnd(), 0.3, 2, 2, 3, 3)
+                .node("ConvTranspose", "y", List.of("x", "w"), Attr.ints("dilations", 2, 1)));
+        add("Gemm transB + bias", new long[] {3, 5}, n, b -> b.random("w", rnd(), 0.5, 4, 5).random("c", rnd(), 1, 4)
+                .node("Gemm", "y", List.of("x", "w", "c"), Attr.i("transB", 1)));
+        add("Gemm transA alpha beta", new long[] {5, 3}, n, b -> b.random("w", rnd(), 0.5, 5, 4)
+                .random("c", rnd(), 1, 3, 4).node("Gemm", "y", List.of("x", "w", "c"), Attr.i("transA", 1),
+                        Attr.f("alpha", 0.5f), Attr.f("beta", 2f)));
+        add("Gemm input as B", new long[] {5, 4}, n, b -> b.random("a", rnd(), 0.5, 3, 5)
+                .node("Gemm", "y", List.of("a", "x")));
+        add("Gemm input as B transposed", new long[] {4, 5}, n, b -> b.random("a", rnd(), 0.5, 5, 3)
+                .node("Gemm", "y", List.of("a", "x"), Attr.i("transA", 1), Attr.i("transB", 1)));
+        add("MatMul 4-D by matrix", new long[] {2, 3, 4, 5}, n, b -> b.random("w", rnd(), 0.5, 5, 6)
+                .node("MatMul", "y", List.of("x", "w")));
+        add("MatMul batch broadcast", new long[] {3, 4}, n, b -> b.random("w", rnd(), 0.5, 2, 4, 5)
+                .node("MatMul", "y", List.of("x", "w")));
+        add("MatMul input on the right", new long[] {2, 3, 5}, n, b -> b.random("w", rnd(), 0.5, 4, 3)
+                .node("MatMul", "y", List.of("w", "x")));
+        add("MatMul 1-D left", new long[] {5}, n, b -> b.random("w", rnd(), 0.5, 5, 3)
+                .node("MatMul", "y", List.of("x", "w")));
+        add("MatMul 1-D right", new long[] {5}, n, b -> b.random("w", rnd(), 0.5, 2, 3, 5)
+                .node("MatMul", "y", List.of("w", "x")));
+        add("MatMul x by its transpose", new long[] {2, 3, 4}, n, b -> b
+                .node("Transpose", "xt", List.of("x"), Attr.ints("perm", 0, 2, 1))
+                .node("MatMul", "y", List.of("x", "xt")));
+    }
+
+    private static void pooling() {
+        long[] x8 = {2, 2, 8, 8};
+        distinct("MaxPool 2x2/2", x8, b -> b.node("MaxPool", "y", List.of("x"), Attr.ints("kernel_shape", 2, 2),
+                Attr.ints("strides", 2, 2)), 17);
+        distinct("MaxPool 3x3/2 pad 1 overlapping", x8, b -> b.node("MaxPool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1)), 17);
+        distinct("MaxPool 3x3/2 overlapping, grouped scatter", new long[] {1, 2, 9, 9}, b -> b.node("MaxPool", "y",
+                List.of("x"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2)), 13);
+        distinct("MaxPool 2x2/2 scatter", x8, b -> b.node("MaxPool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2)), 11);
+        distinct("MaxPool 3x3/1 overlapping", new long[] {1, 1, 6, 6}, b -> b.node("MaxPool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3)), 12);
+        distinct("MaxPool ceil_mode", x8, b -> b.node("MaxPool", "y", List.of("x"), Attr.ints("kernel_shape", 3, 3),
+                Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1)), 17);
+        distinct("MaxPool dilation", x8, b -> b.node("MaxPool", "y", List.of("x"), Attr.ints("kernel_shape", 2, 2),
+                Attr.ints("dilations", 2, 2)), 17);
+        distinct("MaxPool 1-D", new long[] {2, 3, 9}, b -> b.node("MaxPool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3), Attr.ints("strides", 2)), 17);
+        distinct("MaxPool SAME_UPPER", new long[] {1, 2, 7, 7}, b -> b.node("MaxPool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.s("auto_pad", "SAME_UPPER")), 17);
+        Inputs n = Inputs.normal();
+        add("AveragePool 3x3/2 pad exclude", x8, n, b -> b.node("AveragePool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1)));
+        add("AveragePool 3x3/2 pad include", x8, n, b -> b.node("AveragePool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.ints("pads", 1, 1, 1, 1),
+                Attr.i("count_include_pad", 1)));
+        add("AveragePool ceil_mode", x8, n, b -> b.node("AveragePool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1)));
+        add("AveragePool ceil_mode pad include", new long[] {1, 2, 8, 8}, n, b -> b.node("AveragePool", "y",
+                List.of("x"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1),
+                Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 1)));
+        add("AveragePool 2x2/2", x8, n, b -> b.node("AveragePool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2)));
+        add("AveragePool 1-D", new long[] {2, 2, 9}, n, b -> b.node("AveragePool", "y", List.of("x"),
+                Attr.ints("kernel_shape", 3), Attr.ints("strides", 2), Attr.ints("pads", 1, 1)));
+        add("GlobalAveragePool", x8, n, b -> b.node("GlobalAveragePool", "y", List.of("x")));
+        distinct("GlobalMaxPool", x8, b -> b.node("GlobalMaxPool", "y", List.of("x")), 17);
+        add("ReduceMean attr axes", X4, n, 1e-3, b -> b.node("ReduceMean", "y", List.of("x"), Attr.ints("axes", 1)),
+                13);
+        add("ReduceMean input axes", X4, n, 1e-3, b -> b.longs("axes", 2, 3)
+                .node("ReduceMean", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 18);
+        add("ReduceSum input axes", X4, n, 1e-3, b -> b.longs("axes", -3)
+                .node("ReduceSum", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 13);
+        add("ReduceSum attr axes", X4, n, 1e-3, b -> b.node("ReduceSum", "y", List.of("x"), Attr.ints("axes", 0, 2)),
+                11);
+        add("ReduceSum all", X4, n, 1e-3, b -> b.node("ReduceSum", "y", List.of("x"), Attr.i("keepdims", 0)), 13);
+        distinct("ReduceMax attr axes", X4, b -> b.node("ReduceMax", "y", List.of("x"), Attr.ints("axes", 1)), 13);
+        distinct("ReduceMax input axes", X4, b -> b.longs("axes", 2, 3)
+                .node("ReduceMax", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 18);
+        distinct("ReduceMin", X4, b -> b.node("ReduceMin", "y", List.of("x"), Attr.ints("axes", -1)), 13);
+    }
+
+    private static void normalization() {
+        Inputs n = Inputs.normal();
+        add("BatchNormalization", X4, n, b -> b.random("scale", rnd(), 1, 3).random("bias", rnd(), 1, 3)
+                .random("mean", rnd(), 1, 3).uniform("var", rnd(), 0.5, 2, 3)
+                .node("BatchNormalization", "y", List.of("x", "scale", "bias", "mean", "var"),
+                        Attr.f("epsilon", 1e-3f)));
+        add("BatchNormalization 2-D", new long[] {4, 3}, n, 1e-3, b -> b.random("scale", rnd(), 1, 3)
+                .random("bias", rnd(), 1, 3).random("mean", rnd(), 1, 3).uniform("var", rnd(), 0.5, 2, 3)
+                .node("BatchNormalization", "y", List.of("x", "scale", "bias", "mean", "var")), 9);
+        add("LayerNormalization last axis", new long[] {2, 4, 6}, n, 3e-3, b -> b.random("g", rnd(), 1, 6)
+                .random("bb", rnd(), 1, 6).node("LayerNormalization", "y", List.of("x", "g", "bb")), 17);
+        add("LayerNormalization axis 1", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3, 5, 6)
+                .node("LayerNormalization", "y", List.of("x", "g"), Attr.i("axis", 1)), 17);
+        add("InstanceNormalization", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3).random("bb", rnd(), 1, 3)
+                .node("InstanceNormalization", "y", List.of("x", "g", "bb")), 17);
+    }
+
+    private static void shapeOps() {
+        Inputs n = Inputs.normal();
+        add("Concat", X4, n, b -> b.random("c", rnd(), 1, 2, 2, 5, 6).node("Concat", "y", List.of("c", "x", "c"),
+                Attr.i("axis", 1)));
+        add("Concat fan-out", X4, n, b -> b.node("Concat", "y", List.of("x", "x"), Attr.i("axis", -1)));
+        add("Split sizes input", new long[] {2, 3, 4}, n, 1e-3, b -> b.longs("sp", 1, 2)
+                .node("Split", List.of("x", "sp"), List.of("a", "c"), Attr.i("axis", 1))
+                .node("Concat", "y", List.of("c", "a"), Attr.i("axis", 1)), 13);
+        add("Split one part used", new long[] {2, 6}, n, 1e-3, b -> b
+                .node("Split", List.of("x"), List.of("a", "c", "d"), Attr.i("axis", 1))
+                .node("Identity", "y", List.of("c")), 13);
+        add("Split attribute", new long[] {4, 3}, n, 1e-3, b -> b
+                .node("Split", List.of("x"), List.of("a", "c"), Attr.ints("split", 3, 1))
+                .node("Mul", "y", List.of("a", "a")), 11);
+        add("Slice", X4, n, b -> b.longs("st", 1, 0).longs("en", 3, -1).longs("ax", 1, 2)
+                .node("Slice", "y", List.of("x", "st", "en", "ax")));
+        add("Slice steps", X4, n, b -> b.longs("st", 0, 5).longs("en", 100, 0).longs("ax", 3, 2).longs("sp", 2, -2)
+                .node("Slice", "y", List.of("x", "st", "en", "ax", "sp")));
+        add("Slice attributes", X4, n, 1e-3, b -> b.node("Slice", "y", List.of("x"), Attr.ints("starts", 1),
+                Attr.ints("ends", 4), Attr.ints("axes", 3)), 9);
+        add("Gather repeated", X4, n, b -> b.longs("i", 2, 0, 2).node("Gather", "y", List.of("x", "i"),
+                Attr.i("axis", 1)));
+        add("Gather scalar", X4, n, 1e-3, b -> b.init(Tensors.ofLongs("i", new long[0], new long[] {-1}))
+                .node("Gather", "y", List.of("x", "i")), 13);
+        add("Reshape", X4, n, b -> b.longs("s", 2, -1).node("Reshape", "y", List.of("x", "s")));
+        add("Flatten", X4, n, b -> b.node("Flatten", "y", List.of("x"), Attr.i("axis", 2)));
+        add("Transpose", X4, n, b -> b.node("Transpose", "y", List.of("x"), Attr.ints("perm", 0, 2, 3, 1)));
+        add("Squeeze", new long[] {2, 1, 3}, n, 1e-3, b -> b.longs("a", 1)
+                .node("Squeeze", "y", List.of("x", "a")), 13);
+        add("Squeeze attribute", new long[] {2, 1, 3, 1}, n, 1e-3, b -> b
+                .node("Squeeze", "y", List.of("x")), 11);
+        add("Unsqueeze", new long[] {2, 3}, n, 1e-3, b -> b.longs("a", 0, 3)
+                .node("Unsqueeze", "y", List.of("x", "a")), 13);
+        add("Expand", new long[] {3, 1}, n, b -> b.longs("s", 2, 3, 4).node("Expand", "y", List.of("x", "s")));
+        add("Pad", X4, n, b -> b.longs("p", 0, 0, 1, 2, 0, 0, 2, 1).node("Pad", "y", List.of("x", "p")));
+        add("Pad negative", X4, n, b -> b.longs("p", 0, 1, -1, 0, 0, 0, 2, -2).node("Pad", "y", List.of("x", "p")));
+        add("Pad attributes", X4, n, 1e-3, b -> b.node("Pad", "y", List.of("x"),
+                Attr.ints("pads", 0, 0, 1, 1, 0, 0, 1, 0)), 9);
+        add("Tile", new long[] {2, 3}, n, b -> b.longs("r", 2, 3).node("Tile", "y", List.of("x", "r")));
+        add("Identity and Dropout", X4, n, b -> b.node("Identity", "a", List.of("x"))
+                .node("Dropout", "y", List.of("a")));
+        add("Cast round trip", X4, n, b -> b.node("Cast", "d", List.of("x"), Attr.i("to", ElementType.DOUBLE))
+                .node("Mul", "d2", List.of("d", "d")).node("Cast", "y", List.of("d2"), Attr.i("to", ElementType.FLOAT)));
+        add("Shape-driven Reshape", X4, n, b -> b.node("Shape", "s", List.of("x"))
+                .init(Tensors.ofLongs("zero", new long[] {1}, new long[] {0}))
+                .node("Gather", "n", List.of("s", "zero"))
+                .longs("m1", -1).node("Concat", "t", List.of("n", "m1"), Attr.i("axis", 0))
+                .node("Reshape", "y", List.of("x", "t")));
+    }
+
+    private static void resize() {
+        Inputs n = Inputs.normal();
+        long[] x = {1, 2, 4, 5};
+        add("Resize nearest asymmetric floor x2", x, n, b -> b.floats("roi", new long[] {0})
+                .floats("sc", new long[] {4}, 1, 1, 2, 2).node("Resize", "y", List.of("x", "roi", "sc"),
+                        Attr.s("mode", "nearest"), Attr.s("coordinate_transformation_mode", "asymmetric"),
+                        Attr.s("nearest_mode", "floor")));
+        add("Resize nearest half_pixel x1.5", x, n, b -> b.floats("roi", new long[] {0})
+                .floats("sc", new long[] {4}, 1, 1, 1.5f, 1.5f).node("Resize", "y", List.of("x", "roi", "sc"),
+                        Attr.s("mode", "nearest")));
+        add("Resize linear half_pixel x2", x, n, b -> b.floats("roi", new long[] {0})
+                .floats("sc", new long[] {4}, 1, 1, 2, 2).node("Resize", "y", List.of("x", "roi", "sc"),
+                        Attr.s("mode", "linear")));
+        add("Resize linear align_corners sizes", x, n, b -> b.floats("roi", new long[] {0})
+                .floats("sc", new long[] {0}).longs("sz", 1, 2, 7, 9).node("Resize", "y",
+                        List.of("x", "roi", "sc", "sz"), Attr.s("mode", "linear"),
+                        Attr.s("coordinate_transformation_mode", "align_corners")));
+        add("Resize linear pytorch_half_pixel downscale", new long[] {1, 2, 8, 6}, n, b -> b
+                .floats("roi", new long[] {0}).floats("sc", new long[] {4}, 1, 1, 0.5f, 0.5f)
+                .node("Resize", "y", List.of("x", "roi", "sc"), Attr.s("mode", "linear"),
+                        Attr.s("coordinate_transformation_mode", "pytorch_half_pixel")));
+        add("Resize nearest channels", x, n, b -> b.floats("roi", new long[] {0})
+                .floats("sc", new long[] {4}, 1, 2, 1, 1).node("Resize", "y", List.of("x", "roi", "sc"),
+                        Attr.s("mode", "nearest")));
+        add("Upsample nearest", x, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 2, 3)
+                .node("Upsample", "y", List.of("x", "sc"), Attr.s("mode", "nearest")), 9);
+        add("Resize opset 10 linear", x, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 2, 2)
+                .node("Resize", "y", List.of("x", "sc"), Attr.s("mode", "linear")), 10);
+    }
+
+    private static void composites() {
+        Inputs n = Inputs.normal();
+        add("SiLU fan-out", X4, n, b -> b.node("Sigmoid", "s", List.of("x")).node("Mul", "y", List.of("x", "s")));
+        add("Residual block", new long[] {1, 3, 6, 6}, Inputs.normal(), b -> b.random("w", rnd(), 0.3, 3, 3, 3, 3)
+                .node("Conv", "c", List.of("x", "w"), Attr.ints("pads", 1, 1, 1, 1))
+                .node("Add", "s", List.of("c", "x")).node("Tanh", "y", List.of("s")));
+        add("GELU (erf form)", X4, n, b -> b.floats("sq2", new long[0], (float) Math.sqrt(2))
+                .floats("one", new long[0], 1f).floats("half", new long[0], 0.5f)
+                .node("Div", "d", List.of("x", "sq2")).node("Erf", "e", List.of("d"))
+                .node("Add", "a", List.of("e", "one")).node("Mul", "m", List.of("x", "a"))
+                .node("Mul", "y", List.of("m", "half")));
+    }
+
+    static Stream<Arguments> cases() {
+        return CASES.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("cases")
+    void gradientMatchesFiniteDifferences(Case c) {
+        Random r = new Random(c.name().hashCode());
+        GradCheck.check(c.name(), c.model(), c.xDims(), c.input().apply(r), c.eps(), r.nextLong());
+    }
+}

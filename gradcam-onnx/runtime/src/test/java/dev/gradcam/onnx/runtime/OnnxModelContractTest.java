@@ -1,0 +1,35 @@
+package dev.gradcam.onnx.runtime;
+
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.DifferentiableModelContract;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The ONNX backend meets the {@link DifferentiableModel} contract, on the EfficientNet-style fixture (SiLU and
+ * sigmoid gates: smooth, so the contract's finite-difference step crosses no ReLU or max-pool kinks).
+ */
+class OnnxModelContractTest implements DifferentiableModelContract {
+
+    @Override
+    public DifferentiableModel createModel() {
+        return OnnxModel.load(FixtureTest.fixtures().resolve("efficientnet.onnx"), Map.of("executionProvider", "cpu"));
+    }
+
+    @Override
+    public FloatTensor sampleInput(int n) {
+        Random r = new Random(11 + n);
+        float[] d = new float[n * 3 * 32 * 32];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.wrapOwned(Shape.of(n, 3, 32, 32), d);
+    }
+
+    @Override
+    public String tapLayer() {
+        return "features.3";
+    }
+}
