@@ -436,8 +436,7 @@ public final class Explainer {
                         "available: " + model.gradientModes());
             }
             if (output != null && model.outputs().stream().noneMatch(v -> v.name().equals(output))) {
-                throw new InvalidInputException("unknown output '" + output + "'; the model's outputs are "
-                        + model.outputs().stream().map(v -> v.name()).toList());
+                output = explainedLayer(output);
             }
             List<LayerInfo> resolved = new ArrayList<>();
             if (method.usesLayers()) {
@@ -449,6 +448,29 @@ public final class Explainer {
                 }
             }
             return new Explainer(this, resolved);
+        }
+
+        /**
+         * An output that is not a model output names a layer, e.g. the logits before a final softmax: explaining it
+         * needs {@link Capability#LAYER_OUTPUT}.
+         */
+        private String explainedLayer(String query) {
+            List<String> outputs = model.outputs().stream().map(v -> v.name()).toList();
+            LayerInfo layer;
+            try {
+                layer = model.resolveLayer(query);
+            } catch (UnknownLayerException e) {
+                throw new InvalidInputException("unknown output '" + query + "'; the model's outputs are " + outputs
+                        + ", and no layer matches it either (nearest: " + e.nearest() + ")");
+            }
+            if (outputs.contains(layer.name())) {
+                return layer.name();
+            }
+            if (!model.capabilities().contains(Capability.LAYER_OUTPUT)) {
+                throw new UnsupportedCapabilityException(Capability.LAYER_OUTPUT, model.backendName(),
+                        "'" + query + "' is layer " + layer.name() + ", not a model output " + outputs);
+            }
+            return layer.name();
         }
 
         private List<String> runnable() {

@@ -187,6 +187,19 @@ class ExplainerTest {
     }
 
     @Test
+    void anIntermediateLayerCanBeTheExplainedOutput() {
+        try (InMemoryCnn model = HandModel.model()) {
+            // Explaining pooled channel 1 (mean of A1): d/dA_k = [k == 1] / 4, so Grad-CAM's map is A1 / 4.
+            Explanation e = Explainer.gradCam(model).layer("relu").output("pool").activation(MapActivation.SIGNED)
+                    .normalization(Normalization.none()).upsample(false).build()
+                    .explain(HandModel.image(), Targets.classLogit(1));
+            assertArrayEquals(new float[] {0f, 0.25f, 0f}, e.weights(0).toArray(), EPS);
+            assertArrayEquals(new float[] {1f, 0f, 0f, 0.5f}, e.rawMaps().toArray(), EPS);
+            assertEquals(1.5, e.score(0), 1e-6); // mean of A1 = (4 + 0 + 0 + 2) / 4
+        }
+    }
+
+    @Test
     void autoPicksTheLastSpatialFeatureMap() {
         try (InMemoryCnn model = HandModel.model()) {
             assertEquals(InMemoryCnn.RELU, Explainer.gradCam(model).build().layer().name());
