@@ -7,15 +7,12 @@ import dev.gradcam.api.tensor.Shape;
 import java.util.Map;
 import java.util.Random;
 
-/**
- * The ONNX backend meets the {@link DifferentiableModel} contract, on the EfficientNet-style fixture (SiLU and
- * sigmoid gates: smooth, so the contract's finite-difference step crosses no ReLU or max-pool kinks).
- */
+/** The ONNX backend meets the {@link DifferentiableModel} contract, on the ResNet basic-block fixture. */
 class OnnxModelContractTest implements DifferentiableModelContract {
 
     @Override
     public DifferentiableModel createModel() {
-        return OnnxModel.load(FixtureTest.fixtures().resolve("efficientnet.onnx"), Map.of("executionProvider", "cpu"));
+        return OnnxModel.load(FixtureTest.fixtures().resolve("resnet_basic.onnx"), Map.of("executionProvider", "cpu"));
     }
 
     @Override
@@ -30,6 +27,6 @@ class OnnxModelContractTest implements DifferentiableModelContract {
 
     @Override
     public String tapLayer() {
-        return "features.3";
+        return "layer1";
     }
 }
