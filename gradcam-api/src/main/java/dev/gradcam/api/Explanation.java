@@ -19,15 +19,12 @@ import java.util.Optional;
  * weights and masks are those of the unaugmented images (or of the first augmentation when the original is not one
  * of them).
  */
-public final class Explanation {
+public final class Explanation extends BatchResult {
 
     private final FloatTensor heatmaps;
     private final FloatTensor rawMaps;
     private final List<FloatTensor> weights;
     private final List<ChannelMask> masks;
-    private final double[] scores;
-    private final int[] classes;
-    private final List<String> targets;
     private final List<String> diagnostics;
     private final LayerInfo layer;
     private final Provenance provenance;
@@ -69,6 +66,7 @@ public final class Explanation {
      */
     public Explanation(FloatTensor heatmaps, List<LayerMaps> layerMaps, double[] scores, int[] classes,
                        List<String> targets, List<String> diagnostics, Provenance provenance, Timings timings) {
+        super(scores, classes, targets);
         if (layerMaps.isEmpty()) {
             throw new IllegalArgumentException("an explanation needs the maps of at least one layer");
         }
@@ -82,18 +80,10 @@ public final class Explanation {
         this.rawMaps = Objects.requireNonNull(rawMaps, "rawMaps");
         this.weights = List.copyOf(weights);
         this.masks = List.copyOf(masks);
-        this.scores = scores.clone();
-        this.classes = classes.clone();
-        this.targets = List.copyOf(targets);
         this.diagnostics = List.copyOf(diagnostics);
         this.layer = Objects.requireNonNull(layer, "layer");
         this.provenance = Objects.requireNonNull(provenance, "provenance");
         this.timings = Objects.requireNonNull(timings, "timings");
-    }
-
-    /** Number of images. */
-    public int size() {
-        return scores.length;
     }
 
     /** Post-processed maps [N, H, W]. */
@@ -119,26 +109,6 @@ public final class Explanation {
     /** Image {@code i}'s selected channels. */
     public ChannelMask mask(int i) {
         return masks.get(i);
-    }
-
-    /** Image {@code i}'s target score. */
-    public double score(int i) {
-        return scores[i];
-    }
-
-    /** A copy of all scores. */
-    public double[] scores() {
-        return scores.clone();
-    }
-
-    /** Image {@code i}'s explained class, or -1 where the target is not a class. */
-    public int targetClass(int i) {
-        return classes[i];
-    }
-
-    /** Image {@code i}'s target description. */
-    public String target(int i) {
-        return targets.get(i);
     }
 
     /** Warnings worth showing a user, e.g. why a map is blank; empty when all is well. */

@@ -1,5 +1,6 @@
 package dev.gradcam.examples.cli;
 
+import dev.gradcam.api.layer.EditDistance;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,31 +16,11 @@ final class Nearest {
         String q = query.toLowerCase(Locale.ROOT);
         int budget = Math.max(2, q.length() / 3);
         return known.stream()
-                .filter(k -> distance(q, k.toLowerCase(Locale.ROOT)) <= budget
+                .filter(k -> EditDistance.levenshtein(q, k.toLowerCase(Locale.ROOT)) <= budget
                         || (!q.isEmpty() && k.toLowerCase(Locale.ROOT).contains(q)))
-                .sorted(Comparator.comparingInt((String k) -> distance(q, k.toLowerCase(Locale.ROOT)))
+                .sorted(Comparator.comparingInt((String k) -> EditDistance.levenshtein(q, k.toLowerCase(Locale.ROOT)))
                         .thenComparing(Comparator.naturalOrder()))
                 .limit(limit)
                 .toList();
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -1,17 +1,16 @@
 package dev.gradcam.api.image;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.io.OutputFiles;
 import dev.gradcam.api.tensor.FloatTensor;
 
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -34,18 +33,7 @@ public final class PngWriter {
      */
     public static void write(BufferedImage image, Path path) {
         Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(path, "path");
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
-                encode(image, out);
-            }
-        } catch (IOException e) {
-            throw new GradCamException("cannot write PNG file " + path.toAbsolutePath() + ": " + e, e);
-        }
+        OutputFiles.write(path, "PNG", out -> encode(image, out));
     }
 
     /**
@@ -55,13 +43,7 @@ public final class PngWriter {
      */
     public static void write(BufferedImage image, OutputStream out) {
         Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(out, "out");
-        try {
-            encode(image, out);
-            out.flush();
-        } catch (IOException e) {
-            throw new GradCamException("cannot write PNG data to stream: " + e, e);
-        }
+        OutputFiles.write(out, "PNG", o -> encode(image, o));
     }
 
     /** The PNG encoding of an image. */

@@ -6,7 +6,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,18 +96,7 @@ public final class Npy {
      */
     public static void write(FloatTensor tensor, Path path) {
         Objects.requireNonNull(tensor, "tensor");
-        Objects.requireNonNull(path, "path");
-        try {
-            Path parent = path.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
-                writeTo(tensor, out);
-            }
-        } catch (IOException e) {
-            throw new GradCamException("cannot write .npy file " + path + ": " + e, e);
-        }
+        OutputFiles.write(path, ".npy", out -> writeTo(tensor, out));
     }
 
     /**
@@ -118,13 +106,7 @@ public final class Npy {
      */
     public static void write(FloatTensor tensor, OutputStream out) {
         Objects.requireNonNull(tensor, "tensor");
-        Objects.requireNonNull(out, "out");
-        try {
-            writeTo(tensor, out);
-            out.flush();
-        } catch (IOException e) {
-            throw new GradCamException("cannot write .npy data to stream: " + e, e);
-        }
+        OutputFiles.write(out, ".npy", o -> writeTo(tensor, o));
     }
 
     /** The bytes of a little-endian float32 C-order {@code .npy} file holding the tensor. */

@@ -133,7 +133,7 @@ public final class LayerResolver {
     }
 
     private static int score(String query, String candidate) {
-        int d = levenshtein(query, candidate);
+        int d = EditDistance.levenshtein(query, candidate);
         // A candidate that contains the query is a better hint than an equally distant stranger.
         return candidate.contains(query) ? d / 2 : d;
     }
@@ -168,24 +168,5 @@ public final class LayerResolver {
             }
         }
         return out;
-    }
-
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

@@ -3,6 +3,7 @@ package dev.gradcam.api.post;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Bilinear resizing with half-pixel centres: the sampling of PyTorch {@code interpolate(mode="bilinear",
@@ -19,35 +20,7 @@ public final class Bilinear {
      * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
      */
     public static FloatTensor resize(FloatTensor maps, int height, int width) {
-        Shape s = maps.shape();
-        if (s.rank() < 2) {
-            throw new InvalidInputException("bilinear resize needs at least [h, w], got " + s);
-        }
-        if (height < 1 || width < 1) {
-            throw new InvalidInputException("target size must be at least 1x1, got " + height + "x" + width);
-        }
-        int h = s.intDim(-2);
-        int w = s.intDim(-1);
-        int planes = s.size() / (h * w);
-        float[] src = maps.toArray();
-        float[] out = new float[planes * height * width];
-        Axis ys = Axis.of(h, height);
-        Axis xs = Axis.of(w, width);
-        for (int p = 0; p < planes; p++) {
-            int in = p * h * w;
-            int o = p * height * width;
-            for (int y = 0; y < height; y++) {
-                int r0 = in + ys.lo[y] * w;
-                int r1 = in + ys.hi[y] * w;
-                float fy = ys.frac[y];
-                for (int x = 0; x < width; x++) {
-                    float top = src[r0 + xs.lo[x]] + xs.frac[x] * (src[r0 + xs.hi[x]] - src[r0 + xs.lo[x]]);
-                    float bottom = src[r1 + xs.lo[x]] + xs.frac[x] * (src[r1 + xs.hi[x]] - src[r1 + xs.lo[x]]);
-                    out[o + y * width + x] = top + fy * (bottom - top);
-                }
-            }
-        }
-        return FloatTensor.wrapOwned(s.withDim(-2, height).withDim(-1, width), out);
+        return resample(maps, height, width, Axis::halfPixel);
     }
 
     /**
@@ -59,6 +32,11 @@ public final class Bilinear {
      * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
      */
     public static FloatTensor resizeAlignCorners(FloatTensor maps, int height, int width) {
+        return resample(maps, height, width, Axis::alignCorners);
+    }
+
+    /** Interpolates every [h, w] plane at the source coordinates that {@code mapping} gives each output pixel. */
+    private static FloatTensor resample(FloatTensor maps, int height, int width, AxisMapping mapping) {
         Shape s = maps.shape();
         if (s.rank() < 2) {
             throw new InvalidInputException("bilinear resize needs at least [h, w], got " + s);
@@ -71,8 +49,8 @@ public final class Bilinear {
         int planes = s.size() / (h * w);
         float[] src = maps.toArray();
         float[] out = new float[planes * height * width];
-        Axis ys = Axis.corners(h, height);
-        Axis xs = Axis.corners(w, width);
+        Axis ys = mapping.along(h, height);
+        Axis xs = mapping.along(w, width);
         for (int p = 0; p < planes; p++) {
             int in = p * h * w;
             int o = p * height * width;
@@ -91,31 +69,32 @@ public final class Bilinear {
         return FloatTensor.wrapOwned(s.withDim(-2, height).withDim(-1, width), out);
     }
 
+    /** How one axis of length {@code in} is sampled at {@code out} points. */
+    @FunctionalInterface
+    private interface AxisMapping {
+        Axis along(int in, int out);
+    }
+
     /** Precomputed source indices and weights along one axis. */
     private record Axis(int[] lo, int[] hi, float[] frac) {
-        static Axis of(int in, int out) {
-            int[] lo = new int[out];
-            int[] hi = new int[out];
-            float[] frac = new float[out];
+        static Axis halfPixel(int in, int out) {
             double scale = (double) in / out;
-            for (int i = 0; i < out; i++) {
-                // Half-pixel centres: output pixel i covers source coordinate (i + 0.5) * scale - 0.5.
-                double src = Math.max((i + 0.5) * scale - 0.5, 0.0);
-                int l = Math.min((int) Math.floor(src), in - 1);
-                lo[i] = l;
-                hi[i] = Math.min(l + 1, in - 1);
-                frac[i] = (float) (src - l);
-            }
-            return new Axis(lo, hi, frac);
+            // Half-pixel centres: output pixel i covers source coordinate (i + 0.5) * scale - 0.5.
+            return sample(in, out, i -> Math.max((i + 0.5) * scale - 0.5, 0.0));
         }
 
-        static Axis corners(int in, int out) {
+        static Axis alignCorners(int in, int out) {
+            double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0.0;
+            return sample(in, out, i -> i * scale);
+        }
+
+        /** Splits each output pixel's source coordinate into its two neighbours (clamped) and the weight between. */
+        private static Axis sample(int in, int out, IntToDoubleFunction coordinate) {
             int[] lo = new int[out];
             int[] hi = new int[out];
             float[] frac = new float[out];
-            double scale = out > 1 ? (double) (in - 1) / (out - 1) : 0.0;
             for (int i = 0; i < out; i++) {
-                double src = i * scale;
+                double src = coordinate.applyAsDouble(i);
                 int l = Math.min((int) Math.floor(src), in - 1);
                 lo[i] = l;
                 hi[i] = Math.min(l + 1, in - 1);

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.BatchResult;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Provenance;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -17,13 +18,10 @@ import java.util.Optional;
  * scores, where the method has one a completeness check per image, and (for LRP) relevances at layers. Turn
  * attributions into pictures with {@link SaliencyMaps}. Immutable and thread-safe.
  */
-public final class Attribution {
+public final class Attribution extends BatchResult {
 
     private final String method;
     private final FloatTensor attributions;
-    private final double[] scores;
-    private final int[] classes;
-    private final List<String> targets;
     private final List<Completeness> completeness;
     private final Map<String, FloatTensor> layers;
     private final Provenance provenance;
@@ -44,20 +42,18 @@ public final class Attribution {
     public Attribution(String method, FloatTensor attributions, double[] scores, int[] classes, List<String> targets,
                        List<Completeness> completeness, Map<String, FloatTensor> layers, Provenance provenance,
                        Duration elapsed) {
+        super(scores, classes, targets);
         this.method = Objects.requireNonNull(method, "method");
         this.attributions = Objects.requireNonNull(attributions, "attributions");
-        this.scores = scores.clone();
-        this.classes = classes.clone();
-        this.targets = List.copyOf(targets);
         this.completeness = List.copyOf(completeness);
         this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
         this.provenance = Objects.requireNonNull(provenance, "provenance");
         this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
         int n = attributions.shape().intDim(0);
-        if (this.scores.length != n || this.classes.length != n || this.targets.size() != n
+        if (scores.length != n || classes.length != n || targets.size() != n
                 || !(this.completeness.isEmpty() || this.completeness.size() == n)) {
             throw new InvalidInputException("an attribution of " + n + " images needs " + n + " scores, classes and "
-                    + "targets, got " + this.scores.length + ", " + this.classes.length + ", " + this.targets.size());
+                    + "targets, got " + scores.length + ", " + classes.length + ", " + targets.size());
         }
     }
 
@@ -70,19 +66,14 @@ public final class Attribution {
         Provenance p = new Provenance(newMethod, provenance.layer(), provenance.backend(),
                 provenance.executionProvider(), provenance.gradientMode(), provenance.libraryVersion(),
                 provenance.details());
-        return new Attribution(newMethod, newAttributions, scores, classes, targets, newCompleteness, layers, p,
-                elapsed);
+        return new Attribution(newMethod, newAttributions, scores(), targetClasses(), targets(), newCompleteness,
+                layers, p, elapsed);
     }
 
     /** The same result with the time it took set to {@code total} (wrappers add their own work). */
     public Attribution withElapsed(Duration total) {
-        return new Attribution(method, attributions, scores, classes, targets, completeness, layers, provenance,
-                total);
-    }
-
-    /** Number of images. */
-    public int size() {
-        return scores.length;
+        return new Attribution(method, attributions, scores(), targetClasses(), targets(), completeness, layers,
+                provenance, total);
     }
 
     /** The method's kebab-case name. */
@@ -98,26 +89,6 @@ public final class Attribution {
     /** Image {@code i}'s attributions, e.g. {@code [C, H, W]} (a view). */
     public FloatTensor attribution(int i) {
         return attributions.slice(i);
-    }
-
-    /** Image {@code i}'s target score (for the un-perturbed input). */
-    public double score(int i) {
-        return scores[i];
-    }
-
-    /** A copy of all scores. */
-    public double[] scores() {
-        return scores.clone();
-    }
-
-    /** Image {@code i}'s explained class, or -1 where the target is not a class. */
-    public int targetClass(int i) {
-        return classes[i];
-    }
-
-    /** Image {@code i}'s target description. */
-    public String target(int i) {
-        return targets.get(i);
     }
 
     /** Image {@code i}'s completeness check, where the method has one (Integrated Gradients, LRP). */

@@ -26,10 +26,7 @@ public final class ActivationMaximization {
     private final int[] filters;
     private final Optimization optimization;
     private final FloatTensor start;
-    private final double noiseLow;
-    private final double noiseHigh;
-    private final int height;
-    private final int width;
+    private final NoiseStart noise;
 
     private ActivationMaximization(Builder b, String layer) {
         this.model = b.model;
@@ -37,10 +34,7 @@ public final class ActivationMaximization {
         this.filters = b.filters.clone();
         this.optimization = b.optimization;
         this.start = b.start;
-        this.noiseLow = b.noiseLow;
-        this.noiseHigh = b.noiseHigh;
-        this.height = b.height;
-        this.width = b.width;
+        this.noise = b.noise;
     }
 
     /** A builder; set the layer, and the filters (default: the whole layer). */
@@ -55,8 +49,7 @@ public final class ActivationMaximization {
      */
     public Visualization run() {
         int n = filters.length;
-        FloatTensor x0 = start != null ? start
-                : Support.noise(Support.inputShape(model, n, height, width), noiseLow, noiseHigh, optimization.seed());
+        FloatTensor x0 = start != null ? start : noise.images(model, n, optimization.seed());
         if (x0.shape().intDim(0) != n) {
             throw new InvalidInputException("the start images " + x0.shape() + " must hold one image per filter ("
                     + n + ")");
@@ -76,10 +69,7 @@ public final class ActivationMaximization {
         private Optimization optimization = Optimization.of(30, Optimizers.adam(0.1))
                 .withRegularization(Regularization.none().withL2Decay(1e-6));
         private FloatTensor start;
-        private double noiseLow = -0.1;
-        private double noiseHigh = 0.1;
-        private int height;
-        private int width;
+        private NoiseStart noise = NoiseStart.uniform(-0.1, 0.1);
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -120,9 +110,7 @@ public final class ActivationMaximization {
 
         /** Start from uniform noise in [low, high) (default [-0.1, 0.1)), drawn from the optimisation's seed. */
         public Builder startNoise(double low, double high) {
-            Support.checkRange(low, high);
-            this.noiseLow = low;
-            this.noiseHigh = high;
+            this.noise = noise.withRange(low, high);
             return this;
         }
 
@@ -134,11 +122,7 @@ public final class ActivationMaximization {
 
         /** The image size, needed when the model's input leaves it open. */
         public Builder imageSize(int height, int width) {
-            if (height < 1 || width < 1) {
-                throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
-            }
-            this.height = height;
-            this.width = width;
+            this.noise = noise.withImageSize(height, width);
             return this;
         }
 
@@ -153,7 +137,7 @@ public final class ActivationMaximization {
             Support.requireInputGradient(model, NAME);
             String resolved = Support.layer(model, layer, NAME);
             if (start == null) {
-                Support.inputShape(model, filters.length, height, width); // fails early on open sizes
+                noise.shape(model, filters.length); // fails early on open sizes
             }
             return new ActivationMaximization(this, resolved);
         }

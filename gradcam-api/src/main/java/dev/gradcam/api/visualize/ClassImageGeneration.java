@@ -23,20 +23,14 @@ public final class ClassImageGeneration {
     private final DifferentiableModel model;
     private final String output;
     private final Optimization optimization;
-    private final double noiseLow;
-    private final double noiseHigh;
-    private final int height;
-    private final int width;
+    private final NoiseStart noise;
 
     private ClassImageGeneration(Builder b, String output) {
         this.name = b.name;
         this.model = b.model;
         this.output = output;
         this.optimization = b.optimization;
-        this.noiseLow = b.noiseLow;
-        this.noiseHigh = b.noiseHigh;
-        this.height = b.height;
-        this.width = b.width;
+        this.noise = b.noise;
     }
 
     /** Plain gradient ascent: 150 SGD steps at learning rate 6, no regularisation, from noise in [-1, 1). */
@@ -72,8 +66,7 @@ public final class ClassImageGeneration {
         if (targets.isEmpty()) {
             throw new InvalidInputException("give at least one target (class) to generate an image for");
         }
-        FloatTensor x0 = Support.noise(Support.inputShape(model, targets.size(), height, width), noiseLow, noiseHigh,
-                optimization.seed());
+        FloatTensor x0 = noise.images(model, targets.size(), optimization.seed());
         return Support.run(name, output, new Objective(model, output, List.copyOf(targets), true), x0, optimization,
                 model);
     }
@@ -84,10 +77,7 @@ public final class ClassImageGeneration {
         private final String name;
         private Optimization optimization;
         private String output;
-        private double noiseLow = -1;
-        private double noiseHigh = 1;
-        private int height;
-        private int width;
+        private NoiseStart noise = NoiseStart.uniform(-1, 1);
 
         private Builder(DifferentiableModel model, String name, Optimization defaults) {
             this.model = Objects.requireNonNull(model, "model");
@@ -109,19 +99,13 @@ public final class ClassImageGeneration {
 
         /** Start from uniform noise in [low, high), drawn from the optimisation's seed. */
         public Builder startNoise(double low, double high) {
-            Support.checkRange(low, high);
-            this.noiseLow = low;
-            this.noiseHigh = high;
+            this.noise = noise.withRange(low, high);
             return this;
         }
 
         /** The image size, needed when the model's input leaves it open. */
         public Builder imageSize(int height, int width) {
-            if (height < 1 || width < 1) {
-                throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
-            }
-            this.height = height;
-            this.width = width;
+            this.noise = noise.withImageSize(height, width);
             return this;
         }
 
@@ -137,7 +121,7 @@ public final class ClassImageGeneration {
                 throw new InvalidInputException("unknown output '" + output + "'; the model's outputs are "
                         + model.outputs().stream().map(v -> v.name()).toList());
             }
-            Support.inputShape(model, 1, height, width);
+            noise.shape(model, 1); // fails early on open sizes
             return new ClassImageGeneration(this, output);
         }
     }

@@ -26,15 +26,13 @@ public final class RepresentationInversion {
     private final DifferentiableModel model;
     private final String layer;
     private final Optimization optimization;
-    private final double noiseLow;
-    private final double noiseHigh;
+    private final NoiseStart noise;
 
     private RepresentationInversion(Builder b, String layer) {
         this.model = b.model;
         this.layer = layer;
         this.optimization = b.optimization;
-        this.noiseLow = b.noiseLow;
-        this.noiseHigh = b.noiseHigh;
+        this.noise = b.noise;
     }
 
     /** A builder; set the layer. */
@@ -59,7 +57,7 @@ public final class RepresentationInversion {
             targets.add(new RepresentationDistance(FloatTensor.of(reference.slice(i).shape(),
                     reference.slice(i).toArray())));
         }
-        FloatTensor start = Support.noise(images.shape(), noiseLow, noiseHigh, optimization.seed());
+        FloatTensor start = noise.images(images.shape(), optimization.seed());
         return Support.run(NAME, layer, new Objective(model, layer, targets, false), start, optimization, model);
     }
 
@@ -69,8 +67,7 @@ public final class RepresentationInversion {
         private String layer;
         private Optimization optimization = Optimization.of(200, Optimizers.adam(0.05))
                 .withRegularization(Regularization.none().withTotalVariation(1e-4));
-        private double noiseLow = -0.1;
-        private double noiseHigh = 0.1;
+        private NoiseStart noise = NoiseStart.uniform(-0.1, 0.1);
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -90,9 +87,7 @@ public final class RepresentationInversion {
 
         /** Start from uniform noise in [low, high), drawn from the optimisation's seed. */
         public Builder startNoise(double low, double high) {
-            Support.checkRange(low, high);
-            this.noiseLow = low;
-            this.noiseHigh = high;
+            this.noise = noise.withRange(low, high);
             return this;
         }
 

@@ -12,9 +12,8 @@ import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.time.Duration;
-import java.util.Random;
 
-/** Checks, start images and the single-scale run shared by the visualisations. Stateless. */
+/** Checks, input shapes and the single-scale run shared by the visualisations. Stateless. */
 final class Support {
 
     private Support() {
@@ -68,23 +67,6 @@ final class Support {
                     + " do not fit it");
         }
         return s;
-    }
-
-    /** Uniform noise in [low, high), from the seed. */
-    static FloatTensor noise(Shape s, double low, double high, long seed) {
-        Random r = new Random(seed);
-        float[] d = new float[s.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (low + (high - low) * r.nextDouble());
-        }
-        return FloatTensor.wrapOwned(s, d);
-    }
-
-    /** Checks a noise range. */
-    static void checkRange(double low, double high) {
-        if (!(low < high)) {
-            throw new IllegalArgumentException("start noise needs low < high, got " + low + ", " + high);
-        }
     }
 
     /** One optimisation at one scale, with the objective measured at the start and at the end. */

@@ -84,10 +84,4 @@ class LayerResolverTest {
         assertTrue(paths.containsAll(List.of("conv1", "layer1", "layer1.0", "layer1.0.relu", "layer2.1", "fc")),
                 paths.toString());
     }
-
-    @Test
-    void editDistance() {
-        assertEquals(1, LayerResolver.levenshtein("layer4", "layer5"));
-        assertEquals(3, LayerResolver.levenshtein("", "abc"));
-    }
 }

@@ -2,11 +2,8 @@ package dev.gradcam.api.testing;
 
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
-import dev.gradcam.api.spi.GradientMode;
-import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
-import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,9 +15,8 @@ import java.util.Set;
  * memory bounds ("never more than B masked images at once") and costs ("the backbone ran once"). Capabilities can be
  * narrowed to test the errors of methods that need more. Thread-safe recording.
  */
-public final class CountingModel implements DifferentiableModel {
+public final class CountingModel extends ForwardingModel {
 
-    private final DifferentiableModel inner;
     private final Set<Capability> capabilities;
     private final List<Integer> runBatches = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> headBatches = Collections.synchronizedList(new ArrayList<>());
@@ -30,7 +26,7 @@ public final class CountingModel implements DifferentiableModel {
     }
 
     public CountingModel(DifferentiableModel inner, Set<Capability> capabilities) {
-        this.inner = inner;
+        super(inner);
         this.capabilities = Set.copyOf(capabilities);
     }
 
@@ -45,38 +41,8 @@ public final class CountingModel implements DifferentiableModel {
     }
 
     @Override
-    public String backendName() {
-        return inner.backendName();
-    }
-
-    @Override
-    public String executionProvider() {
-        return inner.executionProvider();
-    }
-
-    @Override
-    public List<ValueInfo> inputs() {
-        return inner.inputs();
-    }
-
-    @Override
-    public List<ValueInfo> outputs() {
-        return inner.outputs();
-    }
-
-    @Override
-    public List<LayerInfo> layers() {
-        return inner.layers();
-    }
-
-    @Override
     public Set<Capability> capabilities() {
         return capabilities;
-    }
-
-    @Override
-    public Set<GradientMode> gradientModes() {
-        return inner.gradientModes();
     }
 
     @Override
@@ -88,19 +54,10 @@ public final class CountingModel implements DifferentiableModel {
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output) {
         if (!capabilities.contains(Capability.HEAD_EXECUTION)) {
-            return DifferentiableModel.super.runHead(layer, activations, output);
+            // ForwardingModel leaves runHead alone, so this is the interface's refusal, not the wrapped model's head.
+            return super.runHead(layer, activations, output);
         }
         headBatches.add(activations.shape().intDim(0));
         return inner.runHead(layer, activations, output);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return inner.isClosed();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

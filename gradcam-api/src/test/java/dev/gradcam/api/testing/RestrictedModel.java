@@ -4,10 +4,8 @@ import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
-import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
-import dev.gradcam.api.spi.ValueInfo;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -17,14 +15,13 @@ import java.util.stream.Collectors;
  * A model that hides some capabilities and gradient modes of another, to test that methods fail clearly on backends
  * that lack what they need. Refuses passes that use what it hides, as a real backend would.
  */
-public final class RestrictedModel implements DifferentiableModel {
+public final class RestrictedModel extends ForwardingModel {
 
-    private final DifferentiableModel inner;
     private final Set<Capability> capabilities;
     private final Set<GradientMode> modes;
 
     private RestrictedModel(DifferentiableModel inner, Set<Capability> capabilities, Set<GradientMode> modes) {
-        this.inner = inner;
+        super(inner);
         this.capabilities = capabilities;
         this.modes = modes;
     }
@@ -49,26 +46,6 @@ public final class RestrictedModel implements DifferentiableModel {
     }
 
     @Override
-    public String executionProvider() {
-        return inner.executionProvider();
-    }
-
-    @Override
-    public List<ValueInfo> inputs() {
-        return inner.inputs();
-    }
-
-    @Override
-    public List<ValueInfo> outputs() {
-        return inner.outputs();
-    }
-
-    @Override
-    public List<LayerInfo> layers() {
-        return inner.layers();
-    }
-
-    @Override
     public Set<Capability> capabilities() {
         return capabilities;
     }
@@ -87,15 +64,5 @@ public final class RestrictedModel implements DifferentiableModel {
             throw new UnsupportedCapabilityException("gradient mode " + request.mode(), backendName(), null);
         }
         return inner.run(request);
-    }
-
-    @Override
-    public boolean isClosed() {
-        return inner.isClosed();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -52,7 +52,7 @@ class ActivationMaximizationTest {
         Visualization c = filters(1, 4).optimization(opt.withSeed(6)).build().run();
         assertNotEquals(a.images(), c.images());
         // Optimised alone from the same start image, filter 4 ends where it did in the batch: one state per image.
-        FloatTensor start = Support.noise(Shape.of(2, 3, 8, 8), -0.1, 0.1, 5);
+        FloatTensor start = NoiseStart.uniform(-0.1, 0.1).images(Shape.of(2, 3, 8, 8), 5);
         Visualization alone = filters(4).optimization(opt.withRegularization(Regularization.none()))
                 .startImages(slice(start, 1)).build().run();
         Visualization pair = filters(1, 4).optimization(opt.withRegularization(Regularization.none()))

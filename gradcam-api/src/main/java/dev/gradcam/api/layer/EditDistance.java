@@ -1,0 +1,41 @@
+package dev.gradcam.api.layer;
+
+import java.util.Objects;
+
+/**
+ * Levenshtein edit distance, the measure behind "nearest: ..." hints for misspelt layer, method and option names.
+ * Stateless and thread-safe.
+ */
+public final class EditDistance {
+
+    private EditDistance() {
+    }
+
+    /**
+     * The fewest single-character insertions, deletions and substitutions that turn {@code a} into {@code b}
+     * (case-sensitive; lower-case both first for a case-insensitive distance).
+     *
+     * @throws NullPointerException if either string is null
+     */
+    public static int levenshtein(String a, String b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        // Two rolling rows of the dynamic-programming table: memory grows with b only.
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
