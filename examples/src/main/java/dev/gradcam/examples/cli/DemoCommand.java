@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,8 +29,9 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
-            completionCandidates = MethodCatalog.Candidates.class,
-            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            completionCandidates = MethodCatalog.CamCandidates.class,
+            description = "A class-activation method, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+                    + "For pixel-space methods use 'gradcam explain --demo --method NAME'.")
     String method;
 
     @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "onnx or nd4j (default: the best "
@@ -43,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         common.apply();
         String name = MethodCatalog.canonical(method);
+        if (MethodCatalog.isPixel(name)) {
+            throw new ParameterException(spec.commandLine(), "the demo draws class-activation maps, and " + name
+                    + " is a pixel-space method; try: gradcam explain --demo --method " + name);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
         OcrDemo.Result r = OcrDemo.run(out, name, m -> MethodCatalog.builder(name, m), backend);

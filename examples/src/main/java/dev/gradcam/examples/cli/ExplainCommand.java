@@ -7,7 +7,11 @@ import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.post.MapActivation;
+import dev.gradcam.api.saliency.Attribution;
+import dev.gradcam.api.saliency.AttributionMethod;
+import dev.gradcam.api.saliency.SaliencyMethods;
 import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.examples.demo.DemoImages;
@@ -33,14 +37,22 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code gradcam explain}: heatmaps for images, a folder or a tensor, written as PNG, {@code .npy} and JSON. */
 @Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Explains a model's decision on images with a class-activation method.",
-            "Writes NAME.overlay.png and NAME.heatmap.png per image, raw.npy (signed maps at layer resolution, "
-                + "[N,h,w]), heatmap.npy (normalised maps at input resolution, [N,H,W]) and summary.json."},
+        description = {"Explains a model's decision on images with a class-activation or a pixel-space method.",
+            "Class activation: writes NAME.overlay.png and NAME.heatmap.png per image, raw.npy (signed maps at layer "
+                + "resolution, [N,h,w]), heatmap.npy (normalised maps at input resolution, [N,H,W]) and summary.json.",
+            "Pixel space: writes NAME.color.png, NAME.grayscale.png, NAME.positive.png and NAME.negative.png per "
+                + "image, attribution.npy (raw attributions, [N,C,H,W]), heatmap.npy (grayscale maps in [0,1], "
+                + "[N,H,W]) and summary.json."},
         footer = {"", "Examples:",
             "  gradcam explain --model resnet50.onnx --input cat.jpg --layer layer4",
             "  gradcam explain --model m.onnx --input photos/ --selector positive \\",
             "                  --method grad-cam-plus-plus --out results/",
             "  gradcam explain --model m.onnx --input batch.npy --target 281",
+            "  gradcam explain --model m.onnx --input cat.jpg --method guided-backprop",
+            "  gradcam explain --model m.onnx --input photos/ --method integrated-gradients \\",
+            "                  --steps 64 --target 281",
+            "  gradcam explain --model m.onnx --input cat.jpg --method smooth-grad \\",
+            "                  --samples 25 --noise 0.1",
             "  gradcam explain --demo --method hires-cam"})
 final class ExplainCommand implements Callable<Integer> {
 
@@ -57,12 +69,13 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-l", "--layer"}, paramLabel = "LAYER", defaultValue = "auto",
             description = "Tensor name, node name, module path (layer4, features.29) or auto (default: "
-                    + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'.")
+                    + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'. "
+                    + "Class-activation methods and guided-grad-cam only.")
     String layer;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
             completionCandidates = MethodCatalog.Candidates.class,
-            description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "A class-activation or pixel-space method, see Methods below (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
@@ -99,6 +112,28 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_STEPS,
+            description = "integrated-gradients: gradient evaluations per image, at least 1 (default: "
+                    + "${DEFAULT-VALUE}); more steps shrink the completeness error.")
+    int steps;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_SAMPLES,
+            description = "smooth-grad: noisy copies per image, at least 1 (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--noise", paramLabel = "LEVEL", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_NOISE_LEVEL,
+            description = "smooth-grad: Gaussian noise as a fraction of each image's value range, >= 0 (default: "
+                    + "${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
+            description = "smooth-grad: the noise seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--epsilon", paramLabel = "E", defaultValue = "" + LrpModes.DEFAULT_EPSILON,
+            description = "lrp-epsilon: the stabiliser epsilon, >= 0 (default: ${DEFAULT-VALUE}).")
+    double epsilon;
+
     @Mixin
     PreprocessingOptions preprocessing;
 
@@ -119,9 +154,18 @@ final class ExplainCommand implements Callable<Integer> {
         Overlay overlay = overlay();
         MapActivation act = activation();
         String methodName = MethodCatalog.canonical(method);
+        if (MethodCatalog.isPixel(methodName)) {
+            return attribute(methodName, settings(), start);
+        }
+        warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
+                "by class-activation methods such as " + methodName);
+        return explain(methodName, overlay, act, start);
+    }
+
+    /** A class-activation method: maps at a layer. */
+    private int explain(String methodName, Overlay overlay, MapActivation act, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
             Preprocessing p = demo != null ? demo.preprocessing() : preprocessing(model);
@@ -133,9 +177,7 @@ final class ExplainCommand implements Callable<Integer> {
             if (output != null) {
                 b.output(output);
             }
-            InputSource in = input != null ? InputSources.open(input, p)
-                    : ImageInputs.images(List.of("upright", "upside-down"), DemoImages.linePair(), p,
-                    "rendered text lines (upright, upside down)");
+            InputSource in = open(p);
             if (p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput)) {
                 FloatTensor first = in.load(0, 1);
                 b.outputSize(first.shape().intDim(1), first.shape().intDim(2));
@@ -162,6 +204,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
 
             Map<String, Object> header = new LinkedHashMap<>();
+            header.put("family", "class-activation");
             header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
             header.put("input", in.describe());
             header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
@@ -172,6 +215,149 @@ final class ExplainCommand implements Callable<Integer> {
             report(stdout, stderr, explainer, model, in, writer, summary);
         }
         return ExitCodes.OK;
+    }
+
+    /** A pixel-space method: attributions at the input. */
+    private int attribute(String methodName, SaliencyMethods.Settings settings, long start) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha"), "by pixel-space methods");
+        if (!SaliencyMethods.needsLayer(methodName)) {
+            warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");
+        }
+        if (!methodName.equals("integrated-gradients")) {
+            warnIgnored(List.of("--steps"), "by " + methodName + " (integrated-gradients only)");
+        }
+        if (!methodName.equals("smooth-grad")) {
+            warnIgnored(List.of("--samples", "--noise", "--seed"), "by " + methodName + " (smooth-grad only)");
+        }
+        if (!methodName.equals("lrp-epsilon")) {
+            warnIgnored(List.of("--epsilon"), "by " + methodName + " (lrp-epsilon only)");
+        }
+
+        DemoModel demo = modelOptions.demoModel();
+        try (DifferentiableModel model = modelOptions.load()) {
+            Preprocessing p = demo != null ? demo.preprocessing() : preprocessing(model);
+            String layerQuery = demo != null && layer.equals("auto") ? demo.layer() : layer;
+            AttributionMethod m;
+            try {
+                m = MethodCatalog.attribution(methodName, model, layerQuery, settings.withOutput(output));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            InputSource in = open(p);
+            boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
+            ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
+            AttributionWriter writer = new AttributionWriter(out);
+            int step = in.batchable() ? batchSize : 1;
+            for (int from = 0; from < in.size(); from += step) {
+                int to = Math.min(in.size(), from + step);
+                FloatTensor batch = in.load(from, to);
+                List<Target> targets = target.targets(model, batch);
+                Attribution a = m.attribute(batch, targets);
+                List<String> names = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    names.add(in.name(i));
+                }
+                writer.add(names, a, nhwc ? AttributionWriter.toChannelsFirst(a.attributions()) : a.attributions());
+                bar.advance(to - from);
+            }
+
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("method", methodName);
+            header.put("family", "pixel-space");
+            header.put("settings", settingsSummary(methodName, settings, model, layerQuery));
+            header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
+            header.put("input", in.describe());
+            header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
+            header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
+            header.put("targetSpec", target.text());
+            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+
+            stdout.printf("%s on %s, %s: %d image%s%n", methodName, model.backendName(), model.executionProvider(),
+                    in.size(), in.size() == 1 ? "" : "s");
+            double worst = writer.maxCompletenessError();
+            if (!Double.isNaN(worst)) {
+                stdout.printf(Locale.ROOT, methodName.startsWith("lrp-")
+                        ? "conservation: input relevance misses the output relevance by at most %.3g%%%n"
+                        : "completeness: attributions miss f(input) - f(baseline) by at most %.3g%% (more --steps "
+                        + "shrink it)%n", 100 * worst);
+            }
+            stdout.printf("wrote %d files to %s (summary: %s)%n", writer.written().size(), out.toAbsolutePath(),
+                    summary.getFileName());
+            if (!common.quiet) {
+                for (String d : writer.diagnostics()) {
+                    stderr.println("warning: " + d);
+                }
+            }
+            stdout.flush();
+            stderr.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private InputSource open(Preprocessing p) {
+        return input != null ? InputSources.open(input, p)
+                : ImageInputs.images(List.of("upright", "upside-down"), DemoImages.linePair(), p,
+                "rendered text lines (upright, upside down)");
+    }
+
+    /** The pixel-space settings from the options, validated. */
+    private SaliencyMethods.Settings settings() {
+        if (steps < 1) {
+            throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
+        }
+        if (samples < 1) {
+            throw new ParameterException(spec.commandLine(), "--samples must be at least 1, got " + samples);
+        }
+        if (!(noise >= 0) || !Double.isFinite(noise)) {
+            throw new ParameterException(spec.commandLine(), "--noise must be a finite number >= 0 (a fraction of "
+                    + "the image's value range, e.g. 0.15), got " + noise);
+        }
+        if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
+            throw new ParameterException(spec.commandLine(), "--epsilon must be a finite number >= 0, got "
+                    + epsilon);
+        }
+        return SaliencyMethods.Settings.defaults().withSteps(steps).withSamples(samples).withNoiseLevel(noise)
+                .withSeed(seed).withEpsilon(epsilon);
+    }
+
+    /** The settings the method reads, for the summary. */
+    private static Map<String, Object> settingsSummary(String methodName, SaliencyMethods.Settings s,
+                                                       DifferentiableModel model, String layerQuery) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        switch (methodName) {
+            case "integrated-gradients" -> {
+                m.put("steps", s.steps());
+                m.put("quadrature", "gauss-legendre");
+                m.put("baseline", "zero");
+            }
+            case "smooth-grad" -> {
+                m.put("samples", s.samples());
+                m.put("noiseLevel", s.noiseLevel());
+                m.put("seed", s.seed());
+                m.put("over", "vanilla-gradient");
+            }
+            case "lrp-epsilon" -> m.put("epsilon", s.epsilon());
+            case "guided-grad-cam" -> m.put("layer", model.resolveLayer(layerQuery).name());
+            default -> {
+            }
+        }
+        return m;
+    }
+
+    /** Warns (unless quiet) about options given on the command line that the chosen method does not read. */
+    private void warnIgnored(List<String> options, String why) {
+        if (common.quiet || spec.commandLine().getParseResult() == null) {
+            return;
+        }
+        PrintWriter stderr = spec.commandLine().getErr();
+        for (String o : options) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                stderr.println("warning: " + o + " is ignored " + why);
+            }
+        }
+        stderr.flush();
     }
 
     private void report(PrintWriter stdout, PrintWriter stderr, Explainer explainer, DifferentiableModel model,

@@ -2,12 +2,15 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.LibraryVersion;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -24,10 +27,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
         subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        description = "Grad-CAM and related class-activation maps for ONNX models, on the JVM.",
+        description = "Grad-CAM and related class-activation maps, and pixel-space attributions (guided "
+                + "backpropagation, Integrated Gradients, SmoothGrad, LRP ...), for ONNX models, on the JVM.",
         footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",
-            "  gradcam explain --model M.onnx --input IMAGE --out out/"})
+            "  gradcam explain --model M.onnx --input IMAGE --out out/",
+            "  gradcam explain --model M.onnx --input IMAGE --method integrated-gradients --out out/"})
 public final class GradcamCli implements Runnable {
+
+    private static final String METHODS_HEADING = "methodListHeading";
+    private static final String METHODS = "methodList";
 
     @Spec
     CommandSpec spec;
@@ -62,7 +70,20 @@ public final class GradcamCli implements Runnable {
             codes.put(line.substring(0, colon), line.substring(colon + 1));
         }
         setExitCodes(cl, codes);
+        addMethodsSection(cl.getSubcommands().get("explain"));
         return cl;
+    }
+
+    /** A "Methods:" section in the help of {@code explain}, before the exit codes: every name, by family. */
+    private static void addMethodsSection(CommandLine explain) {
+        UsageMessageSpec usage = explain.getCommandSpec().usageMessage();
+        List<String> keys = new ArrayList<>(usage.sectionKeys());
+        int at = keys.indexOf(UsageMessageSpec.SECTION_KEY_EXIT_CODE_LIST_HEADING);
+        keys.add(at < 0 ? keys.size() : at, METHODS_HEADING);
+        keys.add(at < 0 ? keys.size() : at + 1, METHODS);
+        usage.sectionKeys(keys);
+        usage.sectionMap().put(METHODS_HEADING, help -> String.format("%nMethods (--method):%n"));
+        usage.sectionMap().put(METHODS, help -> MethodCatalog.help(usage.width()));
     }
 
     private static void setExitCodes(CommandLine cl, Map<String, String> codes) {

@@ -155,6 +155,18 @@ final class ResultWriter {
         timings.put("wallMs", millis(wall));
         summary.put("timings", timings);
 
+        Path file = writeSummary(dir, summary);
+        written.add(file);
+        return file;
+    }
+
+    /**
+     * Writes {@code summary.json} into {@code dir}.
+     *
+     * @return the file
+     * @throws GradCamException if it cannot be written
+     */
+    static Path writeSummary(Path dir, Map<String, Object> summary) {
         Path file = dir.resolve("summary.json");
         try {
             Files.createDirectories(dir);
@@ -162,7 +174,6 @@ final class ResultWriter {
         } catch (IOException e) {
             throw new GradCamException("cannot write " + file + ": " + e, e);
         }
-        written.add(file);
         return file;
     }
 
@@ -176,18 +187,18 @@ final class ResultWriter {
         return List.copyOf(diagnostics);
     }
 
-    private static Map<String, Object> fileAndShape(String file, FloatTensor t) {
+    static Map<String, Object> fileAndShape(String file, FloatTensor t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file);
         m.put("shape", t.shape().dims());
         return m;
     }
 
-    private static boolean sameShapes(List<FloatTensor> ts) {
+    static boolean sameShapes(List<FloatTensor> ts) {
         return ts.stream().map(FloatTensor::shape).distinct().count() == 1;
     }
 
-    private static double millis(Duration d) {
+    static double millis(Duration d) {
         return Math.round(d.toNanos() / 1e4) / 100.0;
     }
 }

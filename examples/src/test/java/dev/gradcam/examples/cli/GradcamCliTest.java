@@ -44,6 +44,97 @@ class GradcamCliTest {
     }
 
     @Test
+    void explainHelpListsEveryMethodByFamily() {
+        CliRun r = CliRun.of("explain", "--help");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        String help = r.out();
+        int methods = help.indexOf("Methods (--method):");
+        int cam = help.indexOf("Class activation", methods);
+        int pixel = help.indexOf("Pixel space", methods);
+        int exits = help.indexOf("Exit codes:", methods);
+        assertTrue(methods > 0 && methods < cam && cam < pixel && pixel < exits, r::toString);
+        String camPart = help.substring(cam, pixel);
+        String pixelPart = help.substring(pixel, exits);
+        for (String name : MethodCatalog.camNames()) {
+            assertTrue(camPart.contains(name), () -> "missing " + name + " in " + camPart);
+        }
+        for (String name : MethodCatalog.pixelNames()) {
+            assertTrue(pixelPart.contains(name), () -> "missing " + name + " in " + pixelPart);
+        }
+        assertTrue(pixelPart.contains("saliency"), "the alias is listed");
+        for (String s : new String[] {"--steps", "--samples", "--noise", "--seed", "--epsilon", "attribution.npy",
+            "NAME.grayscale.png"}) {
+            assertTrue(help.contains(s), () -> "missing '" + s + "' in " + r);
+        }
+        for (String line : help.split("\n")) {
+            assertTrue(line.length() <= 80, () -> "line longer than the usage width: " + line);
+        }
+    }
+
+    @Test
+    void pixelMethodOptionsAreValidated() {
+        String[] base = {"explain", "--model", "m.onnx", "--input", "x.png"};
+        String[][] cases = {
+            {"--method", "integrated-gradients", "--steps", "0"},
+            {"--method", "smooth-grad", "--samples", "-3"},
+            {"--method", "smooth-grad", "--noise", "NaN"},
+            {"--method", "lrp-epsilon", "--epsilon", "-1"}};
+        String[] messages = {"--steps must be at least 1, got 0", "--samples must be at least 1, got -3",
+            "--noise must be a finite number >= 0", "--epsilon must be a finite number >= 0"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
+                    java.util.Arrays.stream(cases[i])).toArray(String[]::new);
+            CliRun r = CliRun.of(args);
+            assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+            String m = messages[i];
+            assertTrue(r.err().contains(m), () -> "missing '" + m + "' in " + r);
+        }
+        CliRun steps = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--steps", "many");
+        assertEquals(ExitCodes.USAGE, steps.code(), steps::toString);
+    }
+
+    @Test
+    void demoTakesOnlyClassActivationMethods() {
+        CliRun r = CliRun.of("demo", "--method", "guided-backprop", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("explain --demo --method guided-backprop"), r::toString);
+    }
+
+    @Test
+    void pixelMethodWritesPicturesArraysAndSummaryPerImage() throws IOException {
+        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path images = Files.createDirectory(dir.resolve("images"));
+        image(images.resolve("one.png"), 16, 12);
+        image(images.resolve("two.png"), 10, 10);
+        Path out = dir.resolve("out");
+
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", images.toString(), "--method",
+                "Smooth_Grad", "--samples", "3", "--noise", "0.2", "--seed", "5", "--target", "1", "--layer", "relu",
+                "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().contains("smooth-grad on in-memory, JVM: 2 images"), r::toString);
+        assertTrue(r.err().contains("warning: --layer is ignored by smooth-grad"), r::toString);
+        for (String name : new String[] {"one", "two"}) {
+            for (String kind : new String[] {"color", "grayscale", "positive", "negative"}) {
+                assertTrue(Files.size(out.resolve(name + "." + kind + ".png")) > 0, name + "." + kind);
+            }
+        }
+        FloatTensor a = Npy.read(out.resolve("attribution.npy"));
+        FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+        assertEquals(Shape.of(2, 3, 8, 8), a.shape());
+        assertEquals(Shape.of(2, 8, 8), heat.shape());
+        assertTrue(a.allFinite() && a.norm() > 0);
+        assertTrue(heat.min() >= 0 && heat.max() <= 1, "grayscale maps lie in [0, 1]");
+        String summary = Files.readString(out.resolve("summary.json"));
+        for (String s : new String[] {"\"method\": \"smooth-grad\"", "\"family\": \"pixel-space\"",
+            "\"samples\": 3", "\"noiseLevel\": 0.2", "\"seed\": 5", "\"class\": 1", "\"score\"",
+            "\"executionProvider\": \"JVM\"", "\"attributeMs\"", "\"shape\": [2, 3, 8, 8]"}) {
+            assertTrue(summary.contains(s), () -> "missing " + s + " in " + summary);
+        }
+        assertFalse(summary.contains("completeness"), summary);
+    }
+
+    @Test
     void versionPrintsLibraryVersion() {
         CliRun r = CliRun.of("--version");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
@@ -129,6 +220,12 @@ class GradcamCliTest {
         CliRun r = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--method", "gradcam");
         assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
         assertTrue(r.err().contains("unknown method 'gradcam'; nearest: grad-cam"), r::toString);
+
+        CliRun pixel = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--method", "guided-backprob");
+        assertEquals(ExitCodes.UNKNOWN_NAME, pixel.code(), pixel::toString);
+        assertTrue(pixel.err().contains("nearest: guided-backprop"), pixel::toString);
+        assertTrue(pixel.err().contains("random-cam (class activation); vanilla-gradient"), pixel::toString);
+        assertTrue(pixel.err().contains("lrp-z-plus (pixel space)"), pixel::toString);
     }
 
     @Test

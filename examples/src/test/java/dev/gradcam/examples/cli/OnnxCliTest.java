@@ -1,6 +1,7 @@
 package dev.gradcam.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.io.Npy;
@@ -57,6 +58,57 @@ class OnnxCliTest {
         assertTrue(summary.contains("\"backend\": \"onnx\""), summary);
         assertTrue(summary.contains("\"class\": 3"), summary);
         assertTrue(summary.contains("\"selectedChannels\": 4"), summary);
+    }
+
+    @Test
+    void integratedGradientsWritesAttributionsAndCompleteness() throws IOException {
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--method",
+                "integrated-gradients", "--steps", "32", "--target", "3", "--out", out.toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(r.out().contains("integrated-gradients on onnx"), r::toString);
+        assertTrue(r.out().contains("completeness: attributions miss f(input) - f(baseline) by at most"),
+                r::toString);
+        FloatTensor a = Npy.read(out.resolve("attribution.npy"));
+        FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+        assertEquals(Shape.of(2, 3, 32, 32), a.shape());
+        assertEquals(Shape.of(2, 32, 32), heat.shape());
+        assertTrue(a.allFinite() && a.norm() > 0);
+        assertTrue(heat.min() >= 0 && heat.max() <= 1);
+        for (String f : new String[] {"resnet_basic_input-0.color.png", "resnet_basic_input-0.grayscale.png",
+            "resnet_basic_input-1.positive.png", "resnet_basic_input-1.negative.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        String summary = Files.readString(out.resolve("summary.json"));
+        for (String s : new String[] {"\"method\": \"integrated-gradients\"", "\"steps\": 32",
+            "\"backend\": \"onnx\"", "\"executionProvider\"", "\"class\": 3", "\"score\"",
+            "\"completeness\"", "\"relativeError\"", "\"maxCompletenessRelativeError\"", "\"attributeMs\"",
+            "\"shape\": [2, 3, 32, 32]"}) {
+            assertTrue(summary.contains(s), () -> "missing " + s + " in " + summary);
+        }
+    }
+
+    @Test
+    void guidedGradCamOnAnImageReadsTheLayer() throws IOException {
+        Path image = GradcamCliTest.image(dir.resolve("picture.png"), 40, 30);
+        Path out = dir.resolve("out");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--method",
+                "guided-grad-cam", "--layer", "layer2", "--out", out.toString(), "--normalize", "zero-to-one");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertFalse(r.err().contains("warning"), r::toString);
+        assertEquals(Shape.of(1, 3, 32, 32), Npy.read(out.resolve("attribution.npy")).shape());
+        assertTrue(Files.size(out.resolve("picture.grayscale.png")) > 0);
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"layer\": \"/layer2/"));
+    }
+
+    @Test
+    void lrpOnABackendWithoutLrpRulesIsUnsupported() {
+        // The ND4J backend offers standard, guided and deconvnet gradients only.
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--method",
+                "lrp-epsilon", "--backend", "nd4j", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.UNSUPPORTED, r.code(), r::toString);
+        assertTrue(r.err().contains("backend 'nd4j' does not support LRP rules lrp-epsilon"), r::toString);
+        assertFalse(Files.exists(dir.resolve("out").resolve("summary.json")));
     }
 
     @Test

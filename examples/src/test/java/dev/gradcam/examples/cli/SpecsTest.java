@@ -2,6 +2,7 @@ package dev.gradcam.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,13 @@ class SpecsTest {
                 () -> MethodCatalog.canonical("xgradcam"));
         assertTrue(e.getMessage().contains("nearest: xgrad-cam"), e.getMessage());
         assertTrue(e.getMessage().contains("known methods: grad-cam"), e.getMessage());
+        assertEquals("vanilla-gradient", MethodCatalog.canonical("Saliency"));
+        assertEquals("integrated-gradients", MethodCatalog.canonical("Integrated_Gradients"));
+        assertEquals("lrp-z-plus", MethodCatalog.canonical("LRP z plus"));
+        assertTrue(MethodCatalog.isPixel("guided-grad-cam"));
+        assertFalse(MethodCatalog.isPixel("grad-cam"));
+        assertEquals(MethodCatalog.camNames().size() + MethodCatalog.pixelNames().size(),
+                java.util.Set.copyOf(MethodCatalog.names()).size(), "the families share no name");
     }
 
     @Test

@@ -1,6 +1,7 @@
 /**
  * Pixel-space attribution: which input elements drive a target, from gradients at the input. Start at
- * {@link dev.gradcam.api.saliency.Saliency}.
+ * {@link dev.gradcam.api.saliency.Saliency}, or look methods up by kebab-case name with
+ * {@link dev.gradcam.api.saliency.SaliencyMethods}.
  *
  * <p>Methods ({@link dev.gradcam.api.saliency.AttributionMethod}): vanilla, guided and deconvnet backpropagation
  * ({@link dev.gradcam.api.saliency.GradientSaliency}), Gradient x Input, SmoothGrad / SmoothGrad-SQ / VarGrad,
