@@ -7,6 +7,7 @@ import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.api.spi.GradientMode;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a {@link BackwardRule} sees of one node during compilation: the node, static shapes, the incoming gradients,
@@ -22,9 +23,12 @@ public final class BackwardContext {
     private final boolean[] needed;
     private final String[] inputGrads;
     private final ForwardRewrites rewrites;
+    private final String modelInput;
+    private final List<String> inputRelevance;
+    private final boolean[] relevanceDelivered;
 
     BackwardContext(Node node, Shapes shapes, Emitter emitter, GradientMode mode, String[] outputGrads,
-                    boolean[] needed, ForwardRewrites rewrites) {
+                    boolean[] needed, ForwardRewrites rewrites, String modelInput, List<String> inputRelevance) {
         this.node = node;
         this.shapes = shapes;
         this.emitter = emitter;
@@ -33,6 +37,9 @@ public final class BackwardContext {
         this.needed = needed;
         this.inputGrads = new String[needed.length];
         this.rewrites = rewrites;
+        this.modelInput = modelInput;
+        this.inputRelevance = inputRelevance;
+        this.relevanceDelivered = new boolean[needed.length];
     }
 
     public Node node() {
@@ -93,6 +100,37 @@ public final class BackwardContext {
 
     String[] inputGradients() {
         return inputGrads;
+    }
+
+    /** The model input's value name. */
+    public String modelInput() {
+        return modelInput;
+    }
+
+    /** True if input {@code i} of the node is the model input itself. */
+    public boolean readsModelInput(int i) {
+        return node.hasInput(i) && node.input(i).equals(modelInput);
+    }
+
+    /**
+     * Delivers relevance at the model input directly, instead of a gradient for input {@code i} (which must be the
+     * model input): what LRP's input-layer-only rules (z-box, flat, w-square) compute. Contributions are summed.
+     */
+    public void addInputRelevance(int input, String relevance) {
+        if (!needsGradient(input)) {
+            return;
+        }
+        if (!readsModelInput(input)) {
+            throw unsupported("relevance can only be delivered at the model input, not at '" + node.input(input)
+                    + "'");
+        }
+        inputRelevance.add(relevance);
+        relevanceDelivered[input] = true;
+    }
+
+    /** True if input {@code i} received relevance directly ({@link #addInputRelevance}). */
+    boolean deliveredRelevance(int input) {
+        return relevanceDelivered[input];
     }
 
     /** Input {@code i}'s value name. */

@@ -11,16 +11,26 @@ import java.util.Map;
  * @param seedInput      the seed input's name, or null when the seed is not fed
  * @param output         the explained output's name
  * @param activations    tap name to the output name holding its activations
- * @param gradients      tap name to the output name holding its gradient (empty without a seed)
- * @param inputGradient  the output holding the input gradient, or null
+ * @param gradients      tap name to the output name holding its gradient (relevance in LRP modes; empty without a
+ *                       seed)
+ * @param inputGradient  the output holding the input gradient (relevance in LRP modes), or null
  * @param seedOutput     the output holding the seed computed in the graph, or null
+ * @param biasGradients  bias layer to the output name holding the gradient with respect to it (empty unless asked)
  */
 public record CompiledGraph(ModelProto model, String input, String seedInput, String output,
                             Map<String, String> activations, Map<String, String> gradients, String inputGradient,
-                            String seedOutput) {
+                            String seedOutput, Map<String, String> biasGradients) {
 
     public CompiledGraph {
         activations = Map.copyOf(activations);
         gradients = Map.copyOf(gradients);
+        biasGradients = Map.copyOf(biasGradients);
+    }
+
+    /** A graph without bias-layer gradients. */
+    public CompiledGraph(ModelProto model, String input, String seedInput, String output,
+                         Map<String, String> activations, Map<String, String> gradients, String inputGradient,
+                         String seedOutput) {
+        this(model, input, seedInput, output, activations, gradients, inputGradient, seedOutput, Map.of());
     }
 }

@@ -22,7 +22,10 @@ import java.util.Set;
  * Compiles the gradient of a model's output with respect to chosen values (taps) and the input into the model
  * itself: reverse mode over only the nodes on paths from the taps (or the input) to the output, one
  * {@link BackwardRule} per op, contributions of fanned-out values summed, no weight gradients. The result is one
- * ONNX model that runs forward and backward in a single pass. Stateless and thread-safe.
+ * ONNX model that runs forward and backward in a single pass. The output may be any value (a layer, too); values
+ * after it get zero gradients. In the LRP modes the rules propagate a modified gradient {@code g} and the graph
+ * returns relevance {@code t * g_t} at the taps and the input (plus what input-layer-only rules deliver there
+ * directly); bias-layer gradients are extra outputs of the same pass. Stateless and thread-safe.
  */
 public final class GradientCompiler {
 
@@ -51,6 +54,13 @@ public final class GradientCompiler {
         for (String tap : spec.taps()) {
             requireFloating(shapes, tap, "tap");
         }
+        for (String layer : spec.biasLayers()) {
+            requireFloating(shapes, layer, "bias layer");
+        }
+        boolean lrp = spec.mode().isLrp();
+        if (lrp && spec.seed() != GradientSpec.SeedSource.NONE) {
+            LrpRules.checkApplicable(shapes, spec.mode(), input);
+        }
         Emitter e = new Emitter(g.opset(), "gradcam/");
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
@@ -70,6 +80,7 @@ public final class GradientCompiler {
             outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
         }
         String inputGradient = null;
+        Map<String, String> biasGrads = new LinkedHashMap<>();
         String seedInput = null;
         String seedOutput = null;
         if (spec.seed() != GradientSpec.SeedSource.NONE) {
@@ -91,14 +102,26 @@ public final class GradientCompiler {
             int j = 0;
             for (String tap : acts.keySet()) {
                 String name = "gradcam/grad/" + j++;
-                e.opInto("Identity", List.of(back.totalOrZeros(tap)), List.of(name));
+                // In the LRP modes the pass returns relevance, t * g_t, where g is the modified gradient.
+                e.opInto("Identity", List.of(lrp ? back.relevance(tap) : back.totalOrZeros(tap)), List.of(name));
                 grads.put(tap, name);
                 outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
             }
             if (spec.inputGradient()) {
                 inputGradient = "gradcam/input_grad";
-                e.opInto("Identity", List.of(back.totalOrZeros(input)), List.of(inputGradient));
+                String value = lrp ? back.inputRelevance(input) : back.totalOrZeros(input);
+                e.opInto("Identity", List.of(value), List.of(inputGradient));
                 outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.type(input)));
+            }
+            int b = 0;
+            for (String layer : spec.biasLayers()) {
+                if (biasGrads.containsKey(layer)) {
+                    continue;
+                }
+                String name = "gradcam/bias_grad/" + b++;
+                e.opInto("Identity", List.of(back.totalOrZeros(layer)), List.of(name));
+                biasGrads.put(layer, name);
+                outputs.add(GraphAssembler.valueInfo(name, shapes.type(layer)));
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -109,7 +132,8 @@ public final class GradientCompiler {
         List<TensorProto> inits = new ArrayList<>(g.initializers().values());
         inits.addAll(e.initializers());
         var model = GraphAssembler.assemble(g, nodes, inits, inputs, outputs);
-        return new CompiledGraph(model, input, seedInput, spec.output(), acts, grads, inputGradient, seedOutput);
+        return new CompiledGraph(model, input, seedInput, spec.output(), acts, grads, inputGradient, seedOutput,
+                biasGrads);
     }
 
     private static void requireFloating(Shapes shapes, String value, String role) {
@@ -146,6 +170,8 @@ public final class GradientCompiler {
         private final Set<String> onPath = new HashSet<>();
         private final Map<String, List<String>> contributions = new HashMap<>();
         private final Map<String, String> totals = new HashMap<>();
+        private final String input;
+        private final List<String> directInputRelevance = new ArrayList<>();
 
         Backward(Shapes shapes, Emitter emitter, ForwardRewrites rewrites, GradientSpec spec, String input,
                  String seed) {
@@ -155,7 +181,9 @@ public final class GradientCompiler {
             this.rewrites = rewrites;
             this.spec = spec;
             this.rules = GradientModes.rules(spec.mode());
+            this.input = input;
             Set<String> sources = new HashSet<>(spec.taps());
+            sources.addAll(spec.biasLayers());
             if (spec.inputGradient()) {
                 sources.add(input);
             }
@@ -236,11 +264,15 @@ public final class GradientCompiler {
                         + sourcesText() + " to '" + spec.output() + "' and has no backward rule; pick a layer "
                         + "after it, or ask for support", BackwardRules.supportedOps());
             }
-            BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites);
+            BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites,
+                    input, directInputRelevance);
             rule.backward(ctx);
             String[] inGrads = ctx.inputGradients();
             for (int j = 0; j < needed.length; j++) {
                 if (!needed[j]) {
+                    continue;
+                }
+                if (inGrads[j] == null && ctx.deliveredRelevance(j)) {
                     continue;
                 }
                 if (inGrads[j] == null) {
@@ -253,6 +285,7 @@ public final class GradientCompiler {
 
         private String sourcesText() {
             List<String> s = new ArrayList<>(spec.taps());
+            s.addAll(spec.biasLayers());
             if (spec.inputGradient()) {
                 s.add("the input");
             }
@@ -272,6 +305,29 @@ public final class GradientCompiler {
             t = emitter.sum(parts);
             totals.put(value, t);
             return t;
+        }
+
+        /** LRP relevance at a value: the value times its modified gradient, zeros where none reaches it. */
+        String relevance(String value) {
+            String t = total(value);
+            return t == null ? zeros(value) : emitter.mul(value, t);
+        }
+
+        /**
+         * LRP relevance at the model input: the input times its modified gradient, plus the relevance that
+         * input-layer-only rules delivered directly.
+         */
+        String inputRelevance(String value) {
+            List<String> parts = new ArrayList<>(directInputRelevance);
+            String t = total(value);
+            if (t != null) {
+                parts.add(0, emitter.mul(value, t));
+            }
+            return parts.isEmpty() ? zeros(value) : emitter.sum(parts);
+        }
+
+        private String zeros(String value) {
+            return emitter.zeros(shapes.dims(value), Emitter.floatType(shapes.type(value).elemType()));
         }
 
         String totalOrZeros(String value) {

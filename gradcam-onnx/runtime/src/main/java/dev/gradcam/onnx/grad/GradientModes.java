@@ -1,24 +1,32 @@
 package dev.gradcam.onnx.grad;
 
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.GradientMode;
+import dev.gradcam.api.spi.LrpModes;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The gradient modes the compiler offers, each a set of rule overrides on top of the standard rules. Guided
- * backpropagation and deconvnet change only the ReLU-family units (Relu, LeakyRelu, and Clip with a lower bound of 0
- * such as ReLU6); further modes (LRP rules) are added the same way, as overrides of a few rules.
+ * The gradient modes the compiler offers, each a set of rule overrides on top of the standard rules, chosen by the
+ * mode's family ({@link GradientMode#name()}); parameters are read by the rules. Guided backpropagation and deconvnet
+ * change only the ReLU-family units (Relu, LeakyRelu, and Clip with a lower bound of 0 such as ReLU6); the LRP modes
+ * ({@link LrpModes}) change only Conv, Gemm and MatMul with a constant operand ({@link LrpRules}).
  */
 public final class GradientModes {
 
-    private static final Map<GradientMode, Map<String, BackwardRule>> OVERRIDES = Map.of(
-            GradientMode.STANDARD, Map.of(),
-            GradientMode.GUIDED, Map.of(
+    private static final Map<String, Map<String, BackwardRule>> OVERRIDES = Map.of(
+            GradientMode.STANDARD.name(), Map.of(),
+            LrpModes.EPSILON, LrpRules.overrides(),
+            LrpModes.ALPHA_BETA, LrpRules.overrides(),
+            LrpModes.Z_PLUS, LrpRules.overrides(),
+            GradientMode.GUIDED.name(), Map.of(
                     "Relu", GradientModes::guidedRelu,
                     "LeakyRelu", c -> c.addGradient(0, positiveOnly(c, ActivationRules.leakyReluGradient(c))),
                     "Clip", GradientModes::guidedClip),
-            GradientMode.DECONVNET, Map.of(
+            GradientMode.DECONVNET.name(), Map.of(
                     "Relu", GradientModes::deconvnet,
                     "LeakyRelu", GradientModes::deconvnet,
                     "Clip", c -> {
@@ -29,18 +37,61 @@ public final class GradientModes {
                         }
                     }));
 
+    private static final Set<GradientMode> SUPPORTED = supportedModes();
+
     private GradientModes() {
     }
 
-    /** The modes supported. */
-    public static Set<GradientMode> supported() {
-        return OVERRIDES.keySet();
+    private static Set<GradientMode> supportedModes() {
+        Set<GradientMode> modes = new LinkedHashSet<>(List.of(GradientMode.STANDARD, GradientMode.GUIDED,
+                GradientMode.DECONVNET));
+        modes.addAll(LrpModes.all());
+        return java.util.Collections.unmodifiableSet(modes);
     }
 
-    /** The rule table for a mode: the standard rules with the mode's overrides. */
+    /**
+     * The modes supported, each family once with example parameters (see
+     * {@link dev.gradcam.api.spi.DifferentiableModel#supports}): standard, guided, deconvnet and every LRP family
+     * ({@link LrpModes#all()}; z-box, flat and w-square only as input-layer rules).
+     */
+    public static Set<GradientMode> supported() {
+        return SUPPORTED;
+    }
+
+    /** True if the mode's family, and its input-layer rule's family if any, are supported. */
+    public static boolean isSupported(GradientMode mode) {
+        java.util.function.Predicate<GradientMode> listed = m -> SUPPORTED.stream().anyMatch(m::sameFamily);
+        return listed.test(mode) && mode.inputLayer().map(listed::test).orElse(true);
+    }
+
+    /**
+     * Checks the parameters and the structure of a supported mode: only LRP modes take an input-layer rule; an
+     * input-layer-only LRP rule is not the main rule; epsilon &ge; 0; alpha, beta &ge; 0 with alpha - beta = 1;
+     * z-box bounds with low &lt; high.
+     *
+     * @throws InvalidInputException naming what is wrong
+     */
+    public static void validate(GradientMode mode) {
+        if (!mode.isLrp()) {
+            if (mode.inputLayer().isPresent()) {
+                throw new InvalidInputException("gradient mode " + mode.describe() + ": input-layer rules are for "
+                        + "LRP modes only");
+            }
+            return;
+        }
+        try {
+            LrpModes.validate(mode);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage(), e);
+        }
+        LrpRules.checkParameters(mode);
+        mode.inputLayer().ifPresent(LrpRules::checkParameters);
+    }
+
+    /** The rule table for a mode: the standard rules with the overrides of the mode's family. */
     static Map<String, BackwardRule> rules(GradientMode mode) {
         Map<String, BackwardRule> rules = new HashMap<>(BackwardRules.standard());
-        Map<String, BackwardRule> overrides = OVERRIDES.get(mode);
+        Map<String, BackwardRule> overrides = OVERRIDES.get(mode.name());
         if (overrides == null) {
             throw new IllegalArgumentException("unknown gradient mode " + mode);
         }

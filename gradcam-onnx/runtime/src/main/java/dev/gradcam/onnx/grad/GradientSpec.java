@@ -8,23 +8,31 @@ import java.util.Objects;
  * What one compiled variant computes, apart from the input shape (which the {@link dev.gradcam.onnx.graph.Shapes}
  * passed to the compiler fixes). A value: equal specs compile to the same graph, so it serves as a cache key.
  *
- * @param output        the explained output's value name
+ * @param output        the explained output's value name: a model output or any layer tensor
  * @param taps          value names whose activations (and, with a seed, gradients) are wanted
  * @param inputGradient whether the gradient with respect to the model input is wanted
  * @param mode          how gradients flow back
  * @param seed          where backpropagation starts
+ * @param biasLayers    value names whose gradients alone are wanted (FullGrad's bias layers); needs a seed
  */
 public record GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
-                           SeedSource seed) {
+                           SeedSource seed, List<String> biasLayers) {
 
     public GradientSpec {
         Objects.requireNonNull(output, "output");
         taps = List.copyOf(taps);
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(seed, "seed");
-        if (seed == SeedSource.NONE && inputGradient) {
-            throw new IllegalArgumentException("an input gradient needs a seed");
+        biasLayers = List.copyOf(biasLayers);
+        if (seed == SeedSource.NONE && (inputGradient || !biasLayers.isEmpty())) {
+            throw new IllegalArgumentException("an input gradient or bias-layer gradients need a seed");
         }
+    }
+
+    /** A spec without bias-layer gradients. */
+    public GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
+                        SeedSource seed) {
+        this(output, taps, inputGradient, mode, seed, List.of());
     }
 
     /** A forward-only variant: the output and tap activations. */
@@ -38,7 +46,7 @@ public record GradientSpec(String output, List<String> taps, boolean inputGradie
         NONE,
         /** Fed as an extra graph input {@value GradientCompiler#SEED_INPUT} of the output's shape. */
         FED,
-        /** The one-hot of each row's arg-max of an [N, K] output, computed inside the graph. */
+        /** The one-hot of each row's arg-max of an [N, K] output, computed in the graph. */
         TOP_CLASS
     }
 }

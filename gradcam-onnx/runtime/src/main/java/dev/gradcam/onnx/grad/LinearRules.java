@@ -49,18 +49,24 @@ final class LinearRules {
     static void conv(BackwardContext c) {
         noWeightGradients(c, "Conv weights");
         biasGradient(c, 2);
-        if (!c.needsGradient(0)) {
-            return;
+        if (c.needsGradient(0)) {
+            c.addGradient(0, convInputGradient(c, c.gradient(), c.input(1)));
         }
+    }
+
+    /**
+     * The adjoint of the node's convolution (its input gradient, {@code B(s, V)}) applied to {@code grad} with the
+     * weights {@code weight} in place of the node's (same shape): what LRP rules need besides the plain gradient.
+     */
+    static String convInputGradient(BackwardContext c, String grad, String weight) {
         long[] x = c.dims(c.input(0));
         long[] w = c.dims(c.input(1));
         long[] y = c.dims(c.output(0));
         WindowGeometry g = WindowGeometry.forward(c.node(), spatial(x), kernel(c, w), false);
         int r = x.length - 2;
-        String flipped = flippedConv(c, g, w, r);
+        String flipped = flippedConv(c, g, w, r, grad, weight);
         if (flipped != null) {
-            c.addGradient(0, flipped);
-            return;
+            return flipped;
         }
         long[] outputPadding = new long[r];
         for (int i = 0; i < r; i++) {
@@ -72,14 +78,20 @@ final class LinearRules {
                 throw c.unsupported("cannot invert its window geometry: " + Arrays.toString(g.pads()));
             }
         }
-        String gx = c.emit().op("ConvTranspose", List.of(c.gradient(), c.input(1)),
+        String gx = c.emit().op("ConvTranspose", List.of(grad, weight),
                 Attr.i("group", c.node().attrInt("group", 1)),
                 Attr.ints("kernel_shape", g.kernel()),
                 Attr.ints("strides", g.strides()),
                 Attr.ints("dilations", g.dilations()),
                 Attr.ints("pads", g.pads()),
                 Attr.ints("output_padding", outputPadding));
-        c.addGradient(0, gx);
+        return BlockedLayout.reblocked(c, gx, x);
+    }
+
+    /** The node's convolution without its bias on {@code data} with {@code weight} ({@code F(v, V)} of LRP). */
+    static String convForward(BackwardContext c, String data, String weight) {
+        return c.emit().op("Conv", List.of(data, weight),
+                c.node().proto().getAttributeList().toArray(new dev.gradcam.onnx.proto.Onnx.AttributeProto[0]));
     }
 
     /**
@@ -88,7 +100,8 @@ final class LinearRules {
      * rearrangement is constant, so the session folds it once at load time. Null when the geometry does not allow it
      * (strides, padding wider than the window, opsets before Slice had steps).
      */
-    private static String flippedConv(BackwardContext c, WindowGeometry g, long[] w, int r) {
+    private static String flippedConv(BackwardContext c, WindowGeometry g, long[] w, int r, String grad,
+                                      String weight) {
         if (c.emit().opset() < 10) {
             return null;
         }
@@ -113,7 +126,7 @@ final class LinearRules {
             }
             perm[0] = 1;
             perm[1] = 0;
-            swapped = e.transpose(c.input(1), perm);
+            swapped = e.transpose(weight, perm);
         } else {
             // [M, C/g, k...] -> [g, M/g, C/g, k...] -> [g, C/g, M/g, k...] -> [C, M/g, k...]
             long[] split = new long[w.length + 1];
@@ -131,7 +144,7 @@ final class LinearRules {
             merged[0] = groups * cPerGroup;
             merged[1] = m / groups;
             System.arraycopy(w, 2, merged, 2, r);
-            swapped = e.reshape(e.transpose(e.reshape(c.input(1), split), perm), merged);
+            swapped = e.reshape(e.transpose(e.reshape(weight, split), perm), merged);
         }
         long[] starts = new long[r];
         long[] ends = new long[r];
@@ -144,7 +157,7 @@ final class LinearRules {
             steps[i] = -1;
         }
         String kernel = e.slice(swapped, starts, ends, axes, steps);
-        return e.op("Conv", List.of(c.gradient(), kernel),
+        return e.op("Conv", List.of(grad, kernel),
                 Attr.i("group", groups),
                 Attr.ints("kernel_shape", g.kernel()),
                 Attr.ints("dilations", g.dilations()),
@@ -187,33 +200,64 @@ final class LinearRules {
 
     static void gemm(BackwardContext c) {
         Emitter e = c.emit();
-        float alpha = c.node().attrFloat("alpha", 1f);
         float beta = c.node().attrFloat("beta", 1f);
-        boolean ta = c.node().attrInt("transA", 0) != 0;
-        boolean tb = c.node().attrInt("transB", 0) != 0;
-        String g = c.gradient();
         // Y = alpha * A' B' + beta * C with A' = transA ? A^T : A and B' likewise.
         if (c.needsGradient(0)) {
-            String ga = ta
-                    ? e.op("Gemm", List.of(c.input(1), g), Attr.f("alpha", alpha), Attr.i("transA", tb ? 1 : 0),
-                    Attr.i("transB", 1))
-                    : e.op("Gemm", List.of(g, c.input(1)), Attr.f("alpha", alpha), Attr.i("transB", tb ? 0 : 1));
-            c.addGradient(0, ga);
+            c.addGradient(0, gemmInputGradient(c, c.gradient(), 0, c.input(1)));
         }
         if (c.needsGradient(1)) {
-            String gb = tb
-                    ? e.op("Gemm", List.of(g, c.input(0)), Attr.f("alpha", alpha), Attr.i("transA", 1),
-                    Attr.i("transB", ta ? 1 : 0))
-                    : e.op("Gemm", List.of(c.input(0), g), Attr.f("alpha", alpha), Attr.i("transA", ta ? 0 : 1));
-            c.addGradient(1, gb);
+            c.addGradient(1, gemmInputGradient(c, c.gradient(), 1, c.input(0)));
         }
         if (c.needsGradient(2)) {
+            String g = c.gradient();
             String gc = beta == 1f ? g : e.mul(g, c.scalar(beta));
             c.addGradient(2, c.unbroadcast(gc, c.dims(c.output(0)), c.dims(c.input(2))));
         }
     }
 
+    /**
+     * The gradient of Gemm operand {@code which} (0 for A, 1 for B) for output gradient {@code grad}, with
+     * {@code other} in place of the other operand.
+     */
+    static String gemmInputGradient(BackwardContext c, String grad, int which, String other) {
+        Emitter e = c.emit();
+        float alpha = c.node().attrFloat("alpha", 1f);
+        boolean ta = c.node().attrInt("transA", 0) != 0;
+        boolean tb = c.node().attrInt("transB", 0) != 0;
+        if (which == 0) {
+            return ta
+                    ? e.op("Gemm", List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", tb ? 1 : 0),
+                    Attr.i("transB", 1))
+                    : e.op("Gemm", List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transB", tb ? 0 : 1));
+        }
+        return tb
+                ? e.op("Gemm", List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transA", 1),
+                Attr.i("transB", ta ? 1 : 0))
+                : e.op("Gemm", List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", ta ? 0 : 1));
+    }
+
+    /** Gemm without C on operand {@code which} = {@code data} and the other = {@code other} ({@code F(v, V)}). */
+    static String gemmForward(BackwardContext c, int which, String data, String other) {
+        return c.emit().op("Gemm", which == 0 ? List.of(data, other) : List.of(other, data),
+                Attr.f("alpha", c.node().attrFloat("alpha", 1f)),
+                Attr.i("transA", c.node().attrInt("transA", 0)),
+                Attr.i("transB", c.node().attrInt("transB", 0)));
+    }
+
     static void matMul(BackwardContext c) {
+        if (c.needsGradient(0)) {
+            c.addGradient(0, matMulInputGradient(c, c.gradient(), 0, c.input(1)));
+        }
+        if (c.needsGradient(1)) {
+            c.addGradient(1, matMulInputGradient(c, c.gradient(), 1, c.input(0)));
+        }
+    }
+
+    /**
+     * The gradient of MatMul operand {@code which} for output gradient {@code grad}, with {@code other} (of the
+     * other operand's shape) in place of the other operand.
+     */
+    static String matMulInputGradient(BackwardContext c, String grad, int which, String other) {
         Emitter e = c.emit();
         long[] a = c.dims(c.input(0));
         long[] b = c.dims(c.input(1));
@@ -221,17 +265,15 @@ final class LinearRules {
         long[] ap = a.length == 1 ? new long[] {1, a[0]} : a;
         long[] bp = b.length == 1 ? new long[] {b[0], 1} : b;
         long[] yp = promotedOutput(ap, bp);
-        String g = e.reshape(c.gradient(), yp);
-        if (c.needsGradient(0)) {
-            String bIn = b.length == 1 ? e.reshape(c.input(1), bp) : c.input(1);
+        String g = e.reshape(grad, yp);
+        if (which == 0) {
+            String bIn = b.length == 1 ? e.reshape(other, bp) : other;
             String ga = e.op("MatMul", g, e.transpose(bIn, lastTwoSwapped(bp.length)));
-            c.addGradient(0, e.reshape(c.unbroadcast(ga, product(yp, ap), ap), a));
+            return e.reshape(c.unbroadcast(ga, product(yp, ap), ap), a);
         }
-        if (c.needsGradient(1)) {
-            String aIn = a.length == 1 ? e.reshape(c.input(0), ap) : c.input(0);
-            String gb = e.op("MatMul", e.transpose(aIn, lastTwoSwapped(ap.length)), g);
-            c.addGradient(1, e.reshape(c.unbroadcast(gb, product(yp, bp), bp), b));
-        }
+        String aIn = a.length == 1 ? e.reshape(other, ap) : other;
+        String gb = e.op("MatMul", e.transpose(aIn, lastTwoSwapped(ap.length)), g);
+        return e.reshape(c.unbroadcast(gb, product(yp, bp), bp), b);
     }
 
     private static long[] promotedOutput(long[] ap, long[] bp) {

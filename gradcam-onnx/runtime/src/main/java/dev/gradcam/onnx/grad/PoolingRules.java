@@ -202,7 +202,8 @@ final class PoolingRules {
         long[] x = c.dims(c.input(0));
         long area = ShapeRules.product(x, 2, x.length);
         Emitter e = c.emit();
-        c.addGradient(0, e.expand(e.mul(c.gradient(), c.scalar(1.0 / area)), x));
+        String blocked = BlockedLayout.broadcast(c, c.gradient(), x, 1.0 / area);
+        c.addGradient(0, blocked != null ? blocked : e.expand(e.mul(c.gradient(), c.scalar(1.0 / area)), x));
     }
 
     static void globalMaxPool(BackwardContext c) {

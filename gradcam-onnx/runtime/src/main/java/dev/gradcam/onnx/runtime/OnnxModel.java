@@ -10,6 +10,7 @@ import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.layer.LayerResolver;
+import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
@@ -54,18 +55,26 @@ import org.slf4j.LoggerFactory;
  * An ONNX model on ONNX Runtime with exact gradients compiled into it: the ONNX backend's
  * {@link DifferentiableModel}.
  *
- * <p>Each distinct pass (output, taps, gradient mode, seed kind, input gradient, input shape) is compiled once into
- * an augmented model and an ONNX Runtime session, kept in a bounded cache; later passes of the same kind only run.
- * {@link Seed.OfShape} and {@link Seed.TopClass} seeds take one pass (the top class is found inside the graph);
- * {@link Seed.OfOutput} takes two, a forward pass to compute the seed and then the gradient pass. Thread-safe: one
- * instance serves many threads. The caller closes it; close is idempotent and later calls throw
+ * <p>Each distinct pass (output, taps, gradient mode, seed kind, input gradient, bias gradients, input shape) is
+ * compiled once into an augmented model and an ONNX Runtime session, kept in a bounded cache; later passes of the
+ * same kind only run. {@link Seed.OfShape} and {@link Seed.TopClass} seeds take one pass (the top class is found
+ * inside the graph); {@link Seed.OfOutput} takes two, a forward pass to compute the seed and then the gradient pass.
+ *
+ * <p>Beyond gradients at layers and the input, it offers: any layer tensor as the explained output
+ * ({@link Capability#LAYER_OUTPUT}); the LRP modes of {@link dev.gradcam.api.spi.LrpModes} besides standard, guided
+ * and deconvnet gradients (see {@link GradientModes}); and, for models with 2-D convolutions with a constant bias
+ * or 2-D batch normalisations, FullGrad's bias gradients ({@link Capability#BIAS_GRADIENTS}), reported for those
+ * layers in topological order (batch normalisations with the effective bias {@code B - mean * scale /
+ * sqrt(var + eps)}).
+ *
+ * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls throw
  * {@link ResourceClosedException}.
  */
 public final class OnnxModel implements DifferentiableModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LAYER_GRADIENTS,
-            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION);
+            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION, Capability.LAYER_OUTPUT);
     /** Result keys of {@link #execute} besides output names. */
     private static final String INPUT_GRADIENT = "input-gradient";
     private static final String SEED = "seed";
@@ -76,6 +85,9 @@ public final class OnnxModel implements DifferentiableModel {
     private final Graph graph;
     private final Shapes declared;
     private final List<LayerInfo> layers;
+    private final Set<String> layerNames;
+    private final Map<String, FloatTensor> biasLayers;
+    private final Set<Capability> capabilities;
     private final List<ValueInfo> inputs;
     private final List<ValueInfo> outputs;
     private final OnnxOptions options;
@@ -101,6 +113,16 @@ public final class OnnxModel implements DifferentiableModel {
         }
         this.declared = ShapeInference.inferDeclared(graph);
         this.layers = Layers.list(declared);
+        this.layerNames = new LinkedHashSet<>();
+        for (LayerInfo l : layers) {
+            layerNames.add(l.name());
+        }
+        this.biasLayers = BiasLayers.of(declared);
+        EnumSet<Capability> caps = EnumSet.copyOf(CAPABILITIES);
+        if (!biasLayers.isEmpty()) {
+            caps.add(Capability.BIAS_GRADIENTS);
+        }
+        this.capabilities = java.util.Collections.unmodifiableSet(caps);
         this.inputs = graph.inputs().stream().map(v -> info(v.getName(), Graph.typeOf(v))).toList();
         this.outputs = graph.outputs().stream().map(v -> info(v.getName(), outputType(v))).toList();
         this.provider = ExecutionProviders.choose(options);
@@ -166,7 +188,7 @@ public final class OnnxModel implements DifferentiableModel {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -204,13 +226,15 @@ public final class OnnxModel implements DifferentiableModel {
         String output = outputName(request.output().orElse(null));
         List<String> taps = checkTaps(request.taps());
         GradientMode mode = request.mode();
-        if (!GradientModes.supported().contains(mode)) {
+        if (!GradientModes.isSupported(mode)) {
             throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", backendName(),
                     "supported modes: " + GradientModes.supported());
         }
+        GradientModes.validate(mode);
+        List<String> bias = biasLayersFor(request);
         if (request.seed().isEmpty()) {
             Map<String, FloatTensor> r = execute(shapes, GradientSpec.forward(output, taps), input, null);
-            return result(r, output, taps, false, null);
+            return result(r, output, taps, false, null, List.of());
         }
         Seed seed = request.seed().get();
         GradientSpec.SeedSource source = GradientSpec.SeedSource.FED;
@@ -224,13 +248,29 @@ public final class OnnxModel implements DifferentiableModel {
             FloatTensor out = execute(shapes, GradientSpec.forward(output, List.of()), input, null).get(output);
             seedTensor = seed.resolve(out);
         }
-        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source);
+        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias);
         Map<String, FloatTensor> r = execute(shapes, spec, input, seedTensor);
-        return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED));
+        return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
+    }
+
+    /** The bias layers a pass must report: none unless it asked for them. */
+    private List<String> biasLayersFor(PassRequest request) {
+        if (!request.biasGradients()) {
+            return List.of();
+        }
+        if (biasLayers.isEmpty()) {
+            throw new UnsupportedCapabilityException(Capability.BIAS_GRADIENTS, backendName(),
+                    "this model has no 2-D convolution with a constant bias and no 2-D batch normalisation");
+        }
+        if (request.mode().isLrp()) {
+            throw new InvalidInputException("bias gradients (FullGrad) are gradients, and an LRP mode ("
+                    + request.mode().describe() + ") returns relevance; ask for them in a gradient mode");
+        }
+        return List.copyOf(biasLayers.keySet());
     }
 
     private PassResult result(Map<String, FloatTensor> r, String output, List<String> taps, boolean grads,
-                              FloatTensor seed) {
+                              FloatTensor seed, List<String> bias) {
         Map<String, FloatTensor> acts = new LinkedHashMap<>();
         Map<String, FloatTensor> gradients = new LinkedHashMap<>();
         for (String tap : taps) {
@@ -239,7 +279,11 @@ public final class OnnxModel implements DifferentiableModel {
                 gradients.put(tap, r.get("grad:" + tap));
             }
         }
-        return new PassResult(r.get(output), acts, gradients, r.get(INPUT_GRADIENT), seed);
+        List<BiasGradient> biasGradients = new ArrayList<>(bias.size());
+        for (String b : bias) {
+            biasGradients.add(new BiasGradient(b, biasLayers.get(b), r.get("bias:" + b)));
+        }
+        return new PassResult(r.get(output), acts, gradients, r.get(INPUT_GRADIENT), seed, biasGradients);
     }
 
     /**
@@ -269,6 +313,7 @@ public final class OnnxModel implements DifferentiableModel {
             if (cg.seedOutput() != null) {
                 fetches.add(cg.seedOutput());
             }
+            fetches.addAll(cg.biasGradients().values());
             Map<String, FloatTensor> raw = v.run(env, feeds, new ArrayList<>(new LinkedHashSet<>(fetches)));
             Map<String, FloatTensor> out = new HashMap<>(raw);
             cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
@@ -279,6 +324,7 @@ public final class OnnxModel implements DifferentiableModel {
             if (cg.seedOutput() != null) {
                 out.put(SEED, raw.get(cg.seedOutput()));
             }
+            cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
             return out;
         }
     }
@@ -297,8 +343,10 @@ public final class OnnxModel implements DifferentiableModel {
         if (spec.seed() == GradientSpec.SeedSource.NONE) {
             return "forward, taps " + spec.taps();
         }
-        return spec.mode() + " gradients of " + spec.output() + " (seed " + spec.seed().name().toLowerCase()
-                + "), taps " + spec.taps() + (spec.inputGradient() ? ", input gradient" : "");
+        return spec.mode() + (spec.mode().isLrp() ? " relevance" : " gradients") + " of " + spec.output()
+                + " (seed " + spec.seed().name().toLowerCase() + "), taps " + spec.taps()
+                + (spec.inputGradient() ? ", input gradient" : "")
+                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers");
     }
 
     private Variant session(CompiledGraph cg, String what) {
@@ -379,6 +427,7 @@ public final class OnnxModel implements DifferentiableModel {
         }
     }
 
+    /** A model output or, as {@link Capability#LAYER_OUTPUT} allows, any layer tensor. */
     private String outputName(String requested) {
         if (requested == null) {
             return graph.outputs().get(0).getName();
@@ -388,11 +437,12 @@ public final class OnnxModel implements DifferentiableModel {
                 return requested;
             }
         }
-        if (graph.producer(requested) != null && declared.isFloating(requested)) {
+        if (layerNames.contains(requested)) {
             return requested;
         }
-        throw new InvalidInputException("unknown output '" + requested + "'; the model's outputs are "
-                + outputs.stream().map(ValueInfo::name).toList());
+        throw new InvalidInputException("unknown output '" + requested + "': neither a model output "
+                + outputs.stream().map(ValueInfo::name).toList() + " nor a layer tensor (LayerInfo.name(); resolve "
+                + "queries with resolveLayer first); nearest layers: " + LayerResolver.nearest(layers, requested, 5));
     }
 
     private List<String> checkTaps(List<String> taps) {

@@ -72,6 +72,7 @@ class BackwardRuleTest {
         Inputs off0 = Inputs.awayFrom(0, 0.05);
         add("Relu", X4, off0, b -> b.node("Relu", "y", List.of("x")));
         add("Relu 1-D", new long[] {7}, off0, b -> b.node("Relu", "y", List.of("x")));
+        add("Relu 8 channels (blocked Tanh mask)", new long[] {2, 8, 3, 4}, off0, b -> b.node("Relu", "y", List.of("x")));
         add("LeakyRelu", X4, off0, b -> b.node("LeakyRelu", "y", List.of("x"), Attr.f("alpha", 0.1f)));
         add("PRelu", X4, off0, b -> b.random("s", rnd(), 0.5, 3, 1, 1).node("PRelu", "y", List.of("x", "s")));
         add("Elu", X4, off0, b -> b.node("Elu", "y", List.of("x"), Attr.f("alpha", 0.7f)));
@@ -177,6 +178,9 @@ class BackwardRuleTest {
                 .node("Conv", "y", List.of("x", "w"), Attr.s("auto_pad", "SAME_LOWER")));
         add("Conv VALID stride 2", new long[] {1, 3, 8, 8}, n, b -> b.random("w", rnd(), 0.3, 2, 3, 3, 3)
                 .node("Conv", "y", List.of("x", "w"), Attr.s("auto_pad", "VALID"), Attr.ints("strides", 2, 2)));
+        add("Conv stride 2, 8 channels (reblocked ConvTranspose)", new long[] {2, 8, 7, 7}, n,
+                b -> b.random("w", rnd(), 0.2, 16, 8, 3, 3).node("Conv", "y", List.of("x", "w"),
+                        Attr.ints("pads", 1, 1, 1, 1), Attr.ints("strides", 2, 2)));
         add("Conv 1x1 stride 2", new long[] {2, 4, 7, 7}, n, b -> b.random("w", rnd(), 0.3, 3, 4, 1, 1)
                 .node("Conv", "y", List.of("x", "w"), Attr.ints("strides", 2, 2)));
         add("Conv ConvTranspose-based (no Slice steps)", x8, n, 1e-3, b -> b.random("w", rnd(), 0.3, 4, 3, 3, 3)
@@ -260,6 +264,10 @@ class BackwardRuleTest {
         add("AveragePool 1-D", new long[] {2, 2, 9}, n, b -> b.node("AveragePool", "y", List.of("x"),
                 Attr.ints("kernel_shape", 3), Attr.ints("strides", 2), Attr.ints("pads", 1, 1)));
         add("GlobalAveragePool", x8, n, b -> b.node("GlobalAveragePool", "y", List.of("x")));
+        add("GlobalAveragePool 16 channels (blocked broadcast)", new long[] {2, 16, 3, 5}, n,
+                b -> b.node("GlobalAveragePool", "y", List.of("x")));
+        add("GlobalAveragePool 16 channels (Expand, reblocked)", new long[] {2, 16, 3, 5}, n, 1e-3,
+                b -> b.node("GlobalAveragePool", "y", List.of("x")), 18);
         distinct("GlobalMaxPool", x8, b -> b.node("GlobalMaxPool", "y", List.of("x")), 17);
         add("ReduceMean attr axes", X4, n, 1e-3, b -> b.node("ReduceMean", "y", List.of("x"), Attr.ints("axes", 1)),
                 13);
@@ -384,6 +392,31 @@ class BackwardRuleTest {
                 .node("Div", "d", List.of("x", "sq2")).node("Erf", "e", List.of("d"))
                 .node("Add", "a", List.of("e", "one")).node("Mul", "m", List.of("x", "a"))
                 .node("Mul", "y", List.of("m", "half")));
+    }
+
+    /**
+     * The blocked ReLU mask (Tanh of 2^126 y) is exact: 0 at y = 0 and 1 for every normal float from 1.2e-37 up to
+     * infinity, like the Greater + Cast mask it replaces.
+     */
+    @org.junit.jupiter.api.Test
+    void blockedReluMaskIsExact() {
+        float[] values = {0f, -0f, -1f, -Float.MAX_VALUE, 1.2e-37f, 1e-30f, 1e-10f, 0.5f, 1f, 3f, 1e10f, 1e30f,
+            Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e-37f};
+        long[] dims = {1, 8, 2, 1};
+        float[] x = new float[16];
+        System.arraycopy(values, 0, x, 0, 16);
+        ModelProto m = ModelBuilder.opset(17).input("x", dims).node("Relu", "y", List.of("x")).output("y").build();
+        CompiledGraph cg = GradCheck.compile(m, dims, dev.gradcam.api.spi.GradientMode.STANDARD);
+        float[] seed = new float[16];
+        java.util.Arrays.fill(seed, 3f);
+        try (dev.gradcam.onnx.testing.OrtRunner ort = new dev.gradcam.onnx.testing.OrtRunner(cg.model())) {
+            float[] g = ort.run(java.util.Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
+                    java.util.Map.of("x", dims, GradientCompiler.SEED_INPUT, dims), List.of(cg.inputGradient()))
+                    .get(cg.inputGradient());
+            for (int i = 0; i < 16; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(x[i] > 0 ? 3f : 0f, g[i], "x = " + x[i]);
+            }
+        }
     }
 
     static Stream<Arguments> cases() {

@@ -24,8 +24,9 @@ import java.util.Set;
  * Adds {@link Capability#BIAS_GRADIENTS} to a model that has layer gradients, from its ONNX graph: the bias layers are
  * the Conv nodes with a bias initializer and the BatchNormalization nodes (effective bias
  * {@code B - mean * scale / sqrt(var + epsilon)}), the layers FullGrad's authors and pytorch-grad-cam use; their
- * output gradients come from extra taps. A blueprint for the backends, and what lets FullGrad be checked against
- * PyTorch before they implement the SPI extension natively.
+ * output gradients come from extra taps. The ONNX backend now reports bias gradients itself (from extra outputs of
+ * its compiled graph); this derivation, written independently from the graph and the public SPI, is what
+ * {@link BiasGradientTest} checks it against.
  */
 final class BiasGradientAdapter implements DifferentiableModel {
 

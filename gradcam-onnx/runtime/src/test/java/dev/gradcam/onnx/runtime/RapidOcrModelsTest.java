@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
@@ -127,11 +128,16 @@ class RapidOcrModelsTest {
             FloatTensor x = uniform(Shape.of(2, 3, 48, 192), 3);
             String tap = m.resolveLayer("auto").name();
             Map<dev.gradcam.api.spi.GradientMode, FloatTensor> byMode = new java.util.HashMap<>();
-            for (dev.gradcam.api.spi.GradientMode mode : m.gradientModes()) {
+            for (dev.gradcam.api.spi.GradientMode listed : m.gradientModes()) {
+                // LRP rules for the input layer alone (z-box, flat, w-square) go with a rule for the other layers.
+                dev.gradcam.api.spi.GradientMode mode = !LrpModes.isInputLayerOnly(listed) ? listed
+                        : LrpModes.zPlus().withInputLayerRule(listed.name().equals(LrpModes.Z_BOX)
+                                ? LrpModes.zBox(-1, 1) : listed);
                 PassResult r = m.run(PassRequest.builder(x).tap(tap).inputGradient(true).mode(mode)
                         .seed(new Seed.TopClass()).build());
                 FloatTensor g = r.inputGradient().orElseThrow();
                 assertTrue(g.allFinite() && g.norm() > 0, mode + " input gradient");
+                assertTrue(r.gradient(tap).allFinite(), mode + " at " + tap);
                 byMode.put(mode, g);
             }
             // The classifier has ReLU-family units (Relu, Clip used as ReLU6), so the modes must differ.
