@@ -46,14 +46,5 @@ class SameDiffModelContractTest {
             return ShapesCnn.FEATURES;
         }
 
-        /**
-         * Piecewise linear: the contract's step (1e-2 along a random unit direction) crosses ReLU and max-pool kinks,
-         * which moves the central difference by about 10% here (at a step of 1e-3 it agrees to 2%, and per-pixel
-         * differences agree to 1e-4; see SameDiffModelTest for exact checks).
-         */
-        @Override
-        public double finiteDifferenceTolerance() {
-            return 0.15;
-        }
     }
 }
