@@ -28,7 +28,7 @@ final class BlockedLayout {
     /** True if a value of these dims would run in the blocked layout at this opset. */
     static boolean applies(BackwardContext c, long[] dims, int elemType) {
         int opset = c.emit().opset();
-        return dims.length == 4 && elemType == ElementType.FLOAT && dims[1] % 8 == 0 && opset >= 6 && opset <= 21;
+        return c.emit().blockedLayout() && dims.length == 4 && elemType == ElementType.FLOAT && dims[1] % 8 == 0 && opset >= 6 && opset <= 21;
     }
 
     /**

@@ -24,14 +24,31 @@ public final class Emitter {
     private final List<TensorProto> initializers = new ArrayList<>();
     private final Map<String, String> constantCache = new HashMap<>();
     private int counter;
+    private final boolean blockedLayout;
 
     /**
      * @param opset  the default-domain opset of the model the nodes join
      * @param prefix name prefix for everything emitted, e.g. {@code gradcam/}
      */
     public Emitter(int opset, String prefix) {
+        this(opset, prefix, true);
+    }
+
+    /**
+     * @param opset         the default-domain opset of the model the nodes join
+     * @param prefix        name prefix for everything emitted
+     * @param blockedLayout whether to prefer forms that keep ONNX Runtime's CPU provider in its blocked layout
+     *                      ({@link BlockedLayout}); off for other providers, where they only add work
+     */
+    public Emitter(int opset, String prefix, boolean blockedLayout) {
         this.opset = opset;
         this.prefix = prefix;
+        this.blockedLayout = blockedLayout;
+    }
+
+    /** Whether CPU blocked-layout forms are wanted. */
+    public boolean blockedLayout() {
+        return blockedLayout;
     }
 
     public int opset() {

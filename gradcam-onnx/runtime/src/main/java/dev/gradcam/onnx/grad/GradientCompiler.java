@@ -44,6 +44,14 @@ public final class GradientCompiler {
      * @throws InvalidInputException        if the output or a tap does not exist or is not a floating tensor
      */
     public static CompiledGraph compile(Shapes shapes, GradientSpec spec) {
+        return compile(shapes, spec, true);
+    }
+
+    /**
+     * As {@link #compile(Shapes, GradientSpec)}, choosing whether backward forms are tuned for ONNX Runtime's CPU
+     * provider ({@link BlockedLayout}): they are exact everywhere, but only the CPU provider gains from them.
+     */
+    public static CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
         Graph g = shapes.graph();
         if (g.inputs().size() != 1) {
             throw new InvalidInputException("gradcam differentiates models with exactly one input; this one has "
@@ -61,7 +69,7 @@ public final class GradientCompiler {
         if (lrp && spec.seed() != GradientSpec.SeedSource.NONE) {
             LrpRules.checkApplicable(shapes, spec.mode(), input);
         }
-        Emitter e = new Emitter(g.opset(), "gradcam/");
+        Emitter e = new Emitter(g.opset(), "gradcam/", cpuBlockedLayout);
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
         inputs.add(GraphAssembler.valueInfo(input, shapes.type(input)));

@@ -331,7 +331,8 @@ public final class OnnxModel implements DifferentiableModel {
 
     private Variant build(Shapes shapes, GradientSpec spec) {
         long start = System.nanoTime();
-        CompiledGraph cg = GradientCompiler.compile(shapes, spec);
+        // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
+        CompiledGraph cg = GradientCompiler.compile(shapes, spec, !provider.cuda());
         String what = source + " [" + describe(spec) + ", input " + Arrays.toString(dims(shapes,
                 graph.inputs().get(0).getName())) + "]";
         Variant v = session(cg, what);
