@@ -3,7 +3,11 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.onnx.graph.ConstValue;
 import java.util.Map;
 
-/** Backward rules of pointwise activations: the ReLU family and the smooth ones. */
+/**
+ * Backward rules of pointwise activations: the ReLU family and the smooth ones. Guided backpropagation, deconvnet
+ * and the LRP modes override only the ReLU-family units (Relu, LeakyRelu, ReLU-like Clip; see {@link GradientModes});
+ * every other activation here (Softsign, Celu, Mish, ThresholdedRelu, ...) keeps its standard gradient in all modes.
+ */
 final class ActivationRules {
 
     private ActivationRules() {
@@ -22,6 +26,10 @@ final class ActivationRules {
         rules.put("Clip", ActivationRules::clip);
         rules.put("Softplus", ActivationRules::softplus);
         rules.put("Gelu", ActivationRules::gelu);
+        rules.put("Softsign", ActivationRules::softsign);
+        rules.put("Celu", ActivationRules::celu);
+        rules.put("Mish", ActivationRules::mish);
+        rules.put("ThresholdedRelu", ActivationRules::thresholdedRelu);
     }
 
     /**
@@ -189,5 +197,49 @@ final class ActivationRules {
 
     static void softplus(BackwardContext c) {
         c.addGradient(0, c.emit().mul(c.gradient(), c.emit().op("Sigmoid", c.input(0))));
+    }
+
+    /**
+     * Softsign, y = x / (1 + |x|): dy/dx = 1 / (1 + |x|)^2. Standard gradient in every mode (not a ReLU-family
+     * unit, so guided/deconvnet/LRP modes do not override it).
+     */
+    static void softsign(BackwardContext c) {
+        Emitter e = c.emit();
+        String d = e.add(c.scalar(1), e.op("Abs", c.input(0)));
+        c.addGradient(0, e.div(c.gradient(), e.mul(d, d)));
+    }
+
+    /**
+     * Celu (opset 12), y = max(0, x) + min(0, alpha (exp(x / alpha) - 1)): slope 1 for x &gt; 0 and
+     * exp(x / alpha) = y / alpha + 1 below. Standard gradient in every mode (not overridden by guided/deconvnet/LRP).
+     */
+    static void celu(BackwardContext c) {
+        Emitter e = c.emit();
+        float alpha = c.node().attrFloat("alpha", 1f);
+        String neg = e.add(e.mul(c.output(0), c.scalar(1.0 / alpha)), c.scalar(1));
+        c.addGradient(0, e.mul(c.gradient(), e.where(e.greater(c.input(0), c.scalar(0)), c.scalar(1), neg)));
+    }
+
+    /**
+     * Mish (opset 18), y = x tanh(softplus(x)): dy/dx = t + x sigmoid(x) (1 - t^2) with t = tanh(softplus(x)).
+     * Standard gradient in every mode (not overridden by guided/deconvnet/LRP).
+     */
+    static void mish(BackwardContext c) {
+        Emitter e = c.emit();
+        String x = c.input(0);
+        String t = e.op("Tanh", e.op("Softplus", x));
+        String local = e.add(t, e.mul(e.mul(x, e.op("Sigmoid", x)), e.sub(c.scalar(1), e.mul(t, t))));
+        c.addGradient(0, e.mul(c.gradient(), local));
+    }
+
+    /**
+     * ThresholdedRelu, y = x for x &gt; alpha, else 0: the gradient passes where x &gt; alpha. Although ReLU-like,
+     * it keeps this standard gradient in guided/deconvnet/LRP modes (only Relu, LeakyRelu and ReLU-like Clip are
+     * overridden).
+     */
+    static void thresholdedRelu(BackwardContext c) {
+        Emitter e = c.emit();
+        float alpha = c.node().attrFloat("alpha", 1f);
+        c.addGradient(0, e.where(e.greater(c.input(0), c.scalar(alpha)), c.gradient(), c.scalar(0)));
     }
 }

@@ -13,7 +13,9 @@ import java.util.Set;
  * The gradient modes the compiler offers, each a set of rule overrides on top of the standard rules, chosen by the
  * mode's family ({@link GradientMode#name()}); parameters are read by the rules. Guided backpropagation and deconvnet
  * change only the ReLU-family units (Relu, LeakyRelu, and Clip with a lower bound of 0 such as ReLU6); the LRP modes
- * ({@link LrpModes}) change only Conv, Gemm and MatMul with a constant operand ({@link LrpRules}).
+ * ({@link LrpModes}) change only Conv, Gemm and MatMul with a constant operand ({@link LrpRules}). Every other
+ * operator, including the smooth and thresholded activations (Softsign, Celu, Mish, ThresholdedRelu, ...), keeps its
+ * standard gradient in every mode.
  */
 public final class GradientModes {
 

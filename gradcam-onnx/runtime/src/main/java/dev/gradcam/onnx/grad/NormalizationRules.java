@@ -1,8 +1,10 @@
 package dev.gradcam.onnx.grad;
 
+import dev.gradcam.onnx.graph.ShapeRules;
 import java.util.Map;
 
-/** Backward rules of BatchNormalization (inference), LayerNormalization and InstanceNormalization. */
+/** Backward rules of BatchNormalization (inference), LayerNormalization, InstanceNormalization and
+ * GroupNormalization. */
 final class NormalizationRules {
 
     private NormalizationRules() {
@@ -12,6 +14,7 @@ final class NormalizationRules {
         rules.put("BatchNormalization", NormalizationRules::batchNorm);
         rules.put("LayerNormalization", NormalizationRules::layerNorm);
         rules.put("InstanceNormalization", NormalizationRules::instanceNorm);
+        rules.put("GroupNormalization", NormalizationRules::groupNorm);
     }
 
     private static void noParameterGradients(BackwardContext c) {
@@ -55,13 +58,16 @@ final class NormalizationRules {
      * inv * (gh - mean(gh) - xhat * mean(gh * xhat)) with gh = g * scale.
      */
     private static String normalised(BackwardContext c, long[] axes, String scale, float eps) {
+        return normalised(c, c.input(0), c.emit().mul(c.gradient(), scale), axes, eps);
+    }
+
+    /** {@link #normalised(BackwardContext, long[], String, float)} of input {@code x} with gh given. */
+    private static String normalised(BackwardContext c, String x, String gh, long[] axes, float eps) {
         Emitter e = c.emit();
-        String x = c.input(0);
         String centred = e.sub(x, e.reduceMean(x, axes, true));
         String var = e.reduceMean(e.mul(centred, centred), axes, true);
         String inv = e.op("Reciprocal", e.op("Sqrt", e.add(var, c.scalar(eps))));
         String xhat = e.mul(centred, inv);
-        String gh = e.mul(c.gradient(), scale);
         String inner = e.sub(e.sub(gh, e.reduceMean(gh, axes, true)),
                 e.mul(xhat, e.reduceMean(e.mul(gh, xhat), axes, true)));
         return e.mul(inv, inner);
@@ -88,5 +94,37 @@ final class NormalizationRules {
         }
         String scale = c.emit().reshape(c.input(1), channelDims(x));
         c.addGradient(0, normalised(c, axes, scale, c.node().attrFloat("epsilon", 1e-5f)));
+    }
+
+    /**
+     * GroupNormalization: x viewed as [N, G, C/G * spatial] is normalised over its last axis, then scaled and
+     * shifted. Opset 18 has one scale per group ([G]); opset 21 one per channel ([C]).
+     */
+    static void groupNorm(BackwardContext c) {
+        noParameterGradients(c);
+        Emitter e = c.emit();
+        long[] x = c.dims(c.input(0));
+        long groups = c.node().attrInt("num_groups", 0);
+        if (x.length < 2 || groups <= 0 || x[1] % groups != 0) {
+            throw c.unsupported("num_groups must divide the channel count");
+        }
+        long[] scaleDims = c.dims(c.input(1));
+        long scaleSize = ShapeRules.product(scaleDims, 0, scaleDims.length);
+        long[] grouped = {x[0], groups, ShapeRules.product(x, 1, x.length) / groups};
+        String gh;
+        if (e.opset() >= 21) {
+            if (scaleSize != x[1]) {
+                throw c.unsupported("from opset 21 scale must have one value per channel");
+            }
+            gh = e.reshape(e.mul(c.gradient(), e.reshape(c.input(1), channelDims(x))), grouped);
+        } else {
+            if (scaleSize != groups) {
+                throw c.unsupported("before opset 21 scale must have one value per group");
+            }
+            gh = e.mul(e.reshape(c.gradient(), grouped), e.reshape(c.input(1), new long[] {groups, 1}));
+        }
+        String g = normalised(c, e.reshape(c.input(0), grouped), gh, new long[] {2},
+                c.node().attrFloat("epsilon", 1e-5f));
+        c.addGradient(0, e.reshape(g, x));
     }
 }

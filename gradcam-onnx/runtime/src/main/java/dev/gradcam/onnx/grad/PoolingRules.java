@@ -8,7 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Backward rules of pooling and reductions: MaxPool, AveragePool, the global pools and ReduceSum/Mean/Max/Min. */
+/**
+ * Backward rules of pooling and reductions: MaxPool, AveragePool, the global pools and ReduceSum/Mean/Max/Min/L1/L2/
+ * SumSquare/LogSum/LogSumExp.
+ */
 final class PoolingRules {
 
     private PoolingRules() {
@@ -23,6 +26,11 @@ final class PoolingRules {
         rules.put("ReduceMean", PoolingRules::reduce);
         rules.put("ReduceMax", PoolingRules::reduce);
         rules.put("ReduceMin", PoolingRules::reduce);
+        rules.put("ReduceL1", PoolingRules::reduce);
+        rules.put("ReduceL2", PoolingRules::reduce);
+        rules.put("ReduceSumSquare", PoolingRules::reduce);
+        rules.put("ReduceLogSum", PoolingRules::reduce);
+        rules.put("ReduceLogSumExp", PoolingRules::reduce);
     }
 
     static void maxPool(BackwardContext c) {
@@ -126,9 +134,20 @@ final class PoolingRules {
         long[] yOne = y.clone();
         yOne[0] = 1;
         yOne[1] = 1;
-        // The counts take their shape from the pooled ones at run time: ONNX's static shape inference ignores the
-        // ceil_mode rule that drops a last window starting in the end padding, so a constant of the true shape
-        // would be rejected as incompatible when the session is created.
+        // ONNX's static shape inference ignores the ceil_mode rule that drops a last window starting in the end
+        // padding (it infers [.., 4, 4] where the kernel makes [.., 3, 3]), so a Mul with the gradient (our true
+        // shape) was rejected as "Incompatible dimensions" when the session was created. Slicing the pooled ones to
+        // the true sizes is a no-op at run time and makes the statically inferred shapes agree; the counts take
+        // their shape from the pooled ones.
+        if (ceilDropsWindow(g, c.node().attrInt("ceil_mode", 0) != 0)) {
+            long[] axes = new long[r];
+            long[] ends = new long[r];
+            for (int i = 0; i < r; i++) {
+                axes[i] = i + 2;
+                ends[i] = y[i + 2];
+            }
+            pooledOnes = e.slice(pooledOnes, new long[r], ends, axes);
+        }
         String counts = e.reals(new long[] {ShapeRules.product(yOne, 0, yOne.length)},
                 validCounts(g, LinearRules.spatial(y)), type);
         String perOutput = e.div(pooledOnes, e.op("Reshape", counts, e.op("Shape", pooledOnes)));
@@ -170,6 +189,21 @@ final class PoolingRules {
             spread = e.slice(spread, new long[r], ends, axes);
         }
         c.addGradient(0, e.reshape(spread, x));
+    }
+
+    /** True if ceil_mode dropped a last window that would start in the end padding on some axis. */
+    static boolean ceilDropsWindow(WindowGeometry g, boolean ceilMode) {
+        if (!ceilMode) {
+            return false;
+        }
+        for (int i = 0; i < g.in().length; i++) {
+            long eff = (g.kernel()[i] - 1) * g.dilations()[i] + 1;
+            long span = g.in()[i] + g.padsBegin()[i] + g.padsEnd()[i] - eff;
+            if (-Math.floorDiv(-span, g.strides()[i]) + 1 != g.out()[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Per output position, how many real (unpadded) input positions its window covers. */
@@ -225,6 +259,9 @@ final class PoolingRules {
             throw c.unsupported("its axes must be constant");
         }
         if (axes.length == 0) {
+            if (!List.of("ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin").contains(c.node().opType())) {
+                throw c.unsupported("noop_with_empty_axes with empty axes is not supported for this reduction");
+            }
             c.addGradient(0, c.gradient());
             return;
         }
@@ -239,6 +276,23 @@ final class PoolingRules {
                     count *= x[a];
                 }
                 c.addGradient(0, e.expand(e.mul(g, c.scalar(1.0 / count)), x));
+            }
+            case "ReduceL1" -> c.addGradient(0, e.mul(e.expand(g, x), e.op("Sign", c.input(0))));
+            case "ReduceSumSquare" -> c.addGradient(0, e.mul(e.expand(g, x), e.mul(c.input(0), c.scalar(2))));
+            case "ReduceL2" -> {
+                // y = sqrt(sum x^2): dy/dx = x / y
+                String y = keepDims ? c.output(0) : e.reshape(c.output(0), kept);
+                c.addGradient(0, e.mul(c.input(0), e.div(g, y)));
+            }
+            case "ReduceLogSum" -> {
+                // y = log(sum x): dy/dx = 1 / sum x = exp(-y)
+                String y = keepDims ? c.output(0) : e.reshape(c.output(0), kept);
+                c.addGradient(0, e.expand(e.mul(g, e.op("Exp", e.neg(y))), x));
+            }
+            case "ReduceLogSumExp" -> {
+                // y = log(sum exp x): dy/dx = exp(x - y), the softmax over the reduced axes
+                String y = keepDims ? c.output(0) : e.reshape(c.output(0), kept);
+                c.addGradient(0, e.mul(g, e.op("Exp", e.sub(c.input(0), y))));
             }
             default -> {
                 // Max/Min: the gradient is shared evenly between tied extreme elements (PyTorch's amax/amin).

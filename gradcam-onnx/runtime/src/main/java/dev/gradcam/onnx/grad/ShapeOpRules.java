@@ -34,6 +34,8 @@ final class ShapeOpRules {
         rules.put("Gather", ShapeOpRules::gather);
         rules.put("Pad", ShapeOpRules::pad);
         rules.put("Tile", ShapeOpRules::tile);
+        rules.put("DepthToSpace", ShapeOpRules::depthSpace);
+        rules.put("SpaceToDepth", ShapeOpRules::depthSpace);
         BackwardRule none = c -> {
             // Outputs are integers or constants: no gradient flows back.
         };
@@ -183,8 +185,8 @@ final class ShapeOpRules {
 
     static void pad(BackwardContext c) {
         String mode = c.node().attrString("mode", "constant");
-        if (!mode.equals("constant")) {
-            throw c.unsupported("only mode=constant is differentiable here, not '" + mode + "'");
+        if (!List.of("constant", "reflect", "edge", "wrap").contains(mode)) {
+            throw c.unsupported("only modes constant, reflect, edge and wrap are differentiable, not '" + mode + "'");
         }
         long[] x = c.dims(c.input(0));
         int r = x.length;
@@ -193,6 +195,10 @@ final class ShapeOpRules {
             throw c.unsupported("its pads must be constant");
         }
         Emitter e = c.emit();
+        if (!mode.equals("constant")) {
+            c.addGradient(0, foldPad(c, mode, x, pads));
+            return;
+        }
         long[] starts = new long[r];
         long[] ends = new long[r];
         long[] axes = new long[r];
@@ -211,6 +217,114 @@ final class ShapeOpRules {
         }
         String g = e.slice(c.gradient(), starts, ends, axes);
         c.addGradient(0, cropped ? e.pad(g, back, c.elemType()) : g);
+    }
+
+    /**
+     * Pad in reflect, edge or wrap mode: each output position copies one source position per axis, so the gradient
+     * folds back axis by axis with a constant 0/1 matrix A[out][in] (built here from static shapes): move the axis
+     * last, MatMul by A, move it back. Mirrored / replicated positions accumulate onto their sources.
+     */
+    private static String foldPad(BackwardContext c, String mode, long[] x, long[] pads) {
+        Emitter e = c.emit();
+        int r = x.length;
+        long[] cur = new long[r];
+        for (int i = 0; i < r; i++) {
+            cur[i] = x[i] + pads[i] + pads[i + r];
+            if (pads[i] < 0 || pads[i + r] < 0) {
+                throw c.unsupported("negative pads are only differentiable with mode=constant");
+            }
+            // ONNX Runtime's reflect needs pads < size; its wrap with pads > size does not repeat periodically.
+            long limit = mode.equals("reflect") ? x[i] - 1 : mode.equals("wrap") ? x[i] : Long.MAX_VALUE;
+            if (Math.max(pads[i], pads[i + r]) > limit) {
+                throw c.unsupported("mode=" + mode + " pads must not exceed " + limit + " on axis " + i
+                        + " (size " + x[i] + "); supported: constant (any pads), edge (any), reflect (pads < size),"
+                        + " wrap (pads <= size)");
+            }
+        }
+        String g = c.gradient();
+        for (int i = 0; i < r; i++) {
+            long before = pads[i];
+            if (before == 0 && pads[i + r] == 0) {
+                continue;
+            }
+            int n = (int) x[i];
+            int out = (int) cur[i];
+            double[] a = new double[out * n];
+            for (int p = 0; p < out; p++) {
+                a[p * n + padSource(mode, p - before, n)] += 1;
+            }
+            long[] perm = new long[r];
+            for (int k = 0; k < r; k++) {
+                perm[k] = k;
+            }
+            perm[i] = r - 1;
+            perm[r - 1] = i;
+            boolean last = i == r - 1;
+            String moved = last ? g : e.transpose(g, perm);
+            String folded = e.op("MatMul", moved, e.reals(new long[] {out, n}, a, c.elemType()));
+            g = last ? folded : e.transpose(folded, perm);
+            cur[i] = n;
+        }
+        return g;
+    }
+
+    /** The source index along one axis of padded position {@code q} (relative to the first unpadded one). */
+    static int padSource(String mode, long q, int n) {
+        switch (mode) {
+            case "edge" -> {
+                return (int) Math.min(Math.max(q, 0), n - 1);
+            }
+            case "wrap" -> {
+                return (int) Math.floorMod(q, (long) n);
+            }
+            default -> {
+                if (n == 1) {
+                    return 0;
+                }
+                long period = 2L * (n - 1);
+                long m = Math.floorMod(q, period);
+                return (int) (m < n ? m : period - m);
+            }
+        }
+    }
+
+    /**
+     * DepthToSpace (DCR and CRD modes) and SpaceToDepth are a Reshape, a Transpose and a Reshape: the gradient runs
+     * them backwards (reshape to the transposed 6-D shape, inverse transpose, reshape to the input).
+     */
+    static void depthSpace(BackwardContext c) {
+        long[] x = c.dims(c.input(0));
+        if (x.length != 4) {
+            throw c.unsupported("only 4-D inputs are supported");
+        }
+        long b = c.node().attrInt("blocksize", 0);
+        long n = x[0];
+        long ch = x[1];
+        long h = x[2];
+        long w = x[3];
+        long[] perm;
+        long[] transposed;
+        if (c.node().opType().equals("DepthToSpace")) {
+            long cOut = ch / (b * b);
+            if (c.node().attrString("mode", "DCR").equals("CRD")) {
+                // [N, C', b, b, H, W] -> [N, C', H, b, W, b]
+                perm = new long[] {0, 1, 4, 2, 5, 3};
+            } else {
+                // [N, b, b, C', H, W] -> [N, C', H, b, W, b]
+                perm = new long[] {0, 3, 4, 1, 5, 2};
+            }
+            transposed = new long[] {n, cOut, h, b, w, b};
+        } else {
+            // [N, C, H', b, W', b] -> [N, b, b, C, H', W']
+            perm = new long[] {0, 3, 5, 1, 2, 4};
+            transposed = new long[] {n, b, b, ch, h / b, w / b};
+        }
+        long[] inverse = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            inverse[(int) perm[i]] = i;
+        }
+        Emitter e = c.emit();
+        c.addGradient(0, e.reshape(e.transpose(e.reshape(c.gradient(), transposed), inverse), x));
     }
 
     static void tile(BackwardContext c) {

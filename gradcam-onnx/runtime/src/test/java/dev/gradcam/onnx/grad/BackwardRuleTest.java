@@ -101,6 +101,27 @@ class BackwardRuleTest {
         add("Gelu", X4, Inputs.normal(), 1e-3, b -> b.node("Gelu", "y", List.of("x")), 20);
         add("Gelu tanh", X4, Inputs.normal(), 1e-3, b -> b.node("Gelu", "y", List.of("x"),
                 Attr.s("approximate", "tanh")), 20);
+        add("Softplus 1-D", new long[] {9}, Inputs.normal(), b -> b.node("Softplus", "y", List.of("x")));
+        add("Selu alpha/gamma", new long[] {3, 7}, off0, b -> b.node("Selu", "y", List.of("x"),
+                Attr.f("alpha", 1.2f), Attr.f("gamma", 0.9f)));
+        add("Softsign", X4, Inputs.normal(), b -> b.node("Softsign", "y", List.of("x")));
+        add("Softsign 2-D", new long[] {3, 7}, new Inputs(v -> 3 * v), b -> b.node("Softsign", "y", List.of("x")));
+        add("Celu", X4, off0, b -> b.node("Celu", "y", List.of("x")));
+        add("Celu alpha 0.5 2-D", new long[] {4, 5}, off0, b -> b.node("Celu", "y", List.of("x"),
+                Attr.f("alpha", 0.5f)));
+        add("Mish", X4, Inputs.normal(), 1e-3, b -> b.node("Mish", "y", List.of("x")), 18);
+        add("Mish 1-D", new long[] {11}, new Inputs(v -> 3 * v), 1e-3, b -> b.node("Mish", "y", List.of("x")), 18);
+        add("ThresholdedRelu", X4, new Inputs(v -> {
+            double t = 2 * v;
+            return Math.abs(t - 1) < 0.05 ? t + 0.1 : t;
+        }), b -> b.node("ThresholdedRelu", "y", List.of("x")));
+        add("ThresholdedRelu alpha 0.3 2-D", new long[] {4, 6}, Inputs.awayFrom(0.3, 0.05),
+                b -> b.node("ThresholdedRelu", "y", List.of("x"), Attr.f("alpha", 0.3f)));
+        add("Clip HardTanh", new long[] {4, 6}, new Inputs(v -> {
+            double t = 1.5 * v;
+            return Math.abs(Math.abs(t) - 1) < 0.05 ? t * 1.1 : t;
+        }), b -> b.floats("lo", new long[0], -1f).floats("hi", new long[0], 1f)
+                .node("Clip", "y", List.of("x", "lo", "hi")));
     }
 
     private static void math() {
@@ -153,6 +174,11 @@ class BackwardRuleTest {
                 .random("c", rnd(), 1, 3, 1, 1)
                 .node("Cast", "cond", List.of("cl"), Attr.i("to", ElementType.BOOL))
                 .node("Where", "y", List.of("cond", "x", "c")));
+        add("Where constant condition, input as else", new long[] {2, 4}, n, b -> b
+                .init(Tensors.ofLongs("cl", new long[] {2, 1}, new long[] {1, 0}))
+                .random("c", rnd(), 1, 1, 4)
+                .node("Cast", "cond", List.of("cl"), Attr.i("to", ElementType.BOOL))
+                .node("Where", "y", List.of("cond", "c", "x")));
     }
 
     private static void linear() {
@@ -242,6 +268,9 @@ class BackwardRuleTest {
                 Attr.ints("kernel_shape", 3, 3)), 12);
         distinct("MaxPool ceil_mode", x8, b -> b.node("MaxPool", "y", List.of("x"), Attr.ints("kernel_shape", 3, 3),
                 Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1)), 17);
+        distinct("MaxPool ceil_mode pad, last window in the padding", new long[] {1, 2, 5, 5}, b -> b.node("MaxPool",
+                "y", List.of("x"), Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1),
+                Attr.ints("pads", 1, 1, 1, 1)), 17);
         distinct("MaxPool dilation", x8, b -> b.node("MaxPool", "y", List.of("x"), Attr.ints("kernel_shape", 2, 2),
                 Attr.ints("dilations", 2, 2)), 17);
         distinct("MaxPool 1-D", new long[] {2, 3, 9}, b -> b.node("MaxPool", "y", List.of("x"),
@@ -259,6 +288,15 @@ class BackwardRuleTest {
         add("AveragePool ceil_mode pad include", new long[] {1, 2, 8, 8}, n, b -> b.node("AveragePool", "y",
                 List.of("x"), Attr.ints("kernel_shape", 3, 3), Attr.ints("strides", 2, 2), Attr.i("ceil_mode", 1),
                 Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 1)));
+        add("AveragePool ceil_mode pad, last window in the padding", new long[] {1, 2, 5, 5}, n, b -> b
+                .node("AveragePool", "y", List.of("x"), Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2),
+                        Attr.i("ceil_mode", 1), Attr.ints("pads", 1, 1, 1, 1)));
+        add("AveragePool ceil_mode pad include, last window in the padding", new long[] {2, 2, 7, 6}, n, b -> b
+                .node("AveragePool", "y", List.of("x"), Attr.ints("kernel_shape", 3, 2), Attr.ints("strides", 3, 2),
+                        Attr.i("ceil_mode", 1), Attr.ints("pads", 1, 1, 1, 1), Attr.i("count_include_pad", 1)));
+        add("AveragePool 1-D ceil_mode pad, last window in the padding", new long[] {2, 3, 9}, n, b -> b
+                .node("AveragePool", "y", List.of("x"), Attr.ints("kernel_shape", 2), Attr.ints("strides", 2),
+                        Attr.i("ceil_mode", 1), Attr.ints("pads", 1, 1)));
         add("AveragePool 2x2/2", x8, n, b -> b.node("AveragePool", "y", List.of("x"),
                 Attr.ints("kernel_shape", 2, 2), Attr.ints("strides", 2, 2)));
         add("AveragePool 1-D", new long[] {2, 2, 9}, n, b -> b.node("AveragePool", "y", List.of("x"),
@@ -282,6 +320,21 @@ class BackwardRuleTest {
         distinct("ReduceMax input axes", X4, b -> b.longs("axes", 2, 3)
                 .node("ReduceMax", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 18);
         distinct("ReduceMin", X4, b -> b.node("ReduceMin", "y", List.of("x"), Attr.ints("axes", -1)), 13);
+        add("ReduceL2 attr axes", X4, n, 1e-3, b -> b.node("ReduceL2", "y", List.of("x"), Attr.ints("axes", 1)), 13);
+        add("ReduceL2 input axes no keepdims", new long[] {3, 4, 5}, n, 1e-3, b -> b.longs("axes", 0, 2)
+                .node("ReduceL2", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 18);
+        add("ReduceL2 all", new long[] {4, 5}, n, 1e-3, b -> b.node("ReduceL2", "y", List.of("x"),
+                Attr.i("keepdims", 0)), 13);
+        add("ReduceLogSumExp attr axes", X4, n, 1e-3, b -> b.node("ReduceLogSumExp", "y", List.of("x"),
+                Attr.ints("axes", 2, 3)), 13);
+        add("ReduceLogSumExp input axes no keepdims", new long[] {3, 7}, n, 1e-3, b -> b.longs("axes", -1)
+                .node("ReduceLogSumExp", "y", List.of("x", "axes"), Attr.i("keepdims", 0)), 18);
+        add("ReduceL1", X4, Inputs.awayFrom(0, 0.05), 1e-3, b -> b.node("ReduceL1", "y", List.of("x"),
+                Attr.ints("axes", 1), Attr.i("keepdims", 0)), 13);
+        add("ReduceSumSquare", new long[] {3, 7}, n, 1e-3, b -> b.longs("axes", 1)
+                .node("ReduceSumSquare", "y", List.of("x", "axes")), 18);
+        add("ReduceLogSum", X4, Inputs.positive(0.5), 1e-3, b -> b.node("ReduceLogSum", "y", List.of("x"),
+                Attr.ints("axes", 1, 2)), 13);
     }
 
     private static void normalization() {
@@ -299,6 +352,19 @@ class BackwardRuleTest {
                 .node("LayerNormalization", "y", List.of("x", "g"), Attr.i("axis", 1)), 17);
         add("InstanceNormalization", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3).random("bb", rnd(), 1, 3)
                 .node("InstanceNormalization", "y", List.of("x", "g", "bb")), 17);
+        add("GroupNormalization opset 18 (scale per group)", new long[] {2, 4, 3, 3}, n, 3e-3, b -> b
+                .random("g", rnd(), 1, 2).random("bb", rnd(), 1, 2)
+                .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 2)), 18);
+        add("GroupNormalization opset 18 1-D spatial", new long[] {1, 6, 5}, n, 3e-3, b -> b
+                .random("g", rnd(), 1, 3).random("bb", rnd(), 1, 3)
+                .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 3),
+                        Attr.f("epsilon", 1e-3f)), 18);
+        add("GroupNormalization opset 21 (scale per channel)", new long[] {2, 4, 3, 3}, n, 3e-3, b -> b
+                .random("g", rnd(), 1, 4).random("bb", rnd(), 1, 4)
+                .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 2)), 21);
+        add("GroupNormalization opset 21 one group", new long[] {1, 6, 2, 4}, n, 3e-3, b -> b
+                .random("g", rnd(), 1, 6).random("bb", rnd(), 1, 6)
+                .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 1)), 21);
     }
 
     private static void shapeOps() {
@@ -340,6 +406,37 @@ class BackwardRuleTest {
         add("Pad attributes", X4, n, 1e-3, b -> b.node("Pad", "y", List.of("x"),
                 Attr.ints("pads", 0, 0, 1, 1, 0, 0, 1, 0)), 9);
         add("Tile", new long[] {2, 3}, n, b -> b.longs("r", 2, 3).node("Tile", "y", List.of("x", "r")));
+        add("Tile 4-D", X4, n, b -> b.longs("r", 1, 2, 1, 3).node("Tile", "y", List.of("x", "r")));
+        add("Pad reflect", X4, n, b -> b.longs("p", 0, 0, 2, 1, 0, 0, 1, 3).node("Pad", "y", List.of("x", "p"),
+                Attr.s("mode", "reflect")));
+        add("Pad reflect 1-D max width", new long[] {2, 3, 4}, n, b -> b.longs("p", 0, 0, 3, 0, 0, 3)
+                .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "reflect")));
+        add("Pad edge", X4, n, b -> b.longs("p", 0, 0, 3, 1, 0, 0, 2, 4).node("Pad", "y", List.of("x", "p"),
+                Attr.s("mode", "edge")));
+        add("Pad edge all axes", new long[] {2, 3}, n, b -> b.longs("p", 1, 2, 2, 1)
+                .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "edge")));
+        add("Pad reflect attributes", X4, n, 1e-3, b -> b.node("Pad", "y", List.of("x"),
+                Attr.ints("pads", 0, 0, 1, 2, 0, 0, 2, 1), Attr.s("mode", "reflect")), 9);
+        add("Pad edge attributes", new long[] {1, 2, 3, 4}, n, 1e-3, b -> b.node("Pad", "y", List.of("x"),
+                Attr.ints("pads", 0, 0, 4, 0, 0, 0, 0, 5), Attr.s("mode", "edge")), 9);
+        add("Pad reflect axes input", X4, n, 1e-3, b -> b.longs("p", 2, 1, 1, 2).longs("ax", 3, -2)
+                .node("Pad", "y", List.of("x", "p", "", "ax"), Attr.s("mode", "reflect")), 18);
+        add("Pad wrap", X4, n, 1e-3, b -> b.longs("p", 0, 0, 2, 1, 0, 0, 3, 4)
+                .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "wrap")), 19);
+        add("Pad wrap full width", X4, n, 1e-3, b -> b.longs("p", 0, 0, 5, 6, 0, 0, 5, 6)
+                .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "wrap")), 19);
+        add("DepthToSpace DCR", new long[] {2, 8, 2, 3}, n, b -> b.node("DepthToSpace", "y", List.of("x"),
+                Attr.i("blocksize", 2)));
+        add("DepthToSpace CRD", new long[] {2, 8, 2, 3}, n, b -> b.node("DepthToSpace", "y", List.of("x"),
+                Attr.i("blocksize", 2), Attr.s("mode", "CRD")));
+        add("DepthToSpace CRD blocksize 3", new long[] {1, 18, 2, 2}, n, b -> b.node("DepthToSpace", "y",
+                List.of("x"), Attr.i("blocksize", 3), Attr.s("mode", "CRD")));
+        add("DepthToSpace DCR opset 11", new long[] {1, 9, 3, 2}, n, 1e-3, b -> b.node("DepthToSpace", "y",
+                List.of("x"), Attr.i("blocksize", 3)), 11);
+        add("SpaceToDepth", new long[] {2, 3, 4, 6}, n, b -> b.node("SpaceToDepth", "y", List.of("x"),
+                Attr.i("blocksize", 2)));
+        add("SpaceToDepth blocksize 3", new long[] {1, 2, 6, 3}, n, b -> b.node("SpaceToDepth", "y", List.of("x"),
+                Attr.i("blocksize", 3)));
         add("Identity and Dropout", X4, n, b -> b.node("Identity", "a", List.of("x"))
                 .node("Dropout", "y", List.of("a")));
         add("Cast round trip", X4, n, b -> b.node("Cast", "d", List.of("x"), Attr.i("to", ElementType.DOUBLE))
@@ -376,6 +473,12 @@ class BackwardRuleTest {
                 .floats("sc", new long[] {4}, 1, 2, 1, 1).node("Resize", "y", List.of("x", "roi", "sc"),
                         Attr.s("mode", "nearest")));
         add("Upsample nearest", x, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 2, 3)
+                .node("Upsample", "y", List.of("x", "sc"), Attr.s("mode", "nearest")), 9);
+        add("Upsample linear", x, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 2, 2)
+                .node("Upsample", "y", List.of("x", "sc"), Attr.s("mode", "linear")), 9);
+        add("Upsample linear x3 odd", new long[] {2, 1, 3, 5}, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 3, 1.5f)
+                .node("Upsample", "y", List.of("x", "sc"), Attr.s("mode", "linear")), 9);
+        add("Upsample nearest 1-D", new long[] {2, 3, 4}, n, 1e-3, b -> b.floats("sc", new long[] {3}, 1, 1, 2)
                 .node("Upsample", "y", List.of("x", "sc"), Attr.s("mode", "nearest")), 9);
         add("Resize opset 10 linear", x, n, 1e-3, b -> b.floats("sc", new long[] {4}, 1, 1, 2, 2)
                 .node("Resize", "y", List.of("x", "sc"), Attr.s("mode", "linear")), 10);
@@ -416,6 +519,62 @@ class BackwardRuleTest {
             for (int i = 0; i < 16; i++) {
                 org.junit.jupiter.api.Assertions.assertEquals(x[i] > 0 ? 3f : 0f, g[i], "x = " + x[i]);
             }
+        }
+    }
+
+    /** Guided backpropagation and deconvnet override only ReLU-family units: the new activations keep their gradient. */
+    @org.junit.jupiter.api.Test
+    void newActivationsKeepStandardGradientsInGuidedModes() {
+        long[] dims = {1, 2, 3, 4};
+        float[] x = GradCheck.draw(new Random(3), 24, Inputs.awayFrom(1, 0.05));
+        float[] seed = GradCheck.draw(new Random(4), 24, Inputs.normal());
+        for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "Softplus", "Selu")) {
+            ModelProto m = ModelBuilder.opset(18).input("x", dims).node(op, "y", List.of("x")).output("y").build();
+            float[] standard = null;
+            for (dev.gradcam.api.spi.GradientMode mode : List.of(dev.gradcam.api.spi.GradientMode.STANDARD,
+                    dev.gradcam.api.spi.GradientMode.GUIDED, dev.gradcam.api.spi.GradientMode.DECONVNET)) {
+                CompiledGraph cg = GradCheck.compile(m, dims, mode);
+                try (dev.gradcam.onnx.testing.OrtRunner ort = new dev.gradcam.onnx.testing.OrtRunner(cg.model())) {
+                    float[] g = ort.run(java.util.Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
+                            java.util.Map.of("x", dims, GradientCompiler.SEED_INPUT, dims),
+                            List.of(cg.inputGradient())).get(cg.inputGradient());
+                    if (standard == null) {
+                        standard = g;
+                    } else {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(standard, g, 1e-6f, op + " " + mode);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Variants without a rule fail at compile time, naming the op, the node and what is supported. */
+    @org.junit.jupiter.api.Test
+    void unsupportedVariantsFailAtCompileTime() {
+        long[] x = {1, 2, 4, 5};
+        List<ModelProto> models = List.of(
+                ModelBuilder.opset(19).input("x", x).longs("p", 0, 0, 0, 6, 0, 0, 0, 0)
+                        .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "wrap")).output("y").build(),
+                ModelBuilder.opset(17).input("x", x).longs("p", 0, 0, 4, 0, 0, 0, 0, 0)
+                        .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "reflect")).output("y").build(),
+                ModelBuilder.opset(17).input("x", x).longs("p", 0, 0, -1, 0, 0, 0, 0, 0)
+                        .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "edge")).output("y").build(),
+                ModelBuilder.opset(18).input("x", x).random("g", rnd(), 1, 2).random("bb", rnd(), 1, 2)
+                        .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 1))
+                        .output("y").build());
+        for (ModelProto m : models) {
+            dev.gradcam.api.UnsupportedOperatorException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.gradcam.api.UnsupportedOperatorException.class,
+                    () -> GradCheck.compile(m, x, dev.gradcam.api.spi.GradientMode.STANDARD));
+            String op = m.getGraph().getNode(0).getOpType();
+            org.junit.jupiter.api.Assertions.assertEquals(op, e.opType());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
+                    e.getMessage());
+        }
+        for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "DepthToSpace", "SpaceToDepth",
+                "ReduceL2", "ReduceLogSumExp", "GroupNormalization", "Upsample", "Tile", "Where", "Selu",
+                "Softplus")) {
+            org.junit.jupiter.api.Assertions.assertTrue(BackwardRules.supportedOps().contains(op), op);
         }
     }
 
