@@ -83,7 +83,7 @@ final class AugSmoother {
         }
         FloatTensor out = explainer.model().run(PassRequest.builder(images).output(explainer.output()).build())
                 .output();
-        return Explainer.pinTopClass(targets, out);
+        return Targets.pinTopClass(targets, out);
     }
 
     /** A running coverage-weighted mean of maps restored onto the original frame. */

@@ -148,7 +148,7 @@ public final class Explainer {
             diagnostics.add("method '" + method.name() + "' uses no layer of your choice (FullGrad reads the input and "
                     + "every bias layer); the chosen layers " + settings.layers + " are ignored");
         }
-        CamContext context = CamContext.builder(model, images, pinTopClass(targets, pass.output()), pass)
+        CamContext context = CamContext.builder(model, images, Targets.pinTopClass(targets, pass.output()), pass)
                 .output(settings.output).layers(layers)
                 .selector(settings.selector).eigenSmooth(settings.eigenSmooth).progress(settings.progress)
                 .diagnostics(diagnostics::add).build();
@@ -171,19 +171,6 @@ public final class Explainer {
         Timings timings = new Timings(Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1), Duration.ofNanos(t3 - t2),
                 Duration.ofNanos(t3 - t0));
         return new Explanation(heatmaps, maps, scores, classes, described, diagnostics, provenance(maps), timings);
-    }
-
-    /**
-     * The top-class target with the class the unmodified images score highest, so that methods scoring modified inputs
-     * (masked, ablated) keep explaining that class instead of whichever class wins on the modified input.
-     */
-    static List<Target> pinTopClass(List<Target> targets, FloatTensor output) {
-        List<Target> out = new ArrayList<>(targets.size());
-        for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
-            out.add(t.equals(Targets.topClass()) ? Targets.classLogit(output.slice(i).argMax()) : t);
-        }
-        return out;
     }
 
     private FloatTensor postProcess(List<LayerMaps> maps, int h, int w) {

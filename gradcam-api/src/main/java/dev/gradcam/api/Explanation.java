@@ -22,11 +22,7 @@ import java.util.Optional;
 public final class Explanation extends BatchResult {
 
     private final FloatTensor heatmaps;
-    private final FloatTensor rawMaps;
-    private final List<FloatTensor> weights;
-    private final List<ChannelMask> masks;
     private final List<String> diagnostics;
-    private final LayerInfo layer;
     private final Provenance provenance;
     private final Timings timings;
     private final List<LayerMaps> layerMaps;
@@ -70,18 +66,9 @@ public final class Explanation extends BatchResult {
         if (layerMaps.isEmpty()) {
             throw new IllegalArgumentException("an explanation needs the maps of at least one layer");
         }
-        LayerMaps first = layerMaps.get(0);
         this.layerMaps = List.copyOf(layerMaps);
-        FloatTensor rawMaps = first.rawMaps();
-        List<FloatTensor> weights = first.weights();
-        List<ChannelMask> masks = first.masks();
-        LayerInfo layer = first.layer();
         this.heatmaps = Objects.requireNonNull(heatmaps, "heatmaps");
-        this.rawMaps = Objects.requireNonNull(rawMaps, "rawMaps");
-        this.weights = List.copyOf(weights);
-        this.masks = List.copyOf(masks);
         this.diagnostics = List.copyOf(diagnostics);
-        this.layer = Objects.requireNonNull(layer, "layer");
         this.provenance = Objects.requireNonNull(provenance, "provenance");
         this.timings = Objects.requireNonNull(timings, "timings");
     }
@@ -98,17 +85,17 @@ public final class Explanation extends BatchResult {
 
     /** Signed maps at layer resolution [N, h, w]. */
     public FloatTensor rawMaps() {
-        return rawMaps;
+        return layerMaps.get(0).rawMaps();
     }
 
     /** Image {@code i}'s weights, [K] or [K, h, w]. */
     public FloatTensor weights(int i) {
-        return weights.get(i);
+        return layerMaps.get(0).weights(i);
     }
 
     /** Image {@code i}'s selected channels. */
     public ChannelMask mask(int i) {
-        return masks.get(i);
+        return layerMaps.get(0).mask(i);
     }
 
     /** Warnings worth showing a user, e.g. why a map is blank; empty when all is well. */
@@ -117,7 +104,7 @@ public final class Explanation extends BatchResult {
     }
 
     public LayerInfo layer() {
-        return layer;
+        return layerMaps.get(0).layer();
     }
 
     public Provenance provenance() {

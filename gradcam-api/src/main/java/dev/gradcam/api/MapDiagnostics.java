@@ -45,19 +45,19 @@ final class MapDiagnostics {
         if (mask.count() == 0) {
             return "the feature-map selector kept no channel, so the map is zero";
         }
-        float[] w = CamMath.channelWeights(lm.weights(i), mask.channels());
-        boolean allNegative = true;
-        for (int k : mask.indices()) {
-            allNegative &= w[k] < 0;
+        float max = map.max();
+        if (activation == MapActivation.RELU && max <= 0) {
+            float[] w = CamMath.channelWeights(lm.weights(i), mask.channels());
+            boolean allNegative = true;
+            for (int k : mask.indices()) {
+                allNegative &= w[k] < 0;
+            }
+            return allNegative
+                    ? "all selected weights are negative: the ReLU map is blank; use signed or absolute maps "
+                            + "(MapActivation.SIGNED / ABS) to see the negative evidence"
+                    : "the map has no positive value, so the ReLU map is blank; use signed maps to see it";
         }
-        if (allNegative && activation == MapActivation.RELU && map.max() <= 0) {
-            return "all selected weights are negative: the ReLU map is blank; use signed or absolute maps "
-                    + "(MapActivation.SIGNED / ABS) to see the negative evidence";
-        }
-        if (activation == MapActivation.RELU && map.max() <= 0) {
-            return "the map has no positive value, so the ReLU map is blank; use signed maps to see it";
-        }
-        if (map.max() == map.min()) {
+        if (max == map.min()) {
             return "the map is constant";
         }
         return null;

@@ -1,7 +1,6 @@
 package dev.gradcam.api;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.TreeSet;
 
 /** A model holds an operator that a backend cannot run or differentiate. Names the op, the node and what is supported. */
@@ -34,10 +33,5 @@ public class UnsupportedOperatorException extends GradCamException {
     /** The node's name (or a description of where it is when it has none). */
     public String node() {
         return node;
-    }
-
-    /** Convenience for messages. */
-    public static List<String> sorted(Collection<String> names) {
-        return List.copyOf(new TreeSet<>(names));
     }
 }

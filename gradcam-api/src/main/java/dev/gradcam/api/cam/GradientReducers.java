@@ -13,16 +13,7 @@ public final class GradientReducers {
     public static GradientReducer globalAverage() {
         return (a, g) -> {
             int k = g.shape().intDim(0);
-            int hw = g.size() / k;
-            float[] w = new float[k];
-            for (int c = 0; c < k; c++) {
-                double s = 0;
-                for (int i = 0; i < hw; i++) {
-                    s += g.getFlat(c * hw + i);
-                }
-                w[c] = (float) (s / hw);
-            }
-            return FloatTensor.wrapOwned(Shape.of(k), w);
+            return FloatTensor.wrapOwned(Shape.of(k), CamMath.channelWeights(g, k));
         };
     }
 

@@ -87,7 +87,7 @@ public final class AblationCam extends ChannelWeightingMethod {
         for (int i = 0; i < n; i++) {
             FloatTensor a = activations.slice(i);
             float value = ablationValue(a);
-            double[] drops = new double[k];
+            float[] w = new float[k];
             for (int start = 0; start < k; start += maxBatch) {
                 int b = Math.min(maxBatch, k - start);
                 float[] data = new float[b * per];
@@ -100,7 +100,7 @@ public final class AblationCam extends ChannelWeightingMethod {
                         FloatTensor.wrapOwned(s.withDim(0, b), data), context.output());
                 for (int j = 0; j < b; j++) {
                     double yk = context.targets().get(i).score(head.slice(j));
-                    drops[start + j] = y[i] != 0 ? (y[i] - yk) / y[i] : y[i] - yk;
+                    w[start + j] = (float) (y[i] != 0 ? (y[i] - yk) / y[i] : y[i] - yk);
                 }
                 done += b;
                 context.progress().progress(task, done, total);
@@ -108,10 +108,6 @@ public final class AblationCam extends ChannelWeightingMethod {
             if (y[i] == 0) {
                 context.diagnose("image " + i + ": the target score is 0, so Ablation-CAM's relative drops (y - y_k) / y "
                         + "are undefined; the weights are the plain drops y - y_k");
-            }
-            float[] w = new float[k];
-            for (int c = 0; c < k; c++) {
-                w[c] = (float) drops[c];
             }
             out.add(FloatTensor.wrapOwned(Shape.of(k), w));
         }

@@ -168,13 +168,9 @@ public final class DeepFeatureFactorization implements CamMethod {
                 w[j] = targetScores != null ? targetScores.getFlat(i * r + j)
                         : (float) conceptMaps.slice(i).slice(j).sum();
             }
-            int best = 0;
-            for (int j = 1; j < r; j++) {
-                if (w[j] > w[best]) {
-                    best = j;
-                }
-            }
-            weights.add(FloatTensor.wrapOwned(Shape.of(r), w));
+            FloatTensor wi = FloatTensor.wrapOwned(Shape.of(r), w);
+            int best = wi.argMax();
+            weights.add(wi);
             masks.add(ChannelMask.indices(r, best));
             raw.add(conceptMaps.slice(i).slice(best));
         }

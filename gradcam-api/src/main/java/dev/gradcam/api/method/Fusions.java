@@ -1,8 +1,8 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.PostProcessing;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.List;
@@ -16,12 +16,7 @@ final class Fusions {
 
     /** Activation, per-image min-max, upsampling to [N, h, w]: pytorch-grad-cam's per-layer scaling. */
     static FloatTensor scaled(FloatTensor raw, MapActivation act, int h, int w) {
-        float[] a = raw.toArray();
-        for (int i = 0; i < a.length; i++) {
-            a[i] = act.apply(a[i]);
-        }
-        FloatTensor n = Normalization.perImageMinMax().apply(FloatTensor.wrapOwned(raw.shape(), a));
-        return Bilinear.resize(n, h, w);
+        return new PostProcessing(act, Normalization.perImageMinMax(), true).apply(raw, h, w);
     }
 
     /** The element-wise maximum over layers of {@code perLayer(raw)}, each [N, h, w]. */

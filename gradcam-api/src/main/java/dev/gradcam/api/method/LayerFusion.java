@@ -2,7 +2,6 @@ package dev.gradcam.api.method;
 
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.List;

@@ -59,7 +59,8 @@ public final class RandomCam extends ChannelWeightingMethod {
             if (l.name().equals(layer.name())) {
                 break;
             }
-            long skip = context.activations(l).shape().dim(0) * context.activations(l).shape().dim(1);
+            Shape skipped = context.activations(l).shape();
+            long skip = skipped.dim(0) * skipped.dim(1);
             for (long j = 0; j < skip; j++) {
                 rng.nextLong();
             }

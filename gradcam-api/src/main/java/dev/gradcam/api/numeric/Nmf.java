@@ -74,22 +74,24 @@ public final class Nmf {
                 row[j] = scale * rng.nextDouble();
             }
         }
-        double previous = error(x, w, h);
+        double err = error(x, w, h);
+        boolean measured = true; // err is the error of the current factors
         int it = 0;
         while (it < maxIterations) {
             updateH(x, w, h);
             updateW(x, w, h);
             it++;
+            measured = false;
             if (tolerance > 0 && it % 10 == 0) {
-                double err = error(x, w, h);
+                double previous = err;
+                err = error(x, w, h);
+                measured = true;
                 if (previous - err < tolerance * previous) {
-                    previous = err;
                     break;
                 }
-                previous = err;
             }
         }
-        return new Result(w, h, it, error(x, w, h));
+        return new Result(w, h, it, measured ? err : error(x, w, h));
     }
 
     private static void updateH(double[][] x, double[][] w, double[][] h) {

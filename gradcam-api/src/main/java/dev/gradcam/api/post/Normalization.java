@@ -29,7 +29,7 @@ public interface Normalization {
         return maps -> {
             int n = maps.shape().intDim(0);
             float[] out = maps.toArray();
-            int per = out.length / Math.max(n, 1);
+            int per = perImage(maps.shape());
             for (int i = 0; i < n; i++) {
                 minMax(out, i * per, per, min(out, i * per, per), max(out, i * per, per));
             }
@@ -59,7 +59,7 @@ public interface Normalization {
         return maps -> {
             int n = maps.shape().intDim(0);
             float[] out = maps.toArray();
-            int per = out.length / Math.max(n, 1);
+            int per = perImage(maps.shape());
             for (int i = 0; i < n; i++) {
                 float[] sorted = Arrays.copyOfRange(out, i * per, (i + 1) * per);
                 Arrays.sort(sorted);
@@ -79,7 +79,7 @@ public interface Normalization {
         return maps -> {
             int n = maps.shape().intDim(0);
             float[] out = maps.toArray();
-            int per = out.length / Math.max(n, 1);
+            int per = perImage(maps.shape());
             for (int i = 0; i < n; i++) {
                 float m = 0;
                 for (int j = i * per; j < (i + 1) * per; j++) {

@@ -67,13 +67,13 @@ public final class GuidedGradCam implements AttributionMethod {
     public Attribution attribute(FloatTensor images, List<Target> targets) {
         int n = Passes.batchOf(images);
         List<Target> ts = Passes.checkTargets(targets, n);
-        long t0 = System.nanoTime();
-        Explanation cam = camExplainer.explain(images, ts);
-        Attribution g = guided.attribute(images, ts);
         Shape s = images.shape();
         if (s.rank() != 4) {
             throw new InvalidInputException("Guided Grad-CAM needs images [N, C, H, W], got " + s);
         }
+        long t0 = System.nanoTime();
+        Explanation cam = camExplainer.explain(images, ts);
+        Attribution g = guided.attribute(images, ts);
         FloatTensor heat = cam.heatmaps();
         Shape expected = Shape.of(n, s.intDim(2), s.intDim(3));
         if (!heat.shape().equals(expected)) {

@@ -72,16 +72,10 @@ public final class IntegratedGradients implements AttributionMethod {
         // One forward pass over inputs and baselines gives f(x), f(x') and the classes that pin the targets.
         FloatTensor ends = model.run(PassRequest.builder(FloatTensor.concat(List.of(images, base))).output(output)
                 .build()).output();
-        List<FloatTensor> outs = new ArrayList<>(n);
-        List<FloatTensor> baseOuts = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            outs.add(ends.slice(i));
-            baseOuts.add(ends.slice(n + i));
-        }
-        FloatTensor outputs = FloatTensor.stack(outs);
-        List<Target> pinned = Passes.pin(ts, outputs);
+        FloatTensor outputs = Passes.rows(ends, 0, n);
+        List<Target> pinned = Targets.pinTopClass(ts, outputs);
         double[] scores = Targets.scores(pinned, outputs);
-        double[] baseScores = Targets.scores(pinned, FloatTensor.stack(baseOuts));
+        double[] baseScores = Targets.scores(pinned, Passes.rows(ends, n, 2 * n));
 
         double[] alphas = quadrature.points(steps);
         double[] weights = quadrature.weights(steps);
@@ -120,8 +114,9 @@ public final class IntegratedGradients implements AttributionMethod {
             double sum = 0;
             for (int j = 0; j < per; j++) {
                 int e = i * per + j;
-                attr[e] = (float) ((x[e] - (double) x0[e]) * integral[e]);
-                sum += (x[e] - (double) x0[e]) * integral[e];
+                double v = (x[e] - (double) x0[e]) * integral[e];
+                attr[e] = (float) v;
+                sum += v;
             }
             completeness.add(new Completeness(sum, scores[i] - baseScores[i]));
         }
@@ -136,7 +131,7 @@ public final class IntegratedGradients implements AttributionMethod {
     public static final class Builder {
         private final DifferentiableModel model;
         private Baseline baseline = Baselines.zero();
-        private int steps = 50;
+        private int steps = SaliencyMethods.Settings.DEFAULT_STEPS;
         private Quadrature quadrature = Quadrature.GAUSS_LEGENDRE;
         private int batchSize = 32;
         private String output;

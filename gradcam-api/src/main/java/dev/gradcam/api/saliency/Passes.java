@@ -88,20 +88,6 @@ final class Passes {
         return List.copyOf(targets);
     }
 
-    /**
-     * Targets fixed for perturbed copies of the images: the top class becomes the logit of the class that is top for
-     * the unperturbed image, so noise or interpolation cannot switch the class being explained.
-     */
-    static List<Target> pin(List<Target> targets, FloatTensor outputs) {
-        List<Target> pinned = new ArrayList<>(targets.size());
-        for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
-            pinned.add(t.equals(Targets.topClass())
-                    ? Targets.classLogit(t.classIndex(outputs.slice(i)).orElseThrow()) : t);
-        }
-        return pinned;
-    }
-
     /** One pass returning the output and the input gradient of {@code batch}. */
     static PassResult inputGradient(DifferentiableModel model, GradientMode mode, String output, FloatTensor batch,
                                     List<Target> targets) {

@@ -138,8 +138,8 @@ public final class SmoothGrad implements AttributionMethod {
     public static final class Builder {
         private final AttributionMethod base;
         private Variant variant = Variant.PLAIN;
-        private int samples = 50;
-        private double noiseLevel = 0.15;
+        private int samples = SaliencyMethods.Settings.DEFAULT_SAMPLES;
+        private double noiseLevel = SaliencyMethods.Settings.DEFAULT_NOISE_LEVEL;
         private long seed;
         private boolean levelOrSeedSet;
         private Noise noise;

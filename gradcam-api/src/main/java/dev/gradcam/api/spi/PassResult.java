@@ -2,7 +2,6 @@ package dev.gradcam.api.spi;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +44,8 @@ public final class PassResult {
                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients) {
         this.biasGradients = List.copyOf(biasGradients);
         this.output = Objects.requireNonNull(output, "output");
-        this.activations = Map.copyOf(new LinkedHashMap<>(activations));
-        this.gradients = Map.copyOf(new LinkedHashMap<>(gradients));
+        this.activations = Map.copyOf(activations);
+        this.gradients = Map.copyOf(gradients);
         this.inputGradient = inputGradient;
         this.seed = seed;
     }

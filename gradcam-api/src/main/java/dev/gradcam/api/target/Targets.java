@@ -80,6 +80,20 @@ public final class Targets {
         return new Seed.OfOutput(out -> batchGradient(ts, out));
     }
 
+    /**
+     * The targets with each top-class target replaced by the logit of the class that {@code output} (the unmodified
+     * images' output, [N, ...]) scores highest, so that methods scoring modified inputs (masked, ablated, augmented,
+     * noisy) keep explaining that class instead of whichever class wins on the modified input.
+     */
+    public static List<Target> pinTopClass(List<Target> targets, FloatTensor output) {
+        List<Target> out = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            out.add(t instanceof TopClass ? classLogit(output.slice(i).argMax()) : t);
+        }
+        return out;
+    }
+
     /** Each image's score. */
     public static double[] scores(List<Target> targets, FloatTensor output) {
         double[] s = new double[targets.size()];

@@ -54,8 +54,7 @@ public final class RepresentationInversion {
         int n = images.shape().intDim(0);
         List<Target> targets = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            targets.add(new RepresentationDistance(FloatTensor.of(reference.slice(i).shape(),
-                    reference.slice(i).toArray())));
+            targets.add(new RepresentationDistance(reference.slice(i))); // an immutable view, no copy needed
         }
         FloatTensor start = noise.images(images.shape(), optimization.seed());
         return Support.run(NAME, layer, new Objective(model, layer, targets, false), start, optimization, model);
