@@ -2,10 +2,14 @@ package dev.gradcam.api.saliency;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.HandModel;
 import dev.gradcam.api.testing.InMemoryCnn;
 import java.util.List;
@@ -26,6 +30,15 @@ class GuidedGradCamTest {
             assertArrayEquals(new float[] {0, m, 1, 1, 0, 0, 0, 0, 0, 0, 0.01f, 0.01f}, a.attributions().toArray(),
                     1e-5f);
             assertEquals("guided-grad-cam", a.method());
+        }
+    }
+
+    @Test
+    void nonImageInputsAreRejectedBeforeAnyPass() {
+        try (InMemoryCnn model = HandModel.model()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> Saliency.guidedGradCam(model,
+                    "relu").attribute(FloatTensor.zeros(Shape.of(1, 3, 4)), Targets.classLogit(0)));
+            assertTrue(e.getMessage().contains("needs images [N, C, H, W], got [1, 3, 4]"), e.getMessage());
         }
     }
 

@@ -97,11 +97,20 @@ class SaliencyMethodsTest {
     @Test
     void defaultsAreTheBuildersDefaults() {
         SaliencyMethods.Settings d = SaliencyMethods.Settings.defaults();
+        // Captum's IntegratedGradients n_steps=50; SmoothGrad (Smilkov et al. 2017): 50 samples, noise 10-20 % of the
+        // input range (0.15 in between).
         assertEquals(50, d.steps());
         assertEquals(50, d.samples());
         assertEquals(0.15, d.noiseLevel());
         assertEquals(LrpModes.DEFAULT_EPSILON, d.epsilon());
         assertEquals(null, d.output());
+        // And they are what the builders do when left alone.
+        InMemoryCnn model = model();
+        FloatTensor x = model.randomInput(5, 1);
+        assertEquals(0, SaliencyMethods.byName("integrated-gradients", model, null).attribute(x).attributions()
+                .relativeError(Saliency.integratedGradients(model).build().attribute(x).attributions()), 1e-6);
+        assertEquals(0, SaliencyMethods.byName("smooth-grad", model, null).attribute(x).attributions()
+                .relativeError(Saliency.smoothGrad(Saliency.vanilla(model)).build().attribute(x).attributions()), 1e-6);
     }
 
     @Test

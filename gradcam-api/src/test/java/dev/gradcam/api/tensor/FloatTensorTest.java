@@ -47,6 +47,9 @@ class FloatTensorTest {
         assertEquals(6.0, c.sum(), 1e-9);
         assertEquals(Math.sqrt(30), c.norm(), 1e-9);
         assertEquals(0.0, c.relativeError(c));
+        // ||[6, 8] - [3, 4]|| / ||[3, 4]|| = 5 / 5; against zero, the absolute norm of the difference, 10.
+        assertEquals(1.0, FloatTensor.of(Shape.of(2), 6, 8).relativeError(b), 1e-12);
+        assertEquals(10.0, FloatTensor.of(Shape.of(2), 6, 8).relativeError(FloatTensor.zeros(Shape.of(2))), 1e-12);
         assertTrue(c.allFinite());
     }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.api.testing.FiniteDifferences;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -11,20 +14,21 @@ import org.junit.jupiter.api.Test;
 class RegularizationTest {
 
     /** L2, total variation and alpha norm as Regularization documents them. */
-    private static double penalty(Regularization r, double[] x, int h, int w) {
+    private static double penalty(Regularization r, FloatTensor t, int h, int w) {
         double p = 0;
-        for (double v : x) {
+        for (int i = 0; i < t.size(); i++) {
+            double v = t.getFlat(i);
             p += r.l2Decay() * v * v / 2 + r.alphaNorm() * Math.pow(Math.abs(v), r.alphaExponent());
         }
-        for (int c = 0; c < x.length; c += h * w) {
+        for (int c = 0; c < t.size(); c += h * w) {
             for (int y = 0; y < h; y++) {
                 for (int xx = 0; xx < w; xx++) {
                     int e = c + y * w + xx;
                     if (y + 1 < h) {
-                        p += r.totalVariation() * Math.pow(x[e + w] - x[e], 2);
+                        p += r.totalVariation() * Math.pow(t.getFlat(e + w) - (double) t.getFlat(e), 2);
                     }
                     if (xx + 1 < w) {
-                        p += r.totalVariation() * Math.pow(x[e + 1] - x[e], 2);
+                        p += r.totalVariation() * Math.pow(t.getFlat(e + 1) - (double) t.getFlat(e), 2);
                     }
                 }
             }
@@ -44,17 +48,11 @@ class RegularizationTest {
         }
         float[] g = new float[x.length];
         r.addGradient(x, g, h, w);
+        FloatTensor numeric = FiniteDifferences.gradient(t -> penalty(r, t, h, w),
+                FloatTensor.of(Shape.of(2, h, w), x), 1e-3);
         for (int i = 0; i < x.length; i++) {
-            double[] plus = new double[x.length];
-            double[] minus = new double[x.length];
-            for (int j = 0; j < x.length; j++) {
-                plus[j] = x[j];
-                minus[j] = x[j];
-            }
-            plus[i] += 1e-4;
-            minus[i] -= 1e-4;
-            double numeric = (penalty(r, plus, h, w) - penalty(r, minus, h, w)) / 2e-4;
-            assertEquals(numeric, g[i], 1e-3 * Math.max(1, Math.abs(numeric)), "element " + i);
+            double n = numeric.getFlat(i);
+            assertEquals(n, g[i], 1e-3 * Math.max(1, Math.abs(n)), "element " + i);
         }
     }
 
