@@ -37,7 +37,6 @@ public final class Graph {
     private final List<ValueInfoProto> outputs;
     private final Map<String, Node> producers = new HashMap<>();
     private final Map<String, List<Node>> consumers = new HashMap<>();
-    private final Map<String, ValueType> declared = new HashMap<>();
 
     private Graph(ModelProto model) {
         this.model = model;
@@ -56,15 +55,6 @@ public final class Graph {
         }
         this.inputs = List.copyOf(ins);
         this.outputs = List.copyOf(g.getOutputList());
-        for (ValueInfoProto v : g.getValueInfoList()) {
-            declared.put(v.getName(), typeOf(v));
-        }
-        for (ValueInfoProto v : g.getOutputList()) {
-            declared.put(v.getName(), typeOf(v));
-        }
-        for (ValueInfoProto v : g.getInputList()) {
-            declared.put(v.getName(), typeOf(v));
-        }
         this.nodes = topologicalOrder(g, inits.keySet(), ins);
         for (Node n : nodes) {
             for (String o : n.outputs()) {
@@ -132,34 +122,6 @@ public final class Graph {
     /** Nodes reading {@code value}, in topological order. */
     public List<Node> consumers(String value) {
         return consumers.getOrDefault(value, List.of());
-    }
-
-    /** True if {@code value} is a graph output. */
-    public boolean isOutput(String value) {
-        for (ValueInfoProto v : outputs) {
-            if (v.getName().equals(value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The type a graph input, output or value_info entry declares, or null. */
-    public ValueType declaredType(String value) {
-        return declared.get(value);
-    }
-
-    /** Every value name produced by a node, in topological order. */
-    public List<String> producedValues() {
-        List<String> out = new ArrayList<>();
-        for (Node n : nodes) {
-            for (String o : n.outputs()) {
-                if (!o.isEmpty()) {
-                    out.add(o);
-                }
-            }
-        }
-        return out;
     }
 
     /** The declared type of a value info; dims without a value are -1 (symbolic or missing). */

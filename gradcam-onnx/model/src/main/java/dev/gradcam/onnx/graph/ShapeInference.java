@@ -3,7 +3,6 @@ package dev.gradcam.onnx.graph;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,14 +31,12 @@ public final class ShapeInference {
      */
     public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
         Objects.requireNonNull(graph, "graph");
-        Map<String, long[]> dims = new HashMap<>();
-        Shapes s = new Shapes(graph, dims);
+        Shapes s = new Shapes(graph);
         for (ValueInfoProto in : graph.inputs()) {
             ValueType declared = Graph.typeOf(in);
             long[] given = inputDims.get(in.getName());
             if (given != null) {
                 checkFits(in.getName(), declared, given);
-                dims.put(in.getName(), given.clone());
                 s.put(in.getName(), ValueType.of(Shapes.floatTypeOr(declared.elemType()), given));
             } else {
                 s.put(in.getName(), declared);

@@ -633,7 +633,27 @@ public final class ShapeRules {
     }
 
     /** The scales input of a Resize/Upsample node per its opset layout. */
-    public static String resizeScalesInput(Node n, int opset) {
+    /**
+     * The scales a Resize or Upsample node gives, as its attribute (Upsample-7) or as a constant input; null when it
+     * gives none or they are not constant.
+     */
+    public static float[] resizeScales(Node n, Shapes s) {
+        float[] scales = n.attrFloats("scales");
+        if (scales != null) {
+            return scales;
+        }
+        ConstValue sc = s.constant(resizeScalesInput(n, s.graph().opset()));
+        if (sc == null || sc.size() == 0) {
+            return null;
+        }
+        scales = new float[sc.size()];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = (float) sc.doubleAt(i);
+        }
+        return scales;
+    }
+
+    private static String resizeScalesInput(Node n, int opset) {
         if (n.opType().equals("Upsample") || opset < 11) {
             return n.input(1);
         }
@@ -660,16 +680,9 @@ public final class ShapeRules {
             }
             return ValueType.of(x.elemType(), d);
         }
-        float[] scales = n.attrFloats("scales");
+        float[] scales = resizeScales(n, s);
         if (scales == null) {
-            ConstValue sc = s.constant(resizeScalesInput(n, s.graph().opset()));
-            if (sc == null || sc.size() == 0) {
-                return ValueType.of(x.elemType(), filled(r));
-            }
-            scales = new float[sc.size()];
-            for (int i = 0; i < scales.length; i++) {
-                scales[i] = (float) sc.doubleAt(i);
-            }
+            return ValueType.of(x.elemType(), filled(r));
         }
         for (int i = 0; i < ax.length; i++) {
             long in = d[ax[i]];

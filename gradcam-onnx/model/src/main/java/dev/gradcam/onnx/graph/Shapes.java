@@ -1,6 +1,7 @@
 package dev.gradcam.onnx.graph;
 
 import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.model.Tensors;
 import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,16 +21,14 @@ public final class Shapes {
     public static final long[] ABSENT = new long[0];
 
     private final Graph graph;
-    private final Map<String, long[]> inputDims;
     private final Map<String, ValueType> types = new HashMap<>();
     private final Map<String, ConstValue> folded = new HashMap<>();
     private final Map<String, TensorProto> constantTensors = new HashMap<>();
     private final Map<String, ConstValue> decoded = new ConcurrentHashMap<>();
     private final List<String> problems = new ArrayList<>();
 
-    Shapes(Graph graph, Map<String, long[]> inputDims) {
+    Shapes(Graph graph) {
         this.graph = graph;
-        this.inputDims = inputDims;
     }
 
     /** The graph these shapes describe. */
@@ -37,23 +36,12 @@ public final class Shapes {
         return graph;
     }
 
-    /** The input dims inference started from (a copy). */
-    public Map<String, long[]> inputDims() {
-        Map<String, long[]> copy = new HashMap<>();
-        inputDims.forEach((k, v) -> copy.put(k, v.clone()));
-        return copy;
-    }
-
     /** The inferred type, or null if nothing is known. */
     public ValueType type(String value) {
         ValueType t = types.get(value);
         if (t == null && graph.isInitializer(value)) {
             TensorProto init = graph.initializers().get(value);
-            long[] d = new long[init.getDimsCount()];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = init.getDims(i);
-            }
-            return ValueType.of(init.getDataType(), d);
+            return ValueType.of(init.getDataType(), Tensors.dims(init));
         }
         return t;
     }
@@ -144,11 +132,7 @@ public final class Shapes {
 
     void putConstantTensor(String value, TensorProto t) {
         constantTensors.put(value, t);
-        long[] d = new long[t.getDimsCount()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = t.getDims(i);
-        }
-        types.put(value, ValueType.of(t.getDataType(), d));
+        types.put(value, ValueType.of(t.getDataType(), Tensors.dims(t)));
     }
 
     void problem(String message) {

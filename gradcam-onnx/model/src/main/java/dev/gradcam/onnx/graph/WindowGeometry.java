@@ -116,10 +116,15 @@ public record WindowGeometry(long[] kernel, long[] strides, long[] dilations, lo
         return p;
     }
 
+    /** The extent of a dilated window along spatial axis {@code i}: {@code (kernel - 1) * dilation + 1}. */
+    public long effectiveKernel(int i) {
+        return (kernel[i] - 1) * dilations[i] + 1;
+    }
+
     /** True if windows never overlap (each input position belongs to at most one window). */
     public boolean nonOverlapping() {
         for (int i = 0; i < kernel.length; i++) {
-            if ((kernel[i] - 1) * dilations[i] + 1 > strides[i]) {
+            if (effectiveKernel(i) > strides[i]) {
                 return false;
             }
         }
@@ -135,7 +140,8 @@ public record WindowGeometry(long[] kernel, long[] strides, long[] dilations, lo
         return ones;
     }
 
-    static long ceilDiv(long a, long b) {
+    /** {@code ceil(a / b)} for a positive {@code b}. */
+    public static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
     }
 }

@@ -78,17 +78,20 @@ final class ActivationRules {
     }
 
     static void elu(BackwardContext c) {
-        Emitter e = c.emit();
-        float alpha = c.node().attrFloat("alpha", 1f);
-        // For x <= 0, y = alpha * (exp(x) - 1), so dy/dx = y + alpha.
-        String neg = e.add(c.output(0), c.scalar(alpha));
-        c.addGradient(0, e.mul(c.gradient(), e.where(positive(c), c.scalar(1), neg)));
+        scaledElu(c, c.node().attrFloat("alpha", 1f), 1f);
     }
 
     static void selu(BackwardContext c) {
+        scaledElu(c, c.node().attrFloat("alpha", 1.67326319217681884765625f),
+                c.node().attrFloat("gamma", 1.05070102214813232421875f));
+    }
+
+    /**
+     * {@code y = gamma * x} for x &gt; 0, {@code gamma * alpha * (exp(x) - 1)} below (Elu with gamma 1, Selu): the
+     * slope is gamma above 0 and {@code y + gamma * alpha} below.
+     */
+    private static void scaledElu(BackwardContext c, float alpha, float gamma) {
         Emitter e = c.emit();
-        float alpha = c.node().attrFloat("alpha", 1.67326319217681884765625f);
-        float gamma = c.node().attrFloat("gamma", 1.05070102214813232421875f);
         String neg = e.add(c.output(0), c.scalar((double) gamma * alpha));
         c.addGradient(0, e.mul(c.gradient(), e.where(positive(c), c.scalar(gamma), neg)));
     }

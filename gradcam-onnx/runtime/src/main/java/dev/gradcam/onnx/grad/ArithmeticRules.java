@@ -84,7 +84,7 @@ final class ArithmeticRules {
         for (int i = 0; i < n; i++) {
             masks.add(e.cast(e.op("Equal", c.input(i), y), c.elemType()));
         }
-        String count = e.op("Sum", masks);
+        String count = e.sum(masks);
         String share = e.div(c.gradient(), count);
         for (int i = 0; i < n; i++) {
             if (c.needsGradient(i)) {

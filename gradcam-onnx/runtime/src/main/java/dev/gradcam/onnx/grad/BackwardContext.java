@@ -166,8 +166,7 @@ public final class BackwardContext {
 
     /** The floating element type of the node's first output (the type gradients carry). */
     public int elemType() {
-        ValueType t = shapes.type(node.output(0));
-        return Emitter.floatType(t == null ? 0 : t.elemType());
+        return elemType(node.output(0));
     }
 
     /** The element type of a value. */

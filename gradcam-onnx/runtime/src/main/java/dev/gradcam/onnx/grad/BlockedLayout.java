@@ -28,7 +28,8 @@ final class BlockedLayout {
     /** True if a value of these dims would run in the blocked layout at this opset. */
     static boolean applies(BackwardContext c, long[] dims, int elemType) {
         int opset = c.emit().opset();
-        return c.emit().blockedLayout() && dims.length == 4 && elemType == ElementType.FLOAT && dims[1] % 8 == 0 && opset >= 6 && opset <= 21;
+        return c.emit().blockedLayout() && dims.length == 4 && elemType == ElementType.FLOAT && dims[1] % 8 == 0
+                && opset >= 6 && opset <= 21;
     }
 
     /**
@@ -43,11 +44,15 @@ final class BlockedLayout {
         if (!applies(c, d, c.elemType(y))) {
             return null;
         }
-        Emitter e = c.emit();
-        double[] gain = new double[(int) d[1]];
-        Arrays.fill(gain, MASK_GAIN);
-        String w = e.reals(new long[] {d[1], 1, 1, 1}, gain, ElementType.FLOAT);
-        return e.op("Tanh", e.op("Conv", List.of(y, w), Attr.i("group", d[1]), Attr.ints("kernel_shape", 1, 1)));
+        return c.emit().op("Tanh", depthwiseScale(c.emit(), y, d[1], MASK_GAIN));
+    }
+
+    /** {@code x * scale} for an [N, C, H, W] float32 {@code x}, as a depthwise 1x1 convolution (blocked). */
+    private static String depthwiseScale(Emitter e, String x, long channels, double scale) {
+        double[] w = new double[(int) channels];
+        Arrays.fill(w, scale);
+        String weights = e.reals(new long[] {channels, 1, 1, 1}, w, ElementType.FLOAT);
+        return e.op("Conv", List.of(x, weights), Attr.i("group", channels), Attr.ints("kernel_shape", 1, 1));
     }
 
     /**
@@ -76,10 +81,7 @@ final class BlockedLayout {
         if (e.opset() < 11 || e.opset() > 17) {
             return reblocked(c, e.expand(e.mul(g, c.scalar(scale)), x), x);
         }
-        double[] w = new double[(int) x[1]];
-        Arrays.fill(w, scale);
-        String scaled = e.op("Conv", List.of(g, e.reals(new long[] {x[1], 1, 1, 1}, w, ElementType.FLOAT)),
-                Attr.i("group", x[1]), Attr.ints("kernel_shape", 1, 1));
+        String scaled = depthwiseScale(e, g, x[1], scale);
         String scales = e.reals(new long[] {4}, new double[] {1, 1, x[2], x[3]}, ElementType.FLOAT);
         return e.op("Resize", List.of(scaled, e.reals(new long[] {0}, new double[0], ElementType.FLOAT), scales),
                 Attr.s("mode", "nearest"), Attr.s("coordinate_transformation_mode", "asymmetric"),

@@ -201,6 +201,17 @@ public final class Emitter {
         return op("Transpose", x, Attr.ints("perm", perm));
     }
 
+    /** Transposes a rank-{@code rank} value, swapping axes {@code a} and {@code b}. */
+    public String swapAxes(String x, int rank, int a, int b) {
+        long[] perm = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            perm[i] = i;
+        }
+        perm[a] = b;
+        perm[b] = a;
+        return transpose(x, perm);
+    }
+
     public String expand(String x, long[] dims) {
         return op("Expand", x, longs(dims));
     }

@@ -338,13 +338,10 @@ public final class GradientCompiler {
             return emitter.zeros(shapes.dims(value), Emitter.floatType(shapes.type(value).elemType()));
         }
 
+        /** The summed gradient of a value, zeros where none reaches it. */
         String totalOrZeros(String value) {
             String t = total(value);
-            if (t != null) {
-                return t;
-            }
-            ValueType type = shapes.type(value);
-            return emitter.zeros(shapes.dims(value), Emitter.floatType(type.elemType()));
+            return t != null ? t : zeros(value);
         }
     }
 }

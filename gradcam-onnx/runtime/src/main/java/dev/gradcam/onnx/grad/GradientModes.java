@@ -39,9 +39,22 @@ public final class GradientModes {
                         }
                     }));
 
+    /** Family name to its rule table: the standard rules with the family's overrides, built once. */
+    private static final Map<String, Map<String, BackwardRule>> TABLES = tables();
+
     private static final Set<GradientMode> SUPPORTED = supportedModes();
 
     private GradientModes() {
+    }
+
+    private static Map<String, Map<String, BackwardRule>> tables() {
+        Map<String, Map<String, BackwardRule>> tables = new HashMap<>();
+        OVERRIDES.forEach((family, overrides) -> {
+            Map<String, BackwardRule> rules = new HashMap<>(BackwardRules.standard());
+            rules.putAll(overrides);
+            tables.put(family, Map.copyOf(rules));
+        });
+        return Map.copyOf(tables);
     }
 
     private static Set<GradientMode> supportedModes() {
@@ -92,12 +105,10 @@ public final class GradientModes {
 
     /** The rule table for a mode: the standard rules with the overrides of the mode's family. */
     static Map<String, BackwardRule> rules(GradientMode mode) {
-        Map<String, BackwardRule> rules = new HashMap<>(BackwardRules.standard());
-        Map<String, BackwardRule> overrides = OVERRIDES.get(mode.name());
-        if (overrides == null) {
+        Map<String, BackwardRule> rules = TABLES.get(mode.name());
+        if (rules == null) {
             throw new IllegalArgumentException("unknown gradient mode " + mode);
         }
-        rules.putAll(overrides);
         return rules;
     }
 

@@ -107,7 +107,7 @@ final class LinearRules {
         }
         long[] pads = new long[2 * r];
         for (int i = 0; i < r; i++) {
-            long eff = (g.kernel()[i] - 1) * g.dilations()[i] + 1;
+            long eff = g.effectiveKernel(i);
             pads[i] = eff - 1 - g.padsBegin()[i];
             pads[i + r] = eff - 1 - g.padsEnd()[i];
             if (g.strides()[i] != 1 || pads[i] < 0 || pads[i + r] < 0) {
@@ -120,13 +120,7 @@ final class LinearRules {
         long cPerGroup = w[1];
         String swapped;
         if (groups == 1) {
-            long[] perm = new long[w.length];
-            for (int i = 0; i < perm.length; i++) {
-                perm[i] = i;
-            }
-            perm[0] = 1;
-            perm[1] = 0;
-            swapped = e.transpose(weight, perm);
+            swapped = e.swapAxes(weight, w.length, 0, 1);
         } else {
             // [M, C/g, k...] -> [g, M/g, C/g, k...] -> [g, C/g, M/g, k...] -> [C, M/g, k...]
             long[] split = new long[w.length + 1];
@@ -134,17 +128,11 @@ final class LinearRules {
             split[1] = m / groups;
             split[2] = cPerGroup;
             System.arraycopy(w, 2, split, 3, r);
-            long[] perm = new long[split.length];
-            for (int i = 0; i < perm.length; i++) {
-                perm[i] = i;
-            }
-            perm[1] = 2;
-            perm[2] = 1;
             long[] merged = new long[w.length];
             merged[0] = groups * cPerGroup;
             merged[1] = m / groups;
             System.arraycopy(w, 2, merged, 2, r);
-            swapped = e.reshape(e.transpose(e.reshape(weight, split), perm), merged);
+            swapped = e.reshape(e.swapAxes(e.reshape(weight, split), split.length, 1, 2), merged);
         }
         long[] starts = new long[r];
         long[] ends = new long[r];
@@ -268,11 +256,11 @@ final class LinearRules {
         String g = e.reshape(grad, yp);
         if (which == 0) {
             String bIn = b.length == 1 ? e.reshape(other, bp) : other;
-            String ga = e.op("MatMul", g, e.transpose(bIn, lastTwoSwapped(bp.length)));
+            String ga = e.op("MatMul", g, e.swapAxes(bIn, bp.length, bp.length - 2, bp.length - 1));
             return e.reshape(c.unbroadcast(ga, product(yp, ap), ap), a);
         }
         String aIn = a.length == 1 ? e.reshape(other, ap) : other;
-        String gb = e.op("MatMul", e.transpose(aIn, lastTwoSwapped(ap.length)), g);
+        String gb = e.op("MatMul", e.swapAxes(aIn, ap.length, ap.length - 2, ap.length - 1), g);
         return e.reshape(c.unbroadcast(gb, product(yp, bp), bp), b);
     }
 
@@ -297,15 +285,5 @@ final class LinearRules {
         d[d.length - 2] = operand[operand.length - 2];
         d[d.length - 1] = operand[operand.length - 1];
         return d;
-    }
-
-    private static long[] lastTwoSwapped(int rank) {
-        long[] p = new long[rank];
-        for (int i = 0; i < rank; i++) {
-            p[i] = i;
-        }
-        p[rank - 2] = rank - 1;
-        p[rank - 1] = rank - 2;
-        return p;
     }
 }

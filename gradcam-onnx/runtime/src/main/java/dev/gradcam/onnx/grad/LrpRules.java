@@ -97,7 +97,7 @@ final class LrpRules {
                     rule.param("beta", 1), a, w, rz));
             case LrpModes.Z_BOX -> c.addInputRelevance(l.data(), zBox(c, l, rule, a, w, rz));
             case LrpModes.FLAT -> {
-                String ones = e.filled(c.dims(w), 1, c.elemType(w));
+                String ones = onesLike(c, w);
                 c.addInputRelevance(l.data(), l.b().apply(div0(c, rz, l.f().apply(onesLike(c, a), ones)), ones));
             }
             case LrpModes.W_SQUARE -> {

@@ -81,8 +81,7 @@ final class PoolingRules {
         int r = x.length - 2;
         long[] m = new long[r];
         for (int i = 0; i < r; i++) {
-            long eff = (overlap.kernel()[i] - 1) * overlap.dilations()[i] + 1;
-            m[i] = Math.max(1, -Math.floorDiv(-eff, overlap.strides()[i]));
+            m[i] = Math.max(1, WindowGeometry.ceilDiv(overlap.effectiveKernel(i), overlap.strides()[i]));
         }
         long[] axes = new long[r];
         long[] ends = new long[r];
@@ -197,9 +196,8 @@ final class PoolingRules {
             return false;
         }
         for (int i = 0; i < g.in().length; i++) {
-            long eff = (g.kernel()[i] - 1) * g.dilations()[i] + 1;
-            long span = g.in()[i] + g.padsBegin()[i] + g.padsEnd()[i] - eff;
-            if (-Math.floorDiv(-span, g.strides()[i]) + 1 != g.out()[i]) {
+            long span = g.in()[i] + g.padsBegin()[i] + g.padsEnd()[i] - g.effectiveKernel(i);
+            if (WindowGeometry.ceilDiv(span, g.strides()[i]) + 1 != g.out()[i]) {
                 return true;
             }
         }

@@ -56,15 +56,9 @@ final class ResizeRule {
                 g = e.op("MatMul", e.reals(new long[] {x[a], y[a]}, transpose(m, (int) y[a], (int) x[a]),
                         c.elemType()), g);
             } else {
-                long[] perm = new long[r];
-                for (int i = 0; i < r; i++) {
-                    perm[i] = i;
-                }
-                perm[a] = r - 1;
-                perm[r - 1] = a;
-                String moved = e.transpose(g, perm);
+                String moved = e.swapAxes(g, r, a, r - 1);
                 moved = e.op("MatMul", moved, e.reals(new long[] {y[a], x[a]}, m, c.elemType()));
-                g = e.transpose(moved, perm);
+                g = e.swapAxes(moved, r, a, r - 1);
             }
         }
         c.addGradient(0, g);
@@ -83,13 +77,9 @@ final class ResizeRule {
             if (sizes != null && sizes.size() > 0) {
                 return s;
             }
-            ConstValue sc = c.shapes().constant(ShapeRules.resizeScalesInput(c.node(), c.emit().opset()));
-            if (sc == null || sc.size() == 0) {
+            given = ShapeRules.resizeScales(c.node(), c.shapes());
+            if (given == null) {
                 return s;
-            }
-            given = new float[sc.size()];
-            for (int i = 0; i < given.length; i++) {
-                given[i] = (float) sc.doubleAt(i);
             }
         }
         for (int i = 0; i < given.length; i++) {

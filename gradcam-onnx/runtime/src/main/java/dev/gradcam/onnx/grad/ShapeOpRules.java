@@ -3,6 +3,7 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.onnx.graph.ConstValue;
 import dev.gradcam.onnx.graph.ShapeRules;
 import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.model.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ final class ShapeOpRules {
         Emitter e = c.emit();
         long total = ShapeRules.product(x, 0, x.length);
         String zeros = e.zeros(new long[] {total}, c.elemType());
-        String idx = e.constant(dev.gradcam.onnx.model.Tensors.ofLongs("", new long[] {source.length}, source));
+        String idx = e.constant(Tensors.ofLongs("", source));
         String flat = e.reshape(c.gradient(), new long[] {-1});
         return e.reshape(e.scatter1d(zeros, idx, flat, duplicates), x);
     }

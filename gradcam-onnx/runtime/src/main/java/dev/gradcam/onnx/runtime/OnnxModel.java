@@ -47,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +80,7 @@ public final class OnnxModel implements DifferentiableModel {
     /** Result keys of {@link #execute} besides output names. */
     private static final String INPUT_GRADIENT = "input-gradient";
     private static final String SEED = "seed";
-    /** How many specialised shape sets to keep (one per input shape seen). */
+    /** At least how many specialised shape sets to keep (one per input shape seen). */
     private static final int SHAPE_CACHE = 8;
 
     private final String source;
@@ -94,12 +96,12 @@ public final class OnnxModel implements DifferentiableModel {
     private final ExecutionProviders.Choice provider;
     private final OrtEnvironment env;
     private final VariantCache variants;
-    private final Map<List<Long>, Shapes> specialised = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<List<Long>, Shapes> eldest) {
-            return size() > SHAPE_CACHE;
-        }
-    };
+    /**
+     * Input shape to the graph specialised to it. Kept at least as large as the variant cache, so that a pass whose
+     * variant is cached never redoes shape inference; a future, so that concurrent first passes at a new shape infer
+     * it once.
+     */
+    private final Map<List<Long>, CompletableFuture<Shapes>> specialised;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OnnxModel(ModelProto model, String source, OnnxOptions options) {
@@ -128,6 +130,13 @@ public final class OnnxModel implements DifferentiableModel {
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
+        int shapeCache = Math.max(SHAPE_CACHE, options.cacheSize());
+        this.specialised = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Long>, CompletableFuture<Shapes>> eldest) {
+                return size() > shapeCache;
+            }
+        };
         LOG.info("gradcam-onnx: {} runs on {} ({})", source, provider.name(), provider.reason());
     }
 
@@ -222,7 +231,8 @@ public final class OnnxModel implements DifferentiableModel {
         ensureOpen();
         Objects.requireNonNull(request, "request");
         FloatTensor input = request.input();
-        Shapes shapes = shapesFor(input.shape());
+        List<Long> shapeKey = shapeKey(input.shape());
+        Shapes shapes = shapesFor(shapeKey);
         String output = outputName(request.output().orElse(null));
         List<String> taps = checkTaps(request.taps());
         GradientMode mode = request.mode();
@@ -233,7 +243,7 @@ public final class OnnxModel implements DifferentiableModel {
         GradientModes.validate(mode);
         List<String> bias = biasLayersFor(request);
         if (request.seed().isEmpty()) {
-            Map<String, FloatTensor> r = execute(shapes, GradientSpec.forward(output, taps), input, null);
+            Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), input, null);
             return result(r, output, taps, false, null, List.of());
         }
         Seed seed = request.seed().get();
@@ -245,11 +255,12 @@ public final class OnnxModel implements DifferentiableModel {
             source = GradientSpec.SeedSource.TOP_CLASS;
         } else {
             // The seed depends on the output values: a forward pass first, then the gradient pass.
-            FloatTensor out = execute(shapes, GradientSpec.forward(output, List.of()), input, null).get(output);
+            FloatTensor out = execute(shapes, shapeKey, GradientSpec.forward(output, List.of()), input, null)
+                    .get(output);
             seedTensor = seed.resolve(out);
         }
         GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias);
-        Map<String, FloatTensor> r = execute(shapes, spec, input, seedTensor);
+        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, input, seedTensor);
         return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
     }
 
@@ -290,12 +301,9 @@ public final class OnnxModel implements DifferentiableModel {
      * Runs a variant; results keyed by output name, taps as {@code act:NAME} and {@code grad:NAME}, and the input
      * gradient and in-graph seed under {@link #INPUT_GRADIENT} and {@link #SEED}.
      */
-    private Map<String, FloatTensor> execute(Shapes shapes, GradientSpec spec, FloatTensor input, FloatTensor seed) {
-        List<Long> key = new ArrayList<>();
-        for (long d : input.shape().dims()) {
-            key.add(d);
-        }
-        try (VariantCache.Lease lease = variants.acquire(List.of(spec, key), () -> build(shapes, spec))) {
+    private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec, FloatTensor input,
+                                             FloatTensor seed) {
+        try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey), () -> build(shapes, spec))) {
             Variant v = lease.variant();
             CompiledGraph cg = v.graph();
             Map<String, FloatTensor> feeds = new HashMap<>();
@@ -303,18 +311,7 @@ public final class OnnxModel implements DifferentiableModel {
             if (cg.seedInput() != null) {
                 feeds.put(cg.seedInput(), seed);
             }
-            List<String> fetches = new ArrayList<>();
-            fetches.add(cg.output());
-            fetches.addAll(cg.activations().values());
-            fetches.addAll(cg.gradients().values());
-            if (cg.inputGradient() != null) {
-                fetches.add(cg.inputGradient());
-            }
-            if (cg.seedOutput() != null) {
-                fetches.add(cg.seedOutput());
-            }
-            fetches.addAll(cg.biasGradients().values());
-            Map<String, FloatTensor> raw = v.run(env, feeds, new ArrayList<>(new LinkedHashSet<>(fetches)));
+            Map<String, FloatTensor> raw = v.run(env, feeds);
             Map<String, FloatTensor> out = new HashMap<>(raw);
             cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
             cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
@@ -351,10 +348,6 @@ public final class OnnxModel implements DifferentiableModel {
     }
 
     private Variant session(CompiledGraph cg, String what) {
-        Map<String, Integer> types = new HashMap<>();
-        for (ValueInfoProto in : cg.model().getGraph().getInputList()) {
-            types.put(in.getName(), Graph.typeOf(in).elemType());
-        }
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             so.setOptimizationLevel(switch (options.optimizationLevel()) {
@@ -368,7 +361,7 @@ public final class OnnxModel implements DifferentiableModel {
             }
             ExecutionProviders.apply(provider, options.deviceId(), so);
             OrtSession session = env.createSession(cg.model().toByteArray(), so);
-            return new Variant(cg, session, what, types);
+            return new Variant(cg, session, what);
         } catch (OrtException e) {
             throw new BackendExecutionException("ONNX Runtime could not load the compiled graph for " + what + ": "
                     + e.getMessage(), e);
@@ -395,28 +388,53 @@ public final class OnnxModel implements DifferentiableModel {
                 () -> session(HeadCompiler.compile(declared, l.name(), out), source + " [head from " + l.name()
                         + " to " + out + "]"))) {
             Variant v = lease.variant();
-            return v.run(env, Map.of(l.name(), activations), List.of(v.graph().output())).get(v.graph().output());
+            return v.run(env, Map.of(l.name(), activations)).get(v.graph().output());
         }
     }
 
-    private Shapes shapesFor(Shape shape) {
-        long[] dims = shape.dims();
+    private static List<Long> shapeKey(Shape shape) {
         List<Long> key = new ArrayList<>();
-        for (long d : dims) {
+        for (long d : shape.dims()) {
             key.add(d);
         }
+        return List.copyOf(key);
+    }
+
+    private Shapes shapesFor(List<Long> key) {
+        CompletableFuture<Shapes> f;
+        boolean infer = false;
         synchronized (specialised) {
-            Shapes s = specialised.get(key);
-            if (s != null) {
-                return s;
+            f = specialised.get(key);
+            if (f == null) {
+                f = new CompletableFuture<>();
+                specialised.put(key, f);
+                infer = true;
             }
         }
-        String name = graph.inputs().get(0).getName();
-        Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
-        synchronized (specialised) {
-            specialised.put(key, s);
+        if (infer) {
+            String name = graph.inputs().get(0).getName();
+            long[] dims = key.stream().mapToLong(Long::longValue).toArray();
+            try {
+                Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
+                f.complete(s);
+                return s;
+            } catch (RuntimeException | Error e) {
+                // Not kept: a shape that does not fit the input fails again, with the same message, next time.
+                f.completeExceptionally(e);
+                synchronized (specialised) {
+                    specialised.remove(key, f);
+                }
+                throw e;
+            }
         }
-        return s;
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw (Error) e.getCause();
+        }
     }
 
     private static long[] dims(Shapes shapes, String value) {
@@ -447,13 +465,9 @@ public final class OnnxModel implements DifferentiableModel {
     }
 
     private List<String> checkTaps(List<String> taps) {
-        Set<String> known = new LinkedHashSet<>();
-        for (LayerInfo l : layers) {
-            known.add(l.name());
-        }
         List<String> out = new ArrayList<>();
         for (String t : taps) {
-            if (!known.contains(t)) {
+            if (!layerNames.contains(t)) {
                 throw new UnknownLayerException(t, LayerResolver.nearest(layers, t, 5),
                         "taps are tensor names as listed by layers(); resolve names with resolveLayer first");
             }

@@ -7,14 +7,18 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.onnx.grad.CompiledGraph;
-import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.onnx.grad.CompiledGraph;
+import dev.gradcam.onnx.graph.Graph;
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A compiled graph with its ONNX Runtime session: one entry of a model's variant cache. Runs are thread-safe
@@ -25,13 +29,32 @@ final class Variant implements AutoCloseable {
     private final CompiledGraph graph;
     private final OrtSession session;
     private final String description;
+    /** Graph input name to element type: what feeds are converted to. */
     private final Map<String, Integer> inputTypes;
+    /** Every output of the compiled graph, without repeats: fixed per variant, so computed once. */
+    private final Set<String> fetches;
 
-    Variant(CompiledGraph graph, OrtSession session, String description, Map<String, Integer> inputTypes) {
+    Variant(CompiledGraph graph, OrtSession session, String description) {
         this.graph = graph;
         this.session = session;
         this.description = description;
-        this.inputTypes = Map.copyOf(inputTypes);
+        Map<String, Integer> types = new HashMap<>();
+        for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
+            types.put(in.getName(), Graph.typeOf(in).elemType());
+        }
+        this.inputTypes = Map.copyOf(types);
+        Set<String> f = new LinkedHashSet<>();
+        f.add(graph.output());
+        f.addAll(graph.activations().values());
+        f.addAll(graph.gradients().values());
+        if (graph.inputGradient() != null) {
+            f.add(graph.inputGradient());
+        }
+        if (graph.seedOutput() != null) {
+            f.add(graph.seedOutput());
+        }
+        f.addAll(graph.biasGradients().values());
+        this.fetches = Collections.unmodifiableSet(f);
     }
 
     CompiledGraph graph() {
@@ -39,19 +62,19 @@ final class Variant implements AutoCloseable {
     }
 
     /**
-     * Runs the session.
+     * Runs the session, fetching every output of the compiled graph.
      *
-     * @param feeds   input name to value (converted to the input's element type)
-     * @param fetches output names wanted
+     * @param feeds input name to value (converted to the input's element type)
+     * @return graph output name to value
      * @throws BackendExecutionException wrapping any ONNX Runtime failure, with this variant's description
      */
-    Map<String, FloatTensor> run(OrtEnvironment env, Map<String, FloatTensor> feeds, List<String> fetches) {
+    Map<String, FloatTensor> run(OrtEnvironment env, Map<String, FloatTensor> feeds) {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             for (Map.Entry<String, FloatTensor> f : feeds.entrySet()) {
                 in.put(f.getKey(), toOrt(env, f.getValue(), inputTypes.getOrDefault(f.getKey(), ElementType.FLOAT)));
             }
-            try (OrtSession.Result r = session.run(in, new java.util.LinkedHashSet<>(fetches))) {
+            try (OrtSession.Result r = session.run(in, fetches)) {
                 Map<String, FloatTensor> out = new HashMap<>();
                 for (String name : fetches) {
                     OnnxValue v = r.get(name).orElseThrow(() ->
