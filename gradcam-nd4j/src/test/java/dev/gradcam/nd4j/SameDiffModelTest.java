@@ -146,7 +146,10 @@ class SameDiffModelTest {
             PassResult r = m.run(PassRequest.builder(in).tap("h").seed(new Seed.OfShape(s -> FloatTensor.full(s, 1f)))
                     .inputGradient(true).build());
             assertEquals(FloatTensor.of(Shape.of(1, 2), 1, 1), r.gradient("h"));
-            assertEquals(Shape.of(1, 3), r.inputGradient().orElseThrow().shape());
+            // By hand: w = [[-1, -0.6], [-0.2, 0.2], [0.6, 1]], x w = [0.4, 2.8] > 0, so d y / d x = w [1, 1]^T.
+            FloatTensor expected = FloatTensor.of(Shape.of(1, 3), -1.6f, 0, 1.6f);
+            FloatTensor gx = r.inputGradient().orElseThrow();
+            assertTrue(gx.relativeError(expected) < 1e-6, gx.toString());
         }
     }
 
@@ -205,7 +208,14 @@ class SameDiffModelTest {
 
     @Test
     void reportsConvolutionBiasesAndTheirOutputGradientsForFullGrad() {
-        try (SameDiffModel m = TestGraphs.cnnModel()) {
+        SameDiff sd = TestGraphs.cnn();
+        // The demo initialises biases to zero; distinct values show which array is reported.
+        float[] bias3 = new float[32];
+        for (int i = 0; i < bias3.length; i++) {
+            bias3[i] = 0.01f * (i - 16);
+        }
+        sd.getVariable("conv3_b").getArr().assign(Nd4j.createFromArray(bias3));
+        try (SameDiffModel m = SameDiffModel.builder(sd).input(ShapesCnn.INPUT).outputs(ShapesCnn.LOGITS).build()) {
             assertTrue(m.capabilities().contains(Capability.BIAS_GRADIENTS));
             FloatTensor x = TestGraphs.images(2, 13);
             PassResult r = m.run(gradientsAt(x, "conv3").biasGradients(true).build());
@@ -213,7 +223,7 @@ class SameDiffModelTest {
                     .toList());
             BiasGradient last = r.biasGradients().get(2);
             assertEquals(r.gradient("conv3"), last.gradient());
-            assertEquals(32, last.bias().size());
+            assertEquals(FloatTensor.of(Shape.of(32), bias3), last.bias());
         }
         try (SameDiffModel smooth = SameDiffModel.of(TestGraphs.smoothCnn())) {
             assertFalse(smooth.capabilities().contains(Capability.BIAS_GRADIENTS), "its convolutions have no bias");

@@ -187,11 +187,4 @@ public record GraphDescription(ValueInfo input, DataType inputType, List<ValueIn
         }
         return output;
     }
-
-    /** Layer names by name, for quick checks. */
-    public Map<String, LayerInfo> layersByName() {
-        Map<String, LayerInfo> m = new LinkedHashMap<>();
-        layers.forEach(l -> m.put(l.name(), l));
-        return m;
-    }
 }

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,10 +18,11 @@ import java.util.regex.Pattern;
  */
 final class Fixtures {
 
-    /** Where the fixtures live, relative to this module; the first that exists is used. */
-    private static final List<String> ROOTS = List.of(
-            "../gradcam-onnx/runtime/src/test/resources/dev/gradcam/onnx/fixtures",
-            "../gradcam-onnx/src/test/resources/dev/gradcam/onnx/fixtures");
+    /**
+     * Where the fixtures live, relative to this module (surefire runs in the module directory). They are part of this
+     * repository, so a missing directory is an error, not a reason to skip: a skip would hide a moved fixture tree.
+     */
+    private static final Path ROOT = Path.of("../gradcam-onnx/runtime/src/test/resources/dev/gradcam/onnx/fixtures");
 
     private static final Pattern TAP = Pattern.compile(
             "\"module\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"onnx_tensor\"\\s*:\\s*\"([^\"]+)\"");
@@ -38,15 +40,13 @@ final class Fixtures {
         }
     }
 
-    /** The fixtures directory, or null when the ONNX module's fixtures are absent. */
-    static Path root() {
-        for (String r : ROOTS) {
-            Path p = Path.of(r);
-            if (Files.isDirectory(p)) {
-                return p;
-            }
+    /** The fixtures directory. */
+    private static Path root() {
+        if (!Files.isDirectory(ROOT)) {
+            throw new IllegalStateException("the ONNX module's fixtures are not at " + ROOT.toAbsolutePath().normalize()
+                    + " (tests must run in the gradcam-nd4j directory)");
         }
-        return null;
+        return ROOT;
     }
 
     /** The ONNX file of an architecture. */
@@ -74,7 +74,7 @@ final class Fixtures {
         if (!m.find()) {
             throw new IllegalStateException("no classes in the manifest of " + arch);
         }
-        return java.util.Arrays.stream(m.group(1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        return Arrays.stream(m.group(1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
     /** The taps listed in an architecture's manifest. */

@@ -3,7 +3,6 @@ package dev.gradcam.nd4j.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
@@ -36,7 +35,6 @@ class OnnxFixturesTest {
     @ValueSource(strings = {"vgg", "resnet_basic", "resnet_bottleneck", "densenet", "mobilenetv2", "squeezenet",
             "efficientnet", "convnext"})
     void matchesPyTorch(String arch) {
-        assumeTrue(Fixtures.root() != null, "the ONNX module's fixtures are not next to this module");
         FloatTensor input = Fixtures.array(arch, "input");
         FloatTensor seed = Fixtures.array(arch, "seed");
         List<Fixtures.Tap> taps = Fixtures.taps(arch);

@@ -116,6 +116,7 @@ class OnnxModelReaderTest {
                 .addInt64Data(-5).addInt64Data(Long.MAX_VALUE).build();
         assertArrayEquals(new long[] {-5, Long.MAX_VALUE}, Tensors.toLongs(ints));
         assertArrayEquals(new long[] {4, -1}, Tensors.toLongs(Tensors.ofLongs("s", 4, -1)));
+        // IEEE 754 binary16: 0x3c00 = +1.0 (exponent 15 - 15), 0xc000 = -2.0 (sign, exponent 16 - 15).
         TensorProto half = TensorProto.newBuilder().setDataType(ElementType.FLOAT16).addDims(2)
                 .addInt32Data(0x3c00).addInt32Data(0xc000).build();
         assertArrayEquals(new float[] {1f, -2f}, Tensors.toFloats(half));

@@ -1,16 +1,26 @@
 package dev.gradcam.onnx.grad;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.Tensors;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.testing.GradCheck;
 import dev.gradcam.onnx.testing.GradCheck.Inputs;
 import dev.gradcam.onnx.testing.ModelBuilder;
+import dev.gradcam.onnx.testing.OrtRunner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -501,7 +511,7 @@ class BackwardRuleTest {
      * The blocked ReLU mask (Tanh of 2^126 y) is exact: 0 at y = 0 and 1 for every normal float from 1.2e-37 up to
      * infinity, like the Greater + Cast mask it replaces.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void blockedReluMaskIsExact() {
         float[] values = {0f, -0f, -1f, -Float.MAX_VALUE, 1.2e-37f, 1e-30f, 1e-10f, 0.5f, 1f, 3f, 1e10f, 1e30f,
             Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2e-37f};
@@ -509,21 +519,21 @@ class BackwardRuleTest {
         float[] x = new float[16];
         System.arraycopy(values, 0, x, 0, 16);
         ModelProto m = ModelBuilder.opset(17).input("x", dims).node("Relu", "y", List.of("x")).output("y").build();
-        CompiledGraph cg = GradCheck.compile(m, dims, dev.gradcam.api.spi.GradientMode.STANDARD);
+        CompiledGraph cg = GradCheck.compile(m, dims, GradientMode.STANDARD);
         float[] seed = new float[16];
-        java.util.Arrays.fill(seed, 3f);
-        try (dev.gradcam.onnx.testing.OrtRunner ort = new dev.gradcam.onnx.testing.OrtRunner(cg.model())) {
-            float[] g = ort.run(java.util.Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
-                    java.util.Map.of("x", dims, GradientCompiler.SEED_INPUT, dims), List.of(cg.inputGradient()))
+        Arrays.fill(seed, 3f);
+        try (OrtRunner ort = new OrtRunner(cg.model())) {
+            float[] g = ort.run(Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
+                    Map.of("x", dims, GradientCompiler.SEED_INPUT, dims), List.of(cg.inputGradient()))
                     .get(cg.inputGradient());
             for (int i = 0; i < 16; i++) {
-                org.junit.jupiter.api.Assertions.assertEquals(x[i] > 0 ? 3f : 0f, g[i], "x = " + x[i]);
+                assertEquals(x[i] > 0 ? 3f : 0f, g[i], "x = " + x[i]);
             }
         }
     }
 
     /** Guided backpropagation and deconvnet override only ReLU-family units: the new activations keep their gradient. */
-    @org.junit.jupiter.api.Test
+    @Test
     void newActivationsKeepStandardGradientsInGuidedModes() {
         long[] dims = {1, 2, 3, 4};
         float[] x = GradCheck.draw(new Random(3), 24, Inputs.awayFrom(1, 0.05));
@@ -531,17 +541,17 @@ class BackwardRuleTest {
         for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "Softplus", "Selu")) {
             ModelProto m = ModelBuilder.opset(18).input("x", dims).node(op, "y", List.of("x")).output("y").build();
             float[] standard = null;
-            for (dev.gradcam.api.spi.GradientMode mode : List.of(dev.gradcam.api.spi.GradientMode.STANDARD,
-                    dev.gradcam.api.spi.GradientMode.GUIDED, dev.gradcam.api.spi.GradientMode.DECONVNET)) {
+            for (GradientMode mode : List.of(GradientMode.STANDARD,
+                    GradientMode.GUIDED, GradientMode.DECONVNET)) {
                 CompiledGraph cg = GradCheck.compile(m, dims, mode);
-                try (dev.gradcam.onnx.testing.OrtRunner ort = new dev.gradcam.onnx.testing.OrtRunner(cg.model())) {
-                    float[] g = ort.run(java.util.Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
-                            java.util.Map.of("x", dims, GradientCompiler.SEED_INPUT, dims),
+                try (OrtRunner ort = new OrtRunner(cg.model())) {
+                    float[] g = ort.run(Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
+                            Map.of("x", dims, GradientCompiler.SEED_INPUT, dims),
                             List.of(cg.inputGradient())).get(cg.inputGradient());
                     if (standard == null) {
                         standard = g;
                     } else {
-                        org.junit.jupiter.api.Assertions.assertArrayEquals(standard, g, 1e-6f, op + " " + mode);
+                        assertArrayEquals(standard, g, 1e-6f, op + " " + mode);
                     }
                 }
             }
@@ -549,7 +559,7 @@ class BackwardRuleTest {
     }
 
     /** Variants without a rule fail at compile time, naming the op, the node and what is supported. */
-    @org.junit.jupiter.api.Test
+    @Test
     void unsupportedVariantsFailAtCompileTime() {
         long[] x = {1, 2, 4, 5};
         List<ModelProto> models = List.of(
@@ -563,18 +573,18 @@ class BackwardRuleTest {
                         .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 1))
                         .output("y").build());
         for (ModelProto m : models) {
-            dev.gradcam.api.UnsupportedOperatorException e = org.junit.jupiter.api.Assertions.assertThrows(
+            dev.gradcam.api.UnsupportedOperatorException e = assertThrows(
                     dev.gradcam.api.UnsupportedOperatorException.class,
-                    () -> GradCheck.compile(m, x, dev.gradcam.api.spi.GradientMode.STANDARD));
+                    () -> GradCheck.compile(m, x, GradientMode.STANDARD));
             String op = m.getGraph().getNode(0).getOpType();
-            org.junit.jupiter.api.Assertions.assertEquals(op, e.opType());
-            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
+            assertEquals(op, e.opType());
+            assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
                     e.getMessage());
         }
         for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "DepthToSpace", "SpaceToDepth",
                 "ReduceL2", "ReduceLogSumExp", "GroupNormalization", "Upsample", "Tile", "Where", "Selu",
                 "Softplus")) {
-            org.junit.jupiter.api.Assertions.assertTrue(BackwardRules.supportedOps().contains(op), op);
+            assertTrue(BackwardRules.supportedOps().contains(op), op);
         }
     }
 

@@ -3,13 +3,11 @@ package dev.gradcam.onnx.methods;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
-import dev.gradcam.api.spi.GradientMode;
-import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
-import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.api.testing.ForwardingModel;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Node;
 import dev.gradcam.onnx.model.Tensors;
@@ -28,14 +26,13 @@ import java.util.Set;
  * its compiled graph); this derivation, written independently from the graph and the public SPI, is what
  * {@link BiasGradientTest} checks it against.
  */
-final class BiasGradientAdapter implements DifferentiableModel {
+final class BiasGradientAdapter extends ForwardingModel {
 
-    private final DifferentiableModel inner;
     private final List<String> layers = new ArrayList<>();
     private final Map<String, FloatTensor> biases = new LinkedHashMap<>();
 
     BiasGradientAdapter(DifferentiableModel inner, Graph graph) {
-        this.inner = inner;
+        super(inner);
         for (Node n : graph.nodes()) {
             float[] b = switch (n.opType()) {
                 case "Conv" -> n.hasInput(2) && graph.isInitializer(n.input(2))
@@ -105,45 +102,5 @@ final class BiasGradientAdapter implements DifferentiableModel {
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output) {
         return inner.runHead(layer, activations, output);
-    }
-
-    @Override
-    public String backendName() {
-        return inner.backendName();
-    }
-
-    @Override
-    public String executionProvider() {
-        return inner.executionProvider();
-    }
-
-    @Override
-    public List<ValueInfo> inputs() {
-        return inner.inputs();
-    }
-
-    @Override
-    public List<ValueInfo> outputs() {
-        return inner.outputs();
-    }
-
-    @Override
-    public List<LayerInfo> layers() {
-        return inner.layers();
-    }
-
-    @Override
-    public Set<GradientMode> gradientModes() {
-        return inner.gradientModes();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return inner.isClosed();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

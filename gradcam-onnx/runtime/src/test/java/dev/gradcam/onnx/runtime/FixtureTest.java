@@ -9,6 +9,7 @@ import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +46,24 @@ class FixtureTest {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A fresh CPU model of the ResNet basic-block fixture (batch normalisation, max pooling, residual additions), the
+     * model the backend-independent contract tests run on.
+     */
+    static OnnxModel resnetBasic() {
+        return OnnxModel.load(fixtures().resolve("resnet_basic.onnx"), Map.of("executionProvider", "cpu"));
+    }
+
+    /** {@code n} standard-normal 3x32x32 images, the input of {@link #resnetBasic()}, from {@code seed}. */
+    static FloatTensor resnetBasicInput(int n, long seed) {
+        Random r = new Random(seed);
+        float[] d = new float[n * 3 * 32 * 32];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.wrapOwned(Shape.of(n, 3, 32, 32), d);
     }
 
     static Stream<Arguments> taps() throws IOException {

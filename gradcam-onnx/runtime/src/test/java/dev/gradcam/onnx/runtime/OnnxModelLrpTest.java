@@ -8,9 +8,6 @@ import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LrpContract;
 import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.api.tensor.Shape;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,17 +19,12 @@ class OnnxModelLrpTest implements LrpContract {
 
     @Override
     public DifferentiableModel createModel() {
-        return OnnxModel.load(FixtureTest.fixtures().resolve("resnet_basic.onnx"), Map.of("executionProvider", "cpu"));
+        return FixtureTest.resnetBasic();
     }
 
     @Override
     public FloatTensor sampleInput(int n) {
-        Random r = new Random(31 + n);
-        float[] d = new float[n * 3 * 32 * 32];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) r.nextGaussian();
-        }
-        return FloatTensor.wrapOwned(Shape.of(n, 3, 32, 32), d);
+        return FixtureTest.resnetBasicInput(n, 31 + n);
     }
 
     @Override
