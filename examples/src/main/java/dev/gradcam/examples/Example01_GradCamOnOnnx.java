@@ -32,9 +32,10 @@ public final class Example01_GradCamOnOnnx {
     public static void main(String[] args) {
         Path out = Path.of(args.length > 0 ? args[0] : "out/example01");
         Explanation e = run(DemoImages.linePair(), out);
+        DemoModel classifier = DemoModels.classifier();
         for (int i = 0; i < e.size(); i++) {
             System.out.printf("image %d: class %d (%s), score %.3f%n", i, e.targetClass(i),
-                    DemoModels.classifier().label(e.targetClass(i)), e.score(i));
+                    classifier.label(e.targetClass(i)), e.score(i));
         }
         System.out.println("wrote " + out.toAbsolutePath().resolve("gradcam-0.png") + " and more");
     }
@@ -57,9 +58,10 @@ public final class Example01_GradCamOnOnnx {
             Explanation e = gradCam.explain(batch);
 
             // 4. Draw: jet colours blended onto the image, as pytorch-grad-cam's show_cam_on_image.
+            Overlay overlay = Overlay.defaults();
             for (int i = 0; i < e.size(); i++) {
-                BufferedImage overlay = Overlay.defaults().apply(images.get(i), e.heatmap(i));
-                PngWriter.write(overlay, out.resolve("gradcam-" + i + ".png"));
+                BufferedImage picture = overlay.apply(images.get(i), e.heatmap(i));
+                PngWriter.write(picture, out.resolve("gradcam-" + i + ".png"));
             }
             e.diagnostics().forEach(d -> System.out.println("note: " + d));
             return e;

@@ -19,6 +19,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Example 2: which feature maps matter? Grad-CAM sums {@code w_k * A_k} over all channels; a
@@ -34,6 +35,9 @@ public final class Example02_CustomFeatureMapSelector {
 
     /** Near zero means a weight magnitude of at most this fraction of the largest. */
     public static final double NEAR_ZERO_FRACTION = 0.05;
+
+    /** The selectors whose maps are drawn as magnitudes: under ReLU their maps would be blank. */
+    private static final Set<String> MAGNITUDE = Set.of("negative", "near zero");
 
     private Example02_CustomFeatureMapSelector() {
     }
@@ -72,8 +76,7 @@ public final class Example02_CustomFeatureMapSelector {
             Map<String, Explanation> results = new LinkedHashMap<>();
             results.put("all", plain);
             for (Map.Entry<String, FeatureMapSelector> s : selectors.entrySet()) {
-                boolean signedEvidence = s.getKey().equals("negative") || s.getKey().equals("near zero");
-                MapActivation act = signedEvidence ? MapActivation.ABS : MapActivation.RELU;
+                MapActivation act = MAGNITUDE.contains(s.getKey()) ? MapActivation.ABS : MapActivation.RELU;
                 Explainer explainer = all.toBuilder().selector(s.getValue()).activation(act).build();
                 results.put(s.getKey(), explainer.explain(input));
             }
@@ -86,8 +89,8 @@ public final class Example02_CustomFeatureMapSelector {
             Overlay overlay = Overlay.defaults();
             for (Map.Entry<String, Explanation> r : results.entrySet()) {
                 Explanation e = r.getValue();
-                boolean magnitude = r.getKey().equals("negative") || r.getKey().equals("near zero");
-                strip.panel(overlay.apply(image, e.heatmap(0)), r.getKey() + (magnitude ? " |map|" : ""),
+                String caption = r.getKey() + (MAGNITUDE.contains(r.getKey()) ? " |map|" : "");
+                strip.panel(overlay.apply(image, e.heatmap(0)), caption,
                         e.mask(0).count() + " of " + e.mask(0).channels() + " channels");
             }
             PngWriter.write(strip.build().render(), out.resolve("selectors.png"));

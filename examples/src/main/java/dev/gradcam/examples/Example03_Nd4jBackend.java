@@ -75,11 +75,12 @@ public final class Example03_Nd4jBackend {
                     .title("Grad-CAM on a SameDiff CNN (ND4J backend)")
                     .subtitle(String.format("pointing game %.0f%%, accuracy %.0f%% on %d held-out images",
                             100 * pointing, 100 * accuracy, test.count()));
+            Overlay overlay = Overlay.defaults().withColormap(Colormap.turbo());
             for (int i = 0; i < Math.min(6, test.count()); i++) {
                 BufferedImage picture = GradientImages.normalized(images.slice(i));
                 String kind = ShapesDataset.Kind.values()[test.label(i)].name().toLowerCase(Locale.ROOT);
                 boolean hit = PointingGame.hit(e.heatmap(i), test.box(i));
-                fig.panel(Overlay.defaults().withColormap(Colormap.turbo()).apply(picture, e.heatmap(i)),
+                fig.panel(overlay.apply(picture, e.heatmap(i)),
                         kind, hit ? "peak on object" : "peak off object");
             }
             PngWriter.write(fig.build().render(), out.resolve("nd4j-shapes.png"));

@@ -67,8 +67,9 @@ public final class Example04_MethodGallery {
 
             Overlay overlay = Overlay.defaults();
             List<String> skipped = new ArrayList<>();
-            List<Figure.Panel> panels = new ArrayList<>();
-            panels.add(new Figure.Panel(page, "input", OcrDemo.PAGE_WIDTH + " x " + OcrDemo.PAGE_HEIGHT));
+            Figure.Builder grid = Figure.builder().columns(4).scale(0.75)
+                    .title("Grad-CAM and friends on PaddleOCR's text detector")
+                    .panel(page, "input", OcrDemo.PAGE_WIDTH + " x " + OcrDemo.PAGE_HEIGHT);
             for (String method : methods) {
                 Explainer explainer;
                 try {
@@ -80,15 +81,13 @@ public final class Example04_MethodGallery {
                 }
                 Explanation e = explainer.explain(input, text);
                 results.put(method, e);
-                panels.add(new Figure.Panel(overlay.apply(page, e.heatmap(0)), method,
-                        String.format("%.0f ms", e.timings().total().toNanos() / 1e6)));
+                grid.panel(overlay.apply(page, e.heatmap(0)), method,
+                        String.format("%.0f ms", e.timings().total().toNanos() / 1e6));
             }
-            Figure.Builder grid = Figure.builder().columns(4).scale(0.75)
-                    .title("Grad-CAM and friends on PaddleOCR's text detector")
-                    .subtitle("Region target: the pixels the detector calls text. Layer " + detector.layer()
-                            + ", " + model.backendName() + " on " + model.executionProvider() + "."
-                            + (skipped.isEmpty() ? "" : " Not supported here: " + String.join(", ", skipped) + "."));
-            panels.forEach(p -> grid.panel(p.image(), p.caption(), p.detail()));
+            // The subtitle names the skipped methods, known only now.
+            grid.subtitle("Region target: the pixels the detector calls text. Layer " + detector.layer()
+                    + ", " + model.backendName() + " on " + model.executionProvider() + "."
+                    + (skipped.isEmpty() ? "" : " Not supported here: " + String.join(", ", skipped) + "."));
             PngWriter.write(grid.build().render(), png);
         }
         return results;

@@ -2,7 +2,6 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.Provenance;
 import dev.gradcam.api.image.PngWriter;
-import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.Completeness;
 import dev.gradcam.api.saliency.SaliencyMaps;
@@ -111,40 +110,15 @@ final class AttributionWriter {
             throw new IllegalStateException("no attribution was added");
         }
         long t0 = System.nanoTime();
-        Map<String, Object> arrays = new LinkedHashMap<>();
-        if (ResultWriter.sameShapes(attributions) && ResultWriter.sameShapes(heat)) {
-            FloatTensor all = FloatTensor.stack(attributions);
-            FloatTensor heatAll = FloatTensor.stack(heat);
-            Npy.write(all, dir.resolve("attribution.npy"));
-            Npy.write(heatAll, dir.resolve("heatmap.npy"));
-            written.add(dir.resolve("attribution.npy"));
-            written.add(dir.resolve("heatmap.npy"));
-            arrays.put("attribution", ResultWriter.fileAndShape("attribution.npy", all));
-            arrays.put("heatmap", ResultWriter.fileAndShape("heatmap.npy", heatAll));
-        } else {
-            for (int i = 0; i < names.size(); i++) {
-                Path a = dir.resolve(names.get(i) + ".attribution.npy");
-                Path h = dir.resolve(names.get(i) + ".heatmap.npy");
-                Npy.write(attributions.get(i), a);
-                Npy.write(heat.get(i), h);
-                written.add(a);
-                written.add(h);
-                images.get(i).put("attribution", a.getFileName().toString());
-                images.get(i).put("heatmapArray", h.getFileName().toString());
-            }
-            arrays.put("note", "images differ in size: one attribution and one heatmap .npy per image");
-        }
+        Map<String, Object> arrays = ResultWriter.writeArrays(dir, "attribution", attributions, heat, names, images,
+                written);
         Duration arraysTime = Duration.ofNanos(System.nanoTime() - t0);
 
         Map<String, Object> summary = new LinkedHashMap<>(header);
         Provenance p = last.provenance();
         summary.put("attributionMethod", p.method());
         summary.put("explained", p.layer());
-        summary.put("backend", p.backend());
-        summary.put("executionProvider", p.executionProvider());
-        summary.put("gradientMode", p.gradientMode());
-        summary.put("libraryVersion", p.libraryVersion());
-        summary.put("backendDetails", new LinkedHashMap<>(p.details()));
+        ResultWriter.putBackend(summary, p);
         if (!Double.isNaN(maxCompletenessError)) {
             summary.put("maxCompletenessRelativeError", maxCompletenessError);
         }

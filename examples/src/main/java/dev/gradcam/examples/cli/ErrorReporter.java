@@ -28,7 +28,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         boolean verbose = verbose(parsed);
         if (ex instanceof GradCamException) {
             err.println(prefix(cmd) + "error: " + ex.getMessage());
-            String hint = hint(ex, cmd);
+            String hint = hint(ex);
             if (!hint.isEmpty()) {
                 err.println(hint);
             }
@@ -71,7 +71,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return ExitCodes.FAILURE;
     }
 
-    private static String hint(Exception ex, CommandLine cmd) {
+    private static String hint(Exception ex) {
         if (ex instanceof UnknownLayerException) {
             return "List the model's layers with: gradcam layers --model FILE (or --demo)";
         }

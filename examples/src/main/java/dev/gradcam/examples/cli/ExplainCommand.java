@@ -168,8 +168,8 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
-            Preprocessing p = demo != null ? demo.preprocessing() : preprocessing(model);
-            String layerQuery = demo != null && layer.equals("auto") ? demo.layer() : layer;
+            Preprocessing p = preprocessing(demo, model);
+            String layerQuery = layerQuery(demo);
             Explainer.Builder b = MethodCatalog.builder(methodName, model)
                     .layer(layerQuery)
                     .selector(selector.selector())
@@ -193,26 +193,24 @@ final class ExplainCommand implements Callable<Integer> {
                 FloatTensor batch = in.load(from, to);
                 List<Target> targets = target.targets(model, batch);
                 Explanation e = explainer.explain(batch, targets);
-                List<String> names = new ArrayList<>();
                 List<BufferedImage> backdrops = new ArrayList<>();
                 for (int i = from; i < to; i++) {
-                    names.add(in.name(i));
                     backdrops.add(in.backdrop(i, batch.slice(i - from)));
                 }
-                writer.add(names, backdrops, e);
+                writer.add(names(in, from, to), backdrops, e);
                 bar.advance(to - from);
             }
 
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
-            header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
-            header.put("input", in.describe());
-            header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
+            putSource(header, demo, in, p);
             header.put("selector", selector.text());
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-            report(stdout, stderr, explainer, model, in, writer, summary);
+            stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
+                    explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
+            reportWritten(writer.written().size(), summary, writer.diagnostics());
         }
         return ExitCodes.OK;
     }
@@ -237,8 +235,8 @@ final class ExplainCommand implements Callable<Integer> {
 
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
-            Preprocessing p = demo != null ? demo.preprocessing() : preprocessing(model);
-            String layerQuery = demo != null && layer.equals("auto") ? demo.layer() : layer;
+            Preprocessing p = preprocessing(demo, model);
+            String layerQuery = layerQuery(demo);
             AttributionMethod m;
             try {
                 m = MethodCatalog.attribution(methodName, model, layerQuery, settings.withOutput(output));
@@ -255,11 +253,9 @@ final class ExplainCommand implements Callable<Integer> {
                 FloatTensor batch = in.load(from, to);
                 List<Target> targets = target.targets(model, batch);
                 Attribution a = m.attribute(batch, targets);
-                List<String> names = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    names.add(in.name(i));
-                }
-                writer.add(names, a, nhwc ? AttributionWriter.toChannelsFirst(a.attributions()) : a.attributions());
+                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
+                        : a.attributions();
+                writer.add(names(in, from, to), a, channelsFirst);
                 bar.advance(to - from);
             }
 
@@ -267,15 +263,13 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("method", methodName);
             header.put("family", "pixel-space");
             header.put("settings", settingsSummary(methodName, settings, model, layerQuery));
-            header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
-            header.put("input", in.describe());
-            header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
+            putSource(header, demo, in, p);
             header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
             header.put("targetSpec", target.text());
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
 
-            stdout.printf("%s on %s, %s: %d image%s%n", methodName, model.backendName(), model.executionProvider(),
-                    in.size(), in.size() == 1 ? "" : "s");
+            stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
+                    images(in.size()));
             double worst = writer.maxCompletenessError();
             if (!Double.isNaN(worst)) {
                 stdout.printf(Locale.ROOT, methodName.startsWith("lrp-")
@@ -283,15 +277,7 @@ final class ExplainCommand implements Callable<Integer> {
                         : "completeness: attributions miss f(input) - f(baseline) by at most %.3g%% (more --steps "
                         + "shrink it)%n", 100 * worst);
             }
-            stdout.printf("wrote %d files to %s (summary: %s)%n", writer.written().size(), out.toAbsolutePath(),
-                    summary.getFileName());
-            if (!common.quiet) {
-                for (String d : writer.diagnostics()) {
-                    stderr.println("warning: " + d);
-                }
-            }
-            stdout.flush();
-            stderr.flush();
+            reportWritten(writer.written().size(), summary, writer.diagnostics());
         }
         return ExitCodes.OK;
     }
@@ -360,15 +346,34 @@ final class ExplainCommand implements Callable<Integer> {
         stderr.flush();
     }
 
-    private void report(PrintWriter stdout, PrintWriter stderr, Explainer explainer, DifferentiableModel model,
-                        InputSource in, ResultWriter writer, Path summary) {
-        stdout.printf("%s at %s (%s) on %s, %s: %d image%s%n", explainer.method(), explainer.layer().name(),
-                explainer.layer().op(), model.backendName(), model.executionProvider(), in.size(),
-                in.size() == 1 ? "" : "s");
-        stdout.printf("wrote %d files to %s (summary: %s)%n", writer.written().size(), out.toAbsolutePath(),
-                summary.getFileName());
+    /** The input's names for images {@code from} (inclusive) to {@code to} (exclusive). */
+    private static List<String> names(InputSource in, int from, int to) {
+        List<String> names = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            names.add(in.name(i));
+        }
+        return names;
+    }
+
+    /** "1 image", "3 images". */
+    private static String images(int n) {
+        return n + " image" + (n == 1 ? "" : "s");
+    }
+
+    /** The summary's model, input and preprocessing entries, shared by both families. */
+    private void putSource(Map<String, Object> header, DemoModel demo, InputSource in, Preprocessing p) {
+        header.put("model", demo != null ? "demo: " + demo.name() : modelOptions.model.toString());
+        header.put("input", in.describe());
+        header.put("preprocessing", in instanceof NpyInput ? "none (.npy used as is)" : p.toString());
+    }
+
+    /** Prints where the files went and (unless quiet) the run's diagnostics as warnings. */
+    private void reportWritten(int files, Path summary, List<String> diagnostics) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        stdout.printf("wrote %d files to %s (summary: %s)%n", files, out.toAbsolutePath(), summary.getFileName());
         if (!common.quiet) {
-            for (String d : writer.diagnostics()) {
+            for (String d : diagnostics) {
                 stderr.println("warning: " + d);
             }
         }
@@ -376,7 +381,16 @@ final class ExplainCommand implements Callable<Integer> {
         stderr.flush();
     }
 
-    private Preprocessing preprocessing(DifferentiableModel model) {
+    /** The layer asked for; with {@code --demo} and {@code auto}, the demo model's layer. */
+    private String layerQuery(DemoModel demo) {
+        return demo != null && layer.equals("auto") ? demo.layer() : layer;
+    }
+
+    /** The demo model's preprocessing, or the one the options describe for {@code model}'s input. */
+    private Preprocessing preprocessing(DemoModel demo, DifferentiableModel model) {
+        if (demo != null) {
+            return demo.preprocessing();
+        }
         try {
             return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
         } catch (IllegalArgumentException e) {

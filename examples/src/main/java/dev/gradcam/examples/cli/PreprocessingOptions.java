@@ -48,11 +48,12 @@ final class PreprocessingOptions {
             default -> throw new IllegalArgumentException("unknown --normalize preset '" + normalize
                     + "'; use imagenet, minus-one-to-one, zero-to-one or raw");
         };
-        Preprocessing.Builder b = p.toBuilder()
-                .channelOrder(parse(ChannelOrder.class, channelOrder, "--channel-order", "rgb or bgr"))
-                .layout(parse(TensorLayout.class, layout, "--layout", "nchw or nhwc"))
-                .grayscale(grayscale);
+        ChannelOrder order = parse(ChannelOrder.class, channelOrder, "--channel-order", "rgb or bgr");
         TensorLayout l = parse(TensorLayout.class, layout, "--layout", "nchw or nhwc");
+        Preprocessing.Builder b = p.toBuilder()
+                .channelOrder(order)
+                .layout(l)
+                .grayscale(grayscale);
         if (size != null) {
             b.resize(size.width(), size.height());
         } else if (modelInput != null) {

@@ -8,11 +8,10 @@ import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.io.OutputFiles;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,25 +112,7 @@ final class ResultWriter {
         if (last == null) {
             throw new IllegalStateException("no explanation was added");
         }
-        Map<String, Object> arrays = new LinkedHashMap<>();
-        if (sameShapes(raw) && sameShapes(heat)) {
-            FloatTensor rawAll = FloatTensor.stack(raw);
-            FloatTensor heatAll = FloatTensor.stack(heat);
-            Npy.write(rawAll, dir.resolve("raw.npy"));
-            Npy.write(heatAll, dir.resolve("heatmap.npy"));
-            written.add(dir.resolve("raw.npy"));
-            written.add(dir.resolve("heatmap.npy"));
-            arrays.put("raw", fileAndShape("raw.npy", rawAll));
-            arrays.put("heatmap", fileAndShape("heatmap.npy", heatAll));
-        } else {
-            for (int i = 0; i < names.size(); i++) {
-                Npy.write(raw.get(i), dir.resolve(names.get(i) + ".raw.npy"));
-                Npy.write(heat.get(i), dir.resolve(names.get(i) + ".heatmap.npy"));
-                images.get(i).put("raw", names.get(i) + ".raw.npy");
-                images.get(i).put("heatmapArray", names.get(i) + ".heatmap.npy");
-            }
-            arrays.put("note", "images differ in size: one raw and one heatmap .npy per image");
-        }
+        Map<String, Object> arrays = writeArrays(dir, "raw", raw, heat, names, images, written);
 
         Map<String, Object> summary = new LinkedHashMap<>(header);
         Provenance p = last.provenance();
@@ -139,11 +120,7 @@ final class ResultWriter {
         summary.put("layer", p.layer());
         summary.put("layerOp", last.layer().op());
         summary.put("layerShape", last.layer().shape().toString());
-        summary.put("backend", p.backend());
-        summary.put("executionProvider", p.executionProvider());
-        summary.put("gradientMode", p.gradientMode());
-        summary.put("libraryVersion", p.libraryVersion());
-        summary.put("backendDetails", new LinkedHashMap<>(p.details()));
+        putBackend(summary, p);
         summary.put("images", images);
         summary.put("arrays", arrays);
         summary.put("diagnostics", diagnostics);
@@ -168,12 +145,8 @@ final class ResultWriter {
      */
     static Path writeSummary(Path dir, Map<String, Object> summary) {
         Path file = dir.resolve("summary.json");
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(file, Json.write(summary) + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GradCamException("cannot write " + file + ": " + e, e);
-        }
+        byte[] json = (Json.write(summary) + "\n").getBytes(StandardCharsets.UTF_8);
+        OutputFiles.write(file, "JSON", out -> out.write(json));
         return file;
     }
 
@@ -187,14 +160,61 @@ final class ResultWriter {
         return List.copyOf(diagnostics);
     }
 
-    static Map<String, Object> fileAndShape(String file, FloatTensor t) {
+    /**
+     * Writes the per-image arrays {@code maps} and {@code heat}: stacked into {@code KIND.npy} and
+     * {@code heatmap.npy} when all have the same shape, else as {@code NAME.KIND.npy} and {@code NAME.heatmap.npy}
+     * per image (named in the image's record). Adds the files to {@code written}.
+     *
+     * @param kind the first array's name, e.g. {@code raw} or {@code attribution}
+     * @return the summary's {@code arrays} entry
+     */
+    static Map<String, Object> writeArrays(Path dir, String kind, List<FloatTensor> maps, List<FloatTensor> heat,
+                                           List<String> names, List<Map<String, Object>> images, List<Path> written) {
+        Map<String, Object> arrays = new LinkedHashMap<>();
+        if (sameShapes(maps) && sameShapes(heat)) {
+            FloatTensor mapsAll = FloatTensor.stack(maps);
+            FloatTensor heatAll = FloatTensor.stack(heat);
+            Path mapsFile = dir.resolve(kind + ".npy");
+            Path heatFile = dir.resolve("heatmap.npy");
+            Npy.write(mapsAll, mapsFile);
+            Npy.write(heatAll, heatFile);
+            written.add(mapsFile);
+            written.add(heatFile);
+            arrays.put(kind, fileAndShape(mapsFile, mapsAll));
+            arrays.put("heatmap", fileAndShape(heatFile, heatAll));
+        } else {
+            for (int i = 0; i < names.size(); i++) {
+                Path m = dir.resolve(names.get(i) + "." + kind + ".npy");
+                Path h = dir.resolve(names.get(i) + ".heatmap.npy");
+                Npy.write(maps.get(i), m);
+                Npy.write(heat.get(i), h);
+                written.add(m);
+                written.add(h);
+                images.get(i).put(kind, m.getFileName().toString());
+                images.get(i).put("heatmapArray", h.getFileName().toString());
+            }
+            arrays.put("note", "images differ in size: one " + kind + " and one heatmap .npy per image");
+        }
+        return arrays;
+    }
+
+    /** The summary entries both writers share: where the passes ran. */
+    static void putBackend(Map<String, Object> summary, Provenance p) {
+        summary.put("backend", p.backend());
+        summary.put("executionProvider", p.executionProvider());
+        summary.put("gradientMode", p.gradientMode());
+        summary.put("libraryVersion", p.libraryVersion());
+        summary.put("backendDetails", new LinkedHashMap<>(p.details()));
+    }
+
+    private static Map<String, Object> fileAndShape(Path file, FloatTensor t) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("file", file);
+        m.put("file", file.getFileName().toString());
         m.put("shape", t.shape().dims());
         return m;
     }
 
-    static boolean sameShapes(List<FloatTensor> ts) {
+    private static boolean sameShapes(List<FloatTensor> ts) {
         return ts.stream().map(FloatTensor::shape).distinct().count() == 1;
     }
 

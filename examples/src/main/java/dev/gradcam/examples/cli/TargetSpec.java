@@ -7,6 +7,7 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import java.util.Objects;
 /**
  * What to explain, written on the command line: {@code top} (each image's highest-scoring class), a class index
  * {@code N}, or {@code region[:CHANNEL[:THRESHOLD]]}: the pixels of a spatial output (segmentation or detection map)
- * whose value exceeds THRESHOLD (default 0.3) in CHANNEL (default 0), found by a forward pass.
+ * whose value exceeds THRESHOLD (default {@value #DEFAULT_THRESHOLD}) in CHANNEL (default 0), found by a forward pass.
  *
  * @param text    the specification as given
  * @param kind    which form
@@ -35,6 +36,9 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
 
     /** The forms accepted, for help and error messages. */
     public static final String FORMS = "top, a class index N, region[:CHANNEL[:THRESHOLD]]";
+
+    /** The region threshold when the specification gives none. */
+    public static final double DEFAULT_THRESHOLD = 0.3;
 
     public TargetSpec {
         Objects.requireNonNull(text, "text");
@@ -58,7 +62,7 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
                 throw new IllegalArgumentException("target '" + text + "' has too many parts; use " + FORMS);
             }
             int channel = p.length > 1 ? nonNegative(p[1], text) : 0;
-            double threshold = 0.3;
+            double threshold = DEFAULT_THRESHOLD;
             if (p.length > 2) {
                 try {
                     threshold = Double.parseDouble(p[2]);
@@ -80,27 +84,18 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
      */
     public List<Target> targets(DifferentiableModel model, FloatTensor batch) {
         int n = batch.shape().intDim(0);
-        List<Target> out = new ArrayList<>(n);
-        switch (kind) {
-            case TOP -> {
-                for (int i = 0; i < n; i++) {
-                    out.add(Targets.topClass());
-                }
-            }
-            case CLASS -> {
-                for (int i = 0; i < n; i++) {
-                    out.add(Targets.classLogit(index));
-                }
-            }
+        return switch (kind) {
+            case TOP -> Collections.nCopies(n, Targets.topClass());
+            case CLASS -> Collections.nCopies(n, Targets.classLogit(index));
             case REGION -> {
                 FloatTensor output = model.forward(batch);
+                List<Target> out = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     out.add(Targets.region(index, mask(output.slice(i), i)));
                 }
+                yield out;
             }
-            default -> throw new AssertionError(kind);
-        }
-        return out;
+        };
     }
 
     private FloatTensor mask(FloatTensor output, int image) {

@@ -99,12 +99,14 @@ public final class Figure {
             textW = Math.max(textW, pg.getFontMetrics(captionFont).stringWidth(p.caption()));
             textW = Math.max(textW, pg.getFontMetrics(detailFont).stringWidth(p.detail()));
         }
+        int headerW = 2 * MARGIN + Math.max(pg.getFontMetrics(titleFont).stringWidth(title),
+                pg.getFontMetrics(subtitleFont).stringWidth(subtitle));
         pg.dispose();
         cellW = textW;
 
         int header = titleH + subtitleH + (titleH + subtitleH > 0 ? GAP : 0);
         int rowH = cellH + 6 + captionH + detailH;
-        int width = Math.max(2 * MARGIN + cols * cellW + (cols - 1) * GAP, headerWidth(titleFont, subtitleFont));
+        int width = Math.max(2 * MARGIN + cols * cellW + (cols - 1) * GAP, headerW);
         int height = 2 * MARGIN + header + rows * rowH + (rows - 1) * GAP;
 
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -154,15 +156,6 @@ public final class Figure {
         }
         g.dispose();
         return out;
-    }
-
-    private int headerWidth(Font titleFont, Font subtitleFont) {
-        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = probe.createGraphics();
-        int w = Math.max(g.getFontMetrics(titleFont).stringWidth(title),
-                g.getFontMetrics(subtitleFont).stringWidth(subtitle));
-        g.dispose();
-        return w + 2 * MARGIN;
     }
 
     private int scaled(int size) {

@@ -51,6 +51,8 @@ class AttributionWriterTest {
         assertEquals(Shape.of(3, 4, 6), Npy.read(dir.resolve("wide.attribution.npy")).shape());
         assertEquals(Shape.of(5, 2), Npy.read(dir.resolve("tall.heatmap.npy")).shape());
         assertFalse(Files.exists(dir.resolve("attribution.npy")));
+        assertTrue(w.written().containsAll(List.of(dir.resolve("wide.attribution.npy"),
+                dir.resolve("tall.heatmap.npy"), dir.resolve("summary.json"))), w.written()::toString);
         assertEquals(0.1, w.maxCompletenessError(), 1e-9);
         String summary = Files.readString(dir.resolve("summary.json"));
         assertTrue(summary.contains("\"relativeError\": 0.1"), summary);

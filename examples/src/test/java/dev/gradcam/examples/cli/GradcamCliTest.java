@@ -82,15 +82,9 @@ class GradcamCliTest {
         String[] messages = {"--steps must be at least 1, got 0", "--samples must be at least 1, got -3",
             "--noise must be a finite number >= 0", "--epsilon must be a finite number >= 0"};
         for (int i = 0; i < cases.length; i++) {
-            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base),
-                    java.util.Arrays.stream(cases[i])).toArray(String[]::new);
-            CliRun r = CliRun.of(args);
-            assertEquals(ExitCodes.USAGE, r.code(), r::toString);
-            String m = messages[i];
-            assertTrue(r.err().contains(m), () -> "missing '" + m + "' in " + r);
+            assertExit(ExitCodes.USAGE, messages[i], base, cases[i]);
         }
-        CliRun steps = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--steps", "many");
-        assertEquals(ExitCodes.USAGE, steps.code(), steps::toString);
+        assertExit(ExitCodes.USAGE, "", base, "--steps", "many");
     }
 
     @Test
@@ -102,7 +96,7 @@ class GradcamCliTest {
 
     @Test
     void pixelMethodWritesPicturesArraysAndSummaryPerImage() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path model = testModel();
         Path images = Files.createDirectory(dir.resolve("images"));
         image(images.resolve("one.png"), 16, 12);
         image(images.resolve("two.png"), 10, 10);
@@ -159,98 +153,75 @@ class GradcamCliTest {
 
     @Test
     void missingModelOptionIsAUsageError() {
-        CliRun r = CliRun.of("explain", "--input", "x.png");
-        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
-        assertTrue(r.err().contains("Missing required option: '--model=FILE'"), r::toString);
+        assertExit(ExitCodes.USAGE, "Missing required option: '--model=FILE'", new String[] {"explain", "--input",
+            "x.png"});
     }
 
     @Test
     void badSelectorTargetAndSizeAreUsageErrors() {
-        CliRun sel = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--selector", "biggest");
-        assertEquals(ExitCodes.USAGE, sel.code(), sel::toString);
-        assertTrue(sel.err().contains("unknown selector 'biggest'"), sel::toString);
-
-        CliRun k = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--selector", "top-k:many");
-        assertEquals(ExitCodes.USAGE, k.code(), k::toString);
-        assertTrue(k.err().contains("'many' is not a whole number"), k::toString);
-
-        CliRun t = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--target", "cat");
-        assertEquals(ExitCodes.USAGE, t.code(), t::toString);
-        assertTrue(t.err().contains("unknown target 'cat'"), t::toString);
-
-        CliRun s = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--size", "224");
-        assertEquals(ExitCodes.USAGE, s.code(), s::toString);
-        assertTrue(s.err().contains("use WIDTHxHEIGHT"), s::toString);
+        String[] base = {"explain", "--model", "m.onnx", "--input", "x.png"};
+        assertExit(ExitCodes.USAGE, "unknown selector 'biggest'", base, "--selector", "biggest");
+        assertExit(ExitCodes.USAGE, "'many' is not a whole number", base, "--selector", "top-k:many");
+        assertExit(ExitCodes.USAGE, "unknown target 'cat'", base, "--target", "cat");
+        assertExit(ExitCodes.USAGE, "use WIDTHxHEIGHT", base, "--size", "224");
     }
 
     @Test
     void missingModelFileExitsWithNotFound() {
-        CliRun r = CliRun.of("explain", "--model", dir.resolve("nope.onnx").toString(), "--input", "x.png");
-        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
-        assertTrue(r.err().contains("model file not found"), r::toString);
+        CliRun r = assertExit(ExitCodes.NOT_FOUND, "model file not found",
+                new String[] {"explain", "--model", dir.resolve("nope.onnx").toString(), "--input", "x.png"});
         assertFalse(r.err().contains("\tat "), () -> "no stack trace without --verbose: " + r);
     }
 
     @Test
     void verboseShowsTheStackTrace() {
-        CliRun r = CliRun.of("layers", "--verbose", "--model", dir.resolve("nope.onnx").toString());
-        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
-        assertTrue(r.err().contains("\tat "), r::toString);
+        assertExit(ExitCodes.NOT_FOUND, "\tat ", new String[] {"layers", "--verbose", "--model",
+            dir.resolve("nope.onnx").toString()});
     }
 
     @Test
     void missingInputExitsWithNotFound() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
-        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", dir.resolve("none.png").toString());
-        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
-        assertTrue(r.err().contains("input not found"), r::toString);
+        String[] base = {"explain", "--model", testModel().toString()};
+        assertExit(ExitCodes.NOT_FOUND, "input not found", base, "--input", dir.resolve("none.png").toString());
     }
 
     @Test
     void emptyFolderExitsWithNotFound() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        String[] base = {"explain", "--model", testModel().toString()};
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", empty.toString());
-        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
-        assertTrue(r.err().contains("contains no images"), r::toString);
+        assertExit(ExitCodes.NOT_FOUND, "contains no images", base, "--input", empty.toString());
     }
 
     @Test
     void unknownMethodExitsWithUnknownNameAndSuggests() {
-        CliRun r = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--method", "gradcam");
-        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
-        assertTrue(r.err().contains("unknown method 'gradcam'; nearest: grad-cam"), r::toString);
+        String[] base = {"explain", "--model", "m.onnx", "--input", "x.png"};
+        assertExit(ExitCodes.UNKNOWN_NAME, "unknown method 'gradcam'; nearest: grad-cam", base, "--method", "gradcam");
 
-        CliRun pixel = CliRun.of("explain", "--model", "m.onnx", "--input", "x.png", "--method", "guided-backprob");
-        assertEquals(ExitCodes.UNKNOWN_NAME, pixel.code(), pixel::toString);
-        assertTrue(pixel.err().contains("nearest: guided-backprop"), pixel::toString);
+        CliRun pixel = assertExit(ExitCodes.UNKNOWN_NAME, "nearest: guided-backprop", base, "--method",
+                "guided-backprob");
         assertTrue(pixel.err().contains("random-cam (class activation); vanilla-gradient"), pixel::toString);
         assertTrue(pixel.err().contains("lrp-z-plus (pixel space)"), pixel::toString);
     }
 
     @Test
     void unknownLayerExitsWithUnknownNameAndSuggests() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
-        Path image = image(dir.resolve("a.png"), 8, 8);
-        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--layer", "rleu");
-        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
-        assertTrue(r.err().contains("unknown layer 'rleu'"), r::toString);
+        String[] base = {"explain", "--model", testModel().toString(), "--input",
+            image(dir.resolve("a.png"), 8, 8).toString()};
+        CliRun r = assertExit(ExitCodes.UNKNOWN_NAME, "unknown layer 'rleu'", base, "--layer", "rleu");
         assertTrue(r.err().contains("gradcam layers"), r::toString);
     }
 
     @Test
     void regionTargetOnAClassifierIsInvalidInput() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
-        Path image = image(dir.resolve("a.png"), 8, 8);
-        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--target",
-                "region", "--out", dir.resolve("out").toString());
-        assertEquals(ExitCodes.INVALID_INPUT, r.code(), r::toString);
-        assertTrue(r.err().contains("needs a spatial output"), r::toString);
+        String[] base = {"explain", "--model", testModel().toString(), "--input",
+            image(dir.resolve("a.png"), 8, 8).toString()};
+        assertExit(ExitCodes.INVALID_INPUT, "needs a spatial output", base, "--target", "region", "--out",
+                dir.resolve("out").toString());
     }
 
     @Test
     void layersListsOpsShapesAndAuto() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path model = testModel();
         CliRun r = CliRun.of("layers", "--model", model.toString());
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         assertTrue(r.out().contains("/relu/Relu_output_0"), r::toString);
@@ -259,12 +230,14 @@ class GradcamCliTest {
         assertTrue(r.out().contains("<- auto"), r::toString);
 
         CliRun maps = CliRun.of("layers", "--model", model.toString(), "--feature-maps");
+        assertEquals(ExitCodes.OK, maps.code(), maps::toString);
+        assertTrue(maps.out().contains("/relu/Relu_output_0"), () -> "the 4-D feature map stays: " + maps);
         assertFalse(maps.out().contains("/fc/Gemm"), maps::toString);
     }
 
     @Test
     void explainFolderWritesOverlaysArraysAndSummary() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path model = testModel();
         Path images = Files.createDirectory(dir.resolve("images"));
         image(images.resolve("one.png"), 16, 12);
         image(images.resolve("two.png"), 10, 10);
@@ -298,7 +271,7 @@ class GradcamCliTest {
 
     @Test
     void explainNpyUsesTheTensorAsIs() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path model = testModel();
         float[] data = new float[2 * 3 * 8 * 8];
         for (int i = 0; i < data.length; i++) {
             data[i] = (float) Math.sin(i * 0.37);
@@ -318,13 +291,31 @@ class GradcamCliTest {
 
     @Test
     void npyOfWrongRankIsInvalidInput() throws IOException {
-        Path model = InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+        Path model = testModel();
         Path npy = dir.resolve("flat.npy");
         Npy.write(FloatTensor.of(Shape.of(4), 1, 2, 3, 4), npy);
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", npy.toString(), "--out",
                 dir.resolve("out").toString());
         assertEquals(ExitCodes.INVALID_INPUT, r.code(), r::toString);
         assertTrue(r.err().contains("expected a float32 batch [N, C, H, W]"), r::toString);
+    }
+
+    /** The pure-Java test model: a small CNN with 3 input channels, 4 feature maps, 3 classes, 8 x 8 inputs. */
+    private Path testModel() throws IOException {
+        return InMemoryBackendProvider.write(dir, "cnn", 3, 4, 3, 8, 8);
+    }
+
+    /**
+     * Runs the tool with {@code base} followed by {@code more}, and checks the exit code and that standard error
+     * contains {@code message}.
+     */
+    private static CliRun assertExit(int code, String message, String[] base, String... more) {
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        CliRun r = CliRun.of(args);
+        assertEquals(code, r.code(), r::toString);
+        assertTrue(r.err().contains(message), () -> "missing '" + message + "' in " + r);
+        return r;
     }
 
     /** A small colourful test picture. */

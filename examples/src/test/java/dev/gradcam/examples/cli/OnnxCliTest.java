@@ -11,21 +11,25 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tool end to end on a small ONNX ResNet with the ONNX Runtime backend, and the embedded demo. */
 class OnnxCliTest {
 
+    /** Read-only copies of the test resources, made once for the class. */
+    @TempDir
+    static Path fixtures;
+
     @TempDir
     Path dir;
 
-    private Path model;
-    private Path input;
+    private static Path model;
+    private static Path input;
 
-    @BeforeEach
-    void copyFixtures() throws IOException {
+    @BeforeAll
+    static void copyFixtures() throws IOException {
         model = copy("resnet_basic.onnx");
         input = copy("resnet_basic_input.npy");
     }
@@ -165,9 +169,9 @@ class OnnxCliTest {
         assertTrue(Files.exists(out.resolve("upside-down.overlay.png")));
     }
 
-    private Path copy(String resource) throws IOException {
-        Path target = dir.resolve(resource);
-        try (InputStream in = getClass().getResourceAsStream("/dev/gradcam/examples/" + resource)) {
+    private static Path copy(String resource) throws IOException {
+        Path target = fixtures.resolve(resource);
+        try (InputStream in = OnnxCliTest.class.getResourceAsStream("/dev/gradcam/examples/" + resource)) {
             Files.copy(in, target);
         }
         return target;

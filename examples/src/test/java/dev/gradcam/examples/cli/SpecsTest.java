@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Selector and target specifications, method names, JSON and the progress bar. */
 class SpecsTest {
 
+    /**
+     * Weights {0.5, -0.2, 0.001, 0, 2}, energies {1, 5, 2, 4, 3}. The expected channels below follow by hand from
+     * FeatureMapSelectors' definitions: positive w > 0, negative w < 0, near-zero |w| <= EPS, window LO <= w <= HI,
+     * top-k the K largest by the ranking (weight unless named), top-fraction ceil(F * 5) of them.
+     */
     private static final ChannelStats STATS = new ChannelStats(0, new float[] {0.5f, -0.2f, 0.001f, 0f, 2f},
             new float[5], new float[5], new float[] {1, 5, 2, 4, 3});
 
@@ -61,7 +66,8 @@ class SpecsTest {
         assertEquals(TargetSpec.Kind.REGION, r.kind());
         assertEquals(1, r.index());
         assertEquals(0.5, r.threshold());
-        assertEquals(0.3, TargetSpec.parse("region").threshold());
+        assertEquals(TargetSpec.DEFAULT_THRESHOLD, TargetSpec.parse("region").threshold());
+        assertEquals(0.3, TargetSpec.DEFAULT_THRESHOLD, "the documented default (--target help, TargetSpec)");
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:x"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:0:y"));
