@@ -9,6 +9,7 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,6 +59,31 @@ public final class Images {
         if (image == null) {
             throw new ModelLoadException("cannot decode image file " + path.toAbsolutePath()
                     + ": no javax.imageio reader recognises its format; readable formats: " + readableFormats());
+        }
+        return image;
+    }
+
+    /**
+     * Decodes an encoded image (the bytes of a PNG, JPEG, BMP or GIF file), e.g. a row of Spark's
+     * {@code binaryFile} source. Gives the same pixels as {@link #read(Path)} on a file with these bytes.
+     *
+     * @param encoded the file's bytes
+     * @param name    what to call the image in errors, e.g. its path
+     * @throws ModelLoadException if the bytes are not an image format {@code javax.imageio} decodes
+     */
+    public static BufferedImage read(byte[] encoded, String name) {
+        Objects.requireNonNull(encoded, "encoded");
+        Objects.requireNonNull(name, "name");
+        BufferedImage image;
+        try {
+            // ImageIO.read closes the stream unless it returns null (then nothing is held but a byte array).
+            image = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
+        } catch (IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot decode image " + name + " (" + encoded.length + " bytes): " + e, e);
+        }
+        if (image == null) {
+            throw new ModelLoadException("cannot decode image " + name + " (" + encoded.length + " bytes): no "
+                    + "javax.imageio reader recognises its format; readable formats: " + readableFormats());
         }
         return image;
     }

@@ -278,4 +278,16 @@ class ImagesTest {
         assertEquals(BufferedImage.TYPE_BYTE_GRAY, image.getType());
         assertArrayEquals(new int[] {0, 255}, image.getRaster().getSamples(0, 0, 2, 1, 0, new int[2]));
     }
+
+    @Test
+    void encodedBytesDecodeToTheSamePixelsAsTheFile(@TempDir Path dir) throws IOException {
+        Path png = fourPixelPng(dir);
+        BufferedImage fromBytes = Images.read(Files.readAllBytes(png), png.toString());
+        assertArrayEquals(Pixels.rgb(Images.read(png)), Pixels.rgb(fromBytes));
+
+        ModelLoadException bad = assertThrows(ModelLoadException.class,
+                () -> Images.read(new byte[] {1, 2, 3}, "row 7"));
+        assertTrue(bad.getMessage().contains("row 7 (3 bytes)") && bad.getMessage().contains("png"),
+                bad.getMessage());
+    }
 }
