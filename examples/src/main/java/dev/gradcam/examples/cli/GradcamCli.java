@@ -1,6 +1,7 @@
 package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.LibraryVersion;
+import dev.gradcam.spark.cli.SparkCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,7 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gradcam} command-line tool: {@code layers}, {@code explain} and {@code demo}.
+ * The {@code gradcam} command-line tool: {@code layers}, {@code explain}, {@code demo} and {@code spark} (which needs
+ * Spark's jars on the class path, see {@link SparkCommand}).
  *
  * <pre>
  * java -jar examples/target/gradcam.jar demo --out out/
@@ -26,12 +28,14 @@ import picocli.CommandLine.Spec;
  * Exit codes are listed in {@link ExitCodes}.
  */
 @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
-        subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, SparkCommand.class,
+            CommandLine.HelpCommand.class},
         description = "Grad-CAM and related class-activation maps, and pixel-space attributions (guided "
                 + "backpropagation, Integrated Gradients, SmoothGrad, LRP ...), for ONNX models, on the JVM.",
         footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",
             "  gradcam explain --model M.onnx --input IMAGE --out out/",
-            "  gradcam explain --model M.onnx --input IMAGE --method integrated-gradients --out out/"})
+            "  gradcam explain --model M.onnx --input IMAGE --method integrated-gradients --out out/",
+            "  gradcam spark --model M.onnx --input DIR --out out/    (with Spark on the class path)"})
 public final class GradcamCli implements Runnable {
 
     private static final String METHODS_HEADING = "methodListHeading";
@@ -97,7 +101,7 @@ public final class GradcamCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: use layers, explain or demo");
+        throw new ParameterException(spec.commandLine(), "Missing command: use layers, explain, demo or spark");
     }
 
     /** The library version for {@code --version}. */

@@ -136,6 +136,19 @@ class GradcamCliTest {
     }
 
     @Test
+    void sparkWithoutSparkOnTheClassPathSaysWhatToRun() {
+        // This module's test class path, like gradcam.jar, has gradcam-spark but not Spark (a provided dependency).
+        CliRun r = CliRun.of("spark", "--model", "m.onnx", "--input", "images/", "--out", "out/");
+        assertEquals(ExitCodes.UNSUPPORTED, r.code(), r::toString);
+        assertTrue(r.err().contains("Apache Spark is not on the class path"), r::toString);
+        assertTrue(r.err().contains("spark-submit --class dev.gradcam.spark.cli.SparkCommand"), r::toString);
+
+        CliRun help = CliRun.of("spark", "--help");
+        assertEquals(ExitCodes.OK, help.code(), help::toString);
+        assertTrue(help.out().contains("--partitions") && help.out().contains("--png"), help::toString);
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         CliRun r = CliRun.of();
         assertEquals(ExitCodes.USAGE, r.code(), r::toString);
