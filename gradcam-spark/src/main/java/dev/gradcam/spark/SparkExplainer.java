@@ -1,6 +1,5 @@
 package dev.gradcam.spark;
 
-import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
@@ -138,7 +137,14 @@ public final class SparkExplainer {
     private void ship(SparkContext sc) {
         String uri = b.model.toAbsolutePath().toUri().toString();
         if (REGISTERED.add(sc.applicationId() + " " + uri)) {
-            sc.addFile(uri);
+            try {
+                sc.addFile(uri);
+            } catch (IllegalArgumentException e) {
+                REGISTERED.remove(sc.applicationId() + " " + uri);
+                throw new InvalidInputException("cannot ship model " + b.model.toAbsolutePath() + " to the executors: "
+                        + e.getMessage() + " (Spark ships files by name: give each model of an application its own "
+                        + "file name)", e);
+            }
         }
         if (sc.isLocal() && REGISTERED.add(sc.applicationId() + " listener")) {
             // In local mode the executor is this JVM: free its models when the application ends, as an executor's

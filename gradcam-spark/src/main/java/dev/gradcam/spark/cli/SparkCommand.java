@@ -141,6 +141,7 @@ public final class SparkCommand implements Callable<Integer> {
                     + "--input DIR --out DIR\n"
                     + "or see docs/spark.md for the embedded local[*] run.");
         }
+        JavaOptions.check();
         if (batchSize < 1 || partitions < 0 || threadsPerTask < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, --partitions "
                     + "and --threads-per-task >= 0; got " + batchSize + ", " + partitions + ", " + threadsPerTask);
