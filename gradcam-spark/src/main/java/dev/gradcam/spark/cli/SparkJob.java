@@ -37,12 +37,16 @@ final class SparkJob {
 
     static int run(SparkCommand c, Preprocessing preprocessing, int targetClass, PrintWriter stdout) {
         SparkSession.Builder builder = SparkSession.builder().appName("gradcam spark");
+        boolean embedded = System.getProperty("spark.master") == null; // spark-submit sets it
         if (c.master != null) {
             builder.master(c.master);
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[*]"); // not under spark-submit: embedded
+        } else if (embedded) {
+            builder.master("local[*]");
         }
         SparkSession spark = builder.getOrCreate();
+        if (embedded) {
+            spark.sparkContext().setLogLevel("WARN"); // Spark's INFO lines would bury the summary
+        }
         try {
             Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             Path out = new Path(c.out);

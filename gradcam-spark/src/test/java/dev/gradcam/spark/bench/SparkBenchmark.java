@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * (docs/performance.md).
  *
  * <p>Arguments: model, layer, images, batch size, rounds (each configuration is timed this many times; the best
- * is reported, the others printed).
+ * is reported, the others printed). Each round also prints the process's CPU time per image.
  */
 public final class SparkBenchmark {
 
@@ -62,8 +62,8 @@ public final class SparkBenchmark {
         System.out.printf(Locale.ROOT, "%d images 224x224, batch %d, %s at %s, %d cores, load %.1f%n", count, batch,
                 model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), load());
 
-        double loop1 = best("loop, 1 ORT thread", rounds, count, () -> loop(model, layer, pre, files, batch, 1));
-        double loop2 = best("loop, 2 ORT threads", rounds, count, () -> loop(model, layer, pre, files, batch, 2));
+        double loop1 = loop(model, layer, pre, files, batch, 1, rounds);
+        double loop2 = loop(model, layer, pre, files, batch, 2, rounds);
         double spark1 = spark(model, layer, pre, files, batch, 1, rounds);
         double spark2 = spark(model, layer, pre, files, batch, 2, rounds);
         System.out.printf(Locale.ROOT, "images/s: loop(1 thread) %.2f, loop(2 threads) %.2f, local[1] %.2f, "
@@ -73,31 +73,39 @@ public final class SparkBenchmark {
                 100 * (loop1 / spark1 - 1), spark2 / loop2, load());
     }
 
-    /** One pass of the single-JVM loop; returns seconds. */
-    private static double loop(Path model, String layer, Preprocessing pre, List<Path> files, int batch, int threads) {
+    /** The single-JVM loop: load and warm up (untimed), then time passes over every image. */
+    private static double loop(Path model, String layer, Preprocessing pre, List<Path> files, int batch, int threads,
+                               int rounds) {
         try (DifferentiableModel m = Models.load(model, "onnx", Map.of("intraOpThreads", "" + threads))) {
             Explainer explainer = Explainer.of(m, "grad-cam").layer(layer).build();
             explainer.explain(Images.load(files.get(0), pre)); // warm-up: compiles the variant
             Overlay overlay = Overlay.defaults();
-            long t0 = System.nanoTime();
-            long bytes = 0;
-            for (int from = 0; from < files.size(); from += batch) {
-                List<FloatTensor> images = new ArrayList<>();
-                for (Path f : files.subList(from, Math.min(files.size(), from + batch))) {
-                    images.add(Images.toTensor(Images.read(Files.readAllBytes(f), f.toString()), pre));
+            return best("loop, " + threads + " ORT thread(s)", rounds, files.size(), () -> {
+                long t0 = System.nanoTime();
+                long bytes = 0;
+                for (int from = 0; from < files.size(); from += batch) {
+                    List<FloatTensor> images = new ArrayList<>();
+                    for (Path f : files.subList(from, Math.min(files.size(), from + batch))) {
+                        images.add(Images.toTensor(Images.read(readAll(f), f.toString()), pre));
+                    }
+                    Explanation e = explainer.explain(FloatTensor.concat(images));
+                    for (int i = 0; i < images.size(); i++) {
+                        bytes += PngWriter.toBytes(overlay.apply(images.get(i), pre, e.heatmap(i))).length;
+                    }
                 }
-                Explanation e = explainer.explain(FloatTensor.concat(images));
-                for (int i = 0; i < images.size(); i++) {
-                    bytes += PngWriter.toBytes(overlay.apply(images.get(i), pre, e.heatmap(i))).length;
+                if (bytes == 0) {
+                    throw new IllegalStateException("no overlays");
                 }
-            }
-            double s = (System.nanoTime() - t0) / 1e9;
-            if (bytes == 0) {
-                throw new IllegalStateException("no overlays");
-            }
-            return s;
+                return (System.nanoTime() - t0) / 1e9;
+            });
+        }
+    }
+
+    private static byte[] readAll(Path f) {
+        try {
+            return Files.readAllBytes(f);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -125,14 +133,27 @@ public final class SparkBenchmark {
         }
     }
 
+    /**
+     * Runs {@code timed} {@code rounds} times; prints each round's wall time, images/s and the process's CPU time
+     * per image (all threads: Spark's own included), which a machine shared with other work distorts much less than
+     * wall time. Returns the best images/s.
+     */
     private static double best(String name, int rounds, int count, Timed timed) {
         double best = 0;
         for (int r = 0; r < rounds; r++) {
+            long cpu0 = cpuNanos();
             double s = timed.seconds();
-            System.out.printf(Locale.ROOT, "  %-22s %6.2f s  %6.2f images/s%n", name, s, count / s);
+            double cpuMs = (cpuNanos() - cpu0) / 1e6 / count;
+            System.out.printf(Locale.ROOT, "  %-22s %6.2f s  %6.2f images/s  %7.1f CPU ms/image  load %.1f%n", name, s,
+                    count / s, cpuMs, load());
             best = Math.max(best, count / s);
         }
         return best;
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double load() {
