@@ -44,9 +44,11 @@ import org.apache.spark.sql.types.StructType;
  * maps.drop("content").write().parquet("s3a://bucket/val-gradcam/");
  * }</pre>
  *
- * <p>The result has the input's columns followed by those listed in {@link ResultColumns}: {@code target},
- * {@code score}, {@code raw_map}, {@code heatmap}, {@code overlay_png}, {@code provenance} and {@code error}. An image
- * that cannot be read or explained gets a row with {@code error} set, never a failed job.
+ * <p>The result has the input's columns followed by {@code target} (int, the explained class), {@code score}
+ * (double), {@code raw_map} and {@code heatmap} (arrays of rows of floats, at the layer's and at the output
+ * resolution), {@code overlay_png} (binary), {@code provenance} (map of strings) and {@code error} (string, null
+ * when the image was explained). An image that cannot be read or explained gets a row with {@code error} set and
+ * the other result columns null, never a failed job.
  *
  * <p>How the work is spread: the model file is shipped once with {@code SparkContext.addFile}; each executor JVM loads
  * it once and shares it among its tasks (closed when the JVM exits); each task explains its partition in batches
