@@ -121,6 +121,32 @@ class SameDiffModelTest {
     }
 
     @Test
+    void theInGraphTopClassSeedEqualsTheOneHotOfAForwardPassArgMax() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            FloatTensor x = TestGraphs.images(4, 11);
+            // Reference: the API's own TopClass rule applied to a separate forward pass's output.
+            FloatTensor expectedSeed = new Seed.TopClass().resolve(m.run(PassRequest.forward(x)).output());
+            PassResult top = m.run(gradientsAt(x, ShapesCnn.FEATURES).inputGradient(true).build());
+            PassResult fed = m.run(PassRequest.builder(x).tap(ShapesCnn.FEATURES)
+                    .seed(new Seed.OfShape(s -> expectedSeed)).inputGradient(true).build());
+            assertEquals(expectedSeed, top.seed().orElseThrow());
+            assertEquals(fed.output(), top.output());
+            assertEquals(0.0, top.gradient(ShapesCnn.FEATURES).relativeError(fed.gradient(ShapesCnn.FEATURES)));
+            assertEquals(0.0, top.inputGradient().orElseThrow().relativeError(fed.inputGradient().orElseThrow()));
+            assertTrue(top.gradient(ShapesCnn.FEATURES).norm() > 0);
+        }
+    }
+
+    @Test
+    void theTopClassTargetRefusesOutputsThatAreNotClassScores() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(PassRequest.builder(
+                    TestGraphs.images(1, 3)).output(ShapesCnn.FEATURES).seed(new Seed.TopClass()).build()));
+            assertTrue(e.getMessage().contains("[N, classes]"), e.getMessage());
+        }
+    }
+
+    @Test
     void leavesTheUsersGraphAloneAndSnapshotsItsWeights() {
         SameDiff sd = TestGraphs.cnn();
         int variables = sd.variables().size();
