@@ -23,6 +23,7 @@ import dev.gradcam.nd4j.internal.GradientGraph;
 import dev.gradcam.nd4j.internal.GraphDescription;
 import dev.gradcam.nd4j.internal.HeadGraph;
 import dev.gradcam.nd4j.internal.NdArrays;
+import dev.gradcam.nd4j.internal.OneDnnGuard;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
 import dev.gradcam.nd4j.internal.StdoutSilencer;
 import java.io.File;
@@ -491,6 +492,7 @@ public final class SameDiffModel implements DifferentiableModel {
             GraphDescription d;
             try {
                 copy = graph.dup();
+                OneDnnGuard.prepareFor(copy);
                 d = GraphDescription.of(copy, input, outputs, inputShape, layers, biases);
             } catch (GradCamException e) {
                 throw e;

@@ -50,6 +50,11 @@ class SameDiffModelTest {
             assertEquals("relu", features.op());
             assertEquals(features, m.resolveLayer("auto"));
             assertTrue(m.provenance().get("nd4j").startsWith("1.0.0"), m.provenance().toString());
+            // The build's profile says which native variant it brings (the oneDNN one by default); this is the one
+            // JavaCPP must have loaded, or the speed measured in docs/performance.md does not apply.
+            String natives = System.getProperty("gradcam.nd4j.natives", "");
+            assertTrue(natives.isEmpty() || natives.equals(m.provenance().get("nd4j.natives")),
+                    "expected natives " + natives + ", provenance " + m.provenance());
         }
     }
 
