@@ -13,6 +13,7 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +125,7 @@ final class BatchExplainer {
         float[] flat = map.toArray();
         float[][] rows = new float[h][];
         for (int y = 0; y < h; y++) {
-            rows[y] = java.util.Arrays.copyOfRange(flat, y * w, (y + 1) * w);
+            rows[y] = Arrays.copyOfRange(flat, y * w, (y + 1) * w);
         }
         return rows;
     }
