@@ -110,13 +110,21 @@ public final class Road {
     /** Score changes [order-major percentile][image]; {@code order} null runs MoRF then LeRF. */
     private double[][] run(FloatTensor images, FloatTensor maps, List<Target> targets, List<Double> percentiles,
                            Order order) {
+        return changes(images, maps, targets, percentiles, order == null
+                ? List.of(Order.MOST_RELEVANT_FIRST, Order.LEAST_RELEVANT_FIRST) : List.of(order));
+    }
+
+    /**
+     * Score changes for every order and percentile in one batched run: row {@code o * P + p} holds order
+     * {@code orders[o]} at {@code percentiles[p]}, one value per image.
+     */
+    double[][] changes(FloatTensor images, FloatTensor maps, List<Target> targets, List<Double> percentiles,
+                       List<Order> orders) {
         Batches.checkImagesAndMaps(images, maps);
         if (percentiles.isEmpty()) {
             throw new InvalidInputException("ROAD needs at least one percentile");
         }
         Scoring.CleanScores clean = scoring.clean(images, targets);
-        List<Order> orders = order == null ? List.of(Order.MOST_RELEVANT_FIRST, Order.LEAST_RELEVANT_FIRST)
-                : List.of(order);
         int n = images.shape().intDim(0);
         int p = percentiles.size();
         int count = orders.size() * p * n;
