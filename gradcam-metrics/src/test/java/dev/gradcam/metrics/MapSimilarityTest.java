@@ -51,7 +51,7 @@ class MapSimilarityTest {
         assertEquals(1, MapSimilarity.spearman(a, a), 1e-12);
         assertEquals(1, MapSimilarity.ssim(a, a, 1), 1e-12);
         assertEquals(1, MapSimilarity.hog(a, a), 1e-12);
-        assertEquals(324 * 2, MapSimilarity.hogFeatures(a).length, "40x32: 5x4 cells, 3x2 blocks of 3x3x9");
+        assertEquals(6 * 81, MapSimilarity.hogFeatures(a).length, "40x32: 5x4 cells, 3x2 blocks of 3x3x9");
     }
 
     @Test
