@@ -7,7 +7,7 @@ Run with Debian bookworm's system interpreter (python3-torch 1.13.1, python3-onn
 
 Task: 3 classes (filled square, filled disk, cross) of random size (8..14 px), position and colour on a
 uniform-noise background, images [3,32,32] in [-1,1]. Model: Conv(3->16,3x3,p1)-ReLU-MaxPool(2)-Conv(16->32,
-3x3,p1)-ReLU-MaxPool(2)-Conv(32->32,3x3,p1)-ReLU (module "features.6", the Grad-CAM layer, 8x8)-
+3x3,p1)-ReLU-MaxPool(2)-Conv(32->32,3x3,p1)-ReLU (module "features.7", the Grad-CAM layer, 8x8)-
 GlobalAveragePool-Linear(32->3). Trained with Adam (lr 3e-3, 400 steps of 64 fresh images, torch.manual_seed(0));
 prints the held-out accuracy. Writes, next to this script:
   shapes_cnn.onnx     input "input" [N,3,32,32], output "logits" [N,3], opset 17

@@ -18,9 +18,9 @@ import java.util.Set;
  * Cascading model-parameter randomisation (Adebayo et al. 2018, "Sanity checks for saliency maps") on an ONNX file:
  * the model's learned layers are re-initialised from the output backwards, one layer at a time, by rewriting their
  * float initializers; no framework is needed. A layer is a Conv, ConvTranspose, Gemm or MatMul node with a float
- * initializer of rank 2 or more (its weight); its float initializers (weight and bias) are drawn again from a normal
- * distribution with each tensor's own mean and standard deviation, so that activations keep their scale and only the
- * learned structure is lost. Weights kept in Constant nodes (some exporters do that) are not touched. Stateless.
+ * initializer of rank 2 or more (its weight); its float initializers (weight and bias) are drawn again from a
+ * zero-mean normal distribution with each tensor's own standard deviation (as fresh initialisation schemes do), so
+ * that activations keep their scale and the learned structure, including a learned mean, is lost. Weights kept in Constant nodes (some exporters do that) are not touched. Stateless.
  */
 public final class ParameterRandomization {
 
@@ -125,7 +125,7 @@ public final class ParameterRandomization {
         return steps;
     }
 
-    /** New values ~ N(mean, std^2) of the tensor's own values; seeded by the seed and the tensor's name. */
+    /** New values ~ N(0, std^2), std of the tensor's own values; seeded by the seed and the tensor's name. */
     private static TensorProto redraw(TensorProto t, long seed) {
         float[] v = Tensors.toFloats(t);
         double mean = 0;
@@ -141,7 +141,7 @@ public final class ParameterRandomization {
         Random r = new Random(seed * 0x9E3779B97F4A7C15L + t.getName().hashCode());
         float[] out = new float[v.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (mean + std * r.nextGaussian());
+            out[i] = (float) (std * r.nextGaussian());
         }
         return Tensors.ofFloats(t.getName(), Tensors.dims(t), out);
     }
