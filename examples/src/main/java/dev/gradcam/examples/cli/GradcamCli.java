@@ -16,8 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code gradcam} command-line tool: {@code layers}, {@code explain}, {@code demo} and {@code spark} (which needs
- * Spark's jars on the class path, see {@link SparkCommand}).
+ * The {@code gradcam} command-line tool: {@code layers}, {@code explain}, {@code evaluate}, {@code demo} and
+ * {@code spark} (which needs Spark's jars on the class path, see {@link SparkCommand}).
  *
  * <pre>
  * java -jar examples/target/gradcam.jar demo --out out/
@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  * Exit codes are listed in {@link ExitCodes}.
  */
 @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
-        subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, SparkCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {LayersCommand.class, ExplainCommand.class, EvaluateCommand.class, DemoCommand.class,
+            SparkCommand.class, CommandLine.HelpCommand.class},
         description = "Grad-CAM and related class-activation maps, and pixel-space attributions (guided "
                 + "backpropagation, Integrated Gradients, SmoothGrad, LRP ...), for ONNX models, on the JVM.",
         footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",
@@ -101,7 +101,7 @@ public final class GradcamCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing command: use layers, explain, demo or spark");
+        throw new ParameterException(spec.commandLine(), "Missing command: use layers, explain, evaluate, demo or spark");
     }
 
     /** The library version for {@code --version}. */
