@@ -8,10 +8,16 @@ import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.image.Preprocessing;
+import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.metrics.Candidate;
+import dev.gradcam.metrics.Evaluation;
+import dev.gradcam.metrics.Evaluator;
+import dev.gradcam.metrics.MetricName;
+import dev.gradcam.metrics.Scoring;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,10 +37,14 @@ final class BatchExplainer {
     private final Explainer explainer;
     private final Preprocessing preprocessing;
     private final Overlay overlay;
+    private final Evaluator evaluator;
+    private final List<MetricName> metrics;
 
-    BatchExplainer(ExplainSettings settings, Explainer explainer) {
+    BatchExplainer(ExplainSettings settings, Explainer explainer, DifferentiableModel model) {
         this.settings = settings;
         this.explainer = explainer;
+        this.metrics = settings.metrics().stream().map(MetricName::parse).toList();
+        this.evaluator = metrics.isEmpty() ? null : Evaluator.builder(Scoring.of(model)).build();
         this.preprocessing = settings.preprocessing().toPreprocessing();
         this.overlay = Overlay.defaults().withAlpha(settings.overlayAlpha());
     }
@@ -73,9 +83,10 @@ final class BatchExplainer {
         try {
             FloatTensor batch = FloatTensor.concat(group.stream().map(Decoded::image).toList());
             Explanation e = explainer.explain(batch, group.stream().map(Decoded::target).toList());
+            Evaluation scores = evaluate(batch, e);
             for (int j = 0; j < group.size(); j++) {
                 Decoded d = group.get(j);
-                results[d.index()] = success(e, j, d.image());
+                results[d.index()] = success(e, j, d.image(), scores);
             }
         } catch (ResourceClosedException e) {
             throw e; // the executor is shutting down: the task must fail and be retried elsewhere
@@ -90,16 +101,36 @@ final class BatchExplainer {
         }
     }
 
-    private Object[] success(Explanation e, int i, FloatTensor image) {
-        FloatTensor heatmap = e.heatmap(i);
-        byte[] png = settings.overlay() ? PngWriter.toBytes(overlay.apply(image, preprocessing, heatmap)) : null;
-        return new Object[] {e.targetClass(i), e.score(i), rows2d(e.rawMaps().slice(i)), rows2d(heatmap), png,
-            scala.jdk.javaapi.CollectionConverters.asScala(provenance(e.provenance(), e.target(i))), null};
+    /** The metrics of the explained classes (each image's pinned top class), or null when none were asked for. */
+    private Evaluation evaluate(FloatTensor batch, Explanation e) {
+        if (evaluator == null) {
+            return null;
+        }
+        List<Target> explained = new ArrayList<>();
+        for (int i = 0; i < e.size(); i++) {
+            explained.add(e.targetClass(i) >= 0 ? Targets.classLogit(e.targetClass(i)) : Targets.topClass());
+        }
+        return evaluator.evaluate(batch, explained, Candidate.ofMaps(explainer.method(), e.heatmaps()), metrics);
     }
 
-    private static Object[] failure(RuntimeException e) {
+    private Object[] success(Explanation e, int i, FloatTensor image, Evaluation scores) {
+        FloatTensor heatmap = e.heatmap(i);
+        byte[] png = settings.overlay() ? PngWriter.toBytes(overlay.apply(image, preprocessing, heatmap)) : null;
+        Object[] row = {e.targetClass(i), e.score(i), rows2d(e.rawMaps().slice(i)), rows2d(heatmap), png,
+            scala.jdk.javaapi.CollectionConverters.asScala(provenance(e.provenance(), e.target(i))), null, null};
+        if (scores == null) {
+            return Arrays.copyOf(row, 7);
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        scores.values().forEach((name, v) -> values.put(name, v[i]));
+        row[7] = scala.jdk.javaapi.CollectionConverters.asScala(values);
+        return row;
+    }
+
+    private Object[] failure(RuntimeException e) {
         String message = e.getMessage() == null ? "" : ": " + e.getMessage();
-        return new Object[] {null, null, null, null, null, null, e.getClass().getSimpleName() + message};
+        Object[] row = {null, null, null, null, null, null, e.getClass().getSimpleName() + message, null};
+        return metrics.isEmpty() ? Arrays.copyOf(row, 7) : row;
     }
 
     /** Spark's external type for a map column is a Scala map: converted by the caller. */

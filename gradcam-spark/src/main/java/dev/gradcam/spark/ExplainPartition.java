@@ -33,7 +33,7 @@ final class ExplainPartition implements MapPartitionsFunction<Row, Row> {
         }
         Path file = Path.of(SparkFiles.get(settings.modelFile()));
         DifferentiableModel model = ExecutorModels.get(file, settings.backend(), settings.backendOptions());
-        BatchExplainer batches = new BatchExplainer(settings, settings.explainer(model));
+        BatchExplainer batches = new BatchExplainer(settings, settings.explainer(model), model);
         return new Iterator<>() {
             private final Deque<Row> ready = new ArrayDeque<>();
 

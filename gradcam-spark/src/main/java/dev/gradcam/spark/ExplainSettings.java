@@ -25,11 +25,13 @@ import java.util.Map;
  * @param overlay        whether to render overlay PNGs
  * @param overlayAlpha   the heatmap's opacity in overlays
  * @param batchSize      images per model call
+ * @param metrics        evaluation metrics to add per image (gradcam-metrics names), possibly none
  */
 record ExplainSettings(String modelFile, String modelSha256, String backend, Map<String, String> backendOptions,
                        String method, List<String> layers, ExplainerCustomizer customizer,
                        PreprocessingSpec preprocessing, int imageColumn, ImageInput input, int nameColumn,
-                       int targetColumn, int targetClass, boolean overlay, double overlayAlpha, int batchSize)
+                       int targetColumn, int targetClass, boolean overlay, double overlayAlpha, int batchSize,
+                       List<String> metrics)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -37,6 +39,7 @@ record ExplainSettings(String modelFile, String modelSha256, String backend, Map
     ExplainSettings {
         backendOptions = Map.copyOf(backendOptions);
         layers = List.copyOf(layers);
+        metrics = List.copyOf(metrics);
     }
 
     /** The explainer these settings describe, for a loaded model. */

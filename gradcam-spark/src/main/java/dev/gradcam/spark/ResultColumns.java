@@ -20,10 +20,12 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code overlay_png} (binary): the heatmap over the preprocessed image, PNG; null when overlays are off;</li>
  *   <li>{@code provenance} (map of string to string): method, layer, backend, execution provider, gradient mode,
  *       library version, model file and SHA-256, target, and the backend's details;</li>
- *   <li>{@code error} (string): null, or why this image has no explanation (then the columns above are null).</li>
+ *   <li>{@code error} (string): null, or why this image has no explanation (then the columns above are null);</li>
+ *   <li>{@code metrics} (map of string to double), only when metrics were asked for: each metric's value for this
+ *       image (gradcam-metrics' {@code Evaluator} on the heatmap).</li>
  * </ul>
  */
-record ResultColumns(String prefix) implements Serializable {
+record ResultColumns(String prefix, boolean metrics) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,7 +34,11 @@ record ResultColumns(String prefix) implements Serializable {
 
     /** The output columns' names, in order. */
     List<String> names() {
-        return NAMES.stream().map(n -> prefix + n).toList();
+        List<String> names = new ArrayList<>(NAMES.stream().map(n -> prefix + n).toList());
+        if (metrics) {
+            names.add(prefix + "metrics");
+        }
+        return names;
     }
 
     /**
@@ -60,6 +66,10 @@ record ResultColumns(String prefix) implements Serializable {
                 DataTypes.createStructField(prefix + "error", DataTypes.StringType, true));
         for (StructField f : fields) {
             out = out.add(f);
+        }
+        if (metrics) {
+            out = out.add(DataTypes.createStructField(prefix + "metrics",
+                    DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true));
         }
         return out;
     }

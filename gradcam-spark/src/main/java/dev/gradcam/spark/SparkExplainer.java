@@ -7,6 +7,7 @@ import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.metrics.MetricName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ public final class SparkExplainer {
                     + "short or byte; null for the image's top class)");
         }
         int name = input == ImageInput.PATH ? image : pathColumn(schema);
-        StructType out = new ResultColumns(b.columnPrefix).appendTo(schema);
+        StructType out = new ResultColumns(b.columnPrefix, !b.metrics.isEmpty()).appendTo(schema);
 
         SparkContext sc = images.sparkSession().sparkContext();
         Map<String, String> options = new LinkedHashMap<>(b.backendOptions);
@@ -108,7 +109,7 @@ public final class SparkExplainer {
         Preprocessing preprocessing = validateOnDriver(options);
         ExplainSettings settings = new ExplainSettings(b.model.getFileName().toString(), sha256(b.model), b.backend,
                 options, b.method, b.layers, b.customizer, PreprocessingSpec.of(preprocessing), image, input, name,
-                target, b.targetClass, b.overlay, b.overlayAlpha, b.batchSize);
+                target, b.targetClass, b.overlay, b.overlayAlpha, b.batchSize, b.metrics);
         ship(sc);
         return images.mapPartitions(new ExplainPartition(settings), Encoders.row(out));
     }
@@ -121,7 +122,7 @@ public final class SparkExplainer {
         try (DifferentiableModel model = Models.load(b.model, b.backend, options)) {
             ExplainSettings probe = new ExplainSettings(b.model.getFileName().toString(), "", b.backend, options,
                     b.method, b.layers, b.customizer, PreprocessingSpec.of(b.preprocessing), 0, ImageInput.BYTES, -1,
-                    -1, b.targetClass, b.overlay, b.overlayAlpha, b.batchSize);
+                    -1, b.targetClass, b.overlay, b.overlayAlpha, b.batchSize, b.metrics);
             probe.explainer(model);
             Preprocessing p = b.preprocessing;
             if (p.width() == 0 && p.shorterSide() == 0 && !model.inputs().isEmpty()) {
@@ -222,6 +223,7 @@ public final class SparkExplainer {
         private int batchSize = 8;
         private int threadsPerTask;
         private String columnPrefix = "";
+        private List<String> metrics = List.of();
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -243,6 +245,7 @@ public final class SparkExplainer {
             c.batchSize = batchSize;
             c.threadsPerTask = threadsPerTask;
             c.columnPrefix = columnPrefix;
+            c.metrics = metrics;
             return c;
         }
 
@@ -354,6 +357,25 @@ public final class SparkExplainer {
         /** A backend option, e.g. {@code executionProvider=cuda} for executors with GPUs. */
         public Builder backendOption(String key, String value) {
             backendOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Evaluation metrics to compute for each image's heatmap and explained class, in a {@code metrics} column
+         * (map of name to value), by gradcam-metrics' names, e.g. {@code confidence-change}, {@code deletion},
+         * {@code road-combined}. Default none (and no column). Each costs extra model passes per image.
+         *
+         * @throws InvalidInputException for an unknown name, listing the known ones
+         */
+        public Builder metrics(String... names) {
+            for (String n : names) {
+                try {
+                    MetricName.parse(n);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidInputException(e.getMessage(), e);
+                }
+            }
+            this.metrics = List.of(names);
             return this;
         }
 

@@ -12,6 +12,10 @@ import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.metrics.Candidate;
+import dev.gradcam.metrics.Evaluator;
+import dev.gradcam.metrics.MetricName;
+import dev.gradcam.metrics.Scoring;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -75,13 +79,17 @@ class SparkExplainerTest {
         Files.write(images.resolve("corrupt.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3});
         try (DifferentiableModel model = Models.load(MODEL, "onnx", Map.of("intraOpThreads", "1"))) {
             Explainer explainer = Explainer.of(model, "grad-cam").layer("layer2").build();
+            Evaluator evaluator = Evaluator.builder(Scoring.of(model)).build();
             for (int i = 0; i < IMAGES; i++) {
                 Path file = images.resolve(String.format("img%02d.png", i));
                 FloatTensor x = Images.load(file, PRE);
                 Explanation e = explainer.explain(x);
                 Explanation fixed = explainer.explain(x, Targets.classLogit(i % 10));
                 byte[] overlay = PngWriter.toBytes(Overlay.defaults().apply(x, PRE, e.heatmap(0)));
-                references.put(file.getFileName().toString(), new Reference(e, fixed, overlay));
+                double change = evaluator.evaluate(x, List.of(Targets.classLogit(e.targetClass(0))),
+                        Candidate.ofMaps("grad-cam", e.heatmaps()), List.of(MetricName.parse("confidence-change")))
+                        .values("confidence-change")[0];
+                references.put(file.getFileName().toString(), new Reference(e, fixed, overlay, change));
             }
         }
     }
@@ -198,6 +206,30 @@ class SparkExplainerTest {
     }
 
     @Test
+    void metricsColumnEqualsTheSingleJvmEvaluator() {
+        Dataset<Row> input = spark.read().format("binaryFile").load(images.toString());
+        List<Row> rows = SparkExplainer.builder(MODEL).layer("layer2").preprocessing(PRE).overlay(false).batchSize(4)
+                .metrics("confidence-change").build().explain(input).collectAsList();
+        int checked = 0;
+        for (Row row : rows) {
+            String path = row.getAs("path");
+            if (path.endsWith("corrupt.png")) {
+                assertNull(row.getAs("metrics"));
+                continue;
+            }
+            Reference ref = references.get(path.substring(path.lastIndexOf('/') + 1));
+            Map<String, Double> metrics = row.getJavaMap(row.fieldIndex("metrics"));
+            // Reference: gradcam-metrics' Evaluator in one JVM on this image alone, its top class and heatmap.
+            assertEquals(ref.confidenceChange, metrics.get("confidence-change"), 0.0, path);
+            checked++;
+        }
+        assertEquals(IMAGES, checked);
+        InvalidInputException unknown = assertThrows(InvalidInputException.class,
+                () -> SparkExplainer.builder(MODEL).metrics("faithfulness"));
+        assertTrue(unknown.getMessage().contains("road-morf"), unknown.getMessage());
+    }
+
+    @Test
     void badSettingsFailOnTheDriverBeforeAnyTask() {
         Dataset<Row> input = spark.read().format("binaryFile").load(images.toString());
         UnknownLayerException layer = assertThrows(UnknownLayerException.class,
@@ -248,6 +280,6 @@ class SparkExplainerTest {
         return image;
     }
 
-    private record Reference(Explanation top, Explanation fixed, byte[] overlay) {
+    private record Reference(Explanation top, Explanation fixed, byte[] overlay, double confidenceChange) {
     }
 }
