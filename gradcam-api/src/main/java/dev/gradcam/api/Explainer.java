@@ -7,6 +7,7 @@ import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamContext;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
+import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.method.LayerFusion;
 import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.method.ProgressListener;
@@ -175,14 +176,18 @@ public final class Explainer {
 
     private FloatTensor postProcess(List<LayerMaps> maps, int h, int w) {
         PostProcessing post = settings.post;
-        if (maps.size() == 1) {
+        // pytorch-grad-cam sends even a single layer through aggregate_multi_layers: per-layer min-max and resize,
+        // then the mean and a second min-max after resizing.
+        if (maps.size() == 1 && settings.compatibility != Compatibility.PYTORCH_GRAD_CAM) {
             return post.apply(maps.get(0).rawMaps(), h, w);
         }
         // Layers differ in resolution: fuse at the output size, or at the first layer's when not upsampling.
         FloatTensor first = maps.get(0).rawMaps();
         int fh = post.upsample() ? h : first.shape().intDim(1);
         int fw = post.upsample() ? w : first.shape().intDim(2);
-        FloatTensor fused = settings.fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
+        LayerFusion fusion = settings.compatibility == Compatibility.PYTORCH_GRAD_CAM ? LayerFusion.mean()
+                : settings.fusion;
+        FloatTensor fused = fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
                 fh, fw);
         return post.normalization().apply(fused);
     }
@@ -193,6 +198,9 @@ public final class Explainer {
         String methodSettings = settings.method.settings();
         if (!methodSettings.isEmpty()) {
             details.put("method.settings", methodSettings);
+        }
+        if (settings.compatibility != Compatibility.GRADCAM) {
+            details.put("compatibility", settings.compatibility.cliName());
         }
         if (settings.eigenSmooth) {
             details.put("method.eigenSmooth", "true");
@@ -239,6 +247,11 @@ public final class Explainer {
         return settings.model;
     }
 
+    /** The semantics the explainer follows. */
+    public Compatibility compatibility() {
+        return settings.compatibility;
+    }
+
     /** The explained output's name or null, for the aug-smoothing runner. */
     String output() {
         return settings.output;
@@ -267,6 +280,7 @@ public final class Explainer {
         private AugSmoothing aug;
         private LayerFusion fusion = LayerFusion.mean();
         private ProgressListener progress = ProgressListener.NONE;
+        private Compatibility compatibility = Compatibility.GRADCAM;
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -286,6 +300,7 @@ public final class Explainer {
             b.aug = aug;
             b.fusion = fusion;
             b.progress = progress;
+            b.compatibility = compatibility;
             return b;
         }
 
@@ -395,6 +410,19 @@ public final class Explainer {
             return this;
         }
 
+        /**
+         * Whose semantics to follow (default {@link Compatibility#GRADCAM}: the papers). With
+         * {@link Compatibility#PYTORCH_GRAD_CAM} every method and the post-processing reproduce pytorch-grad-cam's
+         * master: the method is replaced by {@code method.compatible(PYTORCH_GRAD_CAM)} when the explainer is built,
+         * heatmaps are ReLU, per-layer min-max, resize, mean over layers and min-max again (the fusion set here is
+         * then not used), and aug-smoothing picks each augmented copy's own top class, as pytorch-grad-cam does when
+         * no target is given. The differences are tabled in docs/methods.md.
+         */
+        public Builder compatibility(Compatibility compatibility) {
+            this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
+            return this;
+        }
+
         /** Hears the progress of long methods (Score-CAM, Ablation-CAM). */
         public Builder progress(ProgressListener progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
@@ -412,6 +440,7 @@ public final class Explainer {
             if (model.isClosed()) {
                 throw new ResourceClosedException("the model");
             }
+            CamMethod method = this.method.compatible(compatibility);
             for (Capability c : Capability.values()) {
                 if (method.requiredCapabilities().contains(c) && !model.capabilities().contains(c)) {
                     throw new UnsupportedCapabilityException(c, model.backendName(), "method '" + method.name()
@@ -434,7 +463,9 @@ public final class Explainer {
                     }
                 }
             }
-            return new Explainer(this, resolved);
+            Builder settings = copy();
+            settings.method = method;
+            return new Explainer(settings, resolved);
         }
 
         /**

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.method.Compatibility;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.io.IOException;
@@ -128,6 +133,36 @@ class OnnxCliTest {
         FloatTensor b = Npy.read(nd4j.resolve("raw.npy"));
         assertEquals(a.shape(), b.shape());
         assertTrue(b.relativeError(a) < 1e-4, "relative error " + b.relativeError(a));
+    }
+
+    @Test
+    void compatPytorchGradCamGivesTheApisPresetMaps() throws IOException {
+        Path plain = dir.resolve("plain");
+        Path compat = dir.resolve("compat");
+        for (Path out : new Path[] {plain, compat}) {
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--method", "score-cam", "--target", "3", "--out", out.toString(), "--quiet",
+                    "--compat", out == plain ? "gradcam" : "pytorch-grad-cam");
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+        }
+        assertTrue(Files.readString(compat.resolve("summary.json")).contains("\"compatibility\": \"pytorch-grad-cam\""));
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.of(m, "score-cam").layer("layer2").compatibility(Compatibility.PYTORCH_GRAD_CAM)
+                    .build().explain(Npy.read(input), Targets.classLogit(3)).heatmaps();
+        }
+        FloatTensor heat = Npy.read(compat.resolve("heatmap.npy"));
+        assertTrue(heat.relativeError(expected) < 1e-6, "relative error " + heat.relativeError(expected));
+        assertTrue(Npy.read(plain.resolve("heatmap.npy")).relativeError(heat) > 1e-3,
+                "pytorch-grad-cam's Score-CAM differs from the paper's");
+    }
+
+    @Test
+    void unknownCompatIsABadArgument() {
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--compat",
+                "captum", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("gradcam or pytorch-grad-cam"), r::toString);
     }
 
     @Test

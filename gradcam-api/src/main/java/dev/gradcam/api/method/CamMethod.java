@@ -40,6 +40,14 @@ public interface CamMethod {
      */
     List<LayerMaps> explain(CamContext context);
 
+    /**
+     * This method with the given semantics, e.g. pytorch-grad-cam's Score-CAM for
+     * {@link Compatibility#PYTORCH_GRAD_CAM}; the method itself where they agree (the default).
+     */
+    default CamMethod compatible(Compatibility compatibility) {
+        return this;
+    }
+
     /** The method's settings in a line, for provenance; empty when it has none. */
     default String settings() {
         return "";

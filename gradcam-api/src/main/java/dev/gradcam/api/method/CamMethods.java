@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class CamMethods {
 
+    /** pytorch-grad-cam's {@code eps} in Grad-CAM++'s alpha denominator. */
+    public static final double PYTORCH_GRAD_CAM_PLUS_PLUS_EPS = 1e-6;
+
     private static final Map<String, Supplier<CamMethod>> BY_NAME = new LinkedHashMap<>();
 
     static {
@@ -43,9 +46,19 @@ public final class CamMethods {
         return new ReducerMethod("grad-cam", GradientReducers.globalAverage());
     }
 
-    /** Grad-CAM++ (Chattopadhyay et al. 2018), see {@link GradientReducers#gradCamPlusPlus()}. */
+    /**
+     * Grad-CAM++ (Chattopadhyay et al. 2018), the paper's scale-free closed form, see
+     * {@link GradientReducers#gradCamPlusPlus()}; under {@link Compatibility#PYTORCH_GRAD_CAM} with eps 1e-6.
+     */
     public static ReducerMethod gradCamPlusPlus() {
-        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus());
+        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus(),
+                GradientReducers.gradCamPlusPlus(PYTORCH_GRAD_CAM_PLUS_PLUS_EPS));
+    }
+
+    /** Grad-CAM++ with {@code eps} in the alpha denominator, see {@link GradientReducers#gradCamPlusPlus(double)}. */
+    public static ReducerMethod gradCamPlusPlus(double eps) {
+        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus(eps),
+                GradientReducers.gradCamPlusPlus(PYTORCH_GRAD_CAM_PLUS_PLUS_EPS));
     }
 
     /** XGrad-CAM (Fu et al. 2020), see {@link GradientReducers#xGradCam()}. */

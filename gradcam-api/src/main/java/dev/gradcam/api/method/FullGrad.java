@@ -63,6 +63,12 @@ public final class FullGrad implements CamMethod {
         return scaling;
     }
 
+    /** {@link Scaling#PER_CHANNEL} under {@link Compatibility#PYTORCH_GRAD_CAM}. */
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM ? withScaling(Scaling.PER_CHANNEL) : this;
+    }
+
     @Override
     public String name() {
         return "full-grad";

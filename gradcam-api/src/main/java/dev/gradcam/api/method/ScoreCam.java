@@ -79,6 +79,12 @@ public final class ScoreCam extends ChannelWeightingMethod {
         return new ScoreCam(maxBatch, true, true);
     }
 
+    /** {@link #pytorchGradCam()} under {@link Compatibility#PYTORCH_GRAD_CAM}. */
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM ? pytorchGradCam() : this;
+    }
+
     @Override
     public Set<Capability> requiredCapabilities() {
         return Set.of();
