@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Explains a model's decisions with a class-activation method at one or more layers.
@@ -130,11 +131,13 @@ public final class Explainer {
     }
 
     /** One explanation without aug-smoothing. */
-    Explanation once(FloatTensor images, List<Target> targets) {
+    Explanation once(FloatTensor images, List<Target> given) {
         DifferentiableModel model = settings.model;
         CamMethod method = settings.method;
         int n = batchOf(images);
         long t0 = System.nanoTime();
+        List<Target> targets = method.targets(given, () -> model.run(PassRequest.builder(images)
+                .output(settings.output).build()).output());
         PassRequest.Builder request = PassRequest.builder(images).output(settings.output).mode(settings.mode)
                 .taps(layers.stream().map(LayerInfo::name).toList());
         if (method.needsGradients()) {
@@ -178,15 +181,16 @@ public final class Explainer {
         PostProcessing post = settings.post;
         // pytorch-grad-cam sends even a single layer through aggregate_multi_layers: per-layer min-max and resize,
         // then the mean and a second min-max after resizing.
-        if (maps.size() == 1 && settings.compatibility != Compatibility.PYTORCH_GRAD_CAM) {
+        Optional<LayerFusion> own = settings.method.fusion();
+        if (maps.size() == 1 && own.isEmpty() && settings.compatibility != Compatibility.PYTORCH_GRAD_CAM) {
             return post.apply(maps.get(0).rawMaps(), h, w);
         }
         // Layers differ in resolution: fuse at the output size, or at the first layer's when not upsampling.
         FloatTensor first = maps.get(0).rawMaps();
         int fh = post.upsample() ? h : first.shape().intDim(1);
         int fw = post.upsample() ? w : first.shape().intDim(2);
-        LayerFusion fusion = settings.compatibility == Compatibility.PYTORCH_GRAD_CAM ? LayerFusion.mean()
-                : settings.fusion;
+        LayerFusion fusion = own.orElse(settings.compatibility == Compatibility.PYTORCH_GRAD_CAM
+                ? LayerFusion.mean() : settings.fusion);
         FloatTensor fused = fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
                 fh, fw);
         return post.normalization().apply(fused);

@@ -81,7 +81,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = TargetConverter.class,
-            description = "top (default), a class index N, or region[:CHANNEL[:THRESHOLD]] for spatial outputs.")
+            description = "top (default), a class index N, softmax[:N] (probability), rest[:N] (logit minus "
+                    + "cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output), or "
+                    + "region[:CHANNEL[:THRESHOLD]] for spatial outputs; without N: each image's top class.")
     TargetSpec target;
 
     @Option(names = {"-s", "--selector"}, paramLabel = "SELECTOR", defaultValue = "all",

@@ -27,10 +27,17 @@ explaining logit 1 and image 1 logit 3 (ClassifierOutputTarget), the final heatm
                         (so copy j of a batch gets min - (j + 1) 1e7); w = (y - y_k) / y
   full-grad             |x dy/dx| and |b dy/dz| for every Conv2d with bias and BatchNorm2d, each channel min-max
                         scaled (1e-7) and resized, summed over channels and terms
+  fem                   w = mean_ij [A > mean + 2 std] (FEM)
+  kpca-cam              KernelPCA(n_components=1, kernel='sigmoid') of the centred samples (formula written out
+                        in ../methods/make_method_fixtures.py, checked there against scikit-learn)
+  seg-eigen-cam         get_2d_projection_with_sign_correction(|G| A)
+  finer-cam             Grad-CAM of FinerWeightedTarget(c, classes at positions 1..3 of argsort |y - y_c|, alpha 1)
 and the pipeline of BaseCAM.forward: cam = sum_k w_k A_k (or the map above), np.maximum(cam, 0),
 scale_cam_image(cam, (W, H)) = per image (x - min) / (max + 1e-7) after the shift, then cv2.resize (INTER_LINEAR);
 aggregate_multi_layers = mean over layers, then scale_cam_image again. Also
   multi-layer           grad-cam at the first and the deepest tap, aggregated
+  refine-cam            RefineCAM: per-layer heatmaps of GradCAMPlusPlus at the first and the deepest tap (each a full
+                        BaseCAM.forward), their product, scale_cam_image
   aug-smooth            grad-cam with forward_augmentation_smoothing: ttach HorizontalFlip x Multiply(0.9, 1, 1.1),
                         targets=None (each augmented pass takes its own argmax), flip undone, mean of the six maps
 
@@ -51,6 +58,8 @@ FIXTURES = os.path.join(HERE, "..", "fixtures")
 sys.path.insert(0, FIXTURES)
 sys.dont_write_bytecode = True
 import make_fixtures as mf  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "..", "methods"))
+import make_method_fixtures as mm  # noqa: E402  (FEM, KPCA, Seg-Eigen and Finer formulas)
 
 CLASSES = mf.CLASSES
 
@@ -239,11 +248,18 @@ def build(arch):
     a, g = acts[deepest], grads[deepest]
     cams = gradient_cams(a, g)
     cams["score-cam"] = score_cam(model, x, a, CLASSES)
+    cams["fem"] = mm.fem(a)
+    cams["kpca-cam"] = np.stack([mm.kpca(im) for im in a])
+    cams["seg-eigen-cam"] = np.stack([mm.seg_eigen(im) for im in np.abs(g) * a])
+    finer = mm.target_gradient(model, deepest, x, mm.finer_score(logits))
+    cams["finer-cam"] = combine(finer.mean((2, 3)), a)
     cams["ablation-cam"] = ablation_cam(model, deepest, x, a, logits, CLASSES)
     maps = {name: heatmap([cam], size) for name, cam in cams.items()}
     maps["full-grad"] = heatmap([full_grad(model, x, CLASSES)], size)
     maps["multi-layer"] = heatmap([combine(grads[first].mean((2, 3)), acts[first]), cams["grad-cam"]], size)
     maps["aug-smooth"] = aug_smooth(model, deepest, x, size)
+    per_layer = [heatmap([gradient_cams(acts[p], grads[p])["grad-cam-plus-plus"]], size) for p in (first, deepest)]
+    maps["refine-cam"] = scale_cam_image(np.prod(np.stack(per_layer), 0))
     out = os.path.join(HERE, arch)
     os.makedirs(out, exist_ok=True)
     for old in os.listdir(out):
