@@ -158,6 +158,34 @@ class OnnxCliTest {
     }
 
     @Test
+    void theNewestMethodsAndTargetsRunByName() {
+        for (String[] run : new String[][] {{"fem", "top"}, {"kpca-cam", "top"}, {"seg-eigen-cam", "rest"},
+            {"finer-cam", "3"}, {"refine-cam", "softmax:3"}, {"grad-cam", "raw-scores"}}) {
+            Path out = dir.resolve(run[0] + "-" + run[1].replace(':', '-'));
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--method", run[0], "--target", run[1], "--out", out.toString(), "--quiet");
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+            FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+            assertEquals(Shape.of(2, 32, 32), heat.shape());
+            assertTrue(heat.allFinite() && heat.max() > 0, run[0] + " " + run[1]);
+        }
+    }
+
+    @Test
+    void restTargetGivesTheApisMaps() {
+        Path out = dir.resolve("rest");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer2", "--target", "rest:3", "--out", out.toString(), "--quiet");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.gradCam(m).layer("layer2").build().explain(Npy.read(input), Targets.rest(3))
+                    .rawMaps();
+        }
+        assertTrue(Npy.read(out.resolve("raw.npy")).relativeError(expected) < 1e-6);
+    }
+
+    @Test
     void unknownCompatIsABadArgument() {
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--compat",
                 "captum", "--out", dir.resolve("out").toString());
