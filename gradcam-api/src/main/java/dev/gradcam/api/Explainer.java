@@ -159,9 +159,9 @@ public final class Explainer {
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
-        int h = settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2);
-        int w = settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3);
-        FloatTensor heatmaps = postProcess(maps, h, w);
+        FloatTensor heatmaps = images.shape().rank() == 5 ? postProcessVolumes(maps, images.shape())
+                : postProcess(maps, settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2),
+                settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3));
         MapDiagnostics.diagnose(method, pass, maps, settings.post.activation(), diagnostics);
         long t3 = System.nanoTime();
 
@@ -177,7 +177,28 @@ public final class Explainer {
         return new Explanation(heatmaps, maps, scores, classes, described, diagnostics, provenance(maps), timings);
     }
 
+    /**
+     * Volumes [N, d, h, w] from a 3-D feature map: activation, normalisation, trilinear upsampling to the input's
+     * [D, H, W]; under pytorch-grad-cam semantics or a method's own fusion normalised once more (the mean or product
+     * of one layer is the layer).
+     */
+    private FloatTensor postProcessVolumes(List<LayerMaps> maps, Shape images) {
+        if (maps.size() != 1 || maps.get(0).rawMaps().shape().rank() != 4) {
+            throw new InvalidInputException("a 5-D input [N, C, D, H, W] needs exactly one 3-D feature map layer; got "
+                    + maps.size() + " layer(s) with maps " + maps.get(0).rawMaps().shape()
+                    + " (multi-layer fusion works on 2-D maps)");
+        }
+        FloatTensor heat = settings.post.applyVolume(maps.get(0).rawMaps(), images.intDim(2), images.intDim(3),
+                images.intDim(4));
+        boolean again = settings.method.fusion().isPresent() || settings.compatibility == Compatibility.PYTORCH_GRAD_CAM;
+        return again ? settings.post.normalization().apply(heat) : heat;
+    }
+
     private FloatTensor postProcess(List<LayerMaps> maps, int h, int w) {
+        if (maps.stream().anyMatch(m -> m.rawMaps().shape().rank() != 3)) {
+            throw new InvalidInputException("3-D feature maps need a 5-D input [N, C, D, H, W]; got 4-D images and maps "
+                    + maps.stream().map(m -> m.rawMaps().shape().toString()).toList());
+        }
         PostProcessing post = settings.post;
         // pytorch-grad-cam sends even a single layer through aggregate_multi_layers: per-layer min-max and resize,
         // then the mean and a second min-max after resizing.
@@ -263,8 +284,9 @@ public final class Explainer {
 
     private static int batchOf(FloatTensor images) {
         Shape s = images.shape();
-        if (s.rank() != 4) {
-            throw new InvalidInputException("images must be a batch [N, C, H, W], got " + s);
+        if (s.rank() != 4 && s.rank() != 5) {
+            throw new InvalidInputException("images must be a batch [N, C, H, W] (or [N, C, D, H, W] for 3-D models), got "
+                    + s);
         }
         return s.intDim(0);
     }

@@ -86,7 +86,7 @@ public final class AblationCam extends ChannelWeightingMethod {
         Shape s = activations.shape();
         int n = s.intDim(0);
         int k = s.intDim(1);
-        int plane = s.intDim(2) * s.intDim(3);
+        int plane = activations.size() / (n * k); // h w, or d h w for volumes
         int per = k * plane;
         double[] y = context.scores();
         long total = (long) n * k;

@@ -105,6 +105,10 @@ public final class FullGrad implements CamMethod {
             context.diagnose("the backend reported no bias layers, so FullGrad is the input-gradient term alone");
         }
         Shape s = x.shape();
+        if (s.rank() != 4) {
+            throw new InvalidInputException("FullGrad works on images [N, C, H, W]; got " + s + " (3-D inputs: use "
+                    + "grad-cam, hires-cam, layer-cam, eigen-cam, fem or kpca-cam at a 3-D layer)");
+        }
         int n = s.intDim(0);
         int height = s.intDim(2);
         int width = s.intDim(3);
