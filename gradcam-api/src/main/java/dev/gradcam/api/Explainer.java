@@ -54,10 +54,13 @@ public final class Explainer {
 
     private final Builder settings;
     private final List<LayerInfo> layers;
+    /** The builder's method as the compatibility setting makes it; the builder keeps the method as given. */
+    private final CamMethod method;
 
-    private Explainer(Builder b, List<LayerInfo> layers) {
+    private Explainer(Builder b, List<LayerInfo> layers, CamMethod method) {
         this.settings = b.copy();
         this.layers = List.copyOf(layers);
+        this.method = method;
     }
 
     /** Grad-CAM (Selvaraju et al. 2017): channel weights are spatially averaged gradients. */
@@ -133,7 +136,6 @@ public final class Explainer {
     /** One explanation without aug-smoothing. */
     Explanation once(FloatTensor images, List<Target> given) {
         DifferentiableModel model = settings.model;
-        CamMethod method = settings.method;
         int n = batchOf(images);
         long t0 = System.nanoTime();
         List<Target> targets = method.targets(given, () -> model.run(PassRequest.builder(images)
@@ -190,7 +192,7 @@ public final class Explainer {
         }
         FloatTensor heat = settings.post.applyVolume(maps.get(0).rawMaps(), images.intDim(2), images.intDim(3),
                 images.intDim(4));
-        boolean again = settings.method.fusion().isPresent() || settings.compatibility == Compatibility.PYTORCH_GRAD_CAM;
+        boolean again = method.fusion().isPresent() || settings.compatibility == Compatibility.PYTORCH_GRAD_CAM;
         return again ? settings.post.normalization().apply(heat) : heat;
     }
 
@@ -202,7 +204,7 @@ public final class Explainer {
         PostProcessing post = settings.post;
         // pytorch-grad-cam sends even a single layer through aggregate_multi_layers: per-layer min-max and resize,
         // then the mean and a second min-max after resizing.
-        Optional<LayerFusion> own = settings.method.fusion();
+        Optional<LayerFusion> own = method.fusion();
         if (maps.size() == 1 && own.isEmpty() && settings.compatibility != Compatibility.PYTORCH_GRAD_CAM) {
             return post.apply(maps.get(0).rawMaps(), h, w);
         }
@@ -220,7 +222,7 @@ public final class Explainer {
     private Provenance provenance(List<LayerMaps> maps) {
         DifferentiableModel model = settings.model;
         Map<String, String> details = new LinkedHashMap<>(model.provenance());
-        String methodSettings = settings.method.settings();
+        String methodSettings = method.settings();
         if (!methodSettings.isEmpty()) {
             details.put("method.settings", methodSettings);
         }
@@ -234,7 +236,7 @@ public final class Explainer {
             details.put("method.augSmooth", settings.aug.toString());
         }
         String layerNames = String.join(",", maps.stream().map(m -> m.layer().name()).toList());
-        return new Provenance(settings.method.name(), layerNames, model.backendName(), model.executionProvider(),
+        return new Provenance(method.name(), layerNames, model.backendName(), model.executionProvider(),
                 settings.mode.name(), LibraryVersion.get(), details);
     }
 
@@ -254,12 +256,12 @@ public final class Explainer {
 
     /** The method's kebab-case name. */
     public String method() {
-        return settings.method.name();
+        return method.name();
     }
 
     /** The method. */
     public CamMethod camMethod() {
-        return settings.method;
+        return method;
     }
 
     /** A builder with this explainer's settings, e.g. to change only the selector. */
@@ -489,9 +491,7 @@ public final class Explainer {
                     }
                 }
             }
-            Builder settings = copy();
-            settings.method = method;
-            return new Explainer(settings, resolved);
+            return new Explainer(this, resolved, method);
         }
 
         /**

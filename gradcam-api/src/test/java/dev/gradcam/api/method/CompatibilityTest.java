@@ -118,6 +118,9 @@ class CompatibilityTest {
             assertSame(gradCam, gradCam.compatible(Compatibility.PYTORCH_GRAD_CAM), "Grad-CAM agrees already");
             assertNotEquals(Explainer.of(model, "score-cam").build().camMethod().settings(),
                     e.camMethod().settings());
+            assertEquals(Explainer.of(model, "score-cam").build().camMethod().settings(),
+                    e.toBuilder().compatibility(Compatibility.GRADCAM).build().camMethod().settings(),
+                    "the builder keeps the method as given");
         }
     }
 
