@@ -6,6 +6,7 @@ import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
+import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
@@ -118,6 +119,14 @@ final class ExplainCommand implements Callable<Integer> {
                     + "see docs/methods.md).")
     String compat;
 
+    @Option(names = "--aug-smooth", description = "Average over test-time augmentations: horizontal flip x pixel "
+            + "multipliers 0.9, 1, 1.1 (pytorch-grad-cam's aug_smooth; six explanations per image).")
+    boolean augSmooth;
+
+    @Option(names = "--eigen-smooth", description = "Maps as the first principal component of the weighted feature "
+            + "maps (pytorch-grad-cam's eigen_smooth).")
+    boolean eigenSmooth;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -185,7 +194,9 @@ final class ExplainCommand implements Callable<Integer> {
                     .layer(layerQuery)
                     .selector(selector.selector())
                     .activation(act)
-                    .compatibility(compatibility);
+                    .compatibility(compatibility)
+                    .eigenSmooth(eigenSmooth)
+                    .augSmoothing(augSmooth ? AugSmoothing.pytorchGradCam() : null);
             if (output != null) {
                 b.output(output);
             }
@@ -220,6 +231,8 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
             header.put("compatibility", compatibility.cliName());
+            header.put("augSmooth", augSmooth);
+            header.put("eigenSmooth", eigenSmooth);
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
             stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                     explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
@@ -232,7 +245,8 @@ final class ExplainCommand implements Callable<Integer> {
     private int attribute(String methodName, SaliencyMethods.Settings settings, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat"),
+        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
+                "--eigen-smooth"),
                 "by pixel-space methods");
         if (!SaliencyMethods.needsLayer(methodName)) {
             warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Targets;
@@ -155,6 +156,24 @@ class OnnxCliTest {
         assertTrue(heat.relativeError(expected) < 1e-6, "relative error " + heat.relativeError(expected));
         assertTrue(Npy.read(plain.resolve("heatmap.npy")).relativeError(heat) > 1e-3,
                 "pytorch-grad-cam's Score-CAM differs from the paper's");
+    }
+
+    @Test
+    void augSmoothUnderTheCompatPresetIsPytorchGradCamsAugSmooth() throws IOException {
+        Path out = dir.resolve("aug");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer2", "--aug-smooth", "--eigen-smooth", "--compat", "pytorch-grad-cam", "--out", out.toString(),
+                "--quiet");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.gradCam(m).layer("layer2").augSmoothing(AugSmoothing.pytorchGradCam())
+                    .eigenSmooth(true).compatibility(Compatibility.PYTORCH_GRAD_CAM).build().explain(Npy.read(input))
+                    .heatmaps();
+        }
+        assertTrue(Npy.read(out.resolve("heatmap.npy")).relativeError(expected) < 1e-6);
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"augSmooth\": true") && summary.contains("\"eigenSmooth\": true"), summary);
     }
 
     @Test
