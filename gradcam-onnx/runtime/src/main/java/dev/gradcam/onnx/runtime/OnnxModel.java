@@ -6,6 +6,8 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.InvalidModelException;
+import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedCapabilityException;
@@ -32,10 +34,11 @@ import dev.gradcam.onnx.graph.ShapeInference;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.onnx.model.ElementType;
-import dev.gradcam.onnx.model.OnnxFormat;
 import dev.gradcam.onnx.model.OnnxModelReader;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import dev.gradcam.onnx.validate.ModelValidator;
+import dev.gradcam.onnx.validate.OperatorRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,13 +110,22 @@ public final class OnnxModel implements DifferentiableModel {
     private OnnxModel(ModelProto model, String source, OnnxOptions options) {
         this.source = source;
         this.options = options;
+        // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
+        ModelValidator.validate(model, source);
         this.graph = Graph.of(model);
         if (graph.inputs().size() != 1) {
             throw new InvalidInputException(source + " has " + graph.inputs().size() + " inputs "
                     + graph.inputs().stream().map(ValueInfoProto::getName).toList()
                     + "; gradcam explains models with exactly one input");
         }
+        int inputType = Graph.typeOf(graph.inputs().get(0)).elemType();
+        if (inputType != ElementType.FLOAT && inputType != ElementType.DOUBLE) {
+            throw new ModelLoadException(source + ": input '" + graph.inputs().get(0).getName() + "' is "
+                    + ElementType.name(inputType) + "; gradcam feeds float32 or float64 inputs. Export or convert the "
+                    + "model with a float32 input (a float16 model can keep float16 inside, after a Cast)");
+        }
         this.declared = ShapeInference.inferDeclared(graph);
+        OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
         this.layerNames = new LinkedHashSet<>();
         for (LayerInfo l : layers) {
@@ -157,7 +169,6 @@ public final class OnnxModel implements DifferentiableModel {
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         Objects.requireNonNull(model, "model");
-        OnnxFormat.checkSupported(model, name);
         return new OnnxModel(model, name, options);
     }
 
@@ -416,6 +427,7 @@ public final class OnnxModel implements DifferentiableModel {
             long[] dims = key.stream().mapToLong(Long::longValue).toArray();
             try {
                 Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
+                OperatorRules.check(graph, s, source + " at input shape " + Arrays.toString(dims));
                 f.complete(s);
                 return s;
             } catch (RuntimeException | Error e) {
@@ -440,7 +452,7 @@ public final class OnnxModel implements DifferentiableModel {
     private static long[] dims(Shapes shapes, String value) {
         try {
             return shapes.dims(value);
-        } catch (IllegalStateException e) {
+        } catch (InvalidModelException e) {
             throw new InvalidInputException("cannot determine the shape of '" + value + "' for this input: "
                     + e.getMessage(), e);
         }
