@@ -26,9 +26,11 @@ public final class OperatorRules {
     private static final Set<String> WINDOWED = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "LpPool");
     private static final Set<String> POOLS = Set.of("MaxPool", "AveragePool", "LpPool");
     private static final Set<String> AXIS_IN_RANK = Set.of("Softmax", "LogSoftmax", "Hardmax", "Gather",
-            "GatherElements", "Split", "ArgMax", "ArgMin", "Concat");
+            "GatherElements", "Split", "ArgMax", "ArgMin");
     private static final Set<String> REDUCTIONS = Set.of("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin",
             "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare");
+    private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum",
+            "Mean", "PRelu", "Where", "Equal", "Greater", "Less");
     private static final List<String> CONSTANT_VALUES = List.of("value", "value_float", "value_floats", "value_int",
             "value_ints", "value_string", "value_strings", "sparse_value");
 
@@ -175,6 +177,7 @@ public final class OperatorRules {
                 }
             }
             case "Flatten" -> axis(node, n, r, n.attrInt("axis", 1), -r, r);
+            case "Concat" -> concat(n, s, node, r);
             case "Transpose" -> {
                 long[] perm = n.attrInts("perm");
                 if (perm != null && r >= 0 && perm.length != r) {
@@ -196,6 +199,9 @@ public final class OperatorRules {
                 }
             }
             default -> {
+                if (BROADCAST.contains(op)) {
+                    broadcast(n, s, node);
+                }
                 if (AXIS_IN_RANK.contains(op) && n.hasAttribute("axis")) {
                     axis(node, n, r, n.attrInt("axis", 0), -r, r - 1);
                 } else if (REDUCTIONS.contains(op)) {
@@ -286,6 +292,60 @@ public final class OperatorRules {
                 throw new InvalidModelException(node + ": the (dilated) kernel spans " + extent + " along spatial "
                         + "axis " + i + " but the padded input has only " + padded + "; kernel_shape "
                         + Arrays.toString(k) + " must fit the input");
+            }
+        }
+    }
+
+    private static void concat(Node n, Shapes s, String node, int r) {
+        long axis = n.attrInt("axis", 0);
+        axis(node, n, r, axis, -r, r - 1);
+        if (r < 0) {
+            return;
+        }
+        int a = (int) (axis < 0 ? axis + r : axis);
+        for (String in : n.inputs()) {
+            ValueType t = in.isEmpty() ? null : s.type(in);
+            if (t == null || !t.hasRank()) {
+                continue;
+            }
+            if (t.rank() != r) {
+                throw new InvalidModelException(node + ": input '" + in + "' has rank " + t.rank() + " but '"
+                        + n.input(0) + "' has rank " + r + "; Concat needs inputs of one rank");
+            }
+            for (int d = 0; d < r; d++) {
+                long x = dim(s, n.input(0), d);
+                if (d != a && x > 0 && t.dim(d) > 0 && t.dim(d) != x) {
+                    throw new InvalidModelException(node + ": inputs '" + n.input(0) + "' " + Arrays.toString(
+                            s.type(n.input(0)).dims()) + " and '" + in + "' " + Arrays.toString(t.dims())
+                            + " differ on axis " + d + "; Concat along axis " + a + " needs every other axis equal");
+                }
+            }
+        }
+    }
+
+    /** Multidirectional (NumPy) broadcasting: aligned from the right, each pair of known sizes equal or one is 1. */
+    private static void broadcast(Node n, Shapes s, String node) {
+        long[] out = null;
+        String first = null;
+        for (String in : n.inputs()) {
+            ValueType t = in.isEmpty() ? null : s.type(in);
+            if (t == null || !t.hasRank()) {
+                continue;
+            }
+            long[] d = t.dims();
+            if (out == null) {
+                out = d;
+                first = in;
+                continue;
+            }
+            for (int i = 1; i <= Math.min(out.length, d.length); i++) {
+                long x = out[out.length - i];
+                long y = d[d.length - i];
+                if (x > 1 && y > 1 && x != y) {
+                    throw new InvalidModelException(node + ": inputs '" + first + "' " + Arrays.toString(out)
+                            + " and '" + in + "' " + Arrays.toString(d) + " do not broadcast (sizes " + x + " and "
+                            + y + "); each pair of sizes must be equal or 1");
+                }
             }
         }
     }

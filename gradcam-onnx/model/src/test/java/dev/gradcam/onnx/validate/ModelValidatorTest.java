@@ -265,5 +265,13 @@ class ModelValidatorTest {
         ModelProto reduce = model(13, List.of(node("ReduceMean", List.of("x"), List.of("y"), ints("axes", 1, 1))),
                 List.of(), value("x", ElementType.FLOAT, -1, 3), value("y", ElementType.FLOAT, -1, 1));
         refused(reduce, "'axes' = [1, 1]", "must not repeat");
+        ModelProto add = model(17, List.of(node("Add", List.of("x", "b"), List.of("y"))),
+                List.of(Tensors.ofFloats("b", new long[] {4}, new float[4])), value("x", ElementType.FLOAT, -1, 3),
+                value("y", ElementType.FLOAT, -1, 3));
+        refused(add, "do not broadcast (sizes 3 and 4)");
+        ModelProto concat = model(17, List.of(node("Concat", List.of("x", "b"), List.of("y"), i("axis", 1))),
+                List.of(Tensors.ofFloats("b", new long[] {2, 4}, new float[8])), value("x", ElementType.FLOAT, 1, 3),
+                value("y", ElementType.FLOAT, 1, 7));
+        refused(concat, "differ on axis 0", "every other axis equal");
     }
 }
