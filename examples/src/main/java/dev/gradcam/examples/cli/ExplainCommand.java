@@ -2,6 +2,7 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -240,7 +241,7 @@ final class ExplainCommand implements Callable<Integer> {
             AttributionMethod m;
             try {
                 m = MethodCatalog.attribution(methodName, model, layerQuery, settings.withOutput(output));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             InputSource in = open(p);
@@ -393,7 +394,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try {
             return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
@@ -404,7 +405,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try {
             return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
@@ -425,7 +426,7 @@ final class ExplainCommand implements Callable<Integer> {
         public TargetSpec convert(String value) {
             try {
                 return TargetSpec.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
@@ -437,7 +438,7 @@ final class ExplainCommand implements Callable<Integer> {
         public SelectorSpec convert(String value) {
             try {
                 return SelectorSpec.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -72,8 +72,8 @@ import org.slf4j.LoggerFactory;
  * layers in topological order (batch normalisations with the effective bias {@code B - mean * scale /
  * sqrt(var + eps)}).
  *
- * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls throw
- * {@link ResourceClosedException}.
+ * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls (all
+ * but {@link #isClosed()} and {@link #backendName()}) throw {@link ResourceClosedException}.
  */
 public final class OnnxModel implements DifferentiableModel {
 
@@ -188,36 +188,43 @@ public final class OnnxModel implements DifferentiableModel {
 
     @Override
     public String executionProvider() {
+        ensureOpen();
         return provider.name();
     }
 
     @Override
     public List<ValueInfo> inputs() {
+        ensureOpen();
         return inputs;
     }
 
     @Override
     public List<ValueInfo> outputs() {
+        ensureOpen();
         return outputs;
     }
 
     @Override
     public List<LayerInfo> layers() {
+        ensureOpen();
         return layers;
     }
 
     @Override
     public Set<Capability> capabilities() {
+        ensureOpen();
         return capabilities;
     }
 
     @Override
     public Set<GradientMode> gradientModes() {
+        ensureOpen();
         return GradientModes.supported();
     }
 
     @Override
     public Map<String, String> provenance() {
+        ensureOpen();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("backend", "onnx");
         p.put("onnxruntime", ortVersion());
