@@ -94,6 +94,10 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Reuse a non-empty --out folder: first remove the files its "
+            + "summary.json lists (the previous run's), then write. Without it a non-empty folder is refused.")
+    boolean overwrite;
+
     @Option(names = "--output", paramLabel = "NAME", description = "The model output to explain (default: the first).")
     String output;
 
@@ -152,6 +156,11 @@ final class ExplainCommand implements Callable<Integer> {
         if (input == null && !modelOptions.demo) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--input=PATH'");
         }
+        try {
+            OutputFolder.prepare(out, overwrite);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Overlay overlay = overlay();
         MapActivation act = activation();
         String methodName = MethodCatalog.canonical(method);
@@ -188,27 +197,32 @@ final class ExplainCommand implements Callable<Integer> {
             Explainer explainer = b.build();
 
             ResultWriter writer = new ResultWriter(out, overlay);
-            int step = in.batchable() ? batchSize : 1;
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
-                Explanation e = explainer.explain(batch, targets);
-                List<BufferedImage> backdrops = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    backdrops.add(in.backdrop(i, batch.slice(i - from)));
-                }
-                writer.add(names(in, from, to), backdrops, e);
-                bar.advance(to - from);
-            }
-
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
             header.put("selector", selector.text());
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
-            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            Path summary;
+            try {
+                int step = in.batchable() ? batchSize : 1;
+                for (int from = 0; from < in.size(); from += step) {
+                    int to = Math.min(in.size(), from + step);
+                    FloatTensor batch = in.load(from, to);
+                    List<Target> targets = target.targets(model, batch);
+                    Explanation e = explainer.explain(batch, targets);
+                    List<BufferedImage> backdrops = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        backdrops.add(in.backdrop(i, batch.slice(i - from)));
+                    }
+                    writer.add(names(in, from, to), backdrops, e);
+                    bar.advance(to - from);
+                }
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                ResultWriter.failed(out, header, writer.written(), e);
+                throw e;
+            }
             stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                     explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
             reportWritten(writer.written().size(), summary, writer.diagnostics());
@@ -248,18 +262,6 @@ final class ExplainCommand implements Callable<Integer> {
             boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
             ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
             AttributionWriter writer = new AttributionWriter(out);
-            int step = in.batchable() ? batchSize : 1;
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
-                Attribution a = m.attribute(batch, targets);
-                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
-                        : a.attributions();
-                writer.add(names(in, from, to), a, channelsFirst);
-                bar.advance(to - from);
-            }
-
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("method", methodName);
             header.put("family", "pixel-space");
@@ -267,7 +269,24 @@ final class ExplainCommand implements Callable<Integer> {
             putSource(header, demo, in, p);
             header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
             header.put("targetSpec", target.text());
-            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            Path summary;
+            try {
+                int step = in.batchable() ? batchSize : 1;
+                for (int from = 0; from < in.size(); from += step) {
+                    int to = Math.min(in.size(), from + step);
+                    FloatTensor batch = in.load(from, to);
+                    List<Target> targets = target.targets(model, batch);
+                    Attribution a = m.attribute(batch, targets);
+                    FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
+                            : a.attributions();
+                    writer.add(names(in, from, to), a, channelsFirst);
+                    bar.advance(to - from);
+                }
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                ResultWriter.failed(out, header, writer.written(), e);
+                throw e;
+            }
 
             stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
                     images(in.size()));
