@@ -464,7 +464,7 @@ public final class Explainer {
             try {
                 layer = model.resolveLayer(query);
             } catch (UnknownLayerException e) {
-                throw new InvalidInputException("unknown output '" + query + "'; the model's outputs are " + outputs
+                throw new UnknownOutputException("unknown output '" + query + "'; the model's outputs are " + outputs
                         + ", and no layer matches it either (nearest: " + e.nearest() + ")");
             }
             if (outputs.contains(layer.name())) {

@@ -13,6 +13,10 @@ public class InvalidArgumentException extends InvalidInputException {
         super(message);
     }
 
+    public InvalidArgumentException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     /**
      * Checks an argument.
      *

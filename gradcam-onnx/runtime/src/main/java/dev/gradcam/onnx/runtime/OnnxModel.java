@@ -10,6 +10,7 @@ import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.spi.BiasGradient;
@@ -478,7 +479,7 @@ public final class OnnxModel implements DifferentiableModel {
         if (layerNames.contains(requested)) {
             return requested;
         }
-        throw new InvalidInputException("unknown output '" + requested + "': neither a model output "
+        throw new UnknownOutputException("unknown output '" + requested + "': neither a model output "
                 + outputs.stream().map(ValueInfo::name).toList() + " nor a layer tensor (LayerInfo.name(); resolve "
                 + "queries with resolveLayer first); nearest layers: " + LayerResolver.nearest(layers, requested, 5));
     }

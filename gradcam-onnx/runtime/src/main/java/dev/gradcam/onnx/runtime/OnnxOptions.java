@@ -1,6 +1,6 @@
 package dev.gradcam.onnx.runtime;
 
-import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -33,15 +33,15 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         Objects.requireNonNull(executionProvider, "executionProvider");
         Objects.requireNonNull(optimizationLevel, "optimizationLevel");
         if (!PROVIDERS.contains(executionProvider)) {
-            throw new InvalidInputException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
+            throw new InvalidArgumentException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
                     + executionProvider + "'");
         }
         if (!LEVELS.contains(optimizationLevel)) {
-            throw new InvalidInputException("optimizationLevel must be one of " + new TreeSet<>(LEVELS) + ", got '"
+            throw new InvalidArgumentException("optimizationLevel must be one of " + new TreeSet<>(LEVELS) + ", got '"
                     + optimizationLevel + "'");
         }
         if (deviceId < 0 || intraOpThreads < 0 || cacheSize < 1) {
-            throw new InvalidInputException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
+            throw new InvalidArgumentException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
                     + deviceId + ", " + intraOpThreads + ", " + cacheSize);
         }
     }
@@ -54,7 +54,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
     /**
      * Parses backend options.
      *
-     * @throws InvalidInputException for an unknown key (listing the known ones) or a bad value
+     * @throws dev.gradcam.api.InvalidArgumentException for an unknown key (listing the known ones) or a bad value
      */
     public static OnnxOptions parse(Map<String, String> options) {
         Objects.requireNonNull(options, "options");
@@ -72,7 +72,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "intraOpThreads" -> threads = integer(e.getKey(), v);
                 case "optimizationLevel" -> level = v.toLowerCase(Locale.ROOT);
                 case "cacheSize" -> cache = integer(e.getKey(), v);
-                default -> throw new InvalidInputException("unknown ONNX backend option '" + e.getKey()
+                default -> throw new InvalidArgumentException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
@@ -83,7 +83,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException ex) {
-            throw new InvalidInputException("option " + key + " must be an integer, got '" + v + "'", ex);
+            throw new InvalidArgumentException("option " + key + " must be an integer, got '" + v + "'", ex);
         }
     }
 }

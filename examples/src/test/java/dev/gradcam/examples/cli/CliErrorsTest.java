@@ -1,0 +1,74 @@
+package dev.gradcam.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages the reliability review found wrong (issue 12, items 5 and 7), on the ONNX backend. */
+class CliErrorsTest {
+
+    @TempDir
+    static Path fixtures;
+
+    @TempDir
+    Path dir;
+
+    private static Path model;
+    private static Path input;
+
+    @BeforeAll
+    static void copyFixtures() throws IOException {
+        model = copy("resnet_basic.onnx");
+        input = copy("resnet_basic_input.npy");
+    }
+
+    private static Path copy(String resource) throws IOException {
+        Path target = fixtures.resolve(resource);
+        try (InputStream in = CliErrorsTest.class.getResourceAsStream("/dev/gradcam/examples/" + resource)) {
+            Files.copy(in, target);
+        }
+        return target;
+    }
+
+    private CliRun explain(String... more) {
+        String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "layer2",
+            "--out", dir.resolve("out").toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return CliRun.of(args);
+    }
+
+    @Test
+    void unknownOutputIsAnUnknownName() {
+        CliRun r = explain("--output", "no_such_output");
+        assertEquals(ExitCodes.UNKNOWN_NAME, r.code(), r::toString);
+        assertTrue(r.err().contains("unknown output 'no_such_output'"), r::toString);
+    }
+
+    @Test
+    void badBackendOptionIsAUsageError() {
+        CliRun r = explain("--backend-option", "optimizationLevel=fastest");
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("optimizationLevel must be one of"), r::toString);
+        CliRun unknown = explain("--backend-option", "colour=blue");
+        assertEquals(ExitCodes.USAGE, unknown.code(), unknown::toString);
+    }
+
+    @Test
+    void aFolderGivenAsTheModelSaysSo() {
+        CliRun r = CliRun.of("explain", "--model", fixtures.toString(), "--input", input.toString(), "--out",
+                dir.resolve("out").toString());
+        assertEquals(ExitCodes.NOT_FOUND, r.code(), r::toString);
+        assertTrue(r.err().contains("is a folder, not a model file"), r::toString);
+        assertTrue(r.err().contains("resnet_basic.onnx"), r::toString);
+        assertFalse(r.err().contains("not found"), r::toString);
+    }
+}
