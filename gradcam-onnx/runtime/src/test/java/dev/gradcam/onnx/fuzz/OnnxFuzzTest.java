@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * <p>System properties: {@code gradcam.fuzz.mutants} (default 300 in the default suite; the {@code fuzz} profile
  * runs 2,000, release runs more), {@code gradcam.fuzz.seed} (default 12), {@code gradcam.fuzz.workers} (default 2),
  * {@code gradcam.fuzz.timeout} (seconds one mutant may take, default 120). The report goes to
- * {@code target/fuzz/report.txt}; failing mutants are saved beside it to replay.
+ * {@code target/fuzz/report.txt}, every mutant's outcome to {@code outcomes.txt}; failing mutants are saved beside
+ * them to replay.
  */
 class OnnxFuzzTest {
 
@@ -86,6 +87,9 @@ class OnnxFuzzTest {
         report.append("samples of clear errors:\n");
         samples.values().forEach(v -> v.forEach(line -> report.append("  ").append(line).append('\n')));
         Files.writeString(out.resolve("report.txt"), report);
+        List<Outcome> all = new ArrayList<>(outcomes);
+        all.sort((a, b) -> Integer.compare(a.index(), b.index()));
+        Files.write(out.resolve("outcomes.txt"), all.stream().map(o -> o.index() + " " + o.line()).toList());
         System.out.println("[fuzz] " + report.toString().lines().limit(2).reduce((a, b) -> a + "; " + b).orElse(""));
         assertEquals(MUTANTS, outcomes.size(), "every mutant has an outcome");
         assertTrue(bad.isEmpty(), bad.size() + " mutants crashed, hung or leaked an internal exception (replay with "
