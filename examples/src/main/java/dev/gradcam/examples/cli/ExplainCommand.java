@@ -3,6 +3,7 @@ package dev.gradcam.examples.cli;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -205,7 +206,7 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
             Path summary;
             try {
-                int step = in.batchable() ? batchSize : 1;
+                int step = step(model, in);
                 for (int from = 0; from < in.size(); from += step) {
                     int to = Math.min(in.size(), from + step);
                     FloatTensor batch = in.load(from, to);
@@ -271,7 +272,7 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("targetSpec", target.text());
             Path summary;
             try {
-                int step = in.batchable() ? batchSize : 1;
+                int step = step(model, in);
                 for (int from = 0; from < in.size(); from += step) {
                     int to = Math.min(in.size(), from + step);
                     FloatTensor batch = in.load(from, to);
@@ -300,6 +301,41 @@ final class ExplainCommand implements Callable<Integer> {
             reportWritten(writer.written().size(), summary, writer.diagnostics());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Images per pass: {@code --batch-size}, or the model's batch size where its input fixes one (many exports fix
+     * it to 1), so that a folder of any size runs on a fixed-batch model.
+     */
+    private int step(DifferentiableModel model, InputSource in) {
+        if (!in.batchable()) {
+            return 1;
+        }
+        long fixed = model.inputs().isEmpty() || model.inputs().get(0).shape().rank() == 0 ? -1
+                : model.inputs().get(0).shape().dim(0);
+        if (fixed > 0 && fixed != batchSize) {
+            if (in.size() % fixed != 0) {
+                throw new InvalidInputException("the model's input takes batches of exactly " + fixed + " images; "
+                        + in.size() + " images do not divide into them: give a multiple of " + fixed + " images");
+            }
+            if (batchSizeGiven()) {
+                warn("--batch-size " + batchSize + " does not fit the model's fixed batch of " + fixed + "; using "
+                        + fixed);
+            }
+            return (int) fixed;
+        }
+        return batchSize;
+    }
+
+    private boolean batchSizeGiven() {
+        return spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--batch-size");
+    }
+
+    private void warn(String message) {
+        if (!common.quiet) {
+            spec.commandLine().getErr().println("warning: " + message);
+        }
     }
 
     private InputSource open(Preprocessing p) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -60,6 +61,24 @@ class CliErrorsTest {
         assertTrue(r.err().contains("optimizationLevel must be one of"), r::toString);
         CliRun unknown = explain("--backend-option", "colour=blue");
         assertEquals(ExitCodes.USAGE, unknown.code(), unknown::toString);
+    }
+
+    @Test
+    void aFixedBatchModelTakesAFolderOfAnySize() throws IOException {
+        // Many exports fix the batch to 1; the review saw a folder of 4 images fail with no hint.
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(model));
+        ModelProto.Builder b = m.toBuilder();
+        b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .getDimBuilder(0).clearDimParam().setDimValue(1);
+        Path fixed = Files.write(dir.resolve("fixed_batch.onnx"), b.build().toByteArray());
+        Path images = Files.createDirectory(dir.resolve("images"));
+        for (String name : new String[] {"a.png", "b.png", "c.png", "d.png"}) {
+            GradcamCliTest.image(images.resolve(name), 32, 32);
+        }
+        CliRun r = CliRun.of("explain", "--model", fixed.toString(), "--input", images.toString(), "--layer",
+                "layer2", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        assertTrue(Files.exists(dir.resolve("out").resolve("d.overlay.png")), r::toString);
     }
 
     @Test
