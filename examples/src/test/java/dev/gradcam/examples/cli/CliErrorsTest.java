@@ -82,6 +82,15 @@ class CliErrorsTest {
     }
 
     @Test
+    void anOnnxModelNamedBinGetsAHint() throws IOException {
+        Path bin = Files.copy(model, dir.resolve("model.bin"));
+        CliRun r = CliRun.of("explain", "--model", bin.toString(), "--input", input.toString(), "--out",
+                dir.resolve("out").toString());
+        assertEquals(ExitCodes.UNSUPPORTED, r.code(), r::toString);
+        assertTrue(r.err().contains("model.bin starts like an ONNX model: rename it to end in .onnx"), r::toString);
+    }
+
+    @Test
     void aFolderGivenAsTheModelSaysSo() {
         CliRun r = CliRun.of("explain", "--model", fixtures.toString(), "--input", input.toString(), "--out",
                 dir.resolve("out").toString());
