@@ -37,6 +37,18 @@ public final class Models {
     public static DifferentiableModel load(Path model, String backend, Map<String, String> options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
+        requireModelFile(model);
+        BackendProvider provider = BackendRegistry.choose(model, backend);
+        return provider.load(model, options);
+    }
+
+    /**
+     * Checks that {@code model} is a file, before a backend is chosen by its name.
+     *
+     * @throws ModelLoadException if it is a folder (naming the model files in it) or does not exist
+     */
+    public static void requireModelFile(Path model) {
+        Objects.requireNonNull(model, "model");
         if (Files.isDirectory(model)) {
             throw new ModelLoadException(model.toAbsolutePath() + " is a folder, not a model file; give the model file "
                     + "itself" + modelsIn(model));
@@ -44,8 +56,6 @@ public final class Models {
         if (!Files.isRegularFile(model)) {
             throw new ModelLoadException("model file not found: " + model.toAbsolutePath());
         }
-        BackendProvider provider = BackendRegistry.choose(model, backend);
-        return provider.load(model, options);
     }
 
     /** ", e.g. DIR/a.onnx (of 2 .onnx files there)" or "". */

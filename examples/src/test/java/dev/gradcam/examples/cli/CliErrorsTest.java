@@ -82,6 +82,25 @@ class CliErrorsTest {
     }
 
     @Test
+    void sizesAreCheckedBeforeAnyImageIsResized() throws IOException {
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        for (int d = 2; d < 4; d++) {
+            b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                    .getDimBuilder(d).clearDimParam().setDimValue(32);
+        }
+        Path fixed = Files.write(dir.resolve("fixed_size.onnx"), b.build().toByteArray());
+        Path image = GradcamCliTest.image(dir.resolve("cat.png"), 40, 30);
+        CliRun r = CliRun.of("explain", "--model", fixed.toString(), "--input", image.toString(), "--size",
+                "5000x5000", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("does not fit the model's fixed input of 32x32"), r::toString);
+        CliRun huge = CliRun.of("explain", "--model", model.toString(), "--input", image.toString(), "--size",
+                "20000x20000", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, huge.code(), huge::toString);
+        assertTrue(huge.err().contains("above the limit of 50000000"), huge::toString);
+    }
+
+    @Test
     void anOnnxModelNamedBinGetsAHint() throws IOException {
         Path bin = Files.copy(model, dir.resolve("model.bin"));
         CliRun r = CliRun.of("explain", "--model", bin.toString(), "--input", input.toString(), "--out",
