@@ -341,7 +341,7 @@ public final class Explainer {
         /**
          * Several layers (multi-layer CAM): one map per layer, combined by the {@link #fusion(LayerFusion) fusion}.
          *
-         * @throws IllegalArgumentException if none is given
+         * @throws InvalidArgumentException if none is given
          */
         public Builder layers(String... layers) {
             return layers(List.of(layers));
@@ -350,7 +350,7 @@ public final class Explainer {
         /** As {@link #layers(String...)}. */
         public Builder layers(List<String> layers) {
             if (layers.isEmpty()) {
-                throw new IllegalArgumentException("give at least one layer");
+                throw new InvalidArgumentException("give at least one layer");
             }
             this.layers = List.copyOf(layers);
             return this;
@@ -401,7 +401,7 @@ public final class Explainer {
         /** Heatmap size when it should differ from the input's height and width. */
         public Builder outputSize(int height, int width) {
             if (height < 1 || width < 1) {
-                throw new IllegalArgumentException("output size must be positive, got " + height + "x" + width);
+                throw new InvalidArgumentException("output size must be positive, got " + height + "x" + width);
             }
             this.outHeight = height;
             this.outWidth = width;
@@ -486,12 +486,30 @@ public final class Explainer {
             if (method.usesLayers()) {
                 for (String l : layers) {
                     LayerInfo info = model.resolveLayer(l);
+                    checkFeatureMap(info);
                     if (resolved.stream().noneMatch(r -> r.name().equals(info.name()))) {
                         resolved.add(info);
                     }
                 }
             }
             return new Explainer(this, resolved, method);
+        }
+
+        /**
+         * What can be known before running: a layer of known rank must be a 4-D feature map, and the selector must
+         * fit its channel count when the model declares it.
+         */
+        private void checkFeatureMap(LayerInfo info) {
+            Shape s = info.shape();
+            // Rank 0 is how backends list a layer whose rank they cannot infer: checked when it runs.
+            if (s.rank() > 0 && s.rank() != 4 && s.rank() != 5) {
+                throw new InvalidInputException("layer " + info.describe() + " is not a 4-D feature map [N, K, h, w] "
+                        + "(or a 5-D one [N, K, d, h, w]); class-activation maps need one: choose a convolutional "
+                        + "layer (or 'auto')");
+            }
+            if ((s.rank() == 4 || s.rank() == 5) && s.dim(1) > 0) {
+                selector.checkChannels((int) Math.min(Integer.MAX_VALUE, s.dim(1)), info.name());
+            }
         }
 
         /**
@@ -504,7 +522,7 @@ public final class Explainer {
             try {
                 layer = model.resolveLayer(query);
             } catch (UnknownLayerException e) {
-                throw new InvalidInputException("unknown output '" + query + "'; the model's outputs are " + outputs
+                throw new UnknownOutputException("unknown output '" + query + "'; the model's outputs are " + outputs
                         + ", and no layer matches it either (nearest: " + e.nearest() + ")");
             }
             if (outputs.contains(layer.name())) {

@@ -58,13 +58,13 @@ public final class Explanation extends BatchResult {
      * @param diagnostics human-readable warnings
      * @param provenance  method, backend, versions
      * @param timings     time per stage
-     * @throws IllegalArgumentException if {@code layerMaps} is empty
+     * @throws InvalidArgumentException if {@code layerMaps} is empty
      */
     public Explanation(FloatTensor heatmaps, List<LayerMaps> layerMaps, double[] scores, int[] classes,
                        List<String> targets, List<String> diagnostics, Provenance provenance, Timings timings) {
         super(scores, classes, targets);
         if (layerMaps.isEmpty()) {
-            throw new IllegalArgumentException("an explanation needs the maps of at least one layer");
+            throw new InvalidArgumentException("an explanation needs the maps of at least one layer");
         }
         this.layerMaps = List.copyOf(layerMaps);
         this.heatmaps = Objects.requireNonNull(heatmaps, "heatmaps");

@@ -5,6 +5,7 @@ import dev.gradcam.api.spi.BackendRegistry;
 import dev.gradcam.api.spi.DifferentiableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -36,10 +37,35 @@ public final class Models {
     public static DifferentiableModel load(Path model, String backend, Map<String, String> options) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(options, "options");
+        requireModelFile(model);
+        BackendProvider provider = BackendRegistry.choose(model, backend);
+        return provider.load(model, options);
+    }
+
+    /**
+     * Checks that {@code model} is a file, before a backend is chosen by its name.
+     *
+     * @throws ModelLoadException if it is a folder (naming the model files in it) or does not exist
+     */
+    public static void requireModelFile(Path model) {
+        Objects.requireNonNull(model, "model");
+        if (Files.isDirectory(model)) {
+            throw new ModelLoadException(model.toAbsolutePath() + " is a folder, not a model file; give the model file "
+                    + "itself" + modelsIn(model));
+        }
         if (!Files.isRegularFile(model)) {
             throw new ModelLoadException("model file not found: " + model.toAbsolutePath());
         }
-        BackendProvider provider = BackendRegistry.choose(model, backend);
-        return provider.load(model, options);
+    }
+
+    /** ", e.g. DIR/a.onnx (of 2 .onnx files there)" or "". */
+    private static String modelsIn(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            List<Path> onnx = s.filter(p -> p.getFileName().toString().endsWith(".onnx")).sorted().toList();
+            return onnx.isEmpty() ? "" : ", e.g. " + onnx.get(0) + " (" + onnx.size() + " .onnx file"
+                    + (onnx.size() == 1 ? "" : "s") + " there)";
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 }

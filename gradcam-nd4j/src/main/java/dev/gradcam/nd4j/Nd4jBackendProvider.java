@@ -1,5 +1,6 @@
 package dev.gradcam.nd4j;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.DifferentiableModel;
@@ -58,7 +59,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     public DifferentiableModel load(Path model, Map<String, String> options) {
         for (String key : options.keySet()) {
             if (!OPTIONS.contains(key)) {
-                throw new ModelLoadException("unknown option '" + key + "' for the nd4j backend; known: "
+                throw new InvalidArgumentException("unknown option '" + key + "' for the nd4j backend; known: "
                         + new TreeSet<>(OPTIONS));
             }
         }
@@ -68,7 +69,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
         }
         if (extension(model).equals(ONNX_EXTENSION)) {
             if (options.containsKey("input") || options.containsKey("output")) {
-                throw new ModelLoadException("options input and output do not apply to ONNX files, whose graph names "
+                throw new InvalidArgumentException("options input and output do not apply to ONNX files, whose graph names "
                         + "its input and outputs; only inputShape does");
             }
             return OnnxSameDiff.load(model, inputShape(options.get("inputShape")));

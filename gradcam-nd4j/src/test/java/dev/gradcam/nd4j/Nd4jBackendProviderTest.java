@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.spi.BackendProvider;
@@ -56,7 +57,8 @@ class Nd4jBackendProviderTest {
         Path file = dir.resolve("junk.sd");
         Files.writeString(file, "not a graph");
         Nd4jBackendProvider p = new Nd4jBackendProvider();
-        ModelLoadException unknown = assertThrows(ModelLoadException.class,
+        // A bad option is an argument error (the CLI's exit code 2), not a model that cannot be read.
+        InvalidArgumentException unknown = assertThrows(InvalidArgumentException.class,
                 () -> p.load(file, Map.of("executionProvider", "cuda")));
         assertTrue(unknown.getMessage().contains("executionProvider"), unknown.getMessage());
         ModelLoadException junk = assertThrows(ModelLoadException.class, () -> p.load(file, Map.of()));

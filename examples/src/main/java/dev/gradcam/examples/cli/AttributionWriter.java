@@ -131,9 +131,7 @@ final class AttributionWriter {
         timings.put("wallMs", ResultWriter.millis(wall));
         summary.put("timings", timings);
 
-        Path file = ResultWriter.writeSummary(dir, summary);
-        written.add(file);
-        return file;
+        return ResultWriter.complete(dir, summary, written);
     }
 
     /** Every file written so far. */

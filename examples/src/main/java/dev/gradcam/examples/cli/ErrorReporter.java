@@ -2,9 +2,11 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.BackendUnavailableException;
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import java.io.PrintWriter;
@@ -55,7 +57,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     /** The exit code for an exception raised while running a command. */
     static int exitCode(Throwable ex) {
-        if (ex instanceof UnknownLayerException || ex instanceof UnknownMethodException) {
+        if (ex instanceof UnknownLayerException || ex instanceof UnknownMethodException
+                || ex instanceof UnknownOutputException) {
             return ExitCodes.UNKNOWN_NAME;
         }
         if (ex instanceof ModelLoadException) {
@@ -64,6 +67,10 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         if (ex instanceof BackendUnavailableException || ex instanceof UnsupportedCapabilityException
                 || ex instanceof UnsupportedOperatorException) {
             return ExitCodes.UNSUPPORTED;
+        }
+        if (ex instanceof InvalidArgumentException) {
+            // An argument out of range, e.g. a bad --backend-option: the command line is what is wrong.
+            return ExitCodes.USAGE;
         }
         if (ex instanceof InvalidInputException) {
             return ExitCodes.INVALID_INPUT;

@@ -2,6 +2,8 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -97,6 +99,10 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Reuse a non-empty --out folder: first remove the files its "
+            + "summary.json lists (the previous run's), then write. Without it a non-empty folder is refused.")
+    boolean overwrite;
+
     @Option(names = "--output", paramLabel = "NAME", description = "The model output to explain (default: the first).")
     String output;
 
@@ -170,6 +176,11 @@ final class ExplainCommand implements Callable<Integer> {
         if (input == null && !modelOptions.demo) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--input=PATH'");
         }
+        try {
+            OutputFolder.prepare(out, overwrite);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Overlay overlay = overlay();
         MapActivation act = activation();
         String methodName = MethodCatalog.canonical(method);
@@ -210,20 +221,6 @@ final class ExplainCommand implements Callable<Integer> {
             Explainer explainer = b.build();
 
             ResultWriter writer = new ResultWriter(out, overlay);
-            int step = in.batchable() ? batchSize : 1;
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
-                Explanation e = explainer.explain(batch, targets);
-                List<BufferedImage> backdrops = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    backdrops.add(in.backdrop(i, batch.slice(i - from)));
-                }
-                writer.add(names(in, from, to), backdrops, e);
-                bar.advance(to - from);
-            }
-
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
@@ -233,7 +230,26 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("compatibility", compatibility.cliName());
             header.put("augSmooth", augSmooth);
             header.put("eigenSmooth", eigenSmooth);
-            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            Path summary;
+            try {
+                int step = step(model, in);
+                for (int from = 0; from < in.size(); from += step) {
+                    int to = Math.min(in.size(), from + step);
+                    FloatTensor batch = in.load(from, to);
+                    List<Target> targets = target.targets(model, batch);
+                    Explanation e = explainer.explain(batch, targets);
+                    List<BufferedImage> backdrops = new ArrayList<>();
+                    for (int i = from; i < to; i++) {
+                        backdrops.add(in.backdrop(i, batch.slice(i - from)));
+                    }
+                    writer.add(names(in, from, to), backdrops, e);
+                    bar.advance(to - from);
+                }
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                ResultWriter.failed(out, header, writer.written(), e);
+                throw e;
+            }
             stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                     explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
             reportWritten(writer.written().size(), summary, writer.diagnostics());
@@ -268,25 +284,13 @@ final class ExplainCommand implements Callable<Integer> {
             AttributionMethod m;
             try {
                 m = MethodCatalog.attribution(methodName, model, layerQuery, settings.withOutput(output));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             InputSource in = open(p);
             boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
             ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
             AttributionWriter writer = new AttributionWriter(out);
-            int step = in.batchable() ? batchSize : 1;
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
-                Attribution a = m.attribute(batch, targets);
-                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
-                        : a.attributions();
-                writer.add(names(in, from, to), a, channelsFirst);
-                bar.advance(to - from);
-            }
-
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("method", methodName);
             header.put("family", "pixel-space");
@@ -294,7 +298,24 @@ final class ExplainCommand implements Callable<Integer> {
             putSource(header, demo, in, p);
             header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
             header.put("targetSpec", target.text());
-            Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            Path summary;
+            try {
+                int step = step(model, in);
+                for (int from = 0; from < in.size(); from += step) {
+                    int to = Math.min(in.size(), from + step);
+                    FloatTensor batch = in.load(from, to);
+                    List<Target> targets = target.targets(model, batch);
+                    Attribution a = m.attribute(batch, targets);
+                    FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
+                            : a.attributions();
+                    writer.add(names(in, from, to), a, channelsFirst);
+                    bar.advance(to - from);
+                }
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                ResultWriter.failed(out, header, writer.written(), e);
+                throw e;
+            }
 
             stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
                     images(in.size()));
@@ -308,6 +329,41 @@ final class ExplainCommand implements Callable<Integer> {
             reportWritten(writer.written().size(), summary, writer.diagnostics());
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Images per pass: {@code --batch-size}, or the model's batch size where its input fixes one (many exports fix
+     * it to 1), so that a folder of any size runs on a fixed-batch model.
+     */
+    private int step(DifferentiableModel model, InputSource in) {
+        if (!in.batchable()) {
+            return 1;
+        }
+        long fixed = model.inputs().isEmpty() || model.inputs().get(0).shape().rank() == 0 ? -1
+                : model.inputs().get(0).shape().dim(0);
+        if (fixed > 0 && fixed != batchSize) {
+            if (in.size() % fixed != 0) {
+                throw new InvalidInputException("the model's input takes batches of exactly " + fixed + " images; "
+                        + in.size() + " images do not divide into them: give a multiple of " + fixed + " images");
+            }
+            if (batchSizeGiven()) {
+                warn("--batch-size " + batchSize + " does not fit the model's fixed batch of " + fixed + "; using "
+                        + fixed);
+            }
+            return (int) fixed;
+        }
+        return batchSize;
+    }
+
+    private boolean batchSizeGiven() {
+        return spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--batch-size");
+    }
+
+    private void warn(String message) {
+        if (!common.quiet) {
+            spec.commandLine().getErr().println("warning: " + message);
+        }
     }
 
     private InputSource open(Preprocessing p) {
@@ -421,7 +477,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try {
             return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
@@ -432,7 +488,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try {
             return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
@@ -461,7 +517,7 @@ final class ExplainCommand implements Callable<Integer> {
         public TargetSpec convert(String value) {
             try {
                 return TargetSpec.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
@@ -473,7 +529,7 @@ final class ExplainCommand implements Callable<Integer> {
         public SelectorSpec convert(String value) {
             try {
                 return SelectorSpec.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -56,7 +56,15 @@ public final class GradcamCli implements Runnable {
      * @return the exit code, see {@link ExitCodes}
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(out, err).execute(args);
+        try {
+            return commandLine(out, err).execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; a huge image or batch must still end in one line, not a stack trace.
+            err.println("gradcam: error: out of memory (" + e.getMessage() + "); give the JVM more memory (e.g. "
+                    + "JAVA_OPTS=-Xmx8g), use --batch-size 1, or smaller images");
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
     }
 
     /** The configured picocli command line, for tests and embedding. */

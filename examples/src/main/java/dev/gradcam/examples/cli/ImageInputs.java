@@ -34,7 +34,7 @@ final class ImageInputs implements InputSource {
         List<String> names = new ArrayList<>();
         List<Supplier<BufferedImage>> images = new ArrayList<>();
         for (Path f : files) {
-            names.add(stem(f));
+            names.add(f.getFileName().toString());
             images.add(() -> Images.read(f));
         }
         return new ImageInputs(OutputNames.unique(names), images, preprocessing, description);
@@ -82,11 +82,5 @@ final class ImageInputs implements InputSource {
     @Override
     public String describe() {
         return description;
-    }
-
-    private static String stem(Path file) {
-        String name = file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
     }
 }

@@ -69,6 +69,7 @@ final class ModelOptions {
      */
     DifferentiableModel load() {
         Path f = file();
+        Models.requireModelFile(f);
         BackendProvider provider = BackendRegistry.choose(f, backend);
         Map<String, String> options = new LinkedHashMap<>(backendOptions);
         if (provider.name().equals("onnx") && !options.containsKey("compileCache")) {

@@ -1,6 +1,7 @@
 package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.image.ChannelOrder;
+import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.spi.ValueInfo;
@@ -54,7 +55,14 @@ final class PreprocessingOptions {
                 .channelOrder(order)
                 .layout(l)
                 .grayscale(grayscale);
+        long[] fixed = fixedSize(modelInput, l);
         if (size != null) {
+            // Checked before any image is read or resized: a huge --size on a fixed-size model fails at once.
+            if (fixed != null && (size.width() != fixed[0] || size.height() != fixed[1])) {
+                throw new IllegalArgumentException("--size " + size.width() + "x" + size.height() + " does not fit "
+                        + "the model's fixed input of " + fixed[0] + "x" + fixed[1] + " (width x height); leave "
+                        + "--size out to resize images to it");
+            }
             b.resize(size.width(), size.height());
         } else if (modelInput != null) {
             Shape s = modelInput.shape();
@@ -67,6 +75,17 @@ final class PreprocessingOptions {
             }
         }
         return b.build();
+    }
+
+    /** The model input's fixed {width, height}, or null when either is dynamic or the input is not 4-D. */
+    private static long[] fixedSize(ValueInfo modelInput, TensorLayout l) {
+        if (modelInput == null || modelInput.shape().rank() != 4) {
+            return null;
+        }
+        Shape s = modelInput.shape();
+        long h = s.dim(l == TensorLayout.NCHW ? 2 : 1);
+        long w = s.dim(l == TensorLayout.NCHW ? 3 : 2);
+        return h > 0 && w > 0 ? new long[] {w, h} : null;
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String option, String allowed) {
@@ -90,6 +109,10 @@ final class PreprocessingOptions {
                 if (p.length == 2) {
                     int w = Integer.parseInt(p[0].strip());
                     int h = Integer.parseInt(p[1].strip());
+                    if (w > 0 && h > 0 && (long) w * h > Images.maxPixels()) {
+                        throw new TypeConversionException("--size " + value + " is " + (long) w * h + " pixels, "
+                                + "above the limit of " + Images.maxPixels() + " (gradcam.maxImagePixels)");
+                    }
                     if (w > 0 && h > 0) {
                         return new ImageSize(w, h);
                     }

@@ -28,7 +28,9 @@ import java.util.Objects;
  *   <li>{@code raw.npy}: the raw signed maps at layer resolution [N, h, w], float32;</li>
  *   <li>{@code heatmap.npy}: the normalised maps at input resolution [N, H, W], float32 (when images differ in size:
  *       {@code NAME.raw.npy} and {@code NAME.heatmap.npy} per image instead);</li>
- *   <li>{@code summary.json}: method, layer, targets, scores, timings, backend and execution provider.</li>
+ *   <li>{@code summary.json}: method, layer, targets, scores, timings, backend and execution provider, the run's
+ *       {@code "status"} and every file it wrote ({@code "files"}); a failed run that wrote something leaves a summary
+ *       with {@code "status": "failed"} and the {@code "error"}.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -131,10 +133,50 @@ final class ResultWriter {
         timings.put("explainMs", millis(total));
         timings.put("wallMs", millis(wall));
         summary.put("timings", timings);
+        return complete(dir, summary, written);
+    }
 
+    /**
+     * Writes a complete run's summary: {@code "status": "complete"} and the {@code "files"} written (the summary
+     * included), which a later {@code --overwrite} removes. Adds the summary to {@code written}.
+     */
+    static Path complete(Path dir, Map<String, Object> summary, List<Path> written) {
+        summary.put("status", "complete");
+        summary.put("files", fileNames(written, true));
         Path file = writeSummary(dir, summary);
         written.add(file);
         return file;
+    }
+
+    /**
+     * After a failure: if anything was written, a summary saying what was written and what failed
+     * ({@code "status": "failed"}, {@code "error"}, {@code "files"}), so that no output is left unexplained.
+     * Never throws: the original failure is what the caller reports.
+     */
+    static void failed(Path dir, Map<String, Object> header, List<Path> written, Throwable error) {
+        if (written.isEmpty()) {
+            return;
+        }
+        try {
+            Map<String, Object> summary = new LinkedHashMap<>(header);
+            summary.put("status", "failed");
+            summary.put("error", error.getClass().getSimpleName() + ": " + error.getMessage());
+            summary.put("files", fileNames(written, true));
+            writeSummary(dir, summary);
+        } catch (RuntimeException ignored) {
+            // The disk may be full: the caller still reports the first error.
+        }
+    }
+
+    private static List<String> fileNames(List<Path> written, boolean withSummary) {
+        List<String> names = new ArrayList<>();
+        for (Path p : written) {
+            names.add(p.getFileName().toString());
+        }
+        if (withSummary && !names.contains(OutputFolder.SUMMARY)) {
+            names.add(OutputFolder.SUMMARY);
+        }
+        return names;
     }
 
     /**
@@ -144,7 +186,7 @@ final class ResultWriter {
      * @throws GradCamException if it cannot be written
      */
     static Path writeSummary(Path dir, Map<String, Object> summary) {
-        Path file = dir.resolve("summary.json");
+        Path file = dir.resolve(OutputFolder.SUMMARY);
         byte[] json = (Json.write(summary) + "\n").getBytes(StandardCharsets.UTF_8);
         OutputFiles.write(file, "JSON", out -> out.write(json));
         return file;

@@ -1,5 +1,6 @@
 package dev.gradcam.examples.cli;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.Ranking;
@@ -33,6 +34,15 @@ public record SelectorSpec(String text, FeatureMapSelector selector) {
      */
     public static SelectorSpec parse(String text) {
         Objects.requireNonNull(text, "text");
+        try {
+            return parseChecked(text);
+        } catch (InvalidArgumentException e) {
+            // The library's own range check (e.g. a window with low > high): said in terms of the option.
+            throw new IllegalArgumentException("selector '" + text + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static SelectorSpec parseChecked(String text) {
         String[] parts = text.strip().toLowerCase(Locale.ROOT).split(":", -1);
         String kind = parts[0];
         FeatureMapSelector s = switch (kind) {

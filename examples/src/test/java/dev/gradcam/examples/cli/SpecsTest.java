@@ -125,6 +125,11 @@ class SpecsTest {
     @Test
     void outputNamesAreSafeAndUnique() {
         assertEquals(List.of("cat", "cat-2", "a_b"), OutputNames.unique(List.of("cat", "cat", "a b")));
+        // The review's case: one image's outputs overwrote another's and summary.json listed a name twice.
+        assertEquals(List.of("cat-jpg", "cat-png", "cat-2"), OutputNames.unique(List.of("cat.jpg", "cat.png",
+                "cat-2.png")));
+        assertEquals(List.of("cat-2", "cat-png", "cat-png-2", "cat-jpg"), OutputNames.unique(List.of("cat-2.png",
+                "cat.png", "cat.PNG", "cat.jpg")));
     }
 
     @Test

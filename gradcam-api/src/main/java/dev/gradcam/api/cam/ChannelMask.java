@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -34,7 +35,7 @@ public final class ChannelMask {
         boolean[] b = new boolean[channels];
         for (int i : indices) {
             if (i < 0 || i >= channels) {
-                throw new IllegalArgumentException("channel index " + i + " out of range 0.." + (channels - 1));
+                throw new InvalidArgumentException("channel index " + i + " out of range 0.." + (channels - 1));
             }
             b[i] = true;
         }
@@ -98,7 +99,7 @@ public final class ChannelMask {
 
     private void check(ChannelMask other) {
         if (other.selected.length != selected.length) {
-            throw new IllegalArgumentException("masks have " + selected.length + " and " + other.selected.length
+            throw new InvalidArgumentException("masks have " + selected.length + " and " + other.selected.length
                     + " channels");
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public final class ChannelStats {
     public ChannelStats(int image, float[] weight, float[] meanActivation, float[] meanGradient, float[] energy) {
         int k = Objects.requireNonNull(weight, "weight").length;
         if (meanActivation.length != k || meanGradient.length != k || energy.length != k) {
-            throw new IllegalArgumentException("all statistics need " + k + " channels");
+            throw new InvalidArgumentException("all statistics need " + k + " channels");
         }
         this.image = image;
         this.weight = weight.clone();

@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -28,11 +29,11 @@ public final class FeatureMapSelectors {
     /**
      * Channels whose weight lies in {@code [low, high]}.
      *
-     * @throws IllegalArgumentException if {@code low > high} or a bound is NaN
+     * @throws InvalidArgumentException if {@code low > high} or a bound is NaN
      */
     public static FeatureMapSelector weightWindow(double low, double high) {
         if (!(low <= high)) {
-            throw new IllegalArgumentException("window needs low <= high, got [" + low + ", " + high + "]");
+            throw new InvalidArgumentException("window needs low <= high, got [" + low + ", " + high + "]");
         }
         return s -> where(s, k -> s.weight(k) >= low && s.weight(k) <= high);
     }
@@ -40,7 +41,7 @@ public final class FeatureMapSelectors {
     /** Channels whose weight magnitude is at most {@code epsilon}: the "near zero" maps. */
     public static FeatureMapSelector nearZero(double epsilon) {
         if (!(epsilon >= 0)) {
-            throw new IllegalArgumentException("epsilon must be >= 0, got " + epsilon);
+            throw new InvalidArgumentException("epsilon must be >= 0, got " + epsilon);
         }
         return weightWindow(-epsilon, epsilon);
     }
@@ -48,7 +49,7 @@ public final class FeatureMapSelectors {
     /** The {@code k} channels ranked highest (ties broken by lower index); all if fewer exist. */
     public static FeatureMapSelector topK(int k, Ranking by) {
         if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, got " + k);
+            throw new InvalidArgumentException("k must be >= 0, got " + k);
         }
         return s -> top(s, Math.min(k, s.channels()), by);
     }
@@ -56,7 +57,7 @@ public final class FeatureMapSelectors {
     /** The top {@code fraction} of channels (rounded up), ranked by {@code by}. */
     public static FeatureMapSelector topFraction(double fraction, Ranking by) {
         if (!(fraction >= 0 && fraction <= 1)) {
-            throw new IllegalArgumentException("fraction must be in [0, 1], got " + fraction);
+            throw new InvalidArgumentException("fraction must be in [0, 1], got " + fraction);
         }
         return s -> top(s, (int) Math.ceil(fraction * s.channels()), by);
     }
@@ -64,7 +65,23 @@ public final class FeatureMapSelectors {
     /** Exactly these channel indices. */
     public static FeatureMapSelector indices(int... channels) {
         int[] copy = channels.clone();
-        return s -> ChannelMask.indices(s.channels(), copy);
+        for (int c : copy) {
+            InvalidArgumentException.check(c >= 0, "channel indices must be >= 0, got " + Arrays.toString(copy));
+        }
+        return new FeatureMapSelector() {
+            @Override
+            public ChannelMask select(ChannelStats s) {
+                return ChannelMask.indices(s.channels(), copy);
+            }
+
+            @Override
+            public void checkChannels(int count, String layer) {
+                for (int c : copy) {
+                    InvalidArgumentException.check(c < count, "selector indices" + Arrays.toString(copy)
+                            + ": channel " + c + " does not exist; layer " + layer + " has channels 0.." + (count - 1));
+                }
+            }
+        };
     }
 
     private interface ChannelTest {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -86,7 +87,7 @@ public interface Colormap {
      * A built-in colormap by name, ignoring case: {@code jet}, {@code turbo}, {@code viridis}, {@code inferno},
      * {@code gray} (or {@code grey}).
      *
-     * @throws IllegalArgumentException for any other name, listing the known ones
+     * @throws InvalidArgumentException for any other name, listing the known ones
      */
     static Colormap named(String name) {
         Objects.requireNonNull(name, "name");
@@ -99,6 +100,6 @@ public interface Colormap {
         if (key.equals("grey")) {
             return gray();
         }
-        throw new IllegalArgumentException("unknown colormap '" + name + "'; known: " + String.join(", ", names()));
+        throw new InvalidArgumentException("unknown colormap '" + name + "'; known: " + String.join(", ", names()));
     }
 }

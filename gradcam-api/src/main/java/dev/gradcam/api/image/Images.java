@@ -1,10 +1,12 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.tensor.FloatTensor;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.awt.image.BufferedImage;
@@ -36,23 +38,47 @@ public final class Images {
     }
 
     /**
-     * Reads an image file.
+     * The default most pixels {@link #read(Path)} decodes, 50 million (a 7071 x 7071 image: about 200 MB as ints).
+     * The system property {@code gradcam.maxImagePixels} changes it; {@link #read(Path, long)} takes it per call.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    /** The pixel limit in force: {@code gradcam.maxImagePixels} or {@link #DEFAULT_MAX_PIXELS}. */
+    public static long maxPixels() {
+        return Long.getLong("gradcam.maxImagePixels", DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * Reads an image file, refusing images above {@link #maxPixels()} before decoding them.
      *
-     * @throws ModelLoadException if the file is missing, unreadable or not an image format {@code javax.imageio}
-     *                            decodes
+     * @throws ModelLoadException    if the file is missing, unreadable or not an image format {@code javax.imageio}
+     *                               decodes
+     * @throws InvalidInputException if the header declares more pixels than the limit
      */
     public static BufferedImage read(Path path) {
+        return read(path, maxPixels());
+    }
+
+    /**
+     * Reads an image file, refusing it before decoding when its header declares more than {@code maxPixels} pixels
+     * (a 148 KB PNG can declare 10000 x 10000 pixels and take gigabytes to decode).
+     *
+     * @throws ModelLoadException    as {@link #read(Path)}
+     * @throws InvalidInputException if the header declares more pixels than {@code maxPixels}
+     */
+    public static BufferedImage read(Path path, long maxPixels) {
         Objects.requireNonNull(path, "path");
+        InvalidArgumentException.check(maxPixels > 0, "maxPixels must be positive, got " + maxPixels);
         BufferedImage image;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-            // Memory-cached, so ImageIO writes no temporary files; ImageIO.read closes it unless it returns null.
-            ImageInputStream iis = new MemoryCacheImageInputStream(in);
-            image = ImageIO.read(iis);
-            if (image == null) {
-                iis.close();
+            // Memory-cached, so ImageIO writes no temporary files.
+            try (ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
+                image = decode(iis, path, maxPixels);
             }
         } catch (NoSuchFileException e) {
             throw new ModelLoadException("no such image file: " + path.toAbsolutePath());
+        } catch (InvalidInputException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("cannot read image file " + path.toAbsolutePath() + ": " + e, e);
         }
@@ -61,6 +87,29 @@ public final class Images {
                     + ": no javax.imageio reader recognises its format; readable formats: " + readableFormats());
         }
         return image;
+    }
+
+    /** Reads the header first (readers give the size without decoding), then decodes within the limit. */
+    private static BufferedImage decode(ImageInputStream iis, Path path, long maxPixels) throws IOException {
+        java.util.Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+        if (!readers.hasNext()) {
+            return null;
+        }
+        ImageReader reader = readers.next();
+        try {
+            reader.setInput(iis, true, true);
+            long width = reader.getWidth(0);
+            long height = reader.getHeight(0);
+            if (width * height > maxPixels) {
+                throw new InvalidInputException("image " + path.toAbsolutePath() + " is " + width + " x " + height
+                        + " = " + width * height + " pixels, above the limit of " + maxPixels + "; shrink it first, "
+                        + "or raise the limit with the system property gradcam.maxImagePixels (e.g. "
+                        + "JAVA_OPTS=-Dgradcam.maxImagePixels=200000000)");
+            }
+            return reader.read(0);
+        } finally {
+            reader.dispose();
+        }
     }
 
     /**

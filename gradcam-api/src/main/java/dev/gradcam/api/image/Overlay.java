@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -32,12 +33,12 @@ public record Overlay(Colormap colormap, double alpha, boolean renormalise) {
     /**
      * Checks the components.
      *
-     * @throws IllegalArgumentException if alpha is outside [0, 1]
+     * @throws InvalidArgumentException if alpha is outside [0, 1]
      */
     public Overlay {
         Objects.requireNonNull(colormap, "colormap");
         if (!(alpha >= 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("alpha must be in [0, 1] (weight of the heatmap), got " + alpha);
+            throw new InvalidArgumentException("alpha must be in [0, 1] (weight of the heatmap), got " + alpha);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -297,7 +298,7 @@ public final class Preprocessing {
         /** Divide pixel values (0..255) by this before subtracting the mean: 255 for [0, 1], 1 for raw. */
         public Builder divideBy(float divisor) {
             if (!(divisor > 0) || !Float.isFinite(divisor)) {
-                throw new IllegalArgumentException("divisor must be positive and finite, got " + divisor);
+                throw new InvalidArgumentException("divisor must be positive and finite, got " + divisor);
             }
             this.divisor = divisor;
             return this;
@@ -318,7 +319,7 @@ public final class Preprocessing {
         /**
          * The preprocessing.
          *
-         * @throws IllegalArgumentException if mean or std have neither 1 value nor one per channel, or a std is not
+         * @throws InvalidArgumentException if mean or std have neither 1 value nor one per channel, or a std is not
          *                                  positive, or a value is not finite
          */
         public Preprocessing build() {
@@ -327,12 +328,12 @@ public final class Preprocessing {
             checkPerChannel(std, "std", channels);
             for (float v : mean) {
                 if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("mean values must be finite, got " + Arrays.toString(mean));
+                    throw new InvalidArgumentException("mean values must be finite, got " + Arrays.toString(mean));
                 }
             }
             for (float v : std) {
                 if (!(v > 0) || !Float.isFinite(v)) {
-                    throw new IllegalArgumentException("std values must be positive and finite, got "
+                    throw new InvalidArgumentException("std values must be positive and finite, got "
                             + Arrays.toString(std));
                 }
             }
@@ -341,7 +342,7 @@ public final class Preprocessing {
 
         private static void checkPerChannel(float[] values, String name, int channels) {
             if (values.length != 1 && values.length != channels) {
-                throw new IllegalArgumentException(name + " has " + values.length + " values " + Arrays.toString(values)
+                throw new InvalidArgumentException(name + " has " + values.length + " values " + Arrays.toString(values)
                         + " but the tensor has " + channels + (channels == 1 ? " (grey) channel" : " channels")
                         + "; give 1 value or " + channels);
             }
@@ -349,7 +350,7 @@ public final class Preprocessing {
 
         private static int positive(int v, String what) {
             if (v <= 0) {
-                throw new IllegalArgumentException(what + " must be positive, got " + v);
+                throw new InvalidArgumentException(what + " must be positive, got " + v);
             }
             return v;
         }

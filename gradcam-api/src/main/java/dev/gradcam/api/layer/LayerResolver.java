@@ -101,19 +101,31 @@ public final class LayerResolver {
     public static List<String> modulePaths(List<LayerInfo> layers) {
         Set<String> paths = new LinkedHashSet<>();
         for (LayerInfo l : layers) {
-            List<String> scopes = scopes(l.node());
-            String path = "";
-            for (String raw : scopes) {
-                String c = REPEAT_SUFFIX.matcher(raw).replaceFirst("");
-                if (!path.isEmpty() && c.startsWith(path + ".")) {
-                    path = c;
-                } else {
-                    path = path.isEmpty() ? c : path + "." + c;
-                }
-                paths.add(path);
-            }
+            paths.addAll(pathsOf(l.node()));
         }
         return List.copyOf(paths);
+    }
+
+    /**
+     * The module paths of a node's scopes, outermost first. Exporters name a child of a container by the
+     * container's own scope name plus the child's: {@code /layer4/layer4.0/downsample/downsample.0/Conv} is module
+     * {@code layer4.0.downsample.0}, so a segment that extends the previous segment adds only its suffix.
+     */
+    private static List<String> pathsOf(String node) {
+        List<String> out = new ArrayList<>();
+        String path = "";
+        String previous = null;
+        for (String raw : scopes(node)) {
+            String c = REPEAT_SUFFIX.matcher(raw).replaceFirst("");
+            if (previous != null && c.startsWith(previous + ".")) {
+                path = path + c.substring(previous.length());
+            } else {
+                path = path.isEmpty() ? c : path + "." + c;
+            }
+            previous = c;
+            out.add(path);
+        }
+        return out;
     }
 
     /**
@@ -139,6 +151,9 @@ public final class LayerResolver {
     }
 
     private static boolean inModuleScope(String node, String[] parts) {
+        if (pathsOf(node).contains(String.join(".", parts))) {
+            return true;
+        }
         List<String> scopes = scopes(node);
         if (scopes.size() < parts.length) {
             return false;

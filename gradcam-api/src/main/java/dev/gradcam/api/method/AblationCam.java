@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -40,7 +41,7 @@ public final class AblationCam extends ChannelWeightingMethod {
     AblationCam(int maxBatch, boolean pytorchGradCamAblation) {
         super("ablation-cam");
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            throw new InvalidArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         this.maxBatch = maxBatch;
         this.pytorchGradCamAblation = pytorchGradCamAblation;

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +22,7 @@ public final class AugSmoothing {
 
     private AugSmoothing(List<Augmentation> augmentations) {
         if (augmentations.isEmpty()) {
-            throw new IllegalArgumentException("aug-smoothing needs at least one augmentation");
+            throw new InvalidArgumentException("aug-smoothing needs at least one augmentation");
         }
         this.augmentations = List.copyOf(augmentations);
     }
@@ -44,11 +45,11 @@ public final class AugSmoothing {
     /**
      * {no flip, flip} x zooms x multipliers.
      *
-     * @throws IllegalArgumentException if a list is empty or a zoom is not positive
+     * @throws InvalidArgumentException if a list is empty or a zoom is not positive
      */
     public static AugSmoothing grid(double[] zooms, double[] multipliers) {
         if (zooms.length == 0 || multipliers.length == 0) {
-            throw new IllegalArgumentException("need at least one zoom and one multiplier");
+            throw new InvalidArgumentException("need at least one zoom and one multiplier");
         }
         List<Augmentation> list = new ArrayList<>();
         for (boolean flip : new boolean[] {false, true}) {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 
@@ -23,10 +24,10 @@ public record Augmentation(boolean flip, double zoom, double multiplier) {
     /** No change. */
     public static final Augmentation IDENTITY = new Augmentation(false, 1, 1);
 
-    /** @throws IllegalArgumentException unless zoom > 0 and the multiplier is finite */
+    /** @throws InvalidArgumentException unless zoom > 0 and the multiplier is finite */
     public Augmentation {
         if (!(zoom > 0) || Double.isInfinite(zoom) || !Double.isFinite(multiplier)) {
-            throw new IllegalArgumentException("need zoom > 0 and a finite multiplier, got " + zoom + ", " + multiplier);
+            throw new InvalidArgumentException("need zoom > 0 and a finite multiplier, got " + zoom + ", " + multiplier);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.numeric.Nmf;
 import dev.gradcam.api.spi.Capability;
@@ -48,7 +49,7 @@ public final class DeepFeatureFactorization implements CamMethod {
 
     DeepFeatureFactorization(int concepts, int iterations, double tolerance, long seed) {
         if (concepts < 1 || iterations < 0 || !(tolerance >= 0)) {
-            throw new IllegalArgumentException("need concepts >= 1, iterations >= 0, tolerance >= 0; got " + concepts
+            throw new InvalidArgumentException("need concepts >= 1, iterations >= 0, tolerance >= 0; got " + concepts
                     + ", " + iterations + ", " + tolerance);
         }
         this.concepts = concepts;

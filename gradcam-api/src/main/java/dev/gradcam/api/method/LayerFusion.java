@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
@@ -80,11 +81,11 @@ public interface LayerFusion {
      * {@code tanh(gamma * M / max(M))}, which lifts the weak values of shallow layers, upsampled, and the layers are
      * combined by element-wise maximum (as torchcam does). A map with no positive value stays 0.
      *
-     * @throws IllegalArgumentException unless gamma > 0
+     * @throws InvalidArgumentException unless gamma > 0
      */
     static LayerFusion layerCam(double gamma) {
         if (!(gamma > 0)) {
-            throw new IllegalArgumentException("gamma must be > 0, got " + gamma);
+            throw new InvalidArgumentException("gamma must be > 0, got " + gamma);
         }
         return (raw, act, h, w) -> Fusions.maximum(raw, h, w, r -> {
             int n = r.shape().intDim(0);

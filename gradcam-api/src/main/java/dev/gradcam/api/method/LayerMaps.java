@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -26,7 +27,7 @@ public final class LayerMaps {
      *                 what they mean where they are not channel weights)
      * @param masks    each image's selected channels
      * @param concepts the concepts, or null
-     * @throws IllegalArgumentException if the lists do not have one entry per image
+     * @throws InvalidArgumentException if the lists do not have one entry per image
      */
     public LayerMaps(LayerInfo layer, FloatTensor rawMaps, List<FloatTensor> weights, List<ChannelMask> masks,
                      ConceptFactorization concepts) {
@@ -38,7 +39,7 @@ public final class LayerMaps {
         long n = rawMaps.shape().dim(0);
         if ((rawMaps.shape().rank() != 3 && rawMaps.shape().rank() != 4) || this.weights.size() != n
                 || this.masks.size() != n) {
-            throw new IllegalArgumentException("need raw maps [N, h, w] or [N, d, h, w] and N weights and masks, got "
+            throw new InvalidArgumentException("need raw maps [N, h, w] or [N, d, h, w] and N weights and masks, got "
                     + rawMaps.shape() + ", " + this.weights.size() + ", " + this.masks.size());
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
@@ -43,7 +44,7 @@ public final class ScoreCam extends ChannelWeightingMethod {
     ScoreCam(int maxBatch, boolean alignCorners, boolean channelSoftmax) {
         super("score-cam");
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            throw new InvalidArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         this.maxBatch = maxBatch;
         this.alignCorners = alignCorners;

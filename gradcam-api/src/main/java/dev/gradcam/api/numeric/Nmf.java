@@ -1,5 +1,7 @@
 package dev.gradcam.api.numeric;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * Non-negative matrix factorisation {@code X ~ W H} of a non-negative [m, n] matrix into W [m, r] and H [r, n] by the
  * multiplicative updates of Lee and Seung (2001) for the Frobenius norm:
@@ -33,29 +35,29 @@ public final class Nmf {
     /**
      * Factorises {@code x} (m rows, n columns, all entries >= 0).
      *
-     * @throws IllegalArgumentException if x is empty or ragged, has a negative or non-finite entry, or r < 1
+     * @throws InvalidArgumentException if x is empty or ragged, has a negative or non-finite entry, or r < 1
      */
     public static Result factorize(double[][] x, int rank, int maxIterations, double tolerance, long seed) {
         int m = x.length;
         if (m == 0 || x[0].length == 0) {
-            throw new IllegalArgumentException("cannot factorise an empty matrix");
+            throw new InvalidArgumentException("cannot factorise an empty matrix");
         }
         if (rank < 1) {
-            throw new IllegalArgumentException("rank must be >= 1, got " + rank);
+            throw new InvalidArgumentException("rank must be >= 1, got " + rank);
         }
         if (maxIterations < 0 || !(tolerance >= 0)) {
-            throw new IllegalArgumentException("need maxIterations >= 0 and tolerance >= 0, got " + maxIterations
+            throw new InvalidArgumentException("need maxIterations >= 0 and tolerance >= 0, got " + maxIterations
                     + ", " + tolerance);
         }
         int n = x[0].length;
         double sum = 0;
         for (int i = 0; i < m; i++) {
             if (x[i].length != n) {
-                throw new IllegalArgumentException("row " + i + " has " + x[i].length + " columns, expected " + n);
+                throw new InvalidArgumentException("row " + i + " has " + x[i].length + " columns, expected " + n);
             }
             for (double v : x[i]) {
                 if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new IllegalArgumentException("NMF needs finite non-negative entries, found " + v);
+                    throw new InvalidArgumentException("NMF needs finite non-negative entries, found " + v);
                 }
                 sum += v;
             }

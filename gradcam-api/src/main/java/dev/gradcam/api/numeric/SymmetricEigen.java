@@ -1,5 +1,7 @@
 package dev.gradcam.api.numeric;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * Eigenvalues and eigenvectors of a real symmetric matrix: Householder reduction to tridiagonal form followed by the
  * implicit QL algorithm (EISPACK's {@code tred2} and {@code tql2}, in the form of the public-domain JAMA library).
@@ -24,7 +26,7 @@ public final class SymmetricEigen {
     /**
      * Decomposes {@code a} (n x n, only its symmetry is assumed, not checked; not modified).
      *
-     * @throws IllegalArgumentException if the matrix is not square
+     * @throws InvalidArgumentException if the matrix is not square
      * @throws ArithmeticException      if QL does not converge (non-finite input)
      */
     public static SymmetricEigen of(double[][] a) {
@@ -32,7 +34,7 @@ public final class SymmetricEigen {
         double[][] v = new double[n][];
         for (int i = 0; i < n; i++) {
             if (a[i].length != n) {
-                throw new IllegalArgumentException("matrix must be square, row " + i + " has " + a[i].length
+                throw new InvalidArgumentException("matrix must be square, row " + i + " has " + a[i].length
                         + " columns for " + n + " rows");
             }
             v[i] = a[i].clone();

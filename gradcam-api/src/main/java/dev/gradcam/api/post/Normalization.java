@@ -1,5 +1,6 @@
 package dev.gradcam.api.post;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Arrays;
@@ -50,11 +51,11 @@ public interface Normalization {
      * Per image, clips to the {@code low}..{@code high} percentiles (linear interpolation between order statistics,
      * as numpy.percentile's default) and scales that range to [0, 1]: robust to a few extreme pixels.
      *
-     * @throws IllegalArgumentException unless {@code 0 <= low < high <= 100}
+     * @throws InvalidArgumentException unless {@code 0 <= low < high <= 100}
      */
     static Normalization percentile(double low, double high) {
         if (!(low >= 0 && low < high && high <= 100)) {
-            throw new IllegalArgumentException("percentiles need 0 <= low < high <= 100, got " + low + ", " + high);
+            throw new InvalidArgumentException("percentiles need 0 <= low < high <= 100, got " + low + ", " + high);
         }
         return maps -> {
             int n = maps.shape().intDim(0);

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Preprocessing;
@@ -28,12 +29,12 @@ public final class Baselines {
     /**
      * A constant per channel (axis 1), or one constant for all channels.
      *
-     * @throws IllegalArgumentException if no value is given
+     * @throws InvalidArgumentException if no value is given
      */
     public static Baseline constant(float... perChannel) {
         Objects.requireNonNull(perChannel, "perChannel");
         if (perChannel.length == 0) {
-            throw new IllegalArgumentException("give one value, or one per channel");
+            throw new InvalidArgumentException("give one value, or one per channel");
         }
         float[] v = perChannel.clone();
         return new Described("constant" + java.util.Arrays.toString(v), images -> {
@@ -68,7 +69,7 @@ public final class Baselines {
      * Each image blurred with a Gaussian of standard deviation {@code sigma} pixels: removes detail but keeps colour
      * (Fong and Vedaldi 2017; Sturmfels et al. 2020).
      *
-     * @throws IllegalArgumentException if sigma is negative
+     * @throws InvalidArgumentException if sigma is negative
      */
     public static Baseline blurred(double sigma) {
         GaussianBlur.blur(FloatTensor.zeros(Shape.of(1, 1)), sigma); // validates sigma
@@ -86,11 +87,11 @@ public final class Baselines {
     /**
      * Uniform noise in [{@code low}, {@code high}), seeded as {@link #random(long)}.
      *
-     * @throws IllegalArgumentException unless {@code low < high}
+     * @throws InvalidArgumentException unless {@code low < high}
      */
     public static Baseline uniform(float low, float high, long seed) {
         if (!(low < high)) {
-            throw new IllegalArgumentException("uniform noise needs low < high, got " + low + ", " + high);
+            throw new InvalidArgumentException("uniform noise needs low < high, got " + low + ", " + high);
         }
         return new Described("uniform(" + low + ", " + high + ", seed=" + seed + ")",
                 images -> noise(images, seed, false, low, high));

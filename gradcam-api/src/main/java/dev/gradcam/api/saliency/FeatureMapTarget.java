@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -17,7 +18,7 @@ public record FeatureMapTarget(int channel, boolean absolute) implements Target 
 
     public FeatureMapTarget {
         if (channel < 0) {
-            throw new IllegalArgumentException("channel must be >= 0, got " + channel);
+            throw new InvalidArgumentException("channel must be >= 0, got " + channel);
         }
     }
 

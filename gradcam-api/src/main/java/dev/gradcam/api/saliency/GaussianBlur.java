@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -18,12 +19,12 @@ public final class GaussianBlur {
     /**
      * Blurs the last two axes with standard deviation {@code sigma} pixels; sigma 0 returns an equal tensor.
      *
-     * @throws IllegalArgumentException if sigma is negative or not finite
+     * @throws InvalidArgumentException if sigma is negative or not finite
      * @throws InvalidInputException    if the tensor has fewer than two axes
      */
     public static FloatTensor blur(FloatTensor t, double sigma) {
         if (!(sigma >= 0) || !Double.isFinite(sigma)) {
-            throw new IllegalArgumentException("sigma must be a finite number >= 0, got " + sigma);
+            throw new InvalidArgumentException("sigma must be a finite number >= 0, got " + sigma);
         }
         Shape s = t.shape();
         if (s.rank() < 2) {

@@ -173,7 +173,7 @@ public final class IntegratedGradients implements AttributionMethod {
         /**
          * Builds the method.
          *
-         * @throws IllegalArgumentException                       if the steps do not suit the quadrature
+         * @throws InvalidArgumentException                     if the steps do not suit the quadrature
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients
          */
         public IntegratedGradients build() {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.Random;
 
@@ -23,11 +24,11 @@ public interface Noise {
      * "noise level" (Smilkov et al. 2017 suggest 0.1 to 0.2), drawn from a generator seeded by {@code seed}, the
      * image index and the sample index.
      *
-     * @throws IllegalArgumentException if the level is negative or not finite
+     * @throws InvalidArgumentException if the level is negative or not finite
      */
     static Noise gaussian(double level, long seed) {
         if (!(level >= 0) || !Double.isFinite(level)) {
-            throw new IllegalArgumentException("noise level must be a finite fraction >= 0, got " + level);
+            throw new InvalidArgumentException("noise level must be a finite fraction >= 0, got " + level);
         }
         return (input, image, sample) -> gaussian(input, level * (input.max() - (double) input.min()), seed, image,
                 sample);
@@ -36,11 +37,11 @@ public interface Noise {
     /**
      * Gaussian noise with a fixed standard deviation {@code sigma}, seeded as {@link #gaussian(double, long)}.
      *
-     * @throws IllegalArgumentException if sigma is negative or not finite
+     * @throws InvalidArgumentException if sigma is negative or not finite
      */
     static Noise gaussianSigma(double sigma, long seed) {
         if (!(sigma >= 0) || !Double.isFinite(sigma)) {
-            throw new IllegalArgumentException("sigma must be a finite number >= 0, got " + sigma);
+            throw new InvalidArgumentException("sigma must be a finite number >= 0, got " + sigma);
         }
         return (input, image, sample) -> gaussian(input, sigma, seed, image, sample);
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.LibraryVersion;
 import dev.gradcam.api.Provenance;
@@ -133,7 +134,7 @@ final class Passes {
     /** Checks a batch size setting. */
     static int checkBatchSize(int batchSize) {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new InvalidArgumentException("batch size must be at least 1, got " + batchSize);
         }
         return batchSize;
     }

@@ -1,5 +1,7 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * Rules for the path integral of Integrated Gradients over {@code alpha} in [0, 1]: where the gradient is evaluated
  * ({@link #points}) and how each evaluation is weighted ({@link #weights}). Riemann sums follow Captum's
@@ -20,7 +22,7 @@ public enum Quadrature {
     /**
      * The {@code n} evaluation points in [0, 1], ascending.
      *
-     * @throws IllegalArgumentException if {@code n} is too small for the rule (1, or 2 for the trapezoid)
+     * @throws InvalidArgumentException if {@code n} is too small for the rule (1, or 2 for the trapezoid)
      */
     public double[] points(int n) {
         check(n);
@@ -62,7 +64,7 @@ public enum Quadrature {
     private void check(int n) {
         int min = this == RIEMANN_TRAPEZOID ? 2 : 1;
         if (n < min) {
-            throw new IllegalArgumentException(name() + " needs at least " + min + " steps, got " + n);
+            throw new InvalidArgumentException(name() + " needs at least " + min + " steps, got " + n);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.LrpModes;
@@ -70,20 +71,20 @@ public final class SaliencyMethods {
         public static final double DEFAULT_NOISE_LEVEL = 0.15;
 
         /**
-         * @throws IllegalArgumentException naming the setting out of range
+         * @throws InvalidArgumentException naming the setting out of range
          */
         public Settings {
             if (steps < 1) {
-                throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+                throw new InvalidArgumentException("steps must be at least 1, got " + steps);
             }
             if (samples < 1) {
-                throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+                throw new InvalidArgumentException("samples must be at least 1, got " + samples);
             }
             if (!(noiseLevel >= 0) || !Double.isFinite(noiseLevel)) {
-                throw new IllegalArgumentException("the noise level must be a finite number >= 0, got " + noiseLevel);
+                throw new InvalidArgumentException("the noise level must be a finite number >= 0, got " + noiseLevel);
             }
             if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
-                throw new IllegalArgumentException("epsilon must be a finite number >= 0, got " + epsilon);
+                throw new InvalidArgumentException("epsilon must be a finite number >= 0, got " + epsilon);
             }
         }
 
@@ -155,7 +156,7 @@ public final class SaliencyMethods {
      * @param layer the layer for {@code guided-grad-cam} (a tensor name, node name, module path or {@code auto});
      *              ignored by the others, which may get null
      * @throws GradCamException                               for an unknown name, listing the known ones
-     * @throws IllegalArgumentException                       if {@code guided-grad-cam} gets no layer
+     * @throws InvalidArgumentException                     if {@code guided-grad-cam} gets no layer
      * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks what the method needs
      * @throws dev.gradcam.api.UnknownLayerException          if the layer matches nothing
      */
@@ -167,7 +168,7 @@ public final class SaliencyMethods {
      * A built-in method with the given settings, by kebab-case name or alias.
      *
      * @throws GradCamException                               for an unknown name, listing the known ones
-     * @throws IllegalArgumentException                       if {@code guided-grad-cam} gets no layer, or an output
+     * @throws InvalidArgumentException                     if {@code guided-grad-cam} gets no layer, or an output
      * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks what the method needs
      * @throws dev.gradcam.api.UnknownLayerException          if the layer or output matches nothing
      * @see #byName(String, DifferentiableModel, String)
@@ -242,11 +243,11 @@ public final class SaliencyMethods {
 
     private static AttributionMethod guidedGradCam(DifferentiableModel model, String layer, Settings s) {
         if (layer == null) {
-            throw new IllegalArgumentException(GUIDED_GRAD_CAM + " needs a layer for its Grad-CAM map (a tensor name, "
+            throw new InvalidArgumentException(GUIDED_GRAD_CAM + " needs a layer for its Grad-CAM map (a tensor name, "
                     + "node name, module path or \"auto\")");
         }
         if (s.output() != null) {
-            throw new IllegalArgumentException(GUIDED_GRAD_CAM + " explains the model's first output only, not '"
+            throw new InvalidArgumentException(GUIDED_GRAD_CAM + " explains the model's first output only, not '"
                     + s.output() + "'; build GuidedGradCam.of(model, explainer) for another");
         }
         return Saliency.guidedGradCam(model, layer);

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Target;
@@ -158,7 +159,7 @@ public final class SmoothGrad implements AttributionMethod {
         /** Noisy copies per image (default 50). */
         public Builder samples(int samples) {
             if (samples < 1) {
-                throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+                throw new InvalidArgumentException("samples must be at least 1, got " + samples);
             }
             this.samples = samples;
             return this;
@@ -193,12 +194,12 @@ public final class SmoothGrad implements AttributionMethod {
         /**
          * Builds the method.
          *
-         * @throws IllegalStateException    if both custom noise and a noise level or seed are set
-         * @throws IllegalArgumentException if the noise level is negative
+         * @throws InvalidArgumentException if both custom noise and a noise level or seed are set
+         * @throws InvalidArgumentException if the noise level is negative
          */
         public SmoothGrad build() {
             if (noise != null && levelOrSeedSet) {
-                throw new IllegalStateException("set either custom noise or a Gaussian noise level and seed, not "
+                throw new InvalidArgumentException("set either custom noise or a Gaussian noise level and seed, not "
                         + "both");
             }
             if (noise == null) {

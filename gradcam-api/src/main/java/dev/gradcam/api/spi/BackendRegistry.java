@@ -87,8 +87,27 @@ public final class BackendRegistry {
                     + "as a dependency.");
         } else {
             msg.append(". Found: ").append(String.join("; ", skipped));
+            if (model != null && looksLikeOnnx(model) && !model.getFileName().toString().endsWith(".onnx")) {
+                msg.append(". Backends are chosen by file extension, and ").append(model.getFileName())
+                        .append(" starts like an ONNX model: rename it to end in .onnx");
+            }
         }
         throw new BackendUnavailableException(msg.toString());
+    }
+
+    /**
+     * Whether a file starts like an ONNX ModelProto: field 1 ({@code ir_version}, a small varint) first, as every
+     * exporter writes it. A hint for the message only, never a reason to load.
+     */
+    private static boolean looksLikeOnnx(Path model) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(model)) {
+            byte[] head = in.readNBytes(3);
+            // Then producer_name (0x12), producer_version (0x1a), graph (0x3a) or opset_import (0x42).
+            return head.length == 3 && head[0] == 0x08 && head[1] > 0 && head[1] <= 20
+                    && (head[2] == 0x12 || head[2] == 0x1a || head[2] == 0x3a || head[2] == 0x42);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private record BrokenProvider(ServiceConfigurationError error) implements BackendProvider {

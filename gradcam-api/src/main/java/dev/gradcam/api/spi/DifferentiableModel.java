@@ -11,8 +11,9 @@ import java.util.Set;
  * A model that can run forward and backward passes: the backend SPI every explanation method is built on.
  *
  * <p>Implementations must be safe for concurrent {@link #run} calls from many threads, cache whatever they compile
- * (no per-call graph compilation or session creation on the hot path), and make {@link #close()} idempotent; any
- * other call after close throws {@link dev.gradcam.api.ResourceClosedException}.
+ * (no per-call graph compilation or session creation on the hot path), and make {@link #close()} idempotent; every
+ * other call after close, metadata getters included, throws {@link dev.gradcam.api.ResourceClosedException}, except
+ * {@link #isClosed()} and {@link #backendName()} (a constant, used in messages).
  */
 public interface DifferentiableModel extends AutoCloseable {
 
@@ -84,6 +85,9 @@ public interface DifferentiableModel extends AutoCloseable {
 
     /** Versions and settings for provenance, e.g. {@code onnxruntime -> 1.24.2}. */
     default Map<String, String> provenance() {
+        if (isClosed()) {
+            throw new dev.gradcam.api.ResourceClosedException(backendName() + " model");
+        }
         return Map.of();
     }
 

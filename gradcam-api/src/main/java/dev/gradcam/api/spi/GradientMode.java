@@ -1,5 +1,6 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,25 +34,25 @@ public record GradientMode(String name, Map<String, Double> params, GradientMode
     public static final GradientMode DECONVNET = new GradientMode("deconvnet");
 
     /**
-     * @throws IllegalArgumentException if the name is blank, a parameter is not finite, or the input-layer rule has an
+     * @throws InvalidArgumentException if the name is blank, a parameter is not finite, or the input-layer rule has an
      *                                  input-layer rule of its own
      */
     public GradientMode {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(params, "params");
         if (name.isBlank()) {
-            throw new IllegalArgumentException("gradient mode name must not be blank");
+            throw new InvalidArgumentException("gradient mode name must not be blank");
         }
         for (Map.Entry<String, Double> e : params.entrySet()) {
             if (e.getValue() == null || !Double.isFinite(e.getValue())) {
-                throw new IllegalArgumentException("gradient mode '" + name + "': parameter " + e.getKey()
+                throw new InvalidArgumentException("gradient mode '" + name + "': parameter " + e.getKey()
                         + " must be a finite number, got " + e.getValue());
             }
         }
         // Sorted, so that equal modes print the same and compare equal whatever the insertion order.
         params = java.util.Collections.unmodifiableMap(new TreeMap<>(params));
         if (inputLayerRule != null && inputLayerRule.inputLayerRule != null) {
-            throw new IllegalArgumentException("an input-layer rule cannot have an input-layer rule of its own: "
+            throw new InvalidArgumentException("an input-layer rule cannot have an input-layer rule of its own: "
                     + inputLayerRule.describe());
         }
     }
@@ -80,12 +81,12 @@ public record GradientMode(String name, Map<String, Double> params, GradientMode
     /**
      * This mode with {@code rule} for the layers that read the model input (LRP's z-box, flat or w-square rules, say).
      *
-     * @throws IllegalArgumentException if this mode or {@code rule} is not an LRP rule
+     * @throws InvalidArgumentException if this mode or {@code rule} is not an LRP rule
      */
     public GradientMode withInputLayerRule(GradientMode rule) {
         Objects.requireNonNull(rule, "rule");
         if (!isLrp() || !rule.isLrp()) {
-            throw new IllegalArgumentException("input-layer rules are for layer-wise relevance propagation (lrp-*) "
+            throw new InvalidArgumentException("input-layer rules are for layer-wise relevance propagation (lrp-*) "
                     + "modes; got " + describe() + " with input-layer rule " + rule.describe());
         }
         return new GradientMode(name, params, rule);

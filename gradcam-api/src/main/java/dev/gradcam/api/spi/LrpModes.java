@@ -1,5 +1,6 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,11 +93,11 @@ public final class LrpModes {
      * LRP-epsilon: relevance shared in proportion to contributions, the denominator pushed away from zero by
      * {@code epsilon} (which absorbs weak, contradictory relevance).
      *
-     * @throws IllegalArgumentException if epsilon is negative or not finite
+     * @throws InvalidArgumentException if epsilon is negative or not finite
      */
     public static GradientMode epsilon(double epsilon) {
         if (!(epsilon >= 0) || !Double.isFinite(epsilon)) {
-            throw new IllegalArgumentException("LRP epsilon must be a finite number >= 0, got " + epsilon);
+            throw new InvalidArgumentException("LRP epsilon must be a finite number >= 0, got " + epsilon);
         }
         return new GradientMode(EPSILON, Map.of("epsilon", epsilon));
     }
@@ -104,11 +105,11 @@ public final class LrpModes {
     /**
      * LRP-alpha-beta: positive contributions weighted by alpha, negative ones by beta.
      *
-     * @throws IllegalArgumentException unless {@code alpha >= 0}, {@code beta >= 0} and {@code alpha - beta = 1}
+     * @throws InvalidArgumentException unless {@code alpha >= 0}, {@code beta >= 0} and {@code alpha - beta = 1}
      */
     public static GradientMode alphaBeta(double alpha, double beta) {
         if (!(alpha >= 0 && beta >= 0) || Math.abs(alpha - beta - 1) > 1e-12) {
-            throw new IllegalArgumentException("LRP alpha-beta needs alpha >= 0, beta >= 0 and alpha - beta = 1 (so "
+            throw new InvalidArgumentException("LRP alpha-beta needs alpha >= 0, beta >= 0 and alpha - beta = 1 (so "
                     + "that relevance is conserved), got alpha " + alpha + ", beta " + beta
                     + "; e.g. (1, 0) or (2, 1)");
         }
@@ -123,11 +124,11 @@ public final class LrpModes {
     /**
      * The z^B rule for inputs bounded by {@code low <= x <= high} (the same bounds for every channel).
      *
-     * @throws IllegalArgumentException unless {@code low < high}
+     * @throws InvalidArgumentException unless {@code low < high}
      */
     public static GradientMode zBox(double low, double high) {
         if (!(low < high)) {
-            throw new IllegalArgumentException("z-box bounds need low < high, got " + low + ", " + high);
+            throw new InvalidArgumentException("z-box bounds need low < high, got " + low + ", " + high);
         }
         return new GradientMode(Z_BOX, Map.of("low", low, "high", high));
     }
@@ -135,13 +136,13 @@ public final class LrpModes {
     /**
      * The z^B rule with per-channel bounds (channel axis 1), e.g. the normalised values of black and white pixels.
      *
-     * @throws IllegalArgumentException if the arrays differ in length, are empty, or some {@code low[c] >= high[c]}
+     * @throws InvalidArgumentException if the arrays differ in length, are empty, or some {@code low[c] >= high[c]}
      */
     public static GradientMode zBox(double[] low, double[] high) {
         Objects.requireNonNull(low, "low");
         Objects.requireNonNull(high, "high");
         if (low.length == 0 || low.length != high.length) {
-            throw new IllegalArgumentException("z-box needs one low and one high bound per channel, got "
+            throw new InvalidArgumentException("z-box needs one low and one high bound per channel, got "
                     + low.length + " and " + high.length);
         }
         Map<String, Double> p = new LinkedHashMap<>();
@@ -149,7 +150,7 @@ public final class LrpModes {
         double hi = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < low.length; c++) {
             if (!(low[c] < high[c])) {
-                throw new IllegalArgumentException("z-box bounds need low < high, got " + low[c] + ", " + high[c]
+                throw new InvalidArgumentException("z-box bounds need low < high, got " + low[c] + ", " + high[c]
                         + " for channel " + c);
             }
             p.put("low." + c, low[c]);
@@ -190,7 +191,7 @@ public final class LrpModes {
     /**
      * The z-box lower bound for input channel {@code c}.
      *
-     * @throws IllegalArgumentException if the mode is not z-box or sets no bound
+     * @throws InvalidArgumentException if the mode is not z-box or sets no bound
      */
     public static double lowerBound(GradientMode zBox, int c) {
         return bound(zBox, "low", c);
@@ -199,7 +200,7 @@ public final class LrpModes {
     /**
      * The z-box upper bound for input channel {@code c}.
      *
-     * @throws IllegalArgumentException if the mode is not z-box or sets no bound
+     * @throws InvalidArgumentException if the mode is not z-box or sets no bound
      */
     public static double upperBound(GradientMode zBox, int c) {
         return bound(zBox, "high", c);
@@ -209,14 +210,14 @@ public final class LrpModes {
      * Checks that a requested mode is a well-formed LRP request: a main rule that may apply to every layer, and an
      * input-layer rule (if any) that is an LRP rule with its parameters.
      *
-     * @throws IllegalArgumentException naming what is wrong
+     * @throws InvalidArgumentException naming what is wrong
      */
     public static void validate(GradientMode mode) {
         if (!mode.isLrp()) {
-            throw new IllegalArgumentException(mode.describe() + " is not an LRP mode");
+            throw new InvalidArgumentException(mode.describe() + " is not an LRP mode");
         }
         if (isInputLayerOnly(mode)) {
-            throw new IllegalArgumentException(mode.name() + " applies only to the input layer; use it as "
+            throw new InvalidArgumentException(mode.name() + " applies only to the input layer; use it as "
                     + "LrpModes.epsilon(...).withInputLayerRule(" + mode.describe() + ")");
         }
         GradientMode input = mode.inputLayer().orElse(mode);
@@ -228,14 +229,14 @@ public final class LrpModes {
 
     private static double bound(GradientMode zBox, String key, int c) {
         if (!zBox.name().equals(Z_BOX)) {
-            throw new IllegalArgumentException("bounds belong to " + Z_BOX + ", not " + zBox.describe());
+            throw new InvalidArgumentException("bounds belong to " + Z_BOX + ", not " + zBox.describe());
         }
         Double v = zBox.params().get(key + "." + c);
         if (v == null) {
             v = zBox.params().get(key);
         }
         if (v == null) {
-            throw new IllegalArgumentException(Z_BOX + " needs its '" + key + "' bound; build it with "
+            throw new InvalidArgumentException(Z_BOX + " needs its '" + key + "' bound; build it with "
                     + "LrpModes.zBox(low, high)");
         }
         return v;

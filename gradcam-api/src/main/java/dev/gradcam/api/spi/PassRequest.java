@@ -1,5 +1,6 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,14 +164,14 @@ public final class PassRequest {
         /**
          * Builds the request.
          *
-         * @throws IllegalStateException if an input or bias gradient is asked for without a seed
+         * @throws InvalidArgumentException if an input or bias gradient is asked for without a seed
          */
         public PassRequest build() {
             if (inputGradient && seed == null) {
-                throw new IllegalStateException("an input gradient needs a seed (a target); none was given");
+                throw new InvalidArgumentException("an input gradient needs a seed (a target); none was given");
             }
             if (biasGradients && seed == null) {
-                throw new IllegalStateException("bias gradients need a seed (a target); none was given");
+                throw new InvalidArgumentException("bias gradients need a seed (a target); none was given");
             }
             return new PassRequest(this);
         }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -11,7 +12,7 @@ record BinaryOutput(int index, boolean positive) implements Target {
 
     BinaryOutput {
         if (index < 0) {
-            throw new IllegalArgumentException("output index must be >= 0, got " + index);
+            throw new InvalidArgumentException("output index must be >= 0, got " + index);
         }
     }
 

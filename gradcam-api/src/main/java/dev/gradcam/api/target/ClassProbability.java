@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -11,7 +12,7 @@ record ClassProbability(int classIndex) implements Target {
 
     ClassProbability {
         if (classIndex < 0) {
-            throw new IllegalArgumentException("class index must be >= 0, got " + classIndex);
+            throw new InvalidArgumentException("class index must be >= 0, got " + classIndex);
         }
     }
 

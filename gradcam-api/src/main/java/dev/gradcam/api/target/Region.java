@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -16,10 +17,10 @@ final class Region implements Target {
 
     Region(int channel, FloatTensor mask) {
         if (channel < 0) {
-            throw new IllegalArgumentException("channel must be >= 0, got " + channel);
+            throw new InvalidArgumentException("channel must be >= 0, got " + channel);
         }
         if (mask.shape().rank() != 2) {
-            throw new IllegalArgumentException("a region mask must be [H, W], got " + mask.shape());
+            throw new InvalidArgumentException("a region mask must be [H, W], got " + mask.shape());
         }
         this.channel = channel;
         this.mask = mask;

@@ -1,5 +1,6 @@
 package dev.gradcam.api.tensor;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,7 +29,7 @@ public final class FloatTensor {
     /**
      * A tensor holding a copy of {@code data}.
      *
-     * @throws IllegalArgumentException if the shape is dynamic or its size differs from the data length
+     * @throws InvalidArgumentException if the shape is dynamic or its size differs from the data length
      */
     public static FloatTensor of(Shape shape, float... data) {
         Objects.requireNonNull(shape, "shape");
@@ -72,11 +73,11 @@ public final class FloatTensor {
     /**
      * Stacks equally shaped tensors along a new first axis: k tensors of shape S give one of shape [k, S...].
      *
-     * @throws IllegalArgumentException if the list is empty or shapes differ
+     * @throws InvalidArgumentException if the list is empty or shapes differ
      */
     public static FloatTensor stack(java.util.List<FloatTensor> parts) {
         if (parts.isEmpty()) {
-            throw new IllegalArgumentException("cannot stack an empty list of tensors");
+            throw new InvalidArgumentException("cannot stack an empty list of tensors");
         }
         Shape s = parts.get(0).shape();
         int n = s.size();
@@ -84,7 +85,7 @@ public final class FloatTensor {
         for (int i = 0; i < parts.size(); i++) {
             FloatTensor p = parts.get(i);
             if (!p.shape().equals(s)) {
-                throw new IllegalArgumentException("cannot stack shapes " + s + " and " + p.shape() + " (part " + i + ")");
+                throw new InvalidArgumentException("cannot stack shapes " + s + " and " + p.shape() + " (part " + i + ")");
             }
             System.arraycopy(p.data, p.offset, out, i * n, n);
         }
@@ -94,17 +95,17 @@ public final class FloatTensor {
     /**
      * Concatenates tensors along the first axis: shapes [a, S...] and [b, S...] give [a+b, S...].
      *
-     * @throws IllegalArgumentException if the list is empty or trailing shapes differ
+     * @throws InvalidArgumentException if the list is empty or trailing shapes differ
      */
     public static FloatTensor concat(java.util.List<FloatTensor> parts) {
         if (parts.isEmpty()) {
-            throw new IllegalArgumentException("cannot concatenate an empty list of tensors");
+            throw new InvalidArgumentException("cannot concatenate an empty list of tensors");
         }
         Shape tail = parts.get(0).shape().dropFirst(1);
         long total = 0;
         for (FloatTensor p : parts) {
             if (!p.shape().dropFirst(1).equals(tail)) {
-                throw new IllegalArgumentException("cannot concatenate shapes " + parts.get(0).shape() + " and " + p.shape());
+                throw new InvalidArgumentException("cannot concatenate shapes " + parts.get(0).shape() + " and " + p.shape());
             }
             total += p.shape().dim(0);
         }
@@ -121,7 +122,7 @@ public final class FloatTensor {
     private static Shape requireStatic(Shape shape) {
         Objects.requireNonNull(shape, "shape");
         if (!shape.isStatic()) {
-            throw new IllegalArgumentException("a tensor needs a static shape, got " + shape);
+            throw new InvalidArgumentException("a tensor needs a static shape, got " + shape);
         }
         return shape;
     }
@@ -129,7 +130,7 @@ public final class FloatTensor {
     private static void checkLength(Shape shape, int length) {
         requireStatic(shape);
         if (shape.size() != length) {
-            throw new IllegalArgumentException("shape " + shape + " holds " + shape.size()
+            throw new InvalidArgumentException("shape " + shape + " holds " + shape.size()
                     + " elements but the data has " + length);
         }
     }
@@ -153,7 +154,7 @@ public final class FloatTensor {
     /** Element at a multi-dimensional index. */
     public float get(int... index) {
         if (index.length != shape.rank()) {
-            throw new IllegalArgumentException("index of rank " + index.length + " for tensor of shape " + shape);
+            throw new InvalidArgumentException("index of rank " + index.length + " for tensor of shape " + shape);
         }
         int flat = 0;
         for (int i = 0; i < index.length; i++) {
@@ -169,7 +170,7 @@ public final class FloatTensor {
      */
     public FloatTensor slice(int i) {
         if (shape.rank() == 0) {
-            throw new IllegalStateException("cannot slice a scalar");
+            throw new InvalidArgumentException("cannot slice a scalar");
         }
         Objects.checkIndex(i, shape.intDim(0));
         Shape sub = shape.dropFirst(1);
@@ -269,7 +270,7 @@ public final class FloatTensor {
      */
     public double relativeError(FloatTensor reference) {
         if (!shape.equals(reference.shape)) {
-            throw new IllegalArgumentException("shapes differ: " + shape + " vs " + reference.shape);
+            throw new InvalidArgumentException("shapes differ: " + shape + " vs " + reference.shape);
         }
         double diff = 0;
         for (int i = 0; i < size; i++) {

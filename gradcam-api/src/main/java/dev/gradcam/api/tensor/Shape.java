@@ -1,5 +1,6 @@
 package dev.gradcam.api.tensor;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
 
 /**
@@ -22,13 +23,13 @@ public final class Shape {
     /**
      * Creates a shape.
      *
-     * @throws IllegalArgumentException if a dimension is below -1
+     * @throws InvalidArgumentException if a dimension is below -1
      */
     public static Shape of(long... dims) {
         long[] copy = dims.clone();
         for (long d : copy) {
             if (d < DYNAMIC) {
-                throw new IllegalArgumentException("dimension sizes must be >= 0 or -1 (dynamic), got "
+                throw new InvalidArgumentException("dimension sizes must be >= 0 or -1 (dynamic), got "
                         + Arrays.toString(dims));
             }
         }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Target;
@@ -84,11 +85,11 @@ public final class ActivationMaximization {
         /** The filters (feature maps) to visualise, one image each. */
         public Builder filters(int... filters) {
             if (filters.length == 0) {
-                throw new IllegalArgumentException("give at least one filter");
+                throw new InvalidArgumentException("give at least one filter");
             }
             for (int f : filters) {
                 if (f < 0) {
-                    throw new IllegalArgumentException("filters are channel indices >= 0, got " + f
+                    throw new InvalidArgumentException("filters are channel indices >= 0, got " + f
                             + "; use wholeLayer() for the mean of the whole layer");
                 }
             }
@@ -129,7 +130,7 @@ public final class ActivationMaximization {
         /**
          * Builds the method.
          *
-         * @throws IllegalStateException                          if no layer is set
+         * @throws InvalidArgumentException                    if no layer is set
          * @throws dev.gradcam.api.UnknownLayerException          if the layer matches nothing
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or layer passes
          */

@@ -1,5 +1,7 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /** Adam (Kingma and Ba 2015) with bias correction, as PyTorch's {@code Adam}. */
 record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
 
@@ -7,7 +9,7 @@ record Adam(double learningRate, double beta1, double beta2, double epsilon) imp
         Optimizers.checkPositive("learning rate", learningRate);
         Optimizers.checkPositive("epsilon", epsilon);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam's betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            throw new InvalidArgumentException("Adam's betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
@@ -118,7 +119,7 @@ public final class ClassImageGeneration {
         public ClassImageGeneration build() {
             Support.requireInputGradient(model, name);
             if (output != null && model.outputs().stream().noneMatch(v -> v.name().equals(output))) {
-                throw new InvalidInputException("unknown output '" + output + "'; the model's outputs are "
+                throw new UnknownOutputException("unknown output '" + output + "'; the model's outputs are "
                         + model.outputs().stream().map(v -> v.name()).toList());
             }
             noise.shape(model, 1); // fails early on open sizes

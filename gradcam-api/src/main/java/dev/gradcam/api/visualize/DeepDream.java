@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.spi.DifferentiableModel;
@@ -133,7 +134,7 @@ public final class DeepDream {
         /** Dream on one filter of the layer instead of the whole layer. */
         public Builder filter(int filter) {
             if (filter < 0) {
-                throw new IllegalArgumentException("a filter is a channel index >= 0, got " + filter);
+                throw new InvalidArgumentException("a filter is a channel index >= 0, got " + filter);
             }
             this.filter = filter;
             return this;
@@ -148,7 +149,7 @@ public final class DeepDream {
         /** Dream at {@code count} scales, each {@code scale} times smaller than the next (e.g. 4 and 1.4). */
         public Builder octaves(int count, double scale) {
             if (count < 1 || !(scale > 1)) {
-                throw new IllegalArgumentException("octaves need count >= 1 and scale > 1, got " + count + ", "
+                throw new InvalidArgumentException("octaves need count >= 1 and scale > 1, got " + count + ", "
                         + scale);
             }
             this.octaves = count;
@@ -159,7 +160,7 @@ public final class DeepDream {
         /**
          * Builds the method.
          *
-         * @throws IllegalStateException                          if no layer is set
+         * @throws InvalidArgumentException                    if no layer is set
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or layer passes
          */
         public DeepDream build() {

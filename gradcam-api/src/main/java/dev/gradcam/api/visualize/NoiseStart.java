@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -20,11 +21,11 @@ record NoiseStart(double low, double high, int height, int width) {
     /**
      * The same start with another noise range.
      *
-     * @throws IllegalArgumentException unless {@code low < high}
+     * @throws InvalidArgumentException unless {@code low < high}
      */
     NoiseStart withRange(double low, double high) {
         if (!(low < high)) {
-            throw new IllegalArgumentException("start noise needs low < high, got " + low + ", " + high);
+            throw new InvalidArgumentException("start noise needs low < high, got " + low + ", " + high);
         }
         return new NoiseStart(low, high, height, width);
     }
@@ -32,11 +33,11 @@ record NoiseStart(double low, double high, int height, int width) {
     /**
      * The same start at another image size.
      *
-     * @throws IllegalArgumentException if a size is below 1
+     * @throws InvalidArgumentException if a size is below 1
      */
     NoiseStart withImageSize(int height, int width) {
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("image size must be positive, got " + height + "x" + width);
+            throw new InvalidArgumentException("image size must be positive, got " + height + "x" + width);
         }
         return new NoiseStart(low, high, height, width);
     }

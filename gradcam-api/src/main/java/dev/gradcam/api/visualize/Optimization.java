@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Objects;
 
 /**
@@ -15,10 +16,10 @@ import java.util.Objects;
 public record Optimization(int steps, Optimizer optimizer, Regularization regularization, long seed,
                            OptimizationListener listener) {
 
-    /** @throws IllegalArgumentException if steps is below 1 */
+    /** @throws InvalidArgumentException if steps is below 1 */
     public Optimization {
         if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            throw new InvalidArgumentException("steps must be at least 1, got " + steps);
         }
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(regularization, "regularization");

@@ -1,5 +1,7 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /** Factories for {@link Optimizer}s. */
 public final class Optimizers {
 
@@ -33,7 +35,7 @@ public final class Optimizers {
 
     static void checkPositive(String what, double v) {
         if (!(v > 0) || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(what + " must be a finite number > 0, got " + v);
+            throw new InvalidArgumentException(what + " must be a finite number > 0, got " + v);
         }
     }
 }

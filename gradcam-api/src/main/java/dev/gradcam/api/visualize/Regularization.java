@@ -1,5 +1,7 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * What keeps an optimised image natural (Yosinski et al. 2015; Mahendran and Vedaldi 2015): penalties added to the
  * loss, and transforms of the image between steps. Start from {@link #none()} and add what you want.
@@ -18,18 +20,18 @@ public record Regularization(double l2Decay, int blurEvery, double blurSigma, in
                              double alphaNorm, double alphaExponent, double clampLow, double clampHigh) {
 
     /**
-     * @throws IllegalArgumentException if a weight, sigma or shift is negative, or the clamp range is empty
+     * @throws InvalidArgumentException if a weight, sigma or shift is negative, or the clamp range is empty
      */
     public Regularization {
         if (!(l2Decay >= 0 && totalVariation >= 0 && alphaNorm >= 0 && blurSigma >= 0) || blurEvery < 0
                 || jitter < 0) {
-            throw new IllegalArgumentException("regularisation weights, blur and jitter must be >= 0");
+            throw new InvalidArgumentException("regularisation weights, blur and jitter must be >= 0");
         }
         if (alphaNorm > 0 && !(alphaExponent >= 1)) {
-            throw new IllegalArgumentException("the alpha norm needs alpha >= 1, got " + alphaExponent);
+            throw new InvalidArgumentException("the alpha norm needs alpha >= 1, got " + alphaExponent);
         }
         if (!(clampLow < clampHigh)) {
-            throw new IllegalArgumentException("clamp range must not be empty, got [" + clampLow + ", " + clampHigh
+            throw new InvalidArgumentException("clamp range must not be empty, got [" + clampLow + ", " + clampHigh
                     + "]");
         }
     }

@@ -1,12 +1,14 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /** Stochastic gradient descent with heavy-ball momentum, as PyTorch's {@code SGD}: {@code v = mu v + g; x -= lr v}. */
 record Sgd(double learningRate, double momentum) implements Optimizer {
 
     Sgd {
         Optimizers.checkPositive("learning rate", learningRate);
         if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            throw new InvalidArgumentException("momentum must be in [0, 1), got " + momentum);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.LibraryVersion;
 import dev.gradcam.api.Provenance;
@@ -32,7 +33,7 @@ final class Support {
     /** A layer query resolved to a tensor name; a layer that is not a model output needs LAYER_OUTPUT. */
     static String layer(DifferentiableModel model, String query, String method) {
         if (query == null) {
-            throw new IllegalStateException(method + " needs a layer; set one with layer(...)");
+            throw new InvalidArgumentException(method + " needs a layer; set one with layer(...)");
         }
         String name = model.outputs().stream().map(ValueInfo::name).anyMatch(query::equals) ? query
                 : model.resolveLayer(query).name();

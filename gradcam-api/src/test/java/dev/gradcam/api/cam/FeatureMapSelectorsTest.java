@@ -3,6 +3,7 @@ package dev.gradcam.api.cam;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,8 @@ class FeatureMapSelectorsTest {
     void windows() {
         assertArrayEquals(new int[] {2, 4, 5}, picked(FeatureMapSelectors.nearZero(0.05)));
         assertArrayEquals(new int[] {0, 2, 5}, picked(FeatureMapSelectors.weightWindow(0, 1)));
-        assertThrows(IllegalArgumentException.class, () -> FeatureMapSelectors.weightWindow(1, 0));
-        assertThrows(IllegalArgumentException.class, () -> FeatureMapSelectors.nearZero(-1));
+        assertThrows(InvalidArgumentException.class, () -> FeatureMapSelectors.weightWindow(1, 0));
+        assertThrows(InvalidArgumentException.class, () -> FeatureMapSelectors.nearZero(-1));
     }
 
     @Test
@@ -44,7 +45,7 @@ class FeatureMapSelectorsTest {
         assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, picked(FeatureMapSelectors.topK(99, Ranking.WEIGHT)));
         // ceil(0.5 * 6) = 3 largest |w|: 3, -2, 0.5
         assertArrayEquals(new int[] {0, 1, 3}, picked(FeatureMapSelectors.topFraction(0.5, Ranking.ABS_WEIGHT)));
-        assertThrows(IllegalArgumentException.class, () -> FeatureMapSelectors.topFraction(1.5, Ranking.WEIGHT));
+        assertThrows(InvalidArgumentException.class, () -> FeatureMapSelectors.topFraction(1.5, Ranking.WEIGHT));
     }
 
     @Test
@@ -55,7 +56,7 @@ class FeatureMapSelectorsTest {
         assertArrayEquals(new int[] {1, 2, 4, 5},
                 picked(FeatureMapSelectors.negative().or(FeatureMapSelectors.nearZero(0.05))));
         assertArrayEquals(new int[] {1, 4, 5}, picked(FeatureMapSelectors.positive().negate()));
-        assertThrows(IllegalArgumentException.class, () -> FeatureMapSelectors.indices(6).select(STATS));
+        assertThrows(InvalidArgumentException.class, () -> FeatureMapSelectors.indices(6).select(STATS));
     }
 
     @Nested

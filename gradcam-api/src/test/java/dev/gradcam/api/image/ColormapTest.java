@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,7 @@ class ColormapTest {
         assertSame(Colormap.jet(), Colormap.named("JET"));
         assertSame(Colormap.viridis(), Colormap.named(" viridis "));
         assertSame(Colormap.gray(), Colormap.named("grey"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Colormap.named("hot"));
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> Colormap.named("hot"));
         assertTrue(e.getMessage().contains("unknown colormap 'hot'; known: jet, turbo, viridis, inferno, gray"),
                 e.getMessage());
     }

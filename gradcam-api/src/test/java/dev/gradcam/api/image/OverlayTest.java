@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -84,8 +85,8 @@ class OverlayTest {
 
     @Test
     void rejectsBadArguments() {
-        assertThrows(IllegalArgumentException.class, () -> Overlay.defaults().withAlpha(1.5));
-        assertThrows(IllegalArgumentException.class, () -> Overlay.defaults().withAlpha(Double.NaN));
+        assertThrows(InvalidArgumentException.class, () -> Overlay.defaults().withAlpha(1.5));
+        assertThrows(InvalidArgumentException.class, () -> Overlay.defaults().withAlpha(Double.NaN));
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> Overlay.defaults().apply(onePixel(0), FloatTensor.zeros(Shape.of(2, 2, 2))));
         assertEquals("expected a non-empty 2-D heatmap [H, W] (leading axes of size 1 allowed), got [2, 2, 2]",

@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -56,16 +57,16 @@ class PreprocessingTest {
 
     @Test
     void buildRejectsContradictions() {
-        IllegalArgumentException grey = assertThrows(IllegalArgumentException.class,
+        InvalidArgumentException grey = assertThrows(InvalidArgumentException.class,
                 () -> Preprocessing.imagenet().toBuilder().grayscale(true).build());
         assertTrue(grey.getMessage().contains("mean has 3 values [0.485, 0.456, 0.406] but the tensor has 1 (grey) "
                 + "channel; give 1 value or 1"), grey.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().mean(1f, 2f).build());
-        IllegalArgumentException std = assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidArgumentException.class, () -> Preprocessing.builder().mean(1f, 2f).build());
+        InvalidArgumentException std = assertThrows(InvalidArgumentException.class,
                 () -> Preprocessing.builder().std(0f).build());
         assertTrue(std.getMessage().contains("positive"), std.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().resize(0, 3));
-        assertThrows(IllegalArgumentException.class, () -> Preprocessing.builder().divideBy(-1f));
+        assertThrows(InvalidArgumentException.class, () -> Preprocessing.builder().resize(0, 3));
+        assertThrows(InvalidArgumentException.class, () -> Preprocessing.builder().divideBy(-1f));
         // A single mean/std works for grey and colour alike.
         assertEquals(1, Preprocessing.minusOneToOne().toBuilder().grayscale(true).build().channels());
     }

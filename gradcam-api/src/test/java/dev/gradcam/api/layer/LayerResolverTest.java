@@ -1,6 +1,7 @@
 package dev.gradcam.api.layer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,31 @@ class LayerResolverTest {
         assertEquals("/features/denseblock1/Concat", LayerResolver.resolve(dense, "features.denseblock1").node());
         assertEquals("/features/features.3/features.3.2/Clip", LayerResolver.resolve(dense, "features.3").node());
         assertEquals("/features/features.3/features.3.2/Clip", LayerResolver.resolve(dense, "features.3.2").node());
+    }
+
+    @Test
+    void sequentialsUnderNamedAttributes() {
+        // torchvision's BasicBlock.downsample is an nn.Sequential: exports scope it as
+        // /layer4/layer4.0/downsample/downsample.0/ (issue 12, item 8).
+        List<LayerInfo> block = List.of(
+                l("/layer4/layer4.0/conv1/Conv", "Conv", -1, 32, 2, 2),
+                l("/layer4/layer4.0/downsample/downsample.0/Conv", "Conv", -1, 32, 2, 2),
+                l("/layer4/layer4.0/downsample/downsample.1/BatchNormalization", "BatchNormalization", -1, 32, 2, 2),
+                l("/layer4/layer4.0/Add", "Add", -1, 32, 2, 2),
+                l("/layer4/layer4.0/relu_1/Relu", "Relu", -1, 32, 2, 2));
+        assertEquals("/layer4/layer4.0/downsample/downsample.0/Conv",
+                LayerResolver.resolve(block, "layer4.0.downsample.0").node());
+        assertEquals("/layer4/layer4.0/downsample/downsample.1/BatchNormalization",
+                LayerResolver.resolve(block, "layer4.0.downsample").node());
+        List<String> paths = LayerResolver.modulePaths(block);
+        assertTrue(paths.contains("layer4.0.downsample.0"), paths.toString());
+        assertFalse(paths.contains("layer4.0.downsample.downsample.0"), paths.toString());
+        // Every suggestion is a name the resolver accepts.
+        UnknownLayerException e = assertThrows(UnknownLayerException.class,
+                () -> LayerResolver.resolve(block, "layer4.0.downsample.2"));
+        for (String suggestion : e.nearest()) {
+            LayerResolver.resolve(block, suggestion);
+        }
     }
 
     @Test

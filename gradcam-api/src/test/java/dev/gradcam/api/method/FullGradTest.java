@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
@@ -73,7 +74,7 @@ class FullGradTest {
         UnsupportedCapabilityException ex = assertThrows(UnsupportedCapabilityException.class,
                 () -> Explainer.of(noBias, "full-grad").build());
         assertTrue(ex.getMessage().contains("bias"), ex.getMessage());
-        assertThrows(IllegalStateException.class,
+        assertThrows(InvalidArgumentException.class,
                 () -> PassRequest.builder(HandModel.image()).biasGradients(true).build());
     }
 

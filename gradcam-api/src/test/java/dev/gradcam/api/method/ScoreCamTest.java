@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
@@ -139,6 +140,6 @@ class ScoreCamTest {
 
     @Test
     void rejectsANonPositiveBound() {
-        assertThrows(IllegalArgumentException.class, () -> CamMethods.scoreCam().withMaxBatch(0));
+        assertThrows(InvalidArgumentException.class, () -> CamMethods.scoreCam().withMaxBatch(0));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -145,8 +146,8 @@ class NmfTest {
 
     @Test
     void rejectsNegativeEntriesAndBadRanks() {
-        assertThrows(IllegalArgumentException.class, () -> Nmf.factorize(new double[][] {{1, -1}}, 1, 1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> Nmf.factorize(new double[][] {{1, 1}}, 0, 1, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> Nmf.factorize(new double[][] {{1, Double.NaN}}, 1, 1, 0, 0));
+        assertThrows(InvalidArgumentException.class, () -> Nmf.factorize(new double[][] {{1, -1}}, 1, 1, 0, 0));
+        assertThrows(InvalidArgumentException.class, () -> Nmf.factorize(new double[][] {{1, 1}}, 0, 1, 0, 0));
+        assertThrows(InvalidArgumentException.class, () -> Nmf.factorize(new double[][] {{1, Double.NaN}}, 1, 1, 0, 0));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,6 @@ class GaussianBlurTest {
         FloatTensor c = FloatTensor.full(Shape.of(2, 3, 3), 4f);
         assertArrayEquals(c.toArray(), GaussianBlur.blur(c, 3.0).toArray(), 1e-5f);
         assertEquals(c, GaussianBlur.blur(c, 0));
-        assertThrows(IllegalArgumentException.class, () -> GaussianBlur.blur(c, -1));
+        assertThrows(InvalidArgumentException.class, () -> GaussianBlur.blur(c, -1));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
@@ -115,7 +116,7 @@ class IntegratedGradientsTest {
 
     @Test
     void badSettingsAndBackendsFailClearly() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidArgumentException.class,
                 () -> Saliency.integratedGradients(MODEL).quadrature(Quadrature.RIEMANN_TRAPEZOID).steps(1).build());
         assertThrows(UnsupportedCapabilityException.class, () -> Saliency.integratedGradients(
                 RestrictedModel.without(MODEL, Capability.INPUT_GRADIENT)).build());

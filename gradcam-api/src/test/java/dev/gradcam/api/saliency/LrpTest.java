@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LrpModes;
@@ -212,9 +213,9 @@ class LrpTest {
         assertEquals(LrpModes.epsilon(0.25).withInputLayerRule(LrpModes.zBox(-1, 1)), m);
         InMemoryCnn model = model(weights(1, 0));
         assertTrue(model.supports(m));
-        assertThrows(IllegalArgumentException.class, () -> LrpModes.alphaBeta(2, 2));
-        assertThrows(IllegalArgumentException.class, () -> Lrp.builder(model).rule(LrpModes.flat()).build());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidArgumentException.class, () -> LrpModes.alphaBeta(2, 2));
+        assertThrows(InvalidArgumentException.class, () -> Lrp.builder(model).rule(LrpModes.flat()).build());
+        assertThrows(InvalidArgumentException.class,
                 () -> GradientMode.GUIDED.withInputLayerRule(LrpModes.flat()));
         UnsupportedCapabilityException e = assertThrows(UnsupportedCapabilityException.class,
                 () -> Lrp.builder(RestrictedModel.withoutLrp(model)).build());

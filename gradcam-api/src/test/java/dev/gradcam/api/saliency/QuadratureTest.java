@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class QuadratureTest {
 
     @Test
     void tooFewStepsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> Quadrature.RIEMANN_TRAPEZOID.points(1));
-        assertThrows(IllegalArgumentException.class, () -> Quadrature.GAUSS_LEGENDRE.weights(0));
+        assertThrows(InvalidArgumentException.class, () -> Quadrature.RIEMANN_TRAPEZOID.points(1));
+        assertThrows(InvalidArgumentException.class, () -> Quadrature.GAUSS_LEGENDRE.weights(0));
     }
 }

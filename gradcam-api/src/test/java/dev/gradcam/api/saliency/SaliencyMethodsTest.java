@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LrpModes;
@@ -122,7 +123,7 @@ class SaliencyMethodsTest {
                 Targets.classLogit(1));
         Attribution b = Saliency.vanilla(model).explaining("pool").attribute(x, Targets.classLogit(1));
         assertEquals(0, a.attributions().relativeError(b.attributions()), 1e-6);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> SaliencyMethods.byName("guided-grad-cam", model, "relu", atPool));
         assertTrue(e.getMessage().contains("first output only"), e.getMessage());
     }
@@ -156,7 +157,7 @@ class SaliencyMethodsTest {
 
     @Test
     void guidedGradCamNeedsALayer() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> SaliencyMethods.byName("guided-grad-cam", model(), null));
         assertTrue(e.getMessage().contains("needs a layer"), e.getMessage());
     }
@@ -182,10 +183,10 @@ class SaliencyMethodsTest {
     @Test
     void settingsAreValidated() {
         SaliencyMethods.Settings d = SaliencyMethods.Settings.defaults();
-        assertThrows(IllegalArgumentException.class, () -> d.withSteps(0));
-        assertThrows(IllegalArgumentException.class, () -> d.withSamples(0));
-        assertThrows(IllegalArgumentException.class, () -> d.withNoiseLevel(-0.1));
-        assertThrows(IllegalArgumentException.class, () -> d.withNoiseLevel(Double.NaN));
-        assertThrows(IllegalArgumentException.class, () -> d.withEpsilon(-1));
+        assertThrows(InvalidArgumentException.class, () -> d.withSteps(0));
+        assertThrows(InvalidArgumentException.class, () -> d.withSamples(0));
+        assertThrows(InvalidArgumentException.class, () -> d.withNoiseLevel(-0.1));
+        assertThrows(InvalidArgumentException.class, () -> d.withNoiseLevel(Double.NaN));
+        assertThrows(InvalidArgumentException.class, () -> d.withEpsilon(-1));
     }
 }

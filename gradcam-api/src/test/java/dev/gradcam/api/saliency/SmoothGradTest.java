@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -96,10 +97,10 @@ class SmoothGradTest {
     @Test
     void customNoiseAndALevelContradictEachOther() {
         InMemoryCnn model = HandModel.model();
-        assertThrows(IllegalStateException.class,
+        assertThrows(InvalidArgumentException.class,
                 () -> Saliency.smoothGrad(Saliency.vanilla(model)).noise(FIXED).noiseLevel(0.1).build());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(InvalidArgumentException.class,
                 () -> Saliency.smoothGrad(Saliency.vanilla(model)).noiseLevel(-1).build());
-        assertThrows(IllegalArgumentException.class, () -> Saliency.smoothGrad(Saliency.vanilla(model)).samples(0));
+        assertThrows(InvalidArgumentException.class, () -> Saliency.smoothGrad(Saliency.vanilla(model)).samples(0));
     }
 }

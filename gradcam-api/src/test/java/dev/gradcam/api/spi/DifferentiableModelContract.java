@@ -261,6 +261,15 @@ public interface DifferentiableModelContract {
         m.close();
         assertTrue(m.isClosed());
         assertThrows(ResourceClosedException.class, () -> m.forward(x));
+        // Every call but close and isClosed: metadata getters too, as the interface says.
+        assertThrows(ResourceClosedException.class, m::layers);
+        assertThrows(ResourceClosedException.class, m::inputs);
+        assertThrows(ResourceClosedException.class, m::outputs);
+        assertThrows(ResourceClosedException.class, m::capabilities);
+        assertThrows(ResourceClosedException.class, m::gradientModes);
+        assertThrows(ResourceClosedException.class, m::executionProvider);
+        assertThrows(ResourceClosedException.class, m::provenance);
+        assertThrows(ResourceClosedException.class, () -> m.resolveLayer(tapLayer()));
     }
 
     @Test

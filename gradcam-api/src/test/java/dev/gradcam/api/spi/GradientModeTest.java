@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.testing.HandModel;
 import dev.gradcam.api.testing.InMemoryCnn;
 import dev.gradcam.api.testing.RestrictedModel;
@@ -34,14 +35,14 @@ class GradientModeTest {
         assertEquals(7.0, m.param("gamma", 7));
         assertEquals("lrp-alpha-beta(alpha=2.0, beta=1.0)", m.describe());
         assertEquals(LrpModes.alphaBeta(2, 1), m);
-        assertThrows(IllegalArgumentException.class, () -> new GradientMode("x", Map.of("a", Double.NaN)));
-        assertThrows(IllegalArgumentException.class, () -> LrpModes.epsilon(-1));
+        assertThrows(InvalidArgumentException.class, () -> new GradientMode("x", Map.of("a", Double.NaN)));
+        assertThrows(InvalidArgumentException.class, () -> LrpModes.epsilon(-1));
     }
 
     @Test
     void inputLayerRulesDoNotNest() {
         GradientMode inner = LrpModes.zPlus().withInputLayerRule(LrpModes.flat());
-        assertThrows(IllegalArgumentException.class, () -> LrpModes.epsilon(0.1).withInputLayerRule(inner));
+        assertThrows(InvalidArgumentException.class, () -> LrpModes.epsilon(0.1).withInputLayerRule(inner));
         assertEquals(LrpModes.flat(), inner.inputLayer().orElseThrow());
     }
 
@@ -62,8 +63,8 @@ class GradientModeTest {
         assertEquals(-2, LrpModes.lowerBound(m, 1));
         assertEquals(1, LrpModes.upperBound(m, 0));
         assertEquals(-2, LrpModes.lowerBound(m, 5), "channels without their own bound use the loosest");
-        assertThrows(IllegalArgumentException.class, () -> LrpModes.validate(
+        assertThrows(InvalidArgumentException.class, () -> LrpModes.validate(
                 LrpModes.zPlus().withInputLayerRule(new GradientMode(LrpModes.Z_BOX))));
-        assertThrows(IllegalArgumentException.class, () -> LrpModes.validate(LrpModes.wSquare()));
+        assertThrows(InvalidArgumentException.class, () -> LrpModes.validate(LrpModes.wSquare()));
     }
 }

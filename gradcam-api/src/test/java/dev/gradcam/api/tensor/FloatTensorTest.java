@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,10 +56,10 @@ class FloatTensorTest {
 
     @Test
     void rejectsMismatchedData() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                 () -> FloatTensor.of(Shape.of(2, 2), 1, 2, 3));
         assertTrue(e.getMessage().contains("holds 4 elements but the data has 3"));
-        assertThrows(IllegalArgumentException.class, () -> FloatTensor.zeros(Shape.of(-1, 3)));
+        assertThrows(InvalidArgumentException.class, () -> FloatTensor.zeros(Shape.of(-1, 3)));
         assertThrows(IndexOutOfBoundsException.class, () -> FloatTensor.zeros(Shape.of(2)).slice(2));
     }
 
@@ -71,6 +72,6 @@ class FloatTensorTest {
         assertEquals(224, s.dim(-1));
         assertArrayEquals(new int[] {12, 4, 1}, Shape.of(2, 3, 4).strides());
         assertThrows(IllegalStateException.class, s::size);
-        assertThrows(IllegalArgumentException.class, () -> Shape.of(-2));
+        assertThrows(InvalidArgumentException.class, () -> Shape.of(-2));
     }
 }

@@ -102,21 +102,25 @@ public final class InMemoryCnn implements DifferentiableModel {
 
     @Override
     public String executionProvider() {
+        checkOpen();
         return "JVM";
     }
 
     @Override
     public List<ValueInfo> inputs() {
+        checkOpen();
         return List.of(new ValueInfo("input", Shape.of(Shape.DYNAMIC, c, h, w), "float32"));
     }
 
     @Override
     public List<ValueInfo> outputs() {
+        checkOpen();
         return List.of(new ValueInfo(LOGITS, Shape.of(Shape.DYNAMIC, m), "float32"));
     }
 
     @Override
     public List<LayerInfo> layers() {
+        checkOpen();
         return List.of(
                 new LayerInfo(CONV, "/conv/Conv", "Conv", Shape.of(Shape.DYNAMIC, k, h, w)),
                 new LayerInfo(RELU, "/relu/Relu", "Relu", Shape.of(Shape.DYNAMIC, k, h, w)),
@@ -126,12 +130,14 @@ public final class InMemoryCnn implements DifferentiableModel {
 
     @Override
     public Set<Capability> capabilities() {
+        checkOpen();
         return Set.of(Capability.LAYER_GRADIENTS, Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION,
                 Capability.LAYER_OUTPUT, Capability.BIAS_GRADIENTS);
     }
 
     @Override
     public Set<GradientMode> gradientModes() {
+        checkOpen();
         Set<GradientMode> modes = new LinkedHashSet<>(
                 List.of(GradientMode.STANDARD, GradientMode.GUIDED, GradientMode.DECONVNET));
         modes.addAll(LrpModes.all());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
@@ -82,7 +83,7 @@ class ActivationMaximizationTest {
                 () -> ActivationMaximization.builder(RestrictedModel.without(MODEL, Capability.LAYER_OUTPUT))
                         .layer("relu").build());
         assertEquals(Capability.LAYER_OUTPUT, e.capability());
-        assertThrows(IllegalStateException.class, () -> ActivationMaximization.builder(MODEL).build());
+        assertThrows(InvalidArgumentException.class, () -> ActivationMaximization.builder(MODEL).build());
     }
 
     private static double meanActivation(FloatTensor image, int filter) {

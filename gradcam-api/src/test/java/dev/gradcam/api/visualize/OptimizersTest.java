@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
 /** The update rules, by hand, and on a quadratic bowl. */
@@ -45,7 +46,7 @@ class OptimizersTest {
             }
             assertArrayEquals(new float[] {0, 0}, x, 1e-2f, o.describe());
         }
-        assertThrows(IllegalArgumentException.class, () -> Optimizers.sgd(0));
-        assertThrows(IllegalArgumentException.class, () -> Optimizers.sgd(0.1, 1));
+        assertThrows(InvalidArgumentException.class, () -> Optimizers.sgd(0));
+        assertThrows(InvalidArgumentException.class, () -> Optimizers.sgd(0.1, 1));
     }
 }

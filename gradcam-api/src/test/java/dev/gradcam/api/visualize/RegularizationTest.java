@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.FiniteDifferences;
@@ -61,8 +62,8 @@ class RegularizationTest {
         float[] x = {-5, 0.5f, 9};
         Regularization.none().withClamp(-1, 1).clamp(x);
         assertArrayEquals(new float[] {-1, 0.5f, 1}, x);
-        assertThrows(IllegalArgumentException.class, () -> Regularization.none().withClamp(1, 1));
-        assertThrows(IllegalArgumentException.class, () -> Regularization.none().withJitter(-1));
+        assertThrows(InvalidArgumentException.class, () -> Regularization.none().withClamp(1, 1));
+        assertThrows(InvalidArgumentException.class, () -> Regularization.none().withJitter(-1));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gradcam.nd4j.internal;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -181,7 +182,7 @@ public record GraphDescription(ValueInfo input, DataType inputType, List<ValueIn
     /** Checks that {@code output} can be explained: a declared output or any activation. */
     public String checkOutput(String output) {
         if (!shapes.containsKey(output)) {
-            throw new InvalidInputException("unknown output '" + output + "'; outputs: "
+            throw new UnknownOutputException("unknown output '" + output + "'; outputs: "
                     + outputs.stream().map(ValueInfo::name).toList() + " (any activation computed from the input "
                     + "may be explained too)");
         }

@@ -20,6 +20,11 @@ public final class Node {
         this.index = index;
     }
 
+    /** A view of a node outside any graph (index -1), for checks that run before a {@link Graph} exists. */
+    public static Node view(NodeProto proto) {
+        return new Node(proto, -1);
+    }
+
     /** The underlying protobuf message. */
     public NodeProto proto() {
         return proto;

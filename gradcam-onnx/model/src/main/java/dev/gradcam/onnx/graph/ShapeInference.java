@@ -62,9 +62,17 @@ public final class ShapeInference {
             List<ValueType> out = ShapeRules.infer(n, s);
             for (int i = 0; i < n.outputs().size() && i < out.size(); i++) {
                 String name = n.output(i);
-                if (!name.isEmpty() && out.get(i) != null) {
-                    s.put(name, out.get(i));
+                ValueType t = out.get(i);
+                if (name.isEmpty() || t == null) {
+                    continue;
                 }
+                if (t.hasRank() && java.util.Arrays.stream(t.dims()).anyMatch(d -> d < -1)) {
+                    // Attributes that make an output negative in size: left unknown, reported.
+                    s.problem(n + ": output '" + name + "' would have dims " + Shapes.dims(t.dims())
+                            + "; check the node's attributes against its input shapes");
+                    continue;
+                }
+                s.put(name, t);
             }
             if (out.isEmpty()) {
                 s.problem(n + ": no shape rule for " + n.opType());

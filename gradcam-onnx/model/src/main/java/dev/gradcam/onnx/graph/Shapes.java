@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.graph;
 
+import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.Tensors;
 import dev.gradcam.onnx.proto.Onnx.TensorProto;
@@ -55,15 +56,34 @@ public final class Shapes {
     /**
      * The static dims of a value.
      *
-     * @throws IllegalStateException naming the value when its dims are not fully known
+     * @throws InvalidModelException naming the value and what shape inference reported, when its dims are not
+     *                               fully known
      */
     public long[] dims(String value) {
         ValueType t = type(value);
         if (t == null || !t.isStatic()) {
-            throw new IllegalStateException("the shape of '" + value + "' is not known statically (" + t + ")"
-                    + (problems.isEmpty() ? "" : "; shape inference reported: " + problems.get(0)));
+            throw unknown(value, t);
         }
         return t.dims();
+    }
+
+    /**
+     * The type of a value that must be known (at least its element type).
+     *
+     * @throws InvalidModelException naming the value and what shape inference reported
+     */
+    public ValueType knownType(String value) {
+        ValueType t = type(value);
+        if (t == null) {
+            throw unknown(value, null);
+        }
+        return t;
+    }
+
+    private InvalidModelException unknown(String value, ValueType t) {
+        return new InvalidModelException("the shape of '" + value + "' cannot be inferred"
+                + (t == null ? "" : " statically (" + t + ")")
+                + (problems.isEmpty() ? "" : "; shape inference reported: " + problems.get(0)));
     }
 
     /** The rank of a value, or -1. */

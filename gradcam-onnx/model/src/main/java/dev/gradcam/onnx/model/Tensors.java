@@ -210,18 +210,9 @@ public final class Tensors {
             throw new ModelLoadException("tensor '" + t.getName() + "' has external data that was not loaded; read "
                     + "the model with OnnxModelReader.readResolved");
         }
-        long n = count(dims(t));
-        if (n > Integer.MAX_VALUE) {
-            throw new ModelLoadException("tensor '" + t.getName() + "' has too many elements: " + n);
-        }
-        if (t.hasRawData()) {
-            long need = n * ElementType.byteSize(t.getDataType());
-            if (t.getRawData().size() < need) {
-                throw new ModelLoadException("tensor '" + t.getName() + "' has " + t.getRawData().size()
-                        + " bytes of raw data; its shape needs " + need);
-            }
-        }
-        return (int) n;
+        // The model validator checks every stored tensor; this guards tensors built later (compiled graphs, tests).
+        TensorCheck.check(t, "tensor '" + t.getName() + "'");
+        return (int) TensorCheck.count(t, "tensor '" + t.getName() + "'");
     }
 
     private static ByteBuffer raw(TensorProto t) {

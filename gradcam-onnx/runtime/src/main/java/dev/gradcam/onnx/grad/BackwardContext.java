@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.grad;
 
+import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.onnx.graph.ConstValue;
 import dev.gradcam.onnx.graph.Node;
@@ -159,7 +160,7 @@ public final class BackwardContext {
     public long[] dims(String value) {
         try {
             return shapes.dims(value);
-        } catch (IllegalStateException e) {
+        } catch (InvalidModelException e) {
             throw unsupported(e.getMessage());
         }
     }

@@ -72,9 +72,9 @@ public final class GradientCompiler {
         Emitter e = new Emitter(g.opset(), "gradcam/", cpuBlockedLayout);
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
-        inputs.add(GraphAssembler.valueInfo(input, shapes.type(input)));
+        inputs.add(GraphAssembler.valueInfo(input, shapes.knownType(input)));
         List<ValueInfoProto> outputs = new ArrayList<>();
-        outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.type(spec.output())));
+        outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.knownType(spec.output())));
         Map<String, String> acts = new LinkedHashMap<>();
         Map<String, String> grads = new LinkedHashMap<>();
         int k = 0;
@@ -85,14 +85,14 @@ public final class GradientCompiler {
             String name = "gradcam/act/" + k++;
             e.opInto("Identity", List.of(tap), List.of(name));
             acts.put(tap, name);
-            outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+            outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(tap)));
         }
         String inputGradient = null;
         Map<String, String> biasGrads = new LinkedHashMap<>();
         String seedInput = null;
         String seedOutput = null;
         if (spec.seed() != GradientSpec.SeedSource.NONE) {
-            ValueType outType = shapes.type(spec.output());
+            ValueType outType = shapes.knownType(spec.output());
             long[] outDims = shapes.dims(spec.output());
             String seed;
             if (spec.seed() == GradientSpec.SeedSource.FED) {
@@ -113,13 +113,13 @@ public final class GradientCompiler {
                 // In the LRP modes the pass returns relevance, t * g_t, where g is the modified gradient.
                 e.opInto("Identity", List.of(lrp ? back.relevance(tap) : back.totalOrZeros(tap)), List.of(name));
                 grads.put(tap, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+                outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(tap)));
             }
             if (spec.inputGradient()) {
                 inputGradient = "gradcam/input_grad";
                 String value = lrp ? back.inputRelevance(input) : back.totalOrZeros(input);
                 e.opInto("Identity", List.of(value), List.of(inputGradient));
-                outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.type(input)));
+                outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.knownType(input)));
             }
             int b = 0;
             for (String layer : spec.biasLayers()) {
@@ -129,7 +129,7 @@ public final class GradientCompiler {
                 String name = "gradcam/bias_grad/" + b++;
                 e.opInto("Identity", List.of(back.totalOrZeros(layer)), List.of(name));
                 biasGrads.put(layer, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.type(layer)));
+                outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(layer)));
             }
         }
         List<NodeProto> nodes = new ArrayList<>();

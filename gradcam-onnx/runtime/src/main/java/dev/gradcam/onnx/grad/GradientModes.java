@@ -94,11 +94,7 @@ public final class GradientModes {
             }
             return;
         }
-        try {
-            LrpModes.validate(mode);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException(e.getMessage(), e);
-        }
+        LrpModes.validate(mode);
         LrpRules.checkParameters(mode);
         mode.inputLayer().ifPresent(LrpRules::checkParameters);
     }

@@ -1,6 +1,7 @@
 package dev.gradcam.onnx.grad;
 
 import dev.gradcam.onnx.graph.WindowGeometry;
+import dev.gradcam.onnx.proto.Onnx.AttributeProto;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -214,22 +215,32 @@ final class LinearRules {
         boolean tb = c.node().attrInt("transB", 0) != 0;
         if (which == 0) {
             return ta
-                    ? e.op("Gemm", List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", tb ? 1 : 0),
+                    ? gemm(c, List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", tb ? 1 : 0),
                     Attr.i("transB", 1))
-                    : e.op("Gemm", List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transB", tb ? 0 : 1));
+                    : gemm(c, List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transB", tb ? 0 : 1));
         }
         return tb
-                ? e.op("Gemm", List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transA", 1),
+                ? gemm(c, List.of(grad, other), Attr.f("alpha", alpha), Attr.i("transA", 1),
                 Attr.i("transB", ta ? 1 : 0))
-                : e.op("Gemm", List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", ta ? 0 : 1));
+                : gemm(c, List.of(other, grad), Attr.f("alpha", alpha), Attr.i("transA", ta ? 0 : 1));
     }
 
     /** Gemm without C on operand {@code which} = {@code data} and the other = {@code other} ({@code F(v, V)}). */
     static String gemmForward(BackwardContext c, int which, String data, String other) {
-        return c.emit().op("Gemm", which == 0 ? List.of(data, other) : List.of(other, data),
+        return gemm(c, which == 0 ? List.of(data, other) : List.of(other, data),
                 Attr.f("alpha", c.node().attrFloat("alpha", 1f)),
                 Attr.i("transA", c.node().attrInt("transA", 0)),
                 Attr.i("transB", c.node().attrInt("transB", 0)));
+    }
+
+    /**
+     * A Gemm without bias. Before opset 11 Gemm's C is required (ONNX Runtime refuses a 2-input Gemm at opset 9 or
+     * 10): there a scalar zero stands in for it, which broadcasts to any (M, N).
+     */
+    private static String gemm(BackwardContext c, List<String> ab, AttributeProto... attrs) {
+        Emitter e = c.emit();
+        List<String> inputs = e.opset() < 11 ? List.of(ab.get(0), ab.get(1), e.scalar(0, c.elemType())) : ab;
+        return e.op("Gemm", inputs, attrs);
     }
 
     static void matMul(BackwardContext c) {

@@ -6,8 +6,11 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.InvalidModelException;
+import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.spi.BiasGradient;
@@ -32,10 +35,11 @@ import dev.gradcam.onnx.graph.ShapeInference;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.onnx.model.ElementType;
-import dev.gradcam.onnx.model.OnnxFormat;
 import dev.gradcam.onnx.model.OnnxModelReader;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import dev.gradcam.onnx.validate.ModelValidator;
+import dev.gradcam.onnx.validate.OperatorRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,8 +73,8 @@ import org.slf4j.LoggerFactory;
  * layers in topological order (batch normalisations with the effective bias {@code B - mean * scale /
  * sqrt(var + eps)}).
  *
- * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls throw
- * {@link ResourceClosedException}.
+ * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls (all
+ * but {@link #isClosed()} and {@link #backendName()}) throw {@link ResourceClosedException}.
  */
 public final class OnnxModel implements DifferentiableModel {
 
@@ -113,13 +117,22 @@ public final class OnnxModel implements DifferentiableModel {
     private OnnxModel(ModelProto model, String source, OnnxOptions options) {
         this.source = source;
         this.options = options;
+        // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
+        ModelValidator.validate(model, source);
         this.graph = Graph.of(model);
         if (graph.inputs().size() != 1) {
             throw new InvalidInputException(source + " has " + graph.inputs().size() + " inputs "
                     + graph.inputs().stream().map(ValueInfoProto::getName).toList()
                     + "; gradcam explains models with exactly one input");
         }
+        int inputType = Graph.typeOf(graph.inputs().get(0)).elemType();
+        if (inputType != ElementType.FLOAT && inputType != ElementType.DOUBLE) {
+            throw new ModelLoadException(source + ": input '" + graph.inputs().get(0).getName() + "' is "
+                    + ElementType.name(inputType) + "; gradcam feeds float32 or float64 inputs. Export or convert the "
+                    + "model with a float32 input (a float16 model can keep float16 inside, after a Cast)");
+        }
         this.declared = ShapeInference.inferDeclared(graph);
+        OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
         this.layerNames = new LinkedHashSet<>();
         for (LayerInfo l : layers) {
@@ -167,7 +180,6 @@ public final class OnnxModel implements DifferentiableModel {
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         Objects.requireNonNull(model, "model");
-        OnnxFormat.checkSupported(model, name);
         return new OnnxModel(model, name, options);
     }
 
@@ -187,36 +199,43 @@ public final class OnnxModel implements DifferentiableModel {
 
     @Override
     public String executionProvider() {
+        ensureOpen();
         return provider.name();
     }
 
     @Override
     public List<ValueInfo> inputs() {
+        ensureOpen();
         return inputs;
     }
 
     @Override
     public List<ValueInfo> outputs() {
+        ensureOpen();
         return outputs;
     }
 
     @Override
     public List<LayerInfo> layers() {
+        ensureOpen();
         return layers;
     }
 
     @Override
     public Set<Capability> capabilities() {
+        ensureOpen();
         return capabilities;
     }
 
     @Override
     public Set<GradientMode> gradientModes() {
+        ensureOpen();
         return GradientModes.supported();
     }
 
     @Override
     public Map<String, String> provenance() {
+        ensureOpen();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("backend", "onnx");
         p.put("onnxruntime", ortVersion());
@@ -511,6 +530,7 @@ public final class OnnxModel implements DifferentiableModel {
             long[] dims = key.stream().mapToLong(Long::longValue).toArray();
             try {
                 Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
+                OperatorRules.check(graph, s, source + " at input shape " + Arrays.toString(dims));
                 f.complete(s);
                 return s;
             } catch (RuntimeException | Error e) {
@@ -535,7 +555,7 @@ public final class OnnxModel implements DifferentiableModel {
     private static long[] dims(Shapes shapes, String value) {
         try {
             return shapes.dims(value);
-        } catch (IllegalStateException e) {
+        } catch (InvalidModelException e) {
             throw new InvalidInputException("cannot determine the shape of '" + value + "' for this input: "
                     + e.getMessage(), e);
         }
@@ -554,7 +574,7 @@ public final class OnnxModel implements DifferentiableModel {
         if (layerNames.contains(requested)) {
             return requested;
         }
-        throw new InvalidInputException("unknown output '" + requested + "': neither a model output "
+        throw new UnknownOutputException("unknown output '" + requested + "': neither a model output "
                 + outputs.stream().map(ValueInfo::name).toList() + " nor a layer tensor (LayerInfo.name(); resolve "
                 + "queries with resolveLayer first); nearest layers: " + LayerResolver.nearest(layers, requested, 5));
     }

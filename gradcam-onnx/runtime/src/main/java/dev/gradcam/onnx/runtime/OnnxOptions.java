@@ -1,6 +1,6 @@
 package dev.gradcam.onnx.runtime;
 
-import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -37,19 +37,19 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         Objects.requireNonNull(optimizationLevel, "optimizationLevel");
         Objects.requireNonNull(compileCache, "compileCache");
         if (!PROVIDERS.contains(executionProvider)) {
-            throw new InvalidInputException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
+            throw new InvalidArgumentException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
                     + executionProvider + "'");
         }
         if (!LEVELS.contains(optimizationLevel)) {
-            throw new InvalidInputException("optimizationLevel must be one of " + new TreeSet<>(LEVELS) + ", got '"
+            throw new InvalidArgumentException("optimizationLevel must be one of " + new TreeSet<>(LEVELS) + ", got '"
                     + optimizationLevel + "'");
         }
         if (deviceId < 0 || intraOpThreads < 0 || cacheSize < 1) {
-            throw new InvalidInputException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
+            throw new InvalidArgumentException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
                     + deviceId + ", " + intraOpThreads + ", " + cacheSize);
         }
         if (compileCacheMb < 1) {
-            throw new InvalidInputException("compileCacheMb must be >= 1 (MiB), got " + compileCacheMb);
+            throw new InvalidArgumentException("compileCacheMb must be >= 1 (MiB), got " + compileCacheMb);
         }
     }
 
@@ -64,7 +64,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
     /**
      * Parses backend options.
      *
-     * @throws InvalidInputException for an unknown key (listing the known ones) or a bad value
+     * @throws dev.gradcam.api.InvalidArgumentException for an unknown key (listing the known ones) or a bad value
      */
     public static OnnxOptions parse(Map<String, String> options) {
         Objects.requireNonNull(options, "options");
@@ -86,7 +86,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "cacheSize" -> cache = integer(e.getKey(), v);
                 case "compileCache" -> compileCache = v;
                 case "compileCacheMb" -> compileCacheMb = integer(e.getKey(), v);
-                default -> throw new InvalidInputException("unknown ONNX backend option '" + e.getKey()
+                default -> throw new InvalidArgumentException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
@@ -97,7 +97,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException ex) {
-            throw new InvalidInputException("option " + key + " must be an integer, got '" + v + "'", ex);
+            throw new InvalidArgumentException("option " + key + " must be an integer, got '" + v + "'", ex);
         }
     }
 }

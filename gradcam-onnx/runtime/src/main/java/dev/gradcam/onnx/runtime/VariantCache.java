@@ -96,7 +96,7 @@ final class VariantCache implements AutoCloseable {
         } catch (InterruptedException ex) {
             release(e);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a variant to compile", ex);
+            throw new dev.gradcam.api.BackendExecutionException("interrupted while waiting for a variant to compile", ex);
         }
     }
 

@@ -247,6 +247,11 @@ class BackwardRuleTest {
                         Attr.f("alpha", 0.5f), Attr.f("beta", 2f)));
         add("Gemm input as B", new long[] {5, 4}, n, b -> b.random("a", rnd(), 0.5, 3, 5)
                 .node("Gemm", "y", List.of("a", "x")));
+        // Opset 9 (PyTorch 1.7-era exports): the backward Gemms need a C input there.
+        add("Gemm transB + bias", new long[] {3, 5}, n, 1e-3, b -> b.random("w", rnd(), 0.5, 4, 5)
+                .random("c", rnd(), 1, 4).node("Gemm", "y", List.of("x", "w", "c"), Attr.i("transB", 1)), 9);
+        add("Gemm input as B", new long[] {5, 4}, n, 1e-3, b -> b.random("a", rnd(), 0.5, 3, 5)
+                .random("c", rnd(), 1, 4).node("Gemm", "y", List.of("a", "x", "c")), 10);
         add("Gemm input as B transposed", new long[] {4, 5}, n, b -> b.random("a", rnd(), 0.5, 5, 3)
                 .node("Gemm", "y", List.of("a", "x"), Attr.i("transA", 1), Attr.i("transB", 1)));
         add("MatMul 4-D by matrix", new long[] {2, 3, 4, 5}, n, b -> b.random("w", rnd(), 0.5, 5, 6)
