@@ -3,6 +3,7 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.onnx.graph.ConstValue;
 import dev.gradcam.onnx.graph.Node;
+import dev.gradcam.onnx.graph.ShapeInferenceException;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.api.spi.GradientMode;
@@ -159,7 +160,7 @@ public final class BackwardContext {
     public long[] dims(String value) {
         try {
             return shapes.dims(value);
-        } catch (IllegalStateException e) {
+        } catch (ShapeInferenceException e) {
             throw unsupported(e.getMessage());
         }
     }

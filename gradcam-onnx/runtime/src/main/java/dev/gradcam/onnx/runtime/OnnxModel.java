@@ -29,6 +29,7 @@ import dev.gradcam.onnx.grad.HeadCompiler;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.ShapeInference;
+import dev.gradcam.onnx.graph.ShapeInferenceException;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.onnx.model.ElementType;
@@ -440,7 +441,7 @@ public final class OnnxModel implements DifferentiableModel {
     private static long[] dims(Shapes shapes, String value) {
         try {
             return shapes.dims(value);
-        } catch (IllegalStateException e) {
+        } catch (ShapeInferenceException e) {
             throw new InvalidInputException("cannot determine the shape of '" + value + "' for this input: "
                     + e.getMessage(), e);
         }
