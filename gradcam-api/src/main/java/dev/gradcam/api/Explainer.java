@@ -3,6 +3,7 @@ package dev.gradcam.api;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.GradientReducer;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamContext;
 import dev.gradcam.api.method.CamMethod;
@@ -52,10 +53,12 @@ public final class Explainer {
 
     private final Builder settings;
     private final List<LayerInfo> layers;
+    private final Map<String, LayerLayout> layouts;
 
-    private Explainer(Builder b, List<LayerInfo> layers) {
+    private Explainer(Builder b, List<LayerInfo> layers, Map<String, LayerLayout> layouts) {
         this.settings = b.copy();
         this.layers = List.copyOf(layers);
+        this.layouts = Map.copyOf(layouts);
     }
 
     /** Grad-CAM (Selvaraju et al. 2017): channel weights are spatially averaged gradients. */
@@ -151,7 +154,7 @@ public final class Explainer {
         CamContext context = CamContext.builder(model, images, Targets.pinTopClass(targets, pass.output()), pass)
                 .output(settings.output).layers(layers)
                 .selector(settings.selector).eigenSmooth(settings.eigenSmooth).progress(settings.progress)
-                .diagnostics(diagnostics::add).build();
+                .diagnostics(diagnostics::add).layouts(layouts).build();
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
@@ -201,6 +204,12 @@ public final class Explainer {
             details.put("method.augSmooth", settings.aug.toString());
         }
         String layerNames = String.join(",", maps.stream().map(m -> m.layer().name()).toList());
+        for (LayerInfo l : layers) {
+            LayerLayout layout = layouts.get(l.name());
+            if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
+                details.put("layer.layout", layout.describe());
+            }
+        }
         return new Provenance(settings.method.name(), layerNames, model.backendName(), model.executionProvider(),
                 settings.mode.name(), LibraryVersion.get(), details);
     }
@@ -217,6 +226,19 @@ public final class Explainer {
     /** Every resolved layer, in the order given; empty for methods that use no layer (FullGrad). */
     public List<LayerInfo> layers() {
         return layers;
+    }
+
+    /**
+     * The layout each resolved layer's values are read in (grid filled in), as detected by the backend or forced
+     * with {@link Builder#layerLayout}.
+     */
+    public LayerLayout layout(LayerInfo layer) {
+        LayerLayout l = layouts.get(layer.name());
+        if (l == null) {
+            throw new InvalidInputException("layer " + layer.describe() + " is not one of this explainer's layers "
+                    + layers.stream().map(LayerInfo::name).toList() + " or holds no feature maps");
+        }
+        return l;
     }
 
     /** The method's kebab-case name. */
@@ -267,6 +289,7 @@ public final class Explainer {
         private AugSmoothing aug;
         private LayerFusion fusion = LayerFusion.mean();
         private ProgressListener progress = ProgressListener.NONE;
+        private LayerLayout layout;
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -286,6 +309,7 @@ public final class Explainer {
             b.aug = aug;
             b.fusion = fusion;
             b.progress = progress;
+            b.layout = layout;
             return b;
         }
 
@@ -310,6 +334,17 @@ public final class Explainer {
                 throw new IllegalArgumentException("give at least one layer");
             }
             this.layers = List.copyOf(layers);
+            return this;
+        }
+
+        /**
+         * How the layers hold their feature maps: {@link LayerLayout#channelsFirst()},
+         * {@link LayerLayout#channelsLast()}, {@link LayerLayout#tokens(int)} (K leading tokens before the patch grid),
+         * or null (default) to take what the backend detects from the graph ({@link DifferentiableModel#layoutOf}).
+         * Every method reads every layout: maps come out [N, h, w].
+         */
+        public Builder layerLayout(LayerLayout layout) {
+            this.layout = layout;
             return this;
         }
 
@@ -426,15 +461,20 @@ public final class Explainer {
                 output = explainedLayer(output);
             }
             List<LayerInfo> resolved = new ArrayList<>();
+            Map<String, LayerLayout> layouts = new LinkedHashMap<>();
             if (method.usesLayers()) {
                 for (String l : layers) {
                     LayerInfo info = model.resolveLayer(l);
                     if (resolved.stream().noneMatch(r -> r.name().equals(info.name()))) {
                         resolved.add(info);
+                        LayerLayout found = layout != null ? layout : model.layoutOf(info);
+                        if (found != null) {
+                            layouts.put(info.name(), found.complete(info));
+                        }
                     }
                 }
             }
-            return new Explainer(this, resolved);
+            return new Explainer(this, resolved, layouts);
         }
 
         /**

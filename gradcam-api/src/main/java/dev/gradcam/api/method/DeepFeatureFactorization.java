@@ -146,8 +146,7 @@ public final class DeepFeatureFactorization implements CamMethod {
                     Arrays.fill(spread, (j * k + c) * plane, (j * k + c + 1) * plane, emb[j * k + c]);
                 }
             }
-            outputs = context.model().runHead(layer.name(), FloatTensor.wrapOwned(s.withDim(0, r), spread),
-                    context.output());
+            outputs = context.runHead(layer, FloatTensor.wrapOwned(s.withDim(0, r), spread), -1);
             float[] ts = new float[n * r];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < r; j++) {

@@ -1,6 +1,7 @@
 package dev.gradcam.api.spi;
 
 import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
@@ -80,6 +81,15 @@ public interface DifferentiableModel extends AutoCloseable {
      */
     default LayerInfo resolveLayer(String query) {
         return LayerResolver.resolve(layers(), query);
+    }
+
+    /**
+     * How a layer holds its feature maps (channels first, channels last or tokens), grid not yet filled in; null
+     * when the layer holds no feature maps. Backends that see the graph know best; the default guesses from the
+     * layer's shape and operator ({@link LayerLayout#guess}).
+     */
+    default LayerLayout layoutOf(LayerInfo layer) {
+        return LayerLayout.guess(layer, layers());
     }
 
     /** Versions and settings for provenance, e.g. {@code onnxruntime -> 1.24.2}. */

@@ -9,6 +9,7 @@ import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
@@ -28,6 +29,7 @@ import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
+import dev.gradcam.onnx.graph.LayoutDetector;
 import dev.gradcam.onnx.graph.ShapeInference;
 import dev.gradcam.onnx.graph.ShapeInferenceException;
 import dev.gradcam.onnx.graph.Shapes;
@@ -194,6 +196,12 @@ public final class OnnxModel implements DifferentiableModel {
     @Override
     public List<LayerInfo> layers() {
         return layers;
+    }
+
+    /** Detected from the graph ({@link LayoutDetector}): the nearest layout evidence upstream of the layer. */
+    @Override
+    public LayerLayout layoutOf(LayerInfo layer) {
+        return LayoutDetector.detect(declared, layer, layers);
     }
 
     @Override
