@@ -2,10 +2,12 @@ package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
@@ -72,6 +74,12 @@ final class ExplainCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'. "
                     + "Class-activation methods and guided-grad-cam only.")
     String layer;
+
+    @Option(names = "--layer-layout", paramLabel = "LAYOUT", defaultValue = "auto",
+            description = "How the layer holds feature maps: auto (default: detected from the graph), nchw, nhwc "
+                    + "(channels last, e.g. Swin, ConvNeXt blocks) or tokens[:K] ([N, K + h*w, C] with K leading "
+                    + "tokens, default 1: ViT's class token; tokens:2 for DeiT). Maps come out [N, h, w].")
+    String layerLayout;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
             completionCandidates = MethodCatalog.Candidates.class,
@@ -173,7 +181,8 @@ final class ExplainCommand implements Callable<Integer> {
             Explainer.Builder b = MethodCatalog.builder(methodName, model)
                     .layer(layerQuery)
                     .selector(selector.selector())
-                    .activation(act);
+                    .activation(act)
+                    .layerLayout(parsedLayout());
             if (output != null) {
                 b.output(output);
             }
@@ -204,6 +213,8 @@ final class ExplainCommand implements Callable<Integer> {
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
+            header.put("layerLayout", explainer.layers().isEmpty() ? layerLayout
+                    : explainer.layout(explainer.layer()).describe());
             header.put("selector", selector.text());
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
@@ -379,6 +390,15 @@ final class ExplainCommand implements Callable<Integer> {
         }
         stdout.flush();
         stderr.flush();
+    }
+
+    /** {@code --layer-layout}, null for auto; a bad value is a usage error (exit 2). */
+    private LayerLayout parsedLayout() {
+        try {
+            return LayerLayout.parse(layerLayout);
+        } catch (InvalidInputException e) {
+            throw new ParameterException(spec.commandLine(), "--layer-layout: " + e.getMessage());
+        }
     }
 
     /** The layer asked for; with {@code --demo} and {@code auto}, the demo model's layer. */
