@@ -165,19 +165,28 @@ public final class CamContext {
      * Runs the model's head from {@code layer} on feature maps [B, K, h, w] as {@link #activations} gives them,
      * put back into the layer's layout first. A token layer's leading tokens (which the maps do not hold) are those
      * of image {@code image} of this batch for every row, or, with {@code image < 0}, each row's per-channel mean
-     * over its grid (what a map that is constant over the grid, e.g. a concept embedding, would have there).
+     * over its grid (what a map that is constant over the grid, e.g. a concept embedding, would have there). With
+     * an image, values the head reads from before the layer (a transformer block's residual stream) are recomputed
+     * from that image; without one, the head must run from the layer alone.
      */
     public FloatTensor runHead(LayerInfo layer, FloatTensor maps, int image) {
         LayerLayout layout = layouts.get(layer.name());
         FloatTensor values = maps;
         if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
-            FloatTensor leading = image >= 0
-                    ? layout.leadingTokens(pass.activation(layer.name()).slice(image).reshape(
-                            pass.activation(layer.name()).shape().withDim(0, 1)))
-                    : gridMeans(maps, layout.leadingTokens());
+            FloatTensor leading;
+            if (image >= 0) {
+                FloatTensor a = pass.activation(layer.name()).slice(image);
+                leading = layout.leadingTokens(a.reshape(a.shape().prepend(1)));
+            } else {
+                leading = gridMeans(maps, layout.leadingTokens());
+            }
             values = layout.fromChannelsFirst(maps, leading);
         }
-        return model.runHead(layer.name(), values, output);
+        if (image < 0) {
+            return model.runHead(layer.name(), values, output);
+        }
+        FloatTensor img = images.slice(image);
+        return model.runHead(layer.name(), values, output, img.reshape(img.shape().prepend(1)));
     }
 
     private static FloatTensor gridMeans(FloatTensor maps, int leading) {

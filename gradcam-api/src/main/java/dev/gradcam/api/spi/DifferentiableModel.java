@@ -69,6 +69,16 @@ public interface DifferentiableModel extends AutoCloseable {
                 "use a method that needs no head execution, or another backend");
     }
 
+    /**
+     * As {@link #runHead(String, FloatTensor, String)}, for heads that also read values computed before the layer
+     * (a skip connection around it, as in every transformer block): those are recomputed from {@code input}, the
+     * model input of each row of {@code activations} (batch 1: the same image for every row). Backends that cannot
+     * recompute them ignore {@code input} and fail as the three-argument form does.
+     */
+    default FloatTensor runHead(String layer, FloatTensor activations, String output, FloatTensor input) {
+        return runHead(layer, activations, output);
+    }
+
     /** A forward pass returning the first output. */
     default FloatTensor forward(FloatTensor input) {
         return run(PassRequest.forward(input)).output();
