@@ -77,6 +77,7 @@ public final class ShapeRules {
             case "DepthToSpace", "SpaceToDepth" -> one(depthSpace(n, x));
             case "Range" -> one(ValueType.of(s.type(n.input(0)).elemType(), -1));
             case "NonZero" -> one(ValueType.of(ElementType.INT64, x.rank(), -1));
+            case "Einsum" -> one(einsum(n, s));
             case "OneHot" -> one(ValueType.unknownShape(s.type(n.input(2)).elemType()));
             default -> List.of();
         };
@@ -799,6 +800,27 @@ public final class ShapeRules {
         long[] k = s.intsArg(n, "k", 1);
         d[a] = k == null || k == Shapes.ABSENT ? -1 : k[0];
         return List.of(ValueType.of(x.elemType(), d), ValueType.of(ElementType.INT64, d));
+    }
+
+    private static ValueType einsum(Node n, Shapes s) {
+        int[] ranks = new int[n.inputs().size()];
+        List<long[]> dims = new ArrayList<>();
+        ValueType first = s.type(n.input(0));
+        for (int i = 0; i < ranks.length; i++) {
+            ValueType t = s.type(n.input(i));
+            if (!t.hasRank()) {
+                return ValueType.unknownShape(first.elemType());
+            }
+            ranks[i] = t.rank();
+            dims.add(t.dims());
+        }
+        EinsumEquation eq = EinsumEquation.parse(n.attrString("equation", ""), ranks);
+        java.util.Map<Character, Long> size = eq.sizes(dims);
+        long[] out = new long[eq.output().length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = size.getOrDefault(eq.output().charAt(i), -1L);
+        }
+        return ValueType.of(first.elemType(), out);
     }
 
     private static ValueType depthSpace(Node n, ValueType x) {
