@@ -112,7 +112,9 @@ public final class ShapeInference {
                 }
             }
             if (out.isEmpty()) {
-                s.problem(n, "no shape rule for " + n.opType());
+                s.problem(n, "no shape rule for " + n.opType() + ("com.microsoft".equals(n.domain())
+                        ? " (one of ONNX Runtime's fused operators: export the model without those optimisations, "
+                        + "so that it holds standard ONNX operators)" : ""));
             }
         } catch (RuntimeException e) {
             s.problem(n, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

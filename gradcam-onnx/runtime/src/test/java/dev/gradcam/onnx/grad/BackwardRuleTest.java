@@ -603,6 +603,15 @@ class BackwardRuleTest {
             assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
                     e.getMessage());
         }
+        // ONNX Runtime's fused operators: the message says how to get a graph of standard operators.
+        ModelProto plain = ModelBuilder.opset(17).input("x", x).node("Gelu", "y", List.of("x")).output("y").build();
+        ModelProto fused = plain.toBuilder().setGraph(plain.getGraph().toBuilder().setNode(0,
+                plain.getGraph().getNode(0).toBuilder().setDomain("com.microsoft"))).build();
+        dev.gradcam.api.UnsupportedOperatorException e = assertThrows(
+                dev.gradcam.api.UnsupportedOperatorException.class,
+                () -> GradCheck.compile(fused, x, GradientMode.STANDARD));
+        assertEquals("com.microsoft.Gelu", e.opType());
+        assertTrue(e.getMessage().contains("Export the model without those optimisations"), e.getMessage());
         for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "DepthToSpace", "SpaceToDepth",
                 "ReduceL2", "ReduceLogSumExp", "GroupNormalization", "Upsample", "Tile", "Where", "Selu",
                 "Softplus")) {
