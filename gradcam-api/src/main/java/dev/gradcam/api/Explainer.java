@@ -4,6 +4,7 @@ import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.GradientReducer;
 import dev.gradcam.api.layer.LayerLayout;
+import dev.gradcam.api.method.AttentionRollout;
 import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamContext;
 import dev.gradcam.api.method.CamMethod;
@@ -142,14 +143,15 @@ public final class Explainer {
         if (method.needsGradients()) {
             request.seed(Targets.seedFor(targets, n));
         }
-        method.configure(request);
+        method.configure(request, model);
         PassResult pass = model.run(request.build());
         long t1 = System.nanoTime();
 
         List<String> diagnostics = new ArrayList<>();
         if (!method.usesLayers() && !settings.layers.equals(List.of("auto"))) {
-            diagnostics.add("method '" + method.name() + "' uses no layer of your choice (FullGrad reads the input and "
-                    + "every bias layer); the chosen layers " + settings.layers + " are ignored");
+            diagnostics.add("method '" + method.name() + "' uses no layer of your choice (it chooses its own: FullGrad "
+                    + "the input and every bias layer, attention rollout every attention layer); the chosen layers "
+                    + settings.layers + " are ignored");
         }
         CamContext context = CamContext.builder(model, images, Targets.pinTopClass(targets, pass.output()), pass)
                 .output(settings.output).layers(layers)
@@ -216,6 +218,10 @@ public final class Explainer {
 
     /** The resolved layer (the first when there are several); for FullGrad, an entry describing its inputs. */
     public LayerInfo layer() {
+        if (layers.isEmpty() && settings.method instanceof AttentionRollout) {
+            return new LayerInfo("attention", "every attention layer", settings.method.name(),
+                    settings.model.inputs().get(0).shape());
+        }
         if (layers.isEmpty()) {
             return new LayerInfo("full-gradient", "input and bias layers", "FullGrad",
                     settings.model.inputs().get(0).shape());

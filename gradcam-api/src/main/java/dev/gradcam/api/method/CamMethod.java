@@ -1,6 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +32,14 @@ public interface CamMethod {
 
     /** Adds the method's needs to the explainer's pass, e.g. FullGrad's input and bias gradients. */
     default void configure(PassRequest.Builder request) {
+    }
+
+    /**
+     * As {@link #configure(PassRequest.Builder)}, for methods that choose their own taps from the model (attention
+     * rollout taps every attention layer); the explainer calls this form.
+     */
+    default void configure(PassRequest.Builder request, DifferentiableModel model) {
+        configure(request);
     }
 
     /**

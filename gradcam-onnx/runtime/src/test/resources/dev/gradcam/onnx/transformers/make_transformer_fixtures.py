@@ -22,7 +22,7 @@ Targets: image 0 explains logit 1, image 1 logit 3. References in float64, raw m
                   kept), the whole torch model re-run with a forward hook
   attention-rollout (Abnar and Zuidema 2020), for (fusion, discard) in (mean, 0), (max, 0.5), (min, 0.2):
                   A_l fused over heads; the discard-ratio lowest entries of each image's fused matrix set to 0
-                  (never the class token's column); B_l = (A_l + I) / 2, rows renormalised; R = B_L ... B_1; the
+                  (never entry [0, 0], the class token's attention to itself, as jacobgil's vit-explain); B_l = (A_l + I) / 2, rows renormalised; R = B_L ... B_1; the
                   map is R's class-token row at the grid columns, as [8, 8]
   grad-attention-rollout (Chefer, Gur and Wolf 2021, "Generic Attention-model Explainability"):
                   R = I; for each layer l in order, R += E_h[relu(dy/dA_l * A_l)] R; the map is R's class-token
@@ -203,7 +203,7 @@ def attention_rollout(attns, leading, fusion, discard):
                 flat = f.reshape(-1)
                 count = int(flat.size * discard)
                 order = np.argsort(flat, kind="stable")[:count]
-                order = order[order % t != 0]   # keep attention to the class token
+                order = order[order != 0]   # never the class token's attention to itself (vit-explain)
                 flat[order] = 0
                 f = flat.reshape(t, t)
             b = (f + np.eye(t)) / 2
