@@ -8,6 +8,8 @@ import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.layer.LayerLayout;
+import dev.gradcam.api.method.AttentionRollout;
+import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
@@ -80,6 +82,15 @@ final class ExplainCommand implements Callable<Integer> {
                     + "(channels last, e.g. Swin, ConvNeXt blocks) or tokens[:K] ([N, K + h*w, C] with K leading "
                     + "tokens, default 1: ViT's class token; tokens:2 for DeiT). Maps come out [N, h, w].")
     String layerLayout;
+
+    @Option(names = "--head-fusion", paramLabel = "KIND", defaultValue = "mean",
+            description = "attention-rollout: how attention heads combine per layer, mean (default), max or min.")
+    String headFusion;
+
+    @Option(names = "--discard-ratio", paramLabel = "R", defaultValue = "0",
+            description = "attention-rollout: the fraction of each layer's smallest attention entries set to 0, "
+                    + "0 <= R < 1 (default: ${DEFAULT-VALUE}; vit-explain uses 0.9).")
+    double discardRatio;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
             completionCandidates = MethodCatalog.Candidates.class,
@@ -183,6 +194,9 @@ final class ExplainCommand implements Callable<Integer> {
                     .selector(selector.selector())
                     .activation(act)
                     .layerLayout(parsedLayout());
+            if (CamMethods.byName(methodName) instanceof AttentionRollout rollout) {
+                b.method(rollout(rollout));
+            }
             if (output != null) {
                 b.output(output);
             }
@@ -390,6 +404,22 @@ final class ExplainCommand implements Callable<Integer> {
         }
         stdout.flush();
         stderr.flush();
+    }
+
+    /** The rollout with {@code --head-fusion} and {@code --discard-ratio}; bad values are usage errors (exit 2). */
+    private AttentionRollout rollout(AttentionRollout base) {
+        AttentionRollout.HeadFusion fusion;
+        try {
+            fusion = AttentionRollout.HeadFusion.valueOf(headFusion.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--head-fusion: use mean, max or min, not '" + headFusion
+                    + "'");
+        }
+        try {
+            return base.withHeadFusion(fusion).withDiscardRatio(discardRatio);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--discard-ratio: " + e.getMessage());
+        }
     }
 
     /** {@code --layer-layout}, null for auto; a bad value is a usage error (exit 2). */
