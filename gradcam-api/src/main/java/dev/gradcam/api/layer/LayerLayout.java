@@ -113,7 +113,7 @@ public final class LayerLayout {
      * A guess from the layer's shape and operator, for backends that know nothing better: rank 3 is tokens (a
      * square grid after at most {@value #MAX_GUESSED_LEADING} leading tokens, or the grid of a channels-first layer
      * with as many channels, e.g. the patch embedding); rank 4 is channels last when it comes from a
-     * LayerNormalization (normalising over the last axis) or when dims 1 and 2 agree and dim 3 differs; otherwise
+     * LayerNormalization (normalising over the last axis) or when dims 1 and 2 agree and dim 3 is larger; otherwise
      * channels first. Null when the layer holds no feature maps.
      *
      * @param layers all layers of the model, where a token layer's grid may be found
@@ -122,9 +122,9 @@ public final class LayerLayout {
         Shape s = layer.shape();
         if (s.rank() == 4) {
             boolean lastAxisNorm = layer.op().equals("LayerNormalization");
-            boolean squareFirst = s.dim(1) > 0 && s.dim(1) == s.dim(2) && s.dim(3) != s.dim(1);
-            boolean squareLast = s.dim(2) > 0 && s.dim(2) == s.dim(3);
-            return lastAxisNorm || squareFirst && !squareLast ? channelsLast() : channelsFirst();
+            // [N, 7, 7, 768] is Swin's; a CNN with fewer channels than its grid is wide ([N, 16, 16, 8]) is not.
+            boolean squareFirst = s.dim(1) > 0 && s.dim(1) == s.dim(2) && s.dim(3) > s.dim(1);
+            return lastAxisNorm || squareFirst ? channelsLast() : channelsFirst();
         }
         if (s.rank() != 3 || s.dim(1) < 1 || s.dim(2) < 1) {
             return null;
