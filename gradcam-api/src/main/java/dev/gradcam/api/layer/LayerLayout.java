@@ -158,52 +158,72 @@ public final class LayerLayout {
         return leading;
     }
 
-    /** The grid height; 0 until {@link #complete} has seen the shape. */
+    /** The grid height; 0 while unknown (before {@link #complete}, or a size only known at run time). */
     public int gridHeight() {
         return height;
     }
 
-    /** The grid width; 0 until {@link #complete} has seen the shape. */
+    /** The grid width; 0 while unknown (before {@link #complete}, or a size only known at run time). */
     public int gridWidth() {
         return width;
     }
 
     /**
-     * This layout with its grid filled in from a layer's shape (batch may be dynamic).
+     * This layout with its grid filled in from a layer's shape (batch may be dynamic; a grid whose sizes are only
+     * known at run time stays open and is read from the values).
      *
      * @throws InvalidInputException if the shape does not fit the layout
      */
     public LayerLayout complete(LayerInfo layer) {
-        Shape s = layer.shape();
+        return complete(layer.shape(), layer.describe());
+    }
+
+    private LayerLayout complete(Shape s, String what) {
         int want = kind == Kind.TOKENS ? 3 : 4;
         if (s.rank() != want) {
-            throw new InvalidInputException("layer " + layer.describe() + " cannot be read as " + describe() + ": "
-                    + "that layout needs rank " + want + (kind == Kind.TOKENS ? " [N, K + h*w, C]"
+            throw new InvalidInputException("layer " + what + " cannot be read as " + describe() + ": that layout "
+                    + "needs rank " + want + (kind == Kind.TOKENS ? " [N, K + h*w, C]"
                     : kind == Kind.CHANNELS_LAST ? " [N, h, w, C]" : " [N, C, h, w]"));
         }
         switch (kind) {
             case CHANNELS_FIRST:
-                return new LayerLayout(kind, 0, (int) s.dim(2), (int) s.dim(3));
+                return new LayerLayout(kind, 0, size(s.dim(2)), size(s.dim(3)));
             case CHANNELS_LAST:
-                return new LayerLayout(kind, 0, (int) s.dim(1), (int) s.dim(2));
+                return new LayerLayout(kind, 0, size(s.dim(1)), size(s.dim(2)));
             default:
                 break;
+        }
+        if (s.dim(1) < 0) {
+            return this;
         }
         long grid = s.dim(1) - leading;
         if (height > 0 && width > 0) {
             if ((long) height * width != grid) {
-                throw new InvalidInputException("layer " + layer.describe() + " has " + s.dim(1) + " tokens, not "
-                        + leading + " leading + " + height + "x" + width);
+                throw new InvalidInputException("layer " + what + " has " + s.dim(1) + " tokens, not " + leading
+                        + " leading + " + height + "x" + width);
             }
             return this;
         }
         long side = grid <= 0 ? -1 : Math.round(Math.sqrt((double) grid));
         if (side < 1 || side * side != grid) {
-            throw new InvalidInputException("layer " + layer.describe() + " has " + s.dim(1) + " tokens: after "
-                    + leading + " leading token(s), " + grid + " is not a square grid; give the leading tokens as "
-                    + "tokens:K (K = 1 for ViT's class token, 2 for DeiT's class and distillation tokens)");
+            throw new InvalidInputException("layer " + what + " has " + s.dim(1) + " tokens: after " + leading
+                    + " leading token(s), " + grid + " is not a square grid; give the leading tokens as tokens:K "
+                    + "(K = 1 for ViT's class token, 2 for DeiT's class and distillation tokens)");
         }
         return new LayerLayout(kind, leading, (int) side, (int) side);
+    }
+
+    private static int size(long dim) {
+        return dim < 0 ? 0 : (int) dim;
+    }
+
+    /** This layout for values of the given shape: the grid of {@link #complete} where it was open. */
+    private LayerLayout forValues(Shape s) {
+        LayerLayout l = height > 0 && width > 0 ? this : complete(s, "values " + s);
+        if (l.kind == Kind.TOKENS && s.rank() == 3 && s.dim(1) != l.leading + (long) l.height * l.width) {
+            throw new InvalidInputException("values " + s + " do not hold " + l.describe());
+        }
+        return l;
     }
 
     /** Values of this layout as channels-first feature maps [N, C, h, w] (a copy). */
@@ -212,22 +232,22 @@ public final class LayerLayout {
         if (kind == Kind.CHANNELS_FIRST) {
             return values;
         }
+        LayerLayout l = forValues(s);
         int n = s.intDim(0);
         int c = s.intDim(s.rank() - 1);
-        int plane = height * width;
-        int skip = leading;
-        float[] out = new float[n * c * plane];
+        int plane = l.height * l.width;
         int rows = kind == Kind.TOKENS ? s.intDim(1) : plane;
+        float[] out = new float[n * c * plane];
         for (int i = 0; i < n; i++) {
             for (int p = 0; p < plane; p++) {
-                int src = (i * rows + skip + p) * c;
+                int src = (i * rows + l.leading + p) * c;
                 int dst = i * c * plane + p;
                 for (int ch = 0; ch < c; ch++) {
                     out[dst + ch * plane] = values.getFlat(src + ch);
                 }
             }
         }
-        return FloatTensor.wrapOwned(Shape.of(n, c, height, width), out);
+        return FloatTensor.wrapOwned(Shape.of(n, c, l.height, l.width), out);
     }
 
     /**
@@ -242,7 +262,9 @@ public final class LayerLayout {
         Shape s = maps.shape();
         int b = s.intDim(0);
         int c = s.intDim(1);
-        int plane = height * width;
+        int h = s.intDim(2);
+        int w = s.intDim(3);
+        int plane = h * w;
         int rows = plane + leading;
         float[] out = new float[b * rows * c];
         for (int i = 0; i < b; i++) {
@@ -259,8 +281,8 @@ public final class LayerLayout {
                 }
             }
         }
-        Shape native1 = kind == Kind.TOKENS ? Shape.of(b, rows, c) : Shape.of(b, height, width, c);
-        return FloatTensor.wrapOwned(native1, out);
+        Shape values = kind == Kind.TOKENS ? Shape.of(b, rows, c) : Shape.of(b, h, w, c);
+        return FloatTensor.wrapOwned(values, out);
     }
 
     /** The leading tokens [N, K, C] of token-layout values (empty K for other layouts). */

@@ -70,6 +70,20 @@ class LayerLayoutTest {
     }
 
     @Test
+    void gridsKnownOnlyAtRunTimeAreReadFromTheValues() {
+        LayerLayout last = LayerLayout.channelsLast().complete(layer("Add", -1, -1, -1, 4));
+        assertEquals("nhwc ?", last.describe());
+        assertEquals(Shape.of(2, 4, 3, 5), last.toChannelsFirst(FloatTensor.zeros(Shape.of(2, 3, 5, 4))).shape());
+        LayerLayout tokens = LayerLayout.tokens(1).complete(layer("Add", -1, -1, 8));
+        assertEquals("tokens 1+?", tokens.describe());
+        assertEquals(Shape.of(2, 8, 3, 3), tokens.toChannelsFirst(FloatTensor.zeros(Shape.of(2, 10, 8))).shape());
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> tokens.toChannelsFirst(FloatTensor.zeros(Shape.of(2, 11, 8))));
+        assertTrue(e.getMessage().contains("not a square grid"), e.getMessage());
+        assertEquals("nchw ?", LayerLayout.channelsFirst().complete(layer("Conv", -1, 8, -1, -1)).describe());
+    }
+
+    @Test
     void aLayoutThatDoesNotFitTheShapeIsAClearError() {
         InvalidInputException grid = assertThrows(InvalidInputException.class,
                 () -> LayerLayout.tokens(1).complete(layer("Add", -1, 198, 768)));
