@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  * Resolves what a user calls a layer to one of a model's candidate layers.
  *
  * <p>In order of precedence: {@code auto} (for transformers the last block's first normalisation, otherwise the
- * last 4-D activation with spatial extent before the classifier head); an exact tensor name; an exact node name; a PyTorch-style module path such as {@code layer4},
- * {@code layer4.1} or {@code features.29}, matched against scoped node names that exporters write, e.g.
- * {@code /layer4/layer4.1/relu_1/Relu}, and resolved to the <em>last</em> node of that scope in topological order,
- * which is the module's output. Stateless and thread-safe.
+ * last 4-D activation with spatial extent before the classifier head); an exact tensor name; an exact node name; a
+ * PyTorch-style module path such as {@code layer4}, {@code layer4.1} or {@code features.29}, matched against scoped
+ * node names that exporters write, e.g. {@code /layer4/layer4.1/relu_1/Relu}, and resolved to the <em>last</em> node
+ * of that scope in topological order, which is the module's output. Stateless and thread-safe.
  */
 public final class LayerResolver {
 
@@ -174,7 +174,11 @@ public final class LayerResolver {
             qualified = i == 0 ? parts[0] : qualified + "." + parts[i];
             String c = scopes.get(i);
             String bare = REPEAT_SUFFIX.matcher(c).replaceFirst("");
-            if (!(c.equals(parts[i]) || c.equals(qualified) || bare.equals(parts[i]) || bare.equals(qualified))) {
+            // A numbered child of a named one is scoped by both names: torchvision ConvNeXt's block.2 in
+            // /features/features.7/features.7.2/block/block.2/...
+            String local = i == 0 ? parts[0] : parts[i - 1] + "." + parts[i];
+            if (!(c.equals(parts[i]) || c.equals(qualified) || bare.equals(parts[i]) || bare.equals(qualified)
+                    || c.equals(local) || bare.equals(local))) {
                 return false;
             }
         }
