@@ -9,7 +9,9 @@ import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.method.AttentionRollout;
+import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamMethods;
+import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
@@ -99,7 +101,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = TargetConverter.class,
-            description = "top (default), a class index N, or region[:CHANNEL[:THRESHOLD]] for spatial outputs.")
+            description = "top (default), a class index N, softmax[:N] (probability), rest[:N] (logit minus "
+                    + "cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output), or "
+                    + "region[:CHANNEL[:THRESHOLD]] for spatial outputs; without N: each image's top class.")
     TargetSpec target;
 
     @Option(names = {"-s", "--selector"}, paramLabel = "SELECTOR", defaultValue = "all",
@@ -126,6 +130,21 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
             description = "Heatmap weight in overlays, 0..1 (default: ${DEFAULT-VALUE}).")
     double alpha;
+
+    @Option(names = "--compat", paramLabel = "NAME", defaultValue = "gradcam",
+            description = "Whose semantics class-activation methods follow: gradcam (default: the papers) or "
+                    + "pytorch-grad-cam (its master exactly: Grad-CAM++ eps, Score-CAM channel softmax and "
+                    + "align-corners masks, Ablation-CAM's ablation value, its normalisation order; "
+                    + "see docs/methods.md).")
+    String compat;
+
+    @Option(names = "--aug-smooth", description = "Average over test-time augmentations: horizontal flip x pixel "
+            + "multipliers 0.9, 1, 1.1 (pytorch-grad-cam's aug_smooth; six explanations per image).")
+    boolean augSmooth;
+
+    @Option(names = "--eigen-smooth", description = "Maps as the first principal component of the weighted feature "
+            + "maps (pytorch-grad-cam's eigen_smooth).")
+    boolean eigenSmooth;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
@@ -178,11 +197,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
                 "by class-activation methods such as " + methodName);
-        return explain(methodName, overlay, act, start);
+        return explain(methodName, overlay, act, compatibility(), start);
     }
 
     /** A class-activation method: maps at a layer. */
-    private int explain(String methodName, Overlay overlay, MapActivation act, long start) {
+    private int explain(String methodName, Overlay overlay, MapActivation act, Compatibility compatibility,
+                        long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         DemoModel demo = modelOptions.demoModel();
@@ -193,6 +213,9 @@ final class ExplainCommand implements Callable<Integer> {
                     .layer(layerQuery)
                     .selector(selector.selector())
                     .activation(act)
+                    .compatibility(compatibility)
+                    .eigenSmooth(eigenSmooth)
+                    .augSmoothing(augSmooth ? AugSmoothing.pytorchGradCam() : null)
                     .layerLayout(parsedLayout());
             if (CamMethods.byName(methodName) instanceof AttentionRollout rollout) {
                 b.method(rollout(rollout));
@@ -227,11 +250,14 @@ final class ExplainCommand implements Callable<Integer> {
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
-            header.put("layerLayout", explainer.layers().isEmpty() ? layerLayout
-                    : explainer.layout(explainer.layer()).describe());
+            LayerLayout used = explainer.layers().isEmpty() ? null : explainer.layout(explainer.layer());
+            header.put("layerLayout", used == null ? layerLayout : used.describe());
             header.put("selector", selector.text());
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
+            header.put("compatibility", compatibility.cliName());
+            header.put("augSmooth", augSmooth);
+            header.put("eigenSmooth", eigenSmooth);
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
             stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                     explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
@@ -244,7 +270,9 @@ final class ExplainCommand implements Callable<Integer> {
     private int attribute(String methodName, SaliencyMethods.Settings settings, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha"), "by pixel-space methods");
+        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
+                "--eigen-smooth"),
+                "by pixel-space methods");
         if (!SaliencyMethods.needsLayer(methodName)) {
             warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");
         }
@@ -456,6 +484,14 @@ final class ExplainCommand implements Callable<Integer> {
             return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Compatibility compatibility() {
+        try {
+            return Compatibility.parse(compat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--compat: " + e.getMessage());
         }
     }
 

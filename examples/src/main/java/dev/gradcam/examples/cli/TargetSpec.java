@@ -14,8 +14,11 @@ import java.util.Objects;
 
 /**
  * What to explain, written on the command line: {@code top} (each image's highest-scoring class), a class index
- * {@code N}, or {@code region[:CHANNEL[:THRESHOLD]]}: the pixels of a spatial output (segmentation or detection map)
- * whose value exceeds THRESHOLD (default {@value #DEFAULT_THRESHOLD}) in CHANNEL (default 0), found by a forward pass.
+ * {@code N}, {@code softmax[:N]} (the softmax probability of class N, default each image's top class),
+ * {@code rest[:N]} (ReST, the logit minus the cross-entropy, as the ShapleyCAM paper recommends), {@code raw-scores}
+ * (the sum of the whole output, e.g. a regression), or {@code region[:CHANNEL[:THRESHOLD]]}: the pixels of a spatial
+ * output (segmentation or detection map) whose value exceeds THRESHOLD (default {@value #DEFAULT_THRESHOLD}) in
+ * CHANNEL (default 0), found by a forward pass. Forms that default to the top class find it with a forward pass.
  *
  * @param text    the specification as given
  * @param kind    which form
@@ -31,11 +34,18 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
         /** A fixed class index. */
         CLASS,
         /** Thresholded pixels of a spatial output. */
-        REGION
+        REGION,
+        /** The softmax probability of a class (index -1: each image's top class). */
+        SOFTMAX,
+        /** ReST of a class (index -1: each image's top class). */
+        REST,
+        /** The sum of the output. */
+        RAW_SCORES
     }
 
     /** The forms accepted, for help and error messages. */
-    public static final String FORMS = "top, a class index N, region[:CHANNEL[:THRESHOLD]]";
+    public static final String FORMS = "top, a class index N, softmax[:N], rest[:N], raw-scores, "
+            + "region[:CHANNEL[:THRESHOLD]]";
 
     /** The region threshold when the specification gives none. */
     public static final double DEFAULT_THRESHOLD = 0.3;
@@ -55,6 +65,18 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.equals("top")) {
             return new TargetSpec(t, Kind.TOP, -1, 0);
+        }
+        if (t.equals("raw-scores")) {
+            return new TargetSpec(t, Kind.RAW_SCORES, -1, 0);
+        }
+        for (Kind k : new Kind[] {Kind.SOFTMAX, Kind.REST}) {
+            String word = k.name().toLowerCase(Locale.ROOT);
+            if (t.equals(word)) {
+                return new TargetSpec(t, k, -1, 0);
+            }
+            if (t.startsWith(word + ":")) {
+                return new TargetSpec(t, k, nonNegative(t.substring(word.length() + 1), text), 0);
+            }
         }
         if (t.equals("region") || t.startsWith("region:")) {
             String[] p = t.split(":", -1);
@@ -87,6 +109,16 @@ public record TargetSpec(String text, Kind kind, int index, double threshold) {
         return switch (kind) {
             case TOP -> Collections.nCopies(n, Targets.topClass());
             case CLASS -> Collections.nCopies(n, Targets.classLogit(index));
+            case RAW_SCORES -> Collections.nCopies(n, Targets.rawScores());
+            case SOFTMAX, REST -> {
+                FloatTensor output = index < 0 ? model.forward(batch) : null;
+                List<Target> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int c = index >= 0 ? index : output.slice(i).argMax();
+                    out.add(kind == Kind.SOFTMAX ? Targets.classProbability(c) : Targets.rest(c));
+                }
+                yield out;
+            }
             case REGION -> {
                 FloatTensor output = model.forward(batch);
                 List<Target> out = new ArrayList<>(n);

@@ -71,6 +71,12 @@ class SpecsTest {
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:x"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:0:y"));
+        assertEquals(new TargetSpec("softmax:7", TargetSpec.Kind.SOFTMAX, 7, 0), TargetSpec.parse("Softmax:7"));
+        assertEquals(new TargetSpec("rest", TargetSpec.Kind.REST, -1, 0), TargetSpec.parse("rest"));
+        assertEquals(TargetSpec.Kind.RAW_SCORES, TargetSpec.parse("raw-scores").kind());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> TargetSpec.parse("rest:x"));
+        assertTrue(bad.getMessage().contains("softmax[:N], rest[:N], raw-scores"), bad.getMessage());
     }
 
     @Test

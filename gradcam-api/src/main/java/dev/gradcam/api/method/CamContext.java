@@ -77,6 +77,21 @@ public final class CamContext {
         return images;
     }
 
+    /**
+     * The activations at a layer as a 2-D feature map [N, K, h, w], for methods that work on images only.
+     *
+     * @throws InvalidInputException naming the method if the layer is a 3-D feature map
+     */
+    public FloatTensor activations2d(LayerInfo layer, String method) {
+        FloatTensor a = activations(layer);
+        if (a.shape().rank() != 4) {
+            throw new InvalidInputException(method + " works on 2-D feature maps [N, K, h, w]; layer "
+                    + layer.describe() + " is a 3-D feature map " + a.shape() + " (use grad-cam, hires-cam, layer-cam, "
+                    + "eigen-cam, fem, kpca-cam or ablation-cam there)");
+        }
+        return a;
+    }
+
     /** Number of images N. */
     public int batchSize() {
         return images.shape().intDim(0);
@@ -129,8 +144,9 @@ public final class CamContext {
     }
 
     /**
-     * The activations at a layer as feature maps [N, K, h, w], whatever the layer's {@link #layout layout}: token and
-     * channels-last values are rearranged (leading tokens dropped), so that every method serves every layout.
+     * The activations at a layer as feature maps [N, K, h, w] (or [N, K, d, h, w] for 3-D convolutions: video,
+     * volumes), whatever the layer's {@link #layout layout}: token and channels-last values are rearranged (leading
+     * tokens dropped), so that every method serves every layout.
      *
      * @throws InvalidInputException if the layer's values are not feature maps
      */
@@ -140,15 +156,16 @@ public final class CamContext {
         if (layout != null) {
             return layout.toChannelsFirst(a);
         }
-        if (a.shape().rank() != 4) {
+        if (a.shape().rank() != 4 && a.shape().rank() != 5) {
             throw new InvalidInputException("layer " + layer.describe() + " gives activations of shape " + a.shape()
-                    + "; class-activation maps need feature maps: a 4-D layer [N, K, h, w] or [N, h, w, K], or "
-                    + "tokens [N, K + h*w, C] (choose another layer, 'auto', or give the layer layout)");
+                    + "; class-activation maps need feature maps: a 4-D layer [N, K, h, w] or [N, h, w, K], "
+                    + "tokens [N, K + h*w, C], or a 5-D one [N, K, d, h, w] from 3-D convolutions (choose another "
+                    + "layer, 'auto', or give the layer layout)");
         }
         return a;
     }
 
-    /** The gradients at a layer as feature maps [N, K, h, w] (the pass must have had a seed). */
+    /** The gradients at a layer, shaped as {@link #activations} gives them (the pass must have had a seed). */
     public FloatTensor gradients(LayerInfo layer) {
         FloatTensor g = pass.gradient(layer.name());
         LayerLayout layout = layouts.get(layer.name());

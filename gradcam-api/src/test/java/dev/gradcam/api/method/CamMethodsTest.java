@@ -28,8 +28,8 @@ class CamMethodsTest {
     void everyIssueMethodHasAKebabCaseName() {
         assertEquals(List.of("grad-cam", "grad-cam-plus-plus", "xgrad-cam", "hires-cam", "grad-cam-elementwise",
                 "layer-cam", "eigen-cam", "eigen-grad-cam", "score-cam", "ablation-cam", "full-grad",
-                "deep-feature-factorization", "random-cam", "attention-rollout", "grad-attention-rollout"),
-                CamMethods.names());
+                "deep-feature-factorization", "random-cam", "fem", "kpca-cam", "seg-eigen-cam", "finer-cam",
+                "refine-cam", "attention-rollout", "grad-attention-rollout"), CamMethods.names());
     }
 
     @Test
