@@ -40,7 +40,9 @@ public final class Example04_MethodGallery {
     /** Runs the example; the optional argument is the PNG to write (default {@code out/gallery.png}). */
     public static void main(String[] args) {
         Path png = Path.of(args.length > 0 ? args[0] : "out/gallery.png");
-        Map<String, Explanation> maps = run(CamMethods.names(), png);
+        // The attention rollouts explain vision transformers; the detector has no attention.
+        Map<String, Explanation> maps = run(CamMethods.names().stream().filter(n -> !n.endsWith("attention-rollout"))
+                .toList(), png);
         maps.forEach((method, e) -> System.out.printf("%-28s %8.1f ms%n", method,
                 e.timings().total().toNanos() / 1e6));
         System.out.println("wrote " + png.toAbsolutePath());

@@ -3,6 +3,8 @@ package dev.gradcam.api;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.GradientReducer;
+import dev.gradcam.api.layer.LayerLayout;
+import dev.gradcam.api.method.AttentionRollout;
 import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamContext;
 import dev.gradcam.api.method.CamMethod;
@@ -54,12 +56,14 @@ public final class Explainer {
 
     private final Builder settings;
     private final List<LayerInfo> layers;
+    private final Map<String, LayerLayout> layouts;
     /** The builder's method as the compatibility setting makes it; the builder keeps the method as given. */
     private final CamMethod method;
 
-    private Explainer(Builder b, List<LayerInfo> layers, CamMethod method) {
+    private Explainer(Builder b, List<LayerInfo> layers, Map<String, LayerLayout> layouts, CamMethod method) {
         this.settings = b.copy();
         this.layers = List.copyOf(layers);
+        this.layouts = Map.copyOf(layouts);
         this.method = method;
     }
 
@@ -145,19 +149,20 @@ public final class Explainer {
         if (method.needsGradients()) {
             request.seed(Targets.seedFor(targets, n));
         }
-        method.configure(request);
+        method.configure(request, model);
         PassResult pass = model.run(request.build());
         long t1 = System.nanoTime();
 
         List<String> diagnostics = new ArrayList<>();
         if (!method.usesLayers() && !settings.layers.equals(List.of("auto"))) {
-            diagnostics.add("method '" + method.name() + "' uses no layer of your choice (FullGrad reads the input and "
-                    + "every bias layer); the chosen layers " + settings.layers + " are ignored");
+            diagnostics.add("method '" + method.name() + "' uses no layer of your choice (it chooses its own: FullGrad "
+                    + "the input and every bias layer, attention rollout every attention layer); the chosen layers "
+                    + settings.layers + " are ignored");
         }
         CamContext context = CamContext.builder(model, images, Targets.pinTopClass(targets, pass.output()), pass)
                 .output(settings.output).layers(layers)
                 .selector(settings.selector).eigenSmooth(settings.eigenSmooth).progress(settings.progress)
-                .diagnostics(diagnostics::add).build();
+                .diagnostics(diagnostics::add).layouts(layouts).build();
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
@@ -236,12 +241,22 @@ public final class Explainer {
             details.put("method.augSmooth", settings.aug.toString());
         }
         String layerNames = String.join(",", maps.stream().map(m -> m.layer().name()).toList());
+        for (LayerInfo l : layers) {
+            LayerLayout layout = layouts.get(l.name());
+            if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
+                details.put("layer.layout", layout.describe());
+            }
+        }
         return new Provenance(method.name(), layerNames, model.backendName(), model.executionProvider(),
                 settings.mode.name(), LibraryVersion.get(), details);
     }
 
     /** The resolved layer (the first when there are several); for FullGrad, an entry describing its inputs. */
     public LayerInfo layer() {
+        if (layers.isEmpty() && method instanceof AttentionRollout) {
+            return new LayerInfo("attention", "every attention layer", method.name(),
+                    settings.model.inputs().get(0).shape());
+        }
         if (layers.isEmpty()) {
             return new LayerInfo("full-gradient", "input and bias layers", "FullGrad",
                     settings.model.inputs().get(0).shape());
@@ -252,6 +267,15 @@ public final class Explainer {
     /** Every resolved layer, in the order given; empty for methods that use no layer (FullGrad). */
     public List<LayerInfo> layers() {
         return layers;
+    }
+
+    /**
+     * The layout each resolved layer's values are read in (grid filled in), as detected by the backend or forced
+     * with {@link Builder#layerLayout}; null for a layer whose values are read as they are (e.g. 5-D feature maps of
+     * 3-D convolutions) or that is not one of this explainer's layers.
+     */
+    public LayerLayout layout(LayerInfo layer) {
+        return layouts.get(layer.name());
     }
 
     /** The method's kebab-case name. */
@@ -308,6 +332,7 @@ public final class Explainer {
         private AugSmoothing aug;
         private LayerFusion fusion = LayerFusion.mean();
         private ProgressListener progress = ProgressListener.NONE;
+        private LayerLayout layout;
         private Compatibility compatibility = Compatibility.GRADCAM;
 
         private Builder(DifferentiableModel model) {
@@ -328,6 +353,7 @@ public final class Explainer {
             b.aug = aug;
             b.fusion = fusion;
             b.progress = progress;
+            b.layout = layout;
             b.compatibility = compatibility;
             return b;
         }
@@ -353,6 +379,17 @@ public final class Explainer {
                 throw new InvalidArgumentException("give at least one layer");
             }
             this.layers = List.copyOf(layers);
+            return this;
+        }
+
+        /**
+         * How the layers hold their feature maps: {@link LayerLayout#channelsFirst()},
+         * {@link LayerLayout#channelsLast()}, {@link LayerLayout#tokens(int)} (K leading tokens before the patch grid),
+         * or null (default) to take what the backend detects from the graph ({@link DifferentiableModel#layoutOf}).
+         * Every method reads every layout: maps come out [N, h, w].
+         */
+        public Builder layerLayout(LayerLayout layout) {
+            this.layout = layout;
             return this;
         }
 
@@ -483,16 +520,21 @@ public final class Explainer {
                 output = explainedLayer(output);
             }
             List<LayerInfo> resolved = new ArrayList<>();
+            Map<String, LayerLayout> layouts = new LinkedHashMap<>();
             if (method.usesLayers()) {
                 for (String l : layers) {
                     LayerInfo info = model.resolveLayer(l);
                     checkFeatureMap(info);
                     if (resolved.stream().noneMatch(r -> r.name().equals(info.name()))) {
                         resolved.add(info);
+                        LayerLayout found = layout != null ? layout : model.layoutOf(info);
+                        if (found != null) {
+                            layouts.put(info.name(), found.complete(info));
+                        }
                     }
                 }
             }
-            return new Explainer(this, resolved, method);
+            return new Explainer(this, resolved, layouts, method);
         }
 
         /**

@@ -177,7 +177,7 @@ class ExplainerTest {
             assertTrue(range.getMessage().contains("valid: 0..1"), range.getMessage());
             InvalidInputException notMap = assertThrows(InvalidInputException.class,
                     () -> Explainer.gradCam(model).layer("logits").build().explain(HandModel.image()));
-            assertTrue(notMap.getMessage().contains("4-D feature map"), notMap.getMessage());
+            assertTrue(notMap.getMessage().contains("need feature maps"), notMap.getMessage());
             assertThrows(UnsupportedCapabilityException.class,
                     () -> Explainer.gradCam(model).gradientMode(new GradientMode("no-such-mode")).build());
             assertThrows(InvalidInputException.class, () -> Explainer.gradCam(model).output("nope").build());

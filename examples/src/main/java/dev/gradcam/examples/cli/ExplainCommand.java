@@ -8,7 +8,10 @@ import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
+import dev.gradcam.api.layer.LayerLayout;
+import dev.gradcam.api.method.AttentionRollout;
 import dev.gradcam.api.method.AugSmoothing;
+import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
@@ -76,6 +79,21 @@ final class ExplainCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'. "
                     + "Class-activation methods and guided-grad-cam only.")
     String layer;
+
+    @Option(names = "--layer-layout", paramLabel = "LAYOUT", defaultValue = "auto",
+            description = "How the layer holds feature maps: auto (default: detected from the graph), nchw, nhwc "
+                    + "(channels last, e.g. Swin, ConvNeXt blocks) or tokens[:K] ([N, K + h*w, C] with K leading "
+                    + "tokens, default 1: ViT's class token; tokens:2 for DeiT). Maps come out [N, h, w].")
+    String layerLayout;
+
+    @Option(names = "--head-fusion", paramLabel = "KIND", defaultValue = "mean",
+            description = "attention-rollout: how attention heads combine per layer, mean (default), max or min.")
+    String headFusion;
+
+    @Option(names = "--discard-ratio", paramLabel = "R", defaultValue = "0",
+            description = "attention-rollout: the fraction of each layer's smallest attention entries set to 0, "
+                    + "0 <= R < 1 (default: ${DEFAULT-VALUE}; vit-explain uses 0.9).")
+    double discardRatio;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
             completionCandidates = MethodCatalog.Candidates.class,
@@ -207,7 +225,11 @@ final class ExplainCommand implements Callable<Integer> {
                     .activation(act)
                     .compatibility(compatibility)
                     .eigenSmooth(eigenSmooth)
-                    .augSmoothing(augSmooth ? AugSmoothing.pytorchGradCam() : null);
+                    .augSmoothing(augSmooth ? AugSmoothing.pytorchGradCam() : null)
+                    .layerLayout(parsedLayout());
+            if (CamMethods.byName(methodName) instanceof AttentionRollout rollout) {
+                b.method(rollout(rollout));
+            }
             if (output != null) {
                 b.output(output);
             }
@@ -224,6 +246,8 @@ final class ExplainCommand implements Callable<Integer> {
             Map<String, Object> header = new LinkedHashMap<>();
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
+            LayerLayout used = explainer.layers().isEmpty() ? null : explainer.layout(explainer.layer());
+            header.put("layerLayout", used == null ? layerLayout : used.describe());
             header.put("selector", selector.text());
             header.put("targetSpec", target.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
@@ -463,6 +487,31 @@ final class ExplainCommand implements Callable<Integer> {
         }
         stdout.flush();
         stderr.flush();
+    }
+
+    /** The rollout with {@code --head-fusion} and {@code --discard-ratio}; bad values are usage errors (exit 2). */
+    private AttentionRollout rollout(AttentionRollout base) {
+        AttentionRollout.HeadFusion fusion;
+        try {
+            fusion = AttentionRollout.HeadFusion.valueOf(headFusion.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--head-fusion: use mean, max or min, not '" + headFusion
+                    + "'");
+        }
+        try {
+            return base.withHeadFusion(fusion).withDiscardRatio(discardRatio);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--discard-ratio: " + e.getMessage());
+        }
+    }
+
+    /** {@code --layer-layout}, null for auto; a bad value is a usage error (exit 2). */
+    private LayerLayout parsedLayout() {
+        try {
+            return LayerLayout.parse(layerLayout);
+        } catch (InvalidInputException e) {
+            throw new ParameterException(spec.commandLine(), "--layer-layout: " + e.getMessage());
+        }
     }
 
     /** The layer asked for; with {@code --demo} and {@code auto}, the demo model's layer. */

@@ -1,11 +1,14 @@
 package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.ValueInfo;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +30,8 @@ final class LayersCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--feature-maps", description = "Only 4-D feature maps [N, C, h, w], the layers CAM methods use.")
+    @Option(names = "--feature-maps", description = "Only layers holding feature maps (channels first or last, or "
+            + "tokens on a grid): the layers CAM methods use.")
     boolean featureMaps;
 
     @Option(names = "--filter", paramLabel = "TEXT", description = "Only layers whose name, node or op contains TEXT.")
@@ -50,16 +54,25 @@ final class LayersCommand implements Callable<Integer> {
                 out.println("output: " + v.name() + " " + v.elementType() + " " + v.shape());
             }
             String auto = autoLayer(model);
-            List<LayerInfo> layers = model.layers().stream().filter(this::keep).toList();
+            Map<String, LayerLayout> layouts = new HashMap<>();
+            for (LayerInfo l : model.layers()) {
+                LayerLayout layout = layout(model, l);
+                if (layout != null) {
+                    layouts.put(l.name(), layout);
+                }
+            }
+            List<LayerInfo> layers = model.layers().stream().filter(l -> keep(l, layouts.get(l.name()))).toList();
             int nameWidth = Math.max(4, layers.stream().mapToInt(l -> l.name().length()).max().orElse(4));
             int opWidth = Math.max(2, layers.stream().mapToInt(l -> l.op().length()).max().orElse(2));
-            String format = "%-5s %-" + nameWidth + "s  %-" + opWidth + "s  %s%s%n";
+            String format = "%-5s %-" + nameWidth + "s  %-" + opWidth + "s  %-20s %s%s%n";
             out.println();
-            out.printf(format, "#", "name", "op", "shape", "");
+            out.printf(format, "#", "name", "op", "shape", "layout", "");
             int i = 0;
             for (LayerInfo l : model.layers()) {
-                if (keep(l)) {
-                    out.printf(format, i, l.name(), l.op(), l.shape(), l.name().equals(auto) ? "   <- auto" : "");
+                LayerLayout layout = layouts.get(l.name());
+                if (keep(l, layout)) {
+                    out.printf(format, i, l.name(), l.op(), l.shape(), layout == null ? "-" : layout.describe(),
+                            l.name().equals(auto) ? "   <- auto" : "");
                 }
                 i++;
             }
@@ -73,8 +86,18 @@ final class LayersCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private boolean keep(LayerInfo l) {
-        if (featureMaps && l.shape().rank() != 4) {
+    /** The layer's layout with its grid, or null when it holds no feature maps. */
+    private static LayerLayout layout(DifferentiableModel model, LayerInfo l) {
+        try {
+            LayerLayout layout = model.layoutOf(l);
+            return layout == null ? null : layout.complete(l);
+        } catch (GradCamException e) {
+            return null;
+        }
+    }
+
+    private boolean keep(LayerInfo l, LayerLayout layout) {
+        if (featureMaps && layout == null) {
             return false;
         }
         if (filter == null) {

@@ -291,6 +291,37 @@ class OnnxCliTest {
         assertTrue(Files.exists(out.resolve("upside-down.overlay.png")));
     }
 
+    @Test
+    void transformersShowTheirLayoutsAndExplainTokenLayers() throws IOException {
+        Path vit = copyOnce("vit_tiny.onnx");
+        Path x = copyOnce("vit_tiny_input.npy");
+        CliRun layers = CliRun.of("layers", "--model", vit.toString(), "--filter", "norm1");
+        assertEquals(ExitCodes.OK, layers.code(), layers::toString);
+        assertTrue(layers.out().contains("tokens 1+8x8   <- auto"), layers::toString);
+        for (String method : new String[] {"grad-cam", "ablation-cam", "attention-rollout",
+            "grad-attention-rollout"}) {
+            Path out = dir.resolve(method);
+            CliRun r = CliRun.of("explain", "--model", vit.toString(), "--input", x.toString(), "--layer",
+                    "blocks.1.norm1", "--method", method, "--discard-ratio", "0.5", "--out", out.toString());
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+            assertEquals(Shape.of(2, 8, 8), Npy.read(out.resolve("raw.npy")).shape(), method);
+        }
+        String summary = Files.readString(dir.resolve("grad-cam").resolve("summary.json"));
+        assertTrue(summary.contains("\"layerLayout\": \"tokens 1+8x8\""), summary);
+        CliRun wrong = CliRun.of("explain", "--model", vit.toString(), "--input", x.toString(), "--layer",
+                "blocks.1.norm1", "--layer-layout", "tokens:2", "--out", dir.resolve("wrong").toString());
+        assertEquals(ExitCodes.INVALID_INPUT, wrong.code(), wrong::toString);
+        assertTrue(wrong.err().contains("not a square grid"), wrong::toString);
+        CliRun bad = CliRun.of("explain", "--model", vit.toString(), "--input", x.toString(), "--layer-layout",
+                "hwc", "--out", dir.resolve("bad").toString());
+        assertEquals(ExitCodes.USAGE, bad.code(), bad::toString);
+    }
+
+    private static Path copyOnce(String resource) throws IOException {
+        Path target = fixtures.resolve(resource);
+        return Files.exists(target) ? target : copy(resource);
+    }
+
     private static Path copy(String resource) throws IOException {
         Path target = fixtures.resolve(resource);
         try (InputStream in = OnnxCliTest.class.getResourceAsStream("/dev/gradcam/examples/" + resource)) {

@@ -2,6 +2,7 @@ package dev.gradcam.api.layer;
 
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -14,11 +15,11 @@ import java.util.regex.Pattern;
 /**
  * Resolves what a user calls a layer to one of a model's candidate layers.
  *
- * <p>In order of precedence: {@code auto} (the last 4-D activation with spatial extent, before the classifier
- * head); an exact tensor name; an exact node name; a PyTorch-style module path such as {@code layer4},
- * {@code layer4.1} or {@code features.29}, matched against scoped node names that exporters write, e.g.
- * {@code /layer4/layer4.1/relu_1/Relu}, and resolved to the <em>last</em> node of that scope in topological order,
- * which is the module's output. Stateless and thread-safe.
+ * <p>In order of precedence: {@code auto} (for transformers the last block's first normalisation, otherwise the
+ * last 4-D activation with spatial extent before the classifier head); an exact tensor name; an exact node name; a
+ * PyTorch-style module path such as {@code layer4}, {@code layer4.1} or {@code features.29}, matched against scoped
+ * node names that exporters write, e.g. {@code /layer4/layer4.1/relu_1/Relu}, and resolved to the <em>last</em> node
+ * of that scope in topological order, which is the module's output. Stateless and thread-safe.
  */
 public final class LayerResolver {
 
@@ -73,11 +74,18 @@ public final class LayerResolver {
     }
 
     /**
-     * The last 4-D activation with a spatial extent larger than 1x1 that is not a pooling or head op.
+     * For transformers (a model with attention, i.e. a Softmax over rank 3 or more): the last LayerNormalization
+     * before the last attention Softmax, the output of the last block's first normalisation, as pytorch-grad-cam's
+     * vision-transformer tutorial picks. Otherwise the last 4-D activation with a spatial extent larger than 1x1
+     * that is not a pooling or head op.
      *
      * @throws UnknownLayerException if the model has no such layer
      */
     public static LayerInfo auto(List<LayerInfo> layers) {
+        LayerInfo transformer = lastBlockNorm(layers);
+        if (transformer != null) {
+            return transformer;
+        }
         LayerInfo best = null;
         for (LayerInfo l : layers) {
             if (l.shape().rank() != 4 || POOLING_OPS.contains(l.op())) {
@@ -95,6 +103,24 @@ public final class LayerResolver {
                     "'auto' found no 4-D activation with spatial extent; name a layer explicitly");
         }
         return best;
+    }
+
+    private static LayerInfo lastBlockNorm(List<LayerInfo> layers) {
+        int attention = -1;
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).op().equals("Softmax") && layers.get(i).shape().rank() >= 3) {
+                attention = i;
+            }
+        }
+        for (int i = attention - 1; i >= 0; i--) {
+            LayerInfo l = layers.get(i);
+            Shape s = l.shape();
+            boolean grid = s.rank() == 3 && s.dim(1) > 1 || s.rank() == 4 && s.dim(1) * s.dim(2) > 1;
+            if (l.op().equals("LayerNormalization") && grid) {
+                return l;
+            }
+        }
+        return null;
     }
 
     /** Module paths present in the layers' scoped node names, e.g. {@code layer4}, {@code layer4.1.conv1}. */
@@ -163,7 +189,11 @@ public final class LayerResolver {
             qualified = i == 0 ? parts[0] : qualified + "." + parts[i];
             String c = scopes.get(i);
             String bare = REPEAT_SUFFIX.matcher(c).replaceFirst("");
-            if (!(c.equals(parts[i]) || c.equals(qualified) || bare.equals(parts[i]) || bare.equals(qualified))) {
+            // A numbered child of a named one is scoped by both names: torchvision ConvNeXt's block.2 in
+            // /features/features.7/features.7.2/block/block.2/...
+            String local = i == 0 ? parts[0] : parts[i - 1] + "." + parts[i];
+            if (!(c.equals(parts[i]) || c.equals(qualified) || bare.equals(parts[i]) || bare.equals(qualified)
+                    || c.equals(local) || bare.equals(local))) {
                 return false;
             }
         }

@@ -106,8 +106,7 @@ public final class AblationCam extends ChannelWeightingMethod {
                     int ch = start + j;
                     Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, ablationValue(min, j));
                 }
-                FloatTensor head = context.model().runHead(layer.name(),
-                        FloatTensor.wrapOwned(s.withDim(0, b), data), context.output());
+                FloatTensor head = context.runHead(layer, FloatTensor.wrapOwned(s.withDim(0, b), data), i);
                 for (int j = 0; j < b; j++) {
                     double yk = context.targets().get(i).score(head.slice(j));
                     w[start + j] = (float) (y[i] != 0 ? (y[i] - yk) / y[i] : y[i] - yk);

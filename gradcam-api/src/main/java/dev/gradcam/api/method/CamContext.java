@@ -5,13 +5,16 @@ import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.ChannelStats;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -32,6 +35,7 @@ public final class CamContext {
     private final boolean eigenSmooth;
     private final ProgressListener progress;
     private final Consumer<String> diagnostics;
+    private final Map<String, LayerLayout> layouts;
 
     private CamContext(Builder b) {
         this.model = b.model;
@@ -44,6 +48,7 @@ public final class CamContext {
         this.eigenSmooth = b.eigenSmooth;
         this.progress = b.progress;
         this.diagnostics = b.diagnostics;
+        this.layouts = Map.copyOf(b.layouts);
         if (targets.size() != images.shape().dim(0)) {
             throw new InvalidInputException("need one target per image: " + images.shape().dim(0) + " images, "
                     + targets.size() + " targets");
@@ -139,23 +144,85 @@ public final class CamContext {
     }
 
     /**
-     * The activations at a layer [N, K, h, w], or [N, K, d, h, w] for 3-D convolutions (video, volumes).
+     * The activations at a layer as feature maps [N, K, h, w] (or [N, K, d, h, w] for 3-D convolutions: video,
+     * volumes), whatever the layer's {@link #layout layout}: token and channels-last values are rearranged (leading
+     * tokens dropped), so that every method serves every layout.
      *
-     * @throws InvalidInputException if the layer's values are not a 4-D or 5-D feature map
+     * @throws InvalidInputException if the layer's values are not feature maps
      */
     public FloatTensor activations(LayerInfo layer) {
         FloatTensor a = pass.activation(layer.name());
+        LayerLayout layout = layouts.get(layer.name());
+        if (layout != null) {
+            return layout.toChannelsFirst(a);
+        }
         if (a.shape().rank() != 4 && a.shape().rank() != 5) {
             throw new InvalidInputException("layer " + layer.describe() + " gives activations of shape " + a.shape()
-                    + "; class-activation maps need a 4-D feature map [N, K, h, w] (or a 5-D one [N, K, d, h, w] "
-                    + "from 3-D convolutions): choose a convolutional layer (or 'auto')");
+                    + "; class-activation maps need feature maps: a 4-D layer [N, K, h, w] or [N, h, w, K], "
+                    + "tokens [N, K + h*w, C], or a 5-D one [N, K, d, h, w] from 3-D convolutions (choose another "
+                    + "layer, 'auto', or give the layer layout)");
         }
         return a;
     }
 
-    /** The gradients at a layer, shaped as its activations (the pass must have had a seed). */
+    /** The gradients at a layer, shaped as {@link #activations} gives them (the pass must have had a seed). */
     public FloatTensor gradients(LayerInfo layer) {
-        return pass.gradient(layer.name());
+        FloatTensor g = pass.gradient(layer.name());
+        LayerLayout layout = layouts.get(layer.name());
+        return layout == null || g == null ? g : layout.toChannelsFirst(g);
+    }
+
+    /** The layer's layout (grid filled in), or channels first when none was resolved. */
+    public LayerLayout layout(LayerInfo layer) {
+        LayerLayout l = layouts.get(layer.name());
+        return l != null ? l : LayerLayout.channelsFirst().complete(layer);
+    }
+
+    /**
+     * Runs the model's head from {@code layer} on feature maps [B, K, h, w] as {@link #activations} gives them,
+     * put back into the layer's layout first. A token layer's leading tokens (which the maps do not hold) are those
+     * of image {@code image} of this batch for every row, or, with {@code image < 0}, each row's per-channel mean
+     * over its grid (what a map that is constant over the grid, e.g. a concept embedding, would have there). With
+     * an image, values the head reads from before the layer (a transformer block's residual stream) are recomputed
+     * from that image; without one, the head must run from the layer alone.
+     */
+    public FloatTensor runHead(LayerInfo layer, FloatTensor maps, int image) {
+        LayerLayout layout = layouts.get(layer.name());
+        FloatTensor values = maps;
+        if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
+            FloatTensor leading;
+            if (image >= 0) {
+                FloatTensor a = pass.activation(layer.name()).slice(image);
+                leading = layout.leadingTokens(a.reshape(a.shape().prepend(1)));
+            } else {
+                leading = gridMeans(maps, layout.leadingTokens());
+            }
+            values = layout.fromChannelsFirst(maps, leading);
+        }
+        if (image < 0) {
+            return model.runHead(layer.name(), values, output);
+        }
+        FloatTensor img = images.slice(image);
+        return model.runHead(layer.name(), values, output, img.reshape(img.shape().prepend(1)));
+    }
+
+    private static FloatTensor gridMeans(FloatTensor maps, int leading) {
+        int b = maps.shape().intDim(0);
+        int c = maps.shape().intDim(1);
+        int plane = maps.shape().intDim(2) * maps.shape().intDim(3);
+        float[] out = new float[b * leading * c];
+        for (int i = 0; i < b; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                double sum = 0;
+                for (int p = 0; p < plane; p++) {
+                    sum += maps.getFlat((i * c + ch) * plane + p);
+                }
+                for (int k = 0; k < leading; k++) {
+                    out[(i * leading + k) * c + ch] = (float) (sum / plane);
+                }
+            }
+        }
+        return FloatTensor.wrapOwned(Shape.of(b, leading, c), out);
     }
 
     /**
@@ -185,6 +252,7 @@ public final class CamContext {
         private boolean eigenSmooth;
         private ProgressListener progress = ProgressListener.NONE;
         private Consumer<String> diagnostics = m -> { };
+        private Map<String, LayerLayout> layouts = Map.of();
 
         private Builder(DifferentiableModel model, FloatTensor images, List<Target> targets, PassResult pass) {
             this.model = Objects.requireNonNull(model, "model");
@@ -221,6 +289,15 @@ public final class CamContext {
         /** Where {@link CamContext#diagnose} messages go (default: dropped). */
         public Builder diagnostics(Consumer<String> sink) {
             this.diagnostics = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /**
+         * Layer layouts by layer name, grids filled in ({@link LayerLayout#complete}); layers not named are
+         * channels first.
+         */
+        public Builder layouts(Map<String, LayerLayout> layouts) {
+            this.layouts = Objects.requireNonNull(layouts, "layouts");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.spi.Capability;
+import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -35,6 +36,14 @@ public interface CamMethod {
 
     /** Adds the method's needs to the explainer's pass, e.g. FullGrad's input and bias gradients. */
     default void configure(PassRequest.Builder request) {
+    }
+
+    /**
+     * As {@link #configure(PassRequest.Builder)}, for methods that choose their own taps from the model (attention
+     * rollout taps every attention layer); the explainer calls this form.
+     */
+    default void configure(PassRequest.Builder request, DifferentiableModel model) {
+        configure(request);
     }
 
     /**

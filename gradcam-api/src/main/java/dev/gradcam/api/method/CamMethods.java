@@ -41,9 +41,24 @@ public final class CamMethods {
         BY_NAME.put("seg-eigen-cam", CamMethods::segEigenCam);
         BY_NAME.put("finer-cam", CamMethods::finerCam);
         BY_NAME.put("refine-cam", CamMethods::refineCam);
+        BY_NAME.put("attention-rollout", CamMethods::attentionRollout);
+        BY_NAME.put("grad-attention-rollout", CamMethods::gradAttentionRollout);
     }
 
     private CamMethods() {
+    }
+
+    /**
+     * Attention rollout (Abnar and Zuidema 2020) for vision transformers: heads fused by their mean, nothing
+     * discarded; see {@link AttentionRollout#withHeadFusion} and {@link AttentionRollout#withDiscardRatio}.
+     */
+    public static AttentionRollout attentionRollout() {
+        return new AttentionRollout(false, AttentionRollout.HeadFusion.MEAN, 0);
+    }
+
+    /** Gradient-weighted attention rollout (Chefer, Gur and Wolf 2021). */
+    public static AttentionRollout gradAttentionRollout() {
+        return new AttentionRollout(true, AttentionRollout.HeadFusion.MEAN, 0);
     }
 
     /** Grad-CAM (Selvaraju et al. 2017): {@code w_k = mean_ij dy/dA_k}. */

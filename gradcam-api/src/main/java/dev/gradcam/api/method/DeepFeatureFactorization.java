@@ -1,6 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.numeric.Nmf;
 import dev.gradcam.api.spi.Capability;
@@ -140,15 +141,24 @@ public final class DeepFeatureFactorization implements CamMethod {
         FloatTensor conceptMaps = FloatTensor.wrapOwned(Shape.of(n, r, s.dim(2), s.dim(3)), maps);
         FloatTensor outputs = null;
         FloatTensor targetScores = null;
-        if (context.model().capabilities().contains(Capability.HEAD_EXECUTION)) {
+        boolean head = context.model().capabilities().contains(Capability.HEAD_EXECUTION);
+        if (head) {
             float[] spread = new float[r * k * plane];
             for (int j = 0; j < r; j++) {
                 for (int c = 0; c < k; c++) {
                     Arrays.fill(spread, (j * k + c) * plane, (j * k + c + 1) * plane, emb[j * k + c]);
                 }
             }
-            outputs = context.model().runHead(layer.name(), FloatTensor.wrapOwned(s.withDim(0, r), spread),
-                    context.output());
+            try {
+                outputs = context.runHead(layer, FloatTensor.wrapOwned(s.withDim(0, r), spread), -1);
+            } catch (InvalidInputException e) {
+                // A concept has no image of its own to recompute a skip connection around the layer from.
+                context.diagnose("deep-feature-factorization at " + layer.name() + ": " + e.getMessage()
+                        + "; concepts have no class scores, each image shows its dominant concept");
+                head = false;
+            }
+        }
+        if (head) {
             float[] ts = new float[n * r];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < r; j++) {
@@ -156,7 +166,7 @@ public final class DeepFeatureFactorization implements CamMethod {
                 }
             }
             targetScores = FloatTensor.wrapOwned(Shape.of(n, r), ts);
-        } else {
+        } else if (!context.model().capabilities().contains(Capability.HEAD_EXECUTION)) {
             context.diagnose("deep-feature-factorization at " + layer.name() + ": the backend cannot run the head, so "
                     + "concepts have no class scores; each image shows its dominant concept");
         }

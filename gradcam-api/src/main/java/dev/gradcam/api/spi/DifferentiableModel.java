@@ -1,6 +1,7 @@
 package dev.gradcam.api.spi;
 
 import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
@@ -69,6 +70,16 @@ public interface DifferentiableModel extends AutoCloseable {
                 "use a method that needs no head execution, or another backend");
     }
 
+    /**
+     * As {@link #runHead(String, FloatTensor, String)}, for heads that also read values computed before the layer
+     * (a skip connection around it, as in every transformer block): those are recomputed from {@code input}, the
+     * model input of each row of {@code activations} (batch 1: the same image for every row). Backends that cannot
+     * recompute them ignore {@code input} and fail as the three-argument form does.
+     */
+    default FloatTensor runHead(String layer, FloatTensor activations, String output, FloatTensor input) {
+        return runHead(layer, activations, output);
+    }
+
     /** A forward pass returning the first output. */
     default FloatTensor forward(FloatTensor input) {
         return run(PassRequest.forward(input)).output();
@@ -81,6 +92,15 @@ public interface DifferentiableModel extends AutoCloseable {
      */
     default LayerInfo resolveLayer(String query) {
         return LayerResolver.resolve(layers(), query);
+    }
+
+    /**
+     * How a layer holds its feature maps (channels first, channels last or tokens), grid not yet filled in; null
+     * when the layer holds no feature maps. Backends that see the graph know best; the default guesses from the
+     * layer's shape and operator ({@link LayerLayout#guess}).
+     */
+    default LayerLayout layoutOf(LayerInfo layer) {
+        return LayerLayout.guess(layer, layers());
     }
 
     /** Versions and settings for provenance, e.g. {@code onnxruntime -> 1.24.2}. */

@@ -57,6 +57,17 @@ class LayerResolverTest {
         assertEquals("/features/denseblock1/Concat", LayerResolver.resolve(dense, "features.denseblock1").node());
         assertEquals("/features/features.3/features.3.2/Clip", LayerResolver.resolve(dense, "features.3").node());
         assertEquals("/features/features.3/features.3.2/Clip", LayerResolver.resolve(dense, "features.3.2").node());
+        // torchvision ConvNeXt: numbered children of the named 'block' are scoped 'block.2'.
+        List<LayerInfo> convnext = List.of(
+                l("/features/features.7/features.7.2/block/block.0/Conv", "Conv", -1, 768, 7, 7),
+                l("/features/features.7/features.7.2/block/block.1/Transpose", "Transpose", -1, 7, 7, 768),
+                l("/features/features.7/features.7.2/block/block.2/LayerNormalization", "LayerNormalization",
+                        -1, 7, 7, 768),
+                l("/features/features.7/features.7.2/block/block.3/MatMul", "MatMul", -1, 7, 7, 3072));
+        assertEquals("/features/features.7/features.7.2/block/block.2/LayerNormalization",
+                LayerResolver.resolve(convnext, "features.7.2.block.2").node());
+        assertEquals("/features/features.7/features.7.2/block/block.3/MatMul",
+                LayerResolver.resolve(convnext, "features.7.2.block").node());
     }
 
     @Test

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class CamMethodsTest {
 
+    /** The methods for CNNs (the rollouts need attention layers: they are checked on transformers in gradcam-onnx). */
     static List<String> names() {
-        return CamMethods.names();
+        return CamMethods.names().stream().filter(n -> !n.endsWith("attention-rollout")).toList();
     }
 
     @Test
@@ -28,7 +29,17 @@ class CamMethodsTest {
         assertEquals(List.of("grad-cam", "grad-cam-plus-plus", "xgrad-cam", "hires-cam", "grad-cam-elementwise",
                 "layer-cam", "eigen-cam", "eigen-grad-cam", "score-cam", "ablation-cam", "full-grad",
                 "deep-feature-factorization", "random-cam", "fem", "kpca-cam", "seg-eigen-cam", "finer-cam",
-                "refine-cam"), CamMethods.names());
+                "refine-cam", "attention-rollout", "grad-attention-rollout"), CamMethods.names());
+    }
+
+    @Test
+    void rolloutsOnAModelWithoutAttentionSaySo() {
+        InMemoryCnn model = InMemoryCnn.random(17, 2, 5, 4, 6, 5);
+        for (String name : List.of("attention-rollout", "grad-attention-rollout")) {
+            dev.gradcam.api.InvalidInputException e = assertThrows(dev.gradcam.api.InvalidInputException.class,
+                    () -> Explainer.of(model, name).build().explain(model.randomInput(23, 1)));
+            assertTrue(e.getMessage().contains("no attention probabilities"), e.getMessage());
+        }
     }
 
     @Test

@@ -18,7 +18,11 @@ final class ConstantFolder {
     private static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Size", "Identity", "Cast", "Gather",
             "Unsqueeze", "Squeeze", "Reshape", "Flatten", "Concat", "Slice", "Add", "Sub", "Mul", "Div", "Mod", "Equal",
             "Less", "Greater", "Max", "Min", "Where", "Neg", "Abs", "ConstantOfShape", "Range", "ReduceProd",
-            "ReduceSum", "Floor", "Ceil", "Sqrt", "Not", "Expand");
+            "ReduceSum", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose", "Tile", "LessOrEqual", "GreaterOrEqual",
+            "And", "Or");
+
+    private static final Set<String> BOOLEAN_RESULT = Set.of("Equal", "Less", "Greater", "LessOrEqual",
+            "GreaterOrEqual", "And", "Or");
 
     private ConstantFolder() {
     }
@@ -62,7 +66,10 @@ final class ConstantFolder {
             case "Unsqueeze", "Squeeze", "Reshape", "Flatten" -> relabel(n, s, x);
             case "Concat" -> concat(n, in);
             case "Slice" -> slice(n, s, x);
-            case "Add", "Sub", "Mul", "Div", "Mod", "Equal", "Less", "Greater", "Max", "Min" ->
+            case "Transpose" -> transpose(n, x);
+            case "Tile" -> tile(x, in[1]);
+            case "Add", "Sub", "Mul", "Div", "Mod", "Equal", "Less", "Greater", "Max", "Min", "LessOrEqual",
+                    "GreaterOrEqual", "And", "Or" ->
                     binary(op, x, in[1]);
             case "Where" -> where(x, in[1], in[2]);
             case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not" -> unary(op, x);
@@ -185,55 +192,132 @@ final class ConstantFolder {
     }
 
     private static ConstValue concat(Node n, ConstValue[] in) {
-        // Shape arithmetic concatenates 1-D vectors; anything else is left to the runtime.
-        if (in[0].rank() != 1) {
+        int r = in[0].rank();
+        if (r == 0) {
             return null;
         }
-        int total = 0;
+        int axis = ShapeRules.axis(n.attrInt("axis", 0), r);
         for (ConstValue c : in) {
-            if (c == null || c.rank() != 1 || c.isInteger() != in[0].isInteger()) {
+            if (c == null || c.rank() != r || c.isInteger() != in[0].isInteger()) {
                 return null;
             }
-            total += c.size();
         }
-        if (in[0].isInteger()) {
-            long[] out = new long[total];
-            int p = 0;
-            for (ConstValue c : in) {
-                for (long v : c.longs()) {
-                    out[p++] = v;
+        return concatAlong(in, axis);
+    }
+
+    /** A constant of {@code like}'s kind: integer values from {@code longs}, floating ones from {@code reals}. */
+    private static ConstValue make(ConstValue like, long[] dims, long[] longs, double[] reals) {
+        return like.isInteger() ? ConstValue.ofLongs(like.elemType(), dims, longs)
+                : ConstValue.ofReals(like.elemType(), dims, reals);
+    }
+
+    /** Row-major strides of {@code dims}. */
+    private static long[] strides(long[] dims) {
+        long[] st = new long[dims.length];
+        long acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            st[i] = acc;
+            acc *= dims[i];
+        }
+        return st;
+    }
+
+    /**
+     * Gathers {@code x} into an array of {@code outDims}: element at output coordinates c comes from the flat index
+     * {@code base + sum(c[i] * step[i])}.
+     */
+    private static ConstValue strided(ConstValue x, long[] outDims, long base, long[] step) {
+        int total = (int) ShapeRules.product(outDims, 0, outDims.length);
+        long[] lo = new long[total];
+        double[] dout = new double[total];
+        int r = outDims.length;
+        long[] c = new long[r];
+        for (int flat = 0; flat < total; flat++) {
+            long src = base;
+            for (int i = 0; i < r; i++) {
+                src += c[i] * step[i];
+            }
+            lo[flat] = x.longAt((int) src);
+            dout[flat] = x.doubleAt((int) src);
+            for (int i = r - 1; i >= 0; i--) {
+                if (++c[i] < outDims[i]) {
+                    break;
+                }
+                c[i] = 0;
+            }
+        }
+        return make(x, outDims, lo, dout);
+    }
+
+    private static ConstValue transpose(Node n, ConstValue x) {
+        long[] d = x.dims();
+        long[] perm = ShapeRules.perm(n, d.length);
+        long[] st = strides(d);
+        long[] out = new long[d.length];
+        long[] step = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = d[(int) perm[i]];
+            step[i] = st[(int) perm[i]];
+        }
+        return strided(x, out, 0, step);
+    }
+
+    private static ConstValue tile(ConstValue x, ConstValue reps) {
+        if (reps == null || reps.size() != x.rank()) {
+            return null;
+        }
+        ConstValue acc = x;
+        for (int a = 0; a < x.rank(); a++) {
+            long k = reps.longAt(a);
+            ConstValue[] copies = new ConstValue[(int) k];
+            java.util.Arrays.fill(copies, acc);
+            if (k == 0 || ShapeRules.product(acc.dims(), 0, acc.rank()) * k > MAX_ELEMENTS) {
+                return null;
+            }
+            acc = concatAlong(copies, a);
+        }
+        return acc;
+    }
+
+    private static ConstValue concatAlong(ConstValue[] parts, int axis) {
+        long[] dims = parts[0].dims();
+        dims[axis] = 0;
+        for (ConstValue c : parts) {
+            dims[axis] += c.dims()[axis];
+        }
+        long outer = ShapeRules.product(dims, 0, axis);
+        long inner = ShapeRules.product(dims, axis + 1, dims.length);
+        int total = (int) ShapeRules.product(dims, 0, dims.length);
+        long[] lo = new long[total];
+        double[] dout = new double[total];
+        int p = 0;
+        for (long o = 0; o < outer; o++) {
+            for (ConstValue c : parts) {
+                long block = c.dims()[axis] * inner;
+                for (long q = 0; q < block; q++) {
+                    int src = (int) (o * block + q);
+                    lo[p] = c.longAt(src);
+                    dout[p++] = c.doubleAt(src);
                 }
             }
-            return ConstValue.ofLongs(in[0].elemType(), new long[] {total}, out);
         }
-        double[] out = new double[total];
-        int p = 0;
-        for (ConstValue c : in) {
-            for (double v : c.doubles()) {
-                out[p++] = v;
-            }
-        }
-        return ConstValue.ofReals(in[0].elemType(), new long[] {total}, out);
+        return make(parts[0], dims, lo, dout);
     }
 
     private static ConstValue slice(Node n, Shapes s, ConstValue x) {
-        if (x.rank() != 1) {
-            return null;
-        }
-        long[][] r = ShapeRules.sliceRanges(n, s, x.dims());
+        long[] d = x.dims();
+        long[][] r = ShapeRules.sliceRanges(n, s, d);
         if (r == null) {
             return null;
         }
-        int count = (int) r[2][0];
-        long[] lo = new long[count];
-        double[] dout = new double[count];
-        for (int i = 0; i < count; i++) {
-            int src = (int) (r[0][0] + i * r[1][0]);
-            lo[i] = x.longAt(src);
-            dout[i] = x.doubleAt(src);
+        long[] st = strides(d);
+        long base = 0;
+        long[] step = new long[d.length];
+        for (int i = 0; i < d.length; i++) {
+            base += r[0][i] * st[i];
+            step[i] = r[1][i] * st[i];
         }
-        return x.isInteger() ? ConstValue.ofLongs(x.elemType(), new long[] {count}, lo)
-                : ConstValue.ofReals(x.elemType(), new long[] {count}, dout);
+        return strided(x, r[2], base, step);
     }
 
     private static int[] broadcastIndex(long[] outDims, long[] inDims) {
@@ -266,7 +350,7 @@ final class ConstantFolder {
         long[] dims = ShapeRules.broadcast(a.dims(), b.dims());
         int[] ia = broadcastIndex(dims, a.dims());
         int[] ib = broadcastIndex(dims, b.dims());
-        boolean bool = op.equals("Equal") || op.equals("Less") || op.equals("Greater");
+        boolean bool = BOOLEAN_RESULT.contains(op);
         if (a.isInteger() && b.isInteger() || bool) {
             long[] out = new long[ia.length];
             for (int i = 0; i < out.length; i++) {
@@ -276,6 +360,10 @@ final class ConstantFolder {
                     out[i] = switch (op) {
                         case "Equal" -> x == y ? 1 : 0;
                         case "Less" -> x < y ? 1 : 0;
+                        case "LessOrEqual" -> x <= y ? 1 : 0;
+                        case "GreaterOrEqual" -> x >= y ? 1 : 0;
+                        case "And" -> x != 0 && y != 0 ? 1 : 0;
+                        case "Or" -> x != 0 || y != 0 ? 1 : 0;
                         default -> x > y ? 1 : 0;
                     };
                     continue;

@@ -12,16 +12,55 @@ import java.util.Objects;
  * shape arithmetic that exporters emit ({@code Shape -> Gather -> Concat -> Reshape}) so that later passes see
  * concrete shapes. With fully known input dims this specialises the graph to one input shape; with -1 entries it
  * gives what is known for a dynamic input. Ops it does not know leave their outputs unknown (noted in
- * {@link Shapes#problems()}); nothing fails until a caller needs such a shape. Stateless and thread-safe.
+ * {@link Shapes#problems()}); nothing fails until a caller needs such a shape, and then with a
+ * {@link ShapeInferenceException} naming the node where inference stopped. Stateless and thread-safe.
  */
 public final class ShapeInference {
 
     private ShapeInference() {
     }
 
-    /** Infers shapes at the inputs' declared dims (-1 where the model leaves them open). */
+    /** Sizes the probes put in for a dynamic batch dim: two, different, and neither 1 (which broadcasts). */
+    private static final long[] BATCH_PROBES = {2, 3};
+    /** Sizes the probes put in for other dynamic dims. */
+    private static final long[] SIZE_PROBES = {224, 256};
+
+    /**
+     * Infers shapes at the inputs' declared dims, -1 where the model leaves them open. Shape arithmetic needs
+     * numbers, so a symbolic dim (the batch, typically) would stop value propagation at the first
+     * {@code Shape -> Gather -> Concat -> Reshape} chain: the graph is also inferred at two made-up sizes for the open
+     * dims, and every dim on which both agree is fixed (a transformer's token and channel counts), the others stay
+     * dynamic. Where the made-up sizes do not fit the model, the open inference alone stands.
+     */
     public static Shapes inferDeclared(Graph graph) {
-        return infer(graph, Map.of());
+        Shapes open = infer(graph, Map.of());
+        Map<String, long[]> first = probes(graph, 0);
+        if (first.isEmpty()) {
+            return open;
+        }
+        try {
+            return Shapes.merge(open, infer(graph, first), infer(graph, probes(graph, 1)));
+        } catch (InvalidInputException e) {
+            return open;
+        }
+    }
+
+    private static Map<String, long[]> probes(Graph graph, int which) {
+        Map<String, long[]> out = new java.util.HashMap<>();
+        for (ValueInfoProto in : graph.inputs()) {
+            ValueType t = Graph.typeOf(in);
+            if (!t.hasRank() || t.isStatic()) {
+                continue;
+            }
+            long[] d = t.dims();
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] < 0) {
+                    d[i] = i == 0 ? BATCH_PROBES[which] : SIZE_PROBES[which];
+                }
+            }
+            out.put(in.getName(), d);
+        }
+        return out;
     }
 
     /**
@@ -54,6 +93,12 @@ public final class ShapeInference {
                 s.putConstantTensor(n.output(0), n.attrTensor("value"));
                 return;
             }
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && s.type(in) == null) {
+                    // Unknown stays unknown downstream; the node where it started is the one to report.
+                    return;
+                }
+            }
             ConstValue c = ConstantFolder.fold(n, s);
             if (c != null) {
                 s.putConstant(n.output(0), c);
@@ -68,17 +113,19 @@ public final class ShapeInference {
                 }
                 if (t.hasRank() && java.util.Arrays.stream(t.dims()).anyMatch(d -> d < -1)) {
                     // Attributes that make an output negative in size: left unknown, reported.
-                    s.problem(n + ": output '" + name + "' would have dims " + Shapes.dims(t.dims())
+                    s.problem(n, "output '" + name + "' would have dims " + Shapes.dims(t.dims())
                             + "; check the node's attributes against its input shapes");
                     continue;
                 }
                 s.put(name, t);
             }
             if (out.isEmpty()) {
-                s.problem(n + ": no shape rule for " + n.opType());
+                s.problem(n, "no shape rule for " + n.opType() + ("com.microsoft".equals(n.domain())
+                        ? " (one of ONNX Runtime's fused operators: export the model without those optimisations, "
+                        + "so that it holds standard ONNX operators)" : ""));
             }
         } catch (RuntimeException e) {
-            s.problem(n + ": " + e.getMessage());
+            s.problem(n, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 

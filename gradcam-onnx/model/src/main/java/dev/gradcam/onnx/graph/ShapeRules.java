@@ -38,48 +38,53 @@ public final class ShapeRules {
             return sameShape(n, x);
         }
         if (BROADCAST.contains(op)) {
-            return List.of(broadcastAll(n, s, op));
+            return one(broadcastAll(n, s, op));
         }
         return switch (op) {
-            case "Dropout" -> List.of(x, x == null ? null : retype(x, ElementType.BOOL));
-            case "IsNaN", "IsInf" -> List.of(retype(x, ElementType.BOOL));
+            case "Dropout" -> Arrays.asList(x, x == null ? null : retype(x, ElementType.BOOL));
+            case "IsNaN", "IsInf" -> one(retype(x, ElementType.BOOL));
             case "LayerNormalization" -> layerNorm(n, x);
-            case "Cast" -> List.of(retype(x, (int) n.attrInt("to", ElementType.FLOAT)));
-            case "CastLike" -> List.of(retype(x, s.type(n.input(1)).elemType()));
-            case "Conv" -> List.of(conv(n, s, x));
-            case "ConvTranspose" -> List.of(convTranspose(n, s, x));
+            case "Cast" -> one(retype(x, (int) n.attrInt("to", ElementType.FLOAT)));
+            case "CastLike" -> one(retype(x, s.type(n.input(1)).elemType()));
+            case "Conv" -> one(conv(n, s, x));
+            case "ConvTranspose" -> one(convTranspose(n, s, x));
             case "MaxPool", "AveragePool", "LpPool" -> pool(n, x);
-            case "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool" -> List.of(globalPool(x));
-            case "Gemm" -> List.of(gemm(n, s, x));
-            case "MatMul" -> List.of(matMul(x, s.type(n.input(1))));
-            case "Flatten" -> List.of(flatten(n, x));
-            case "Reshape" -> List.of(reshape(n, s, x));
-            case "Transpose" -> List.of(transpose(n, x));
-            case "Squeeze" -> List.of(squeeze(n, s, x));
-            case "Unsqueeze" -> List.of(unsqueeze(n, s, x));
-            case "Concat" -> List.of(concat(n, s));
+            case "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool" -> one(globalPool(x));
+            case "Gemm" -> one(gemm(n, s, x));
+            case "MatMul" -> one(matMul(x, s.type(n.input(1))));
+            case "Flatten" -> one(flatten(n, x));
+            case "Reshape" -> one(reshape(n, s, x));
+            case "Transpose" -> one(transpose(n, x));
+            case "Squeeze" -> one(squeeze(n, s, x));
+            case "Unsqueeze" -> one(unsqueeze(n, s, x));
+            case "Concat" -> one(concat(n, s));
             case "Split" -> split(n, s, x);
-            case "Slice" -> List.of(slice(n, s, x));
-            case "Gather" -> List.of(gather(n, s, x));
-            case "GatherElements" -> List.of(retype(s.type(n.input(1)), x.elemType()));
-            case "Expand" -> List.of(expand(n, s, x));
-            case "Tile" -> List.of(tile(n, s, x));
-            case "Pad" -> List.of(pad(n, s, x));
-            case "Resize", "Upsample" -> List.of(resize(n, s, x));
+            case "Slice" -> one(slice(n, s, x));
+            case "Gather" -> one(gather(n, s, x));
+            case "GatherElements" -> one(retype(s.type(n.input(1)), x.elemType()));
+            case "Expand" -> one(expand(n, s, x));
+            case "Tile" -> one(tile(n, s, x));
+            case "Pad" -> one(pad(n, s, x));
+            case "Resize", "Upsample" -> one(resize(n, s, x));
             case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
-                    "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare" -> List.of(reduce(n, s, x));
-            case "ArgMax", "ArgMin" -> List.of(argReduce(n, x));
-            case "Shape" -> List.of(ValueType.of(ElementType.INT64, x.hasRank() ? shapeLength(n, x.rank()) : -1));
-            case "Size" -> List.of(ValueType.of(ElementType.INT64));
-            case "ConstantOfShape" -> List.of(constantOfShape(n, s));
-            case "Constant" -> List.of(constantType(n));
+                    "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare" -> one(reduce(n, s, x));
+            case "ArgMax", "ArgMin" -> one(argReduce(n, x));
+            case "Shape" -> one(ValueType.of(ElementType.INT64, x.hasRank() ? shapeLength(n, x.rank()) : -1));
+            case "Size" -> one(ValueType.of(ElementType.INT64));
+            case "ConstantOfShape" -> one(constantOfShape(n, s));
+            case "Constant" -> one(constantType(n));
             case "TopK" -> topK(n, s, x);
-            case "DepthToSpace", "SpaceToDepth" -> List.of(depthSpace(n, x));
-            case "Range" -> List.of(ValueType.of(s.type(n.input(0)).elemType(), -1));
-            case "NonZero" -> List.of(ValueType.of(ElementType.INT64, x.rank(), -1));
-            case "OneHot" -> List.of(ValueType.unknownShape(s.type(n.input(2)).elemType()));
+            case "DepthToSpace", "SpaceToDepth" -> one(depthSpace(n, x));
+            case "Range" -> one(ValueType.of(s.type(n.input(0)).elemType(), -1));
+            case "NonZero" -> one(ValueType.of(ElementType.INT64, x.rank(), -1));
+            case "Einsum" -> one(einsum(n, s));
+            case "OneHot" -> one(ValueType.unknownShape(s.type(n.input(2)).elemType()));
             default -> List.of();
         };
+    }
+
+    private static List<ValueType> one(ValueType t) {
+        return java.util.Collections.singletonList(t);
     }
 
     private static List<ValueType> sameShape(Node n, ValueType x) {
@@ -795,6 +800,27 @@ public final class ShapeRules {
         long[] k = s.intsArg(n, "k", 1);
         d[a] = k == null || k == Shapes.ABSENT ? -1 : k[0];
         return List.of(ValueType.of(x.elemType(), d), ValueType.of(ElementType.INT64, d));
+    }
+
+    private static ValueType einsum(Node n, Shapes s) {
+        int[] ranks = new int[n.inputs().size()];
+        List<long[]> dims = new ArrayList<>();
+        ValueType first = s.type(n.input(0));
+        for (int i = 0; i < ranks.length; i++) {
+            ValueType t = s.type(n.input(i));
+            if (!t.hasRank()) {
+                return ValueType.unknownShape(first.elemType());
+            }
+            ranks[i] = t.rank();
+            dims.add(t.dims());
+        }
+        EinsumEquation eq = EinsumEquation.parse(n.attrString("equation", ""), ranks);
+        java.util.Map<Character, Long> size = eq.sizes(dims);
+        long[] out = new long[eq.output().length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = size.getOrDefault(eq.output().charAt(i), -1L);
+        }
+        return ValueType.of(first.elemType(), out);
     }
 
     private static ValueType depthSpace(Node n, ValueType x) {

@@ -27,6 +27,8 @@ public final class Shapes {
     private final Map<String, TensorProto> constantTensors = new HashMap<>();
     private final Map<String, ConstValue> decoded = new ConcurrentHashMap<>();
     private final List<String> problems = new ArrayList<>();
+    /** Nodes whose rule failed or is missing, by node index: where inference stopped. */
+    private final Map<Integer, String> stopped = new HashMap<>();
 
     Shapes(Graph graph) {
         this.graph = graph;
@@ -56,8 +58,8 @@ public final class Shapes {
     /**
      * The static dims of a value.
      *
-     * @throws InvalidModelException naming the value and what shape inference reported, when its dims are not
-     *                               fully known
+     * @throws ShapeInferenceException naming the value and the node where inference stopped when its dims are not
+     *     fully known
      */
     public long[] dims(String value) {
         ValueType t = type(value);
@@ -70,7 +72,7 @@ public final class Shapes {
     /**
      * The type of a value that must be known (at least its element type).
      *
-     * @throws InvalidModelException naming the value and what shape inference reported
+     * @throws ShapeInferenceException naming the value and the node where inference stopped
      */
     public ValueType knownType(String value) {
         ValueType t = type(value);
@@ -80,10 +82,42 @@ public final class Shapes {
         return t;
     }
 
-    private InvalidModelException unknown(String value, ValueType t) {
-        return new InvalidModelException("the shape of '" + value + "' cannot be inferred"
-                + (t == null ? "" : " statically (" + t + ")")
-                + (problems.isEmpty() ? "" : "; shape inference reported: " + problems.get(0)));
+    private ShapeInferenceException unknown(String value, ValueType t) {
+        String known = t == null ? "nothing is known" : "known as " + t;
+        Node cause = stoppedAncestor(value);
+        if (cause != null) {
+            return new ShapeInferenceException("the shape of '" + value + "' is not known statically (" + known
+                    + "): it depends on " + cause + ", where shape inference stopped: " + stopped.get(cause.index()),
+                    value, cause.toString());
+        }
+        return new ShapeInferenceException("the shape of '" + value + "' is not known statically (" + known
+                + "): it depends on a dim of the input that is only known at run time; give the input's shape "
+                + "(explain a concrete batch) or export the model with static sizes", value, null);
+    }
+
+    /** The earliest node upstream of {@code value} whose shape rule failed, or null. */
+    private Node stoppedAncestor(String value) {
+        if (stopped.isEmpty()) {
+            return null;
+        }
+        Node best = null;
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(value));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            Node n = graph.producer(todo.pop());
+            if (n == null || !seen.add(n.output(0) + "#" + n.index())) {
+                continue;
+            }
+            if (stopped.containsKey(n.index()) && (best == null || n.index() < best.index())) {
+                best = n;
+            }
+            for (String in : n.inputs()) {
+                if (!in.isEmpty()) {
+                    todo.push(in);
+                }
+            }
+        }
+        return best;
     }
 
     /** The rank of a value, or -1. */
@@ -155,8 +189,42 @@ public final class Shapes {
         types.put(value, ValueType.of(t.getDataType(), Tensors.dims(t)));
     }
 
-    void problem(String message) {
-        problems.add(message);
+    void problem(Node n, String message) {
+        problems.add(n + ": " + message);
+        stopped.put(n.index(), message);
+    }
+
+    /**
+     * What holds for every input size: {@code open} inferred with the dynamic dims unknown, {@code a} and {@code b}
+     * at two different sizes for them. Where both probes know a value's rank, dims on which they agree are fixed and
+     * the others dynamic; elsewhere {@code open}'s type stands. Constants are {@code open}'s only (a probe's folded
+     * values may depend on its made-up sizes); problems are the first probe's.
+     */
+    static Shapes merge(Shapes open, Shapes a, Shapes b) {
+        Shapes m = new Shapes(open.graph);
+        m.types.putAll(open.types);
+        m.folded.putAll(open.folded);
+        m.constantTensors.putAll(open.constantTensors);
+        for (Map.Entry<String, ValueType> e : a.types.entrySet()) {
+            ValueType ta = e.getValue();
+            ValueType tb = b.types.get(e.getKey());
+            if (open.folded.containsKey(e.getKey()) || tb == null || ta == null || !ta.hasRank()
+                    || ta.rank() != tb.rank() || ta.elemType() != tb.elemType()) {
+                continue;
+            }
+            long[] da = ta.dims();
+            long[] db = tb.dims();
+            for (int i = 0; i < da.length; i++) {
+                if (da[i] != db[i]) {
+                    da[i] = -1;
+                }
+            }
+            m.types.put(e.getKey(), ValueType.of(ta.elemType(), da));
+        }
+        // What stays unknown is unknown at the probes' concrete sizes too: their stops are the causes.
+        m.problems.addAll(a.problems);
+        m.stopped.putAll(a.stopped);
+        return m;
     }
 
     static String dims(long[] d) {

@@ -160,7 +160,7 @@ public final class BackwardContext {
     public long[] dims(String value) {
         try {
             return shapes.dims(value);
-        } catch (InvalidModelException e) {
+        } catch (InvalidModelException e) { // ShapeInferenceException among them
             throw unsupported(e.getMessage());
         }
     }

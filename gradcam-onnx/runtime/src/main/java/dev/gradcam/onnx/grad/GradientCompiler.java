@@ -266,6 +266,15 @@ public final class GradientCompiler {
 
         private void apply(Node n, boolean[] needed, String[] outGrads) {
             BackwardRule rule = OnnxFormat.isDefaultDomain(n.domain()) ? rules.get(n.opType()) : null;
+            if (rule == null && "com.microsoft".equals(n.domain())) {
+                throw new UnsupportedOperatorException("com.microsoft." + n.opType(), n.label(), "it is one of ONNX "
+                        + "Runtime's fused operators (Attention, SkipLayerNormalization, BiasGelu, FastGelu, ...), "
+                        + "which an optimiser wrote into the file and whose gradients are not defined here; it lies "
+                        + "on the gradient path to '" + spec.output() + "'. Export the model without those "
+                        + "optimisations (the plain torch.onnx / tf2onnx export, not the output of onnxruntime's "
+                        + "transformer optimizer or a session saved with optimized_model_filepath at "
+                        + "extended/all level), so that the graph holds standard ONNX operators");
+            }
             if (rule == null) {
                 String op = OnnxFormat.isDefaultDomain(n.domain()) ? n.opType() : n.domain() + "." + n.opType();
                 throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "

@@ -32,6 +32,17 @@ public final class HeadCompiler {
      *     around it), naming that value
      */
     public static CompiledGraph compile(Shapes shapes, String layer, String output) {
+        return compile(shapes, layer, output, false);
+    }
+
+    /**
+     * Builds the head model; with {@code withInput}, values the head reads that are computed before the layer (skip
+     * connections around it, as in every transformer block) are recomputed from the model input, which becomes a
+     * second input of the head graph (only when such a value exists).
+     *
+     * @throws InvalidInputException without {@code withInput}, if the head needs a value computed before the layer
+     */
+    public static CompiledGraph compile(Shapes shapes, String layer, String output, boolean withInput) {
         Graph g = shapes.graph();
         Set<String> dependent = Layers.inputDependent(g);
         if (!dependent.contains(layer)) {
@@ -68,7 +79,7 @@ public final class HeadCompiler {
                 if (in.isEmpty() || in.equals(layer)) {
                     continue;
                 }
-                if (dependent.contains(in) && !fromLayer.contains(in)) {
+                if (dependent.contains(in) && !fromLayer.contains(in) && !withInput) {
                     throw new InvalidInputException("the part of the model after '" + layer + "' also reads '" + in
                             + "' (at node '" + n.label() + "'), which is computed before that layer: a skip "
                             + "connection goes around it, so the head cannot run from the layer alone. Choose a "
@@ -81,7 +92,11 @@ public final class HeadCompiler {
         ValueType lt = shapes.type(layer);
         ValueType free = lt != null && lt.hasRank() ? freeBatch(lt) : lt;
         ValueType ot = shapes.type(output);
-        List<ValueInfoProto> inputs = List.of(GraphAssembler.valueInfo(layer, free));
+        List<ValueInfoProto> inputs = new ArrayList<>(List.of(GraphAssembler.valueInfo(layer, free)));
+        String modelInput = g.inputs().get(0).getName();
+        if (needed.contains(modelInput)) {
+            inputs.add(GraphAssembler.valueInfo(modelInput, freeBatch(shapes.type(modelInput))));
+        }
         List<ValueInfoProto> outputs = List.of(GraphAssembler.valueInfo(output,
                 ot != null && ot.hasRank() ? freeBatch(ot) : ot));
         var model = GraphAssembler.assemble(g, head, new ArrayList<>(g.initializers().values()), inputs, outputs);

@@ -12,6 +12,7 @@ import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
@@ -31,6 +32,7 @@ import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
+import dev.gradcam.onnx.graph.LayoutDetector;
 import dev.gradcam.onnx.graph.ShapeInference;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.graph.ValueType;
@@ -219,6 +221,12 @@ public final class OnnxModel implements DifferentiableModel {
     public List<LayerInfo> layers() {
         ensureOpen();
         return layers;
+    }
+
+    /** Detected from the graph ({@link LayoutDetector}): the nearest layout evidence upstream of the layer. */
+    @Override
+    public LayerLayout layoutOf(LayerInfo layer) {
+        return LayoutDetector.detect(declared, layer, layers);
     }
 
     @Override
@@ -484,6 +492,15 @@ public final class OnnxModel implements DifferentiableModel {
 
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output) {
+        return runHead(layer, activations, output, null);
+    }
+
+    /**
+     * Runs the head from {@code layer}; when the head also reads values computed before the layer (a skip connection
+     * around it), they are recomputed from {@code input} inside the same compiled head graph.
+     */
+    @Override
+    public FloatTensor runHead(String layer, FloatTensor activations, String output, FloatTensor input) {
         ensureOpen();
         Objects.requireNonNull(activations, "activations");
         LayerInfo l = resolveLayer(layer);
@@ -498,12 +515,34 @@ public final class OnnxModel implements DifferentiableModel {
             throw new InvalidInputException("activations for layer '" + l.name() + "' must have shape " + expected
                     + " (any batch size), given " + given);
         }
-        try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out),
-                () -> session(HeadCompiler.compile(declared, l.name(), out), source + " [head from " + l.name()
-                        + " to " + out + "]"))) {
+        boolean withInput = input != null;
+        try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out, withInput),
+                () -> session(HeadCompiler.compile(declared, l.name(), out, withInput), source + " [head from "
+                        + l.name() + " to " + out + (withInput ? ", skip connections from the input" : "") + "]"))) {
             Variant v = lease.variant();
-            return v.run(env, Map.of(l.name(), activations)).get(v.graph().output());
+            Map<String, FloatTensor> feeds = new HashMap<>();
+            feeds.put(l.name(), activations);
+            String modelInput = graph.inputs().get(0).getName();
+            boolean readsInput = v.graph().model().getGraph().getInputList().stream()
+                    .anyMatch(i -> i.getName().equals(modelInput));
+            if (readsInput) {
+                feeds.put(modelInput, rowsFor(input, given.intDim(0)));
+            }
+            return v.run(env, feeds).get(v.graph().output());
         }
+    }
+
+    /** The input repeated to {@code rows} rows when it holds one image; as is when it already has that many. */
+    private static FloatTensor rowsFor(FloatTensor input, int rows) {
+        int n = input.shape().intDim(0);
+        if (n == rows) {
+            return input;
+        }
+        if (n != 1) {
+            throw new InvalidInputException("the input for head execution must have 1 or " + rows + " rows (one per "
+                    + "activation row), given " + input.shape());
+        }
+        return FloatTensor.concat(java.util.Collections.nCopies(rows, input));
     }
 
     private static List<Long> shapeKey(Shape shape) {

@@ -510,6 +510,28 @@ class BackwardRuleTest {
                 .node("Div", "d", List.of("x", "sq2")).node("Erf", "e", List.of("d"))
                 .node("Add", "a", List.of("e", "one")).node("Mul", "m", List.of("x", "a"))
                 .node("Mul", "y", List.of("m", "half")));
+        attention(n);
+    }
+
+    /** Attention as exporters write it: scores of the input with itself, softmax, weighted sum. */
+    private static void attention(Inputs n) {
+        long[] tokens = {2, 3, 4};
+        add("Self-attention with batched MatMul", tokens, n, 3e-3, b -> b
+                .node("Transpose", "xt", List.of("x"), Attr.ints("perm", 0, 2, 1))
+                .node("MatMul", "s", List.of("x", "xt")).node("Softmax", "p", List.of("s"), Attr.i("axis", -1))
+                .node("MatMul", "y", List.of("p", "x")), 17);
+        add("Softmax over the middle axis of attention", tokens, n, b -> b
+                .node("Softmax", "y", List.of("x"), Attr.i("axis", 1)));
+        add("Einsum self-attention", tokens, n, 3e-3, b -> b
+                .node("Einsum", "s", List.of("x", "x"), Attr.s("equation", "bid,bjd->bij"))
+                .node("Softmax", "p", List.of("s"), Attr.i("axis", -1))
+                .node("Einsum", "y", List.of("p", "x"), Attr.s("equation", "bij,bjd->bid")), 17);
+        add("Einsum with a weight and an ellipsis", tokens, n, b -> b.random("w", rnd(), 0.5, 4, 5)
+                .node("Einsum", "y", List.of("x", "w"), Attr.s("equation", "...d,de->...e")));
+        add("Einsum summing an axis only one operand has", tokens, n, b -> b.random("w", rnd(), 0.5, 2, 5)
+                .node("Einsum", "y", List.of("x", "w"), Attr.s("equation", "bij,bk->bk")));
+        add("Einsum implicit output (transpose)", tokens, n, b -> b
+                .node("Einsum", "y", List.of("x"), Attr.s("equation", "bji")));
     }
 
     /**
@@ -586,6 +608,15 @@ class BackwardRuleTest {
             assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
                     e.getMessage());
         }
+        // ONNX Runtime's fused operators: the message says how to get a graph of standard operators.
+        ModelProto plain = ModelBuilder.opset(17).input("x", x).node("Gelu", "y", List.of("x")).output("y").build();
+        ModelProto fused = plain.toBuilder().setGraph(plain.getGraph().toBuilder().setNode(0,
+                plain.getGraph().getNode(0).toBuilder().setDomain("com.microsoft"))).build();
+        dev.gradcam.api.UnsupportedOperatorException e = assertThrows(
+                dev.gradcam.api.UnsupportedOperatorException.class,
+                () -> GradCheck.compile(fused, x, GradientMode.STANDARD));
+        assertEquals("com.microsoft.Gelu", e.opType());
+        assertTrue(e.getMessage().contains("Export the model without those optimisations"), e.getMessage());
         for (String op : List.of("Softsign", "Celu", "Mish", "ThresholdedRelu", "DepthToSpace", "SpaceToDepth",
                 "ReduceL2", "ReduceLogSumExp", "GroupNormalization", "Upsample", "Tile", "Where", "Selu",
                 "Softplus")) {
