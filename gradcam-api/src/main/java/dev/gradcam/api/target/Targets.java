@@ -41,6 +41,32 @@ public final class Targets {
         return new Region(channel, Objects.requireNonNull(mask, "mask"));
     }
 
+    /**
+     * One element of an image's output, by one index per axis of the output of one image (the batch axis left out),
+     * or by one flat index: e.g. {@code element(1234, 7)} is attribute 7 of box 1234 of a [boxes, attributes] output.
+     */
+    public static Target element(int... index) {
+        return new Element(Objects.requireNonNull(index, "index"));
+    }
+
+    /**
+     * The score of class {@code classIndex} at candidate box {@code box} of a raw detection output: objectness times
+     * class probability for {@link DetectionLayout#YOLO_V5}, the class score for {@link DetectionLayout#YOLO_V8}.
+     */
+    public static Target detection(DetectionLayout layout, int box, int classIndex) {
+        return new DetectionScore(layout, box, classIndex);
+    }
+
+    /**
+     * pytorch-grad-cam's FasterRCNNBoxScoreTarget: for each reference box, the predicted box of highest IoU with it
+     * adds {@code IoU + score} when the IoU exceeds the reference's threshold and the labels agree (0 otherwise).
+     * Candidates are all boxes of the output, as pytorch-grad-cam takes all boxes Faster R-CNN returns: explain a
+     * raw head with the boxes it detected and the box itself is matched (IoU 1).
+     */
+    public static Target boxScore(DetectionLayout layout, List<ReferenceBox> references) {
+        return new BoxScore(layout, Objects.requireNonNull(references, "references"));
+    }
+
     /** The highest-scoring class's logit: the default target. */
     public static Target topClass() {
         return new TopClass();
