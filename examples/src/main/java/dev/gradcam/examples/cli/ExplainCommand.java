@@ -12,6 +12,7 @@ import dev.gradcam.api.saliency.AttributionMethod;
 import dev.gradcam.api.saliency.SaliencyMethods;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.LrpModes;
+import dev.gradcam.api.target.DetectionLayout;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.examples.demo.DemoImages;
@@ -48,6 +49,10 @@ import picocli.CommandLine.TypeConversionException;
             "  gradcam explain --model m.onnx --input photos/ --selector positive \\",
             "                  --method grad-cam-plus-plus --out results/",
             "  gradcam explain --model m.onnx --input batch.npy --target 281",
+            "  gradcam explain --model yolo.onnx --input street.jpg --layer neck \\",
+            "                  --target box:48,26,73,43:3 --target box:45,35,53,59:1",
+            "  gradcam explain --model yolo.onnx --input street.jpg --target detection:17:3",
+            "  gradcam explain --model seg.onnx --input cat.jpg --output out --target region:8",
             "  gradcam explain --model m.onnx --input cat.jpg --method guided-backprop",
             "  gradcam explain --model m.onnx --input photos/ --method integrated-gradients \\",
             "                  --steps 64 --target 281",
@@ -80,8 +85,22 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = TargetConverter.class,
-            description = "top (default), a class index N, or region[:CHANNEL[:THRESHOLD]] for spatial outputs.")
-    TargetSpec target;
+            description = {"What to explain: top (default), a class index N;",
+                "region[:CLASS[:THRESHOLD|:MASK.png]] for segmentation and other spatial outputs: the pixels "
+                    + "predicted as CLASS, those above THRESHOLD (single-channel maps: 0.3 by default), or a mask's "
+                    + "white pixels;",
+                "element:I[,J...] (one element of each image's output, e.g. element:1234,7);",
+                "detection:BOX:CLASS (class CLASS at candidate box BOX of a raw detection output);",
+                "box:X1,Y1,X2,Y2:LABEL[:IOU] (pytorch-grad-cam's FasterRCNNBoxScoreTarget, IoU threshold 0.5 by "
+                    + "default; repeat for several boxes);",
+                "similar-to:REF.png|REF.npy (cosine similarity of the output embedding with the reference's)."})
+    List<TargetSpec> target;
+
+    @Option(names = "--detections", paramLabel = "LAYOUT", defaultValue = "auto",
+            description = "How detection and box targets read the output: yolov5 ([N, boxes, 5 + classes]), "
+                    + "yolov8 ([N, 4 + classes, boxes]), xyxy-score-class ([N, boxes, 6] after NMS) or auto "
+                    + "(default: yolov8 when the output has fewer rows than columns, else yolov5).")
+    String detections;
 
     @Option(names = {"-s", "--selector"}, paramLabel = "SELECTOR", defaultValue = "all",
             converter = SelectorConverter.class,
@@ -93,7 +112,9 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--output", paramLabel = "NAME", description = "The model output to explain (default: the first).")
+    @Option(names = "--output", paramLabel = "NAME",
+            description = "The tensor to explain: a model output (default: the first) or any tensor of the graph by "
+                    + "tensor name, node name or module path, e.g. a detector's head before NMS.")
     String output;
 
     @Option(names = "--activation", paramLabel = "KIND", defaultValue = "relu",
@@ -153,17 +174,29 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Overlay overlay = overlay();
         MapActivation act = activation();
+        TargetPlan plan = targetPlan();
         String methodName = MethodCatalog.canonical(method);
         if (MethodCatalog.isPixel(methodName)) {
-            return attribute(methodName, settings(), start);
+            return attribute(methodName, settings(), plan, start);
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
                 "by class-activation methods such as " + methodName);
-        return explain(methodName, overlay, act, start);
+        return explain(methodName, overlay, act, plan, start);
+    }
+
+    /** The targets from {@code --target} and {@code --detections}. */
+    private TargetPlan targetPlan() {
+        try {
+            DetectionLayout layout = detections.strip().equalsIgnoreCase("auto") ? null
+                    : DetectionLayout.named(detections);
+            return new TargetPlan(target, layout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** A class-activation method: maps at a layer. */
-    private int explain(String methodName, Overlay overlay, MapActivation act, long start) {
+    private int explain(String methodName, Overlay overlay, MapActivation act, TargetPlan plan, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         DemoModel demo = modelOptions.demoModel();
@@ -191,7 +224,7 @@ final class ExplainCommand implements Callable<Integer> {
             for (int from = 0; from < in.size(); from += step) {
                 int to = Math.min(in.size(), from + step);
                 FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
+                List<Target> targets = plan.targets(model, output, batch, p);
                 Explanation e = explainer.explain(batch, targets);
                 List<BufferedImage> backdrops = new ArrayList<>();
                 for (int i = from; i < to; i++) {
@@ -205,7 +238,7 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("family", "class-activation");
             putSource(header, demo, in, p);
             header.put("selector", selector.text());
-            header.put("targetSpec", target.text());
+            header.put("targetSpec", plan.text());
             header.put("activation", act.name().toLowerCase(Locale.ROOT));
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
             stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
@@ -216,7 +249,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** A pixel-space method: attributions at the input. */
-    private int attribute(String methodName, SaliencyMethods.Settings settings, long start) {
+    private int attribute(String methodName, SaliencyMethods.Settings settings, TargetPlan plan, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha"), "by pixel-space methods");
@@ -251,7 +284,7 @@ final class ExplainCommand implements Callable<Integer> {
             for (int from = 0; from < in.size(); from += step) {
                 int to = Math.min(in.size(), from + step);
                 FloatTensor batch = in.load(from, to);
-                List<Target> targets = target.targets(model, batch);
+                List<Target> targets = plan.targets(model, output, batch, p);
                 Attribution a = m.attribute(batch, targets);
                 FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
                         : a.attributions();
@@ -265,7 +298,7 @@ final class ExplainCommand implements Callable<Integer> {
             header.put("settings", settingsSummary(methodName, settings, model, layerQuery));
             putSource(header, demo, in, p);
             header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
-            header.put("targetSpec", target.text());
+            header.put("targetSpec", plan.text());
             Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
 
             stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),

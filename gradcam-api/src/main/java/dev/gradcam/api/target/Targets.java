@@ -67,6 +67,19 @@ public final class Targets {
         return new BoxScore(layout, Objects.requireNonNull(references, "references"));
     }
 
+    /**
+     * The cosine similarity of an image's output embedding with {@code reference} (same number of elements), as
+     * pytorch-grad-cam's embeddings tutorial: what makes this face, product or scene look like the reference.
+     */
+    public static Target cosineSimilarity(FloatTensor reference) {
+        return new Similarity(Objects.requireNonNull(reference, "reference"), true);
+    }
+
+    /** The dot product of an image's output embedding with {@code reference}. Linear in the output. */
+    public static Target dotProduct(FloatTensor reference) {
+        return new Similarity(Objects.requireNonNull(reference, "reference"), false);
+    }
+
     /** The highest-scoring class's logit: the default target. */
     public static Target topClass() {
         return new TopClass();
