@@ -53,11 +53,11 @@ public final class GradientCompiler {
      */
     public static CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
         Graph g = shapes.graph();
-        if (g.inputs().size() != 1) {
-            throw new InvalidInputException("gradcam differentiates models with exactly one input; this one has "
-                    + g.inputs().stream().map(ValueInfoProto::getName).toList());
+        List<String> graphInputs = g.inputs().stream().map(ValueInfoProto::getName).toList();
+        String input = spec.input() != null ? spec.input() : graphInputs.get(0);
+        if (!graphInputs.contains(input)) {
+            throw new InvalidInputException("no input named '" + input + "'; the model's inputs are " + graphInputs);
         }
-        String input = g.inputs().get(0).getName();
         requireFloating(shapes, spec.output(), "output");
         for (String tap : spec.taps()) {
             requireFloating(shapes, tap, "tap");
@@ -72,7 +72,13 @@ public final class GradientCompiler {
         Emitter e = new Emitter(g.opset(), "gradcam/", cpuBlockedLayout);
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
+        // The attributed input first; the others are fed as they are, constants of the backward pass.
         inputs.add(GraphAssembler.valueInfo(input, shapes.type(input)));
+        for (String other : graphInputs) {
+            if (!other.equals(input)) {
+                inputs.add(GraphAssembler.valueInfo(other, shapes.type(other)));
+            }
+        }
         List<ValueInfoProto> outputs = new ArrayList<>();
         outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.type(spec.output())));
         Map<String, String> acts = new LinkedHashMap<>();
