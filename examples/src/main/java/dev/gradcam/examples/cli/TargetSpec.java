@@ -109,7 +109,12 @@ public record TargetSpec(String text, Kind kind, int index, int box, double thre
                 yield new TargetSpec(given, Kind.SIMILAR, -1, -1, Double.NaN, List.of(), null,
                         Path.of(given.substring("similar-to:".length())));
             }
-            default -> of(t, Kind.CLASS, nonNegative(t, given, "class index"));
+            default -> {
+                if (!t.matches("-?\\d+")) {
+                    throw new IllegalArgumentException("unknown target '" + given + "'; use " + FORMS);
+                }
+                yield of(t, Kind.CLASS, nonNegative(t, given, "class index"));
+            }
         };
     }
 
