@@ -276,7 +276,9 @@ public final class GradientCompiler {
                 String op = OnnxFormat.isDefaultDomain(n.domain()) ? n.opType() : n.domain() + "." + n.opType();
                 throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "
                         + sourcesText() + " to '" + spec.output() + "' and has no backward rule; pick a layer "
-                        + "after it, or ask for support", BackwardRules.supportedOps());
+                        + "after it, explain a tensor before it as the output (--output, Explainer.Builder.output: "
+                        + "e.g. a detector's head before NMS and RoiAlign, '" + n.input(0) + "'), or ask for support",
+                        BackwardRules.supportedOps());
             }
             BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites,
                     input, directInputRelevance);
