@@ -40,7 +40,8 @@ class DocSnippetsTest {
     Path out;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"../README.md", "../docs/getting-started.md", "../docs/pixel-methods.md"})
+    @ValueSource(strings = {"../README.md", "../docs/getting-started.md", "../docs/pixel-methods.md",
+        "../docs/detection-and-segmentation.md"})
     void javaSnippetsCompile(String doc) throws IOException {
         String text = Files.readString(Path.of(doc));
         Matcher m = JAVA_BLOCK.matcher(text);
