@@ -23,6 +23,7 @@ import dev.gradcam.nd4j.internal.GradientGraph;
 import dev.gradcam.nd4j.internal.GraphDescription;
 import dev.gradcam.nd4j.internal.HeadGraph;
 import dev.gradcam.nd4j.internal.NdArrays;
+import dev.gradcam.nd4j.internal.OneDnnGuard;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
 import dev.gradcam.nd4j.internal.StdoutSilencer;
 import java.io.File;
@@ -213,15 +214,26 @@ public final class SameDiffModel implements DifferentiableModel {
                     Map<String, INDArray> v = template.output(feed(x), values);
                     return new PassResult(NdArrays.toTensor(v.get(output)), tensors(v, taps), Map.of(), null, null);
                 }
-                FloatTensor seed = seedFor(request.seed().orElseThrow(), output, x, request.input().shape());
+                Seed requested = request.seed().orElseThrow();
+                boolean topClass = requested instanceof Seed.TopClass;
                 List<String> wanted = new ArrayList<>(new LinkedHashSet<>(concat(taps, biasLayers)));
                 String input = description.input().name();
                 if (request.inputGradient()) {
                     wanted.add(input);
                 }
-                DataType outType = template.getVariable(output).dataType();
-                GradientGraph.Result r = gradientGraph(output, request.mode())
-                        .run(x, NdArrays.toNd(seed).castTo(outType), values, wanted);
+                GradientGraph graph = gradientGraph(output, request.mode(), topClass);
+                GradientGraph.Result r;
+                FloatTensor seed;
+                if (topClass) {
+                    List<String> fetched = new ArrayList<>(values);
+                    fetched.add(graph.seedName());
+                    r = graph.run(x, null, fetched, wanted);
+                    seed = NdArrays.toTensor(r.outputs().get(graph.seedName()));
+                } else {
+                    seed = seedFor(requested, output, x, request.input().shape());
+                    DataType outType = template.getVariable(output).dataType();
+                    r = graph.run(x, NdArrays.toNd(seed).castTo(outType), values, wanted);
+                }
                 FloatTensor inputGradient = request.inputGradient()
                         ? NdArrays.toTensor(r.gradients().get(input)) : null;
                 List<BiasGradient> biasGradients = new ArrayList<>();
@@ -362,17 +374,31 @@ public final class SameDiffModel implements DifferentiableModel {
                     k -> NdArrays.shapeOf(template.output(feed(x), List.of(output)).get(output)));
             return s.forShape(outShape);
         }
-        // TopClass and OfOutput need the output's values: a forward pass first, then the backward pass.
+        // OfOutput needs the output's values: a forward pass first, then the backward pass (TopClass is in-graph).
         FloatTensor out = NdArrays.toTensor(template.output(feed(x), List.of(output)).get(output));
         return seed.resolve(out);
     }
 
-    private GradientGraph gradientGraph(String output, GradientMode mode) {
-        return gradientGraphs.computeIfAbsent(new GraphKey(output, mode.name(), null), k -> {
-            LOG.debug("building the {} gradient graph for output '{}'", mode, output);
-            return GradientGraph.create(template, description.input().name(), output,
-                    description.shapes().get(output).rank(), mode);
+    private GradientGraph gradientGraph(String output, GradientMode mode, boolean topClass) {
+        Shape outShape = description.shapes().get(output);
+        int classes = 0;
+        if (topClass) {
+            classes = topClassCount(output, outShape);
+        }
+        int k = classes;
+        return gradientGraphs.computeIfAbsent(new GraphKey(output, mode.name() + (topClass ? "/top" : ""), null), key -> {
+            LOG.debug("building the {} gradient graph for output '{}'{}", mode, output, k > 0 ? " (top class)" : "");
+            return GradientGraph.create(template, description.input().name(), output, outShape.rank(), mode, k);
         });
+    }
+
+    /** The class count of an [N, K] output, with {@link Seed.TopClass}'s own error for any other shape. */
+    private static int topClassCount(String output, Shape outShape) {
+        if (outShape.rank() != 2 || outShape.dims()[1] <= 0) {
+            throw new InvalidInputException("the top-class target needs an output of shape [N, classes], got "
+                    + outShape + " for '" + output + "'; use a region target for spatial outputs");
+        }
+        return Math.toIntExact(outShape.dims()[1]);
     }
 
     private static Map<String, FloatTensor> tensors(Map<String, INDArray> values, List<String> names) {
@@ -473,6 +499,7 @@ public final class SameDiffModel implements DifferentiableModel {
             GraphDescription d;
             try {
                 copy = graph.dup();
+                OneDnnGuard.prepareFor(copy);
                 d = GraphDescription.of(copy, input, outputs, inputShape, layers, biases);
             } catch (GradCamException e) {
                 throw e;

@@ -50,6 +50,11 @@ class SameDiffModelTest {
             assertEquals("relu", features.op());
             assertEquals(features, m.resolveLayer("auto"));
             assertTrue(m.provenance().get("nd4j").startsWith("1.0.0"), m.provenance().toString());
+            // The build's profile says which native variant it brings (the oneDNN one by default); this is the one
+            // JavaCPP must have loaded, or the speed measured in docs/performance.md does not apply.
+            String natives = System.getProperty("gradcam.nd4j.natives", "");
+            assertTrue(natives.isEmpty() || natives.equals(m.provenance().get("nd4j.natives")),
+                    "expected natives " + natives + ", provenance " + m.provenance());
         }
     }
 
@@ -117,6 +122,32 @@ class SameDiffModelTest {
             assertEquals(0.0, r.gradient(ShapesCnn.FEATURES).slice(1).norm());
             assertEquals(0.0, r.inputGradient().orElseThrow().slice(1).norm());
             assertEquals(seed, r.seed().orElseThrow());
+        }
+    }
+
+    @Test
+    void theInGraphTopClassSeedEqualsTheOneHotOfAForwardPassArgMax() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            FloatTensor x = TestGraphs.images(4, 11);
+            // Reference: the API's own TopClass rule applied to a separate forward pass's output.
+            FloatTensor expectedSeed = new Seed.TopClass().resolve(m.run(PassRequest.forward(x)).output());
+            PassResult top = m.run(gradientsAt(x, ShapesCnn.FEATURES).inputGradient(true).build());
+            PassResult fed = m.run(PassRequest.builder(x).tap(ShapesCnn.FEATURES)
+                    .seed(new Seed.OfShape(s -> expectedSeed)).inputGradient(true).build());
+            assertEquals(expectedSeed, top.seed().orElseThrow());
+            assertEquals(fed.output(), top.output());
+            assertEquals(0.0, top.gradient(ShapesCnn.FEATURES).relativeError(fed.gradient(ShapesCnn.FEATURES)));
+            assertEquals(0.0, top.inputGradient().orElseThrow().relativeError(fed.inputGradient().orElseThrow()));
+            assertTrue(top.gradient(ShapesCnn.FEATURES).norm() > 0);
+        }
+    }
+
+    @Test
+    void theTopClassTargetRefusesOutputsThatAreNotClassScores() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> m.run(PassRequest.builder(
+                    TestGraphs.images(1, 3)).output(ShapesCnn.FEATURES).seed(new Seed.TopClass()).build()));
+            assertTrue(e.getMessage().contains("[N, classes]"), e.getMessage());
         }
     }
 

@@ -17,12 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private copy of a model's graph, extended with {@code loss = sum(output * seed)} where {@code seed} is a new
- * placeholder, and SameDiff's gradient function for that loss, rewired for guided or deconvnet modes.
+ * A private copy of a model's graph, extended with {@code loss = sum(output * seed)} and SameDiff's gradient function
+ * for that loss, rewired for guided or deconvnet modes.
  *
- * <p>Since d loss / d output = seed, one compiled graph serves every target: class logits, probabilities, regions and
- * user functions differ only in the seed fed in. Built once per (output, mode) and cached by the model. Not
- * thread-safe: SameDiff is not, so the owning model serialises calls.
+ * <p>Since d loss / d output = seed, one graph serves every target: class logits, probabilities, regions and user
+ * functions differ only in the seed fed in (a placeholder). The top-class target, the default, has a graph of its own
+ * whose seed is computed inside it, {@code oneHot(argmax(output, 1))}, so that it needs no forward pass of its own
+ * before the forward-backward one (that pass used to double the cost of a default explanation). Built once per
+ * (output, mode, seed kind) and cached by the model. Not thread-safe: SameDiff is not, so the owning model serialises
+ * calls.
  */
 public final class GradientGraph {
 
@@ -32,13 +35,15 @@ public final class GradientGraph {
     private final String input;
     private final String shiftedInput;
     private final String seed;
+    private final boolean seedInGraph;
     private final Map<String, String> gradientNames = new HashMap<>();
 
-    private GradientGraph(SameDiff sd, String input, String shiftedInput, String seed) {
+    private GradientGraph(SameDiff sd, String input, String shiftedInput, String seed, boolean seedInGraph) {
         this.sd = sd;
         this.input = input;
         this.shiftedInput = shiftedInput;
         this.seed = seed;
+        this.seedInGraph = seedInGraph;
     }
 
     /**
@@ -49,17 +54,26 @@ public final class GradientGraph {
      * @param output     the explained output, a floating-point variable
      * @param outputRank its rank, for the seed placeholder
      * @param mode       standard, guided or deconvnet
+     * @param topClasses 0 for a seed fed with each run; otherwise the number of classes K of an {@code [N, K]}
+     *                   output, and the seed is the one-hot top class computed in the graph
      */
     public static GradientGraph create(SameDiff template, String input, String output, int outputRank,
-                                       GradientMode mode) {
+                                       GradientMode mode, int topClasses) {
         long t0 = System.nanoTime();
         // dup() round-trips through FlatBuffers: a deep copy without the template's own gradient function or loss.
         SameDiff sd = template.dup();
         SDVariable out = sd.getVariable(output);
         String seedName = unique(sd, "gradcam_seed");
-        long[] seedShape = new long[outputRank];
-        java.util.Arrays.fill(seedShape, -1);
-        SDVariable seed = sd.placeHolder(seedName, out.dataType(), seedShape);
+        SDVariable seed;
+        if (topClasses > 0) {
+            // ArgMax and OneHot differentiate to zeros: the loss's gradient is still exactly the seed.
+            SDVariable top = sd.argmax(unique(sd, "gradcam_top_class"), out, false, 1);
+            seed = sd.oneHot(seedName, top, topClasses, 1, 1.0, 0.0, out.dataType());
+        } else {
+            long[] seedShape = new long[outputRank];
+            java.util.Arrays.fill(seedShape, -1);
+            seed = sd.placeHolder(seedName, out.dataType(), seedShape);
+        }
         SDVariable loss = out.mul(unique(sd, "gradcam_product"), seed).sum(unique(sd, "gradcam_loss"));
         sd.setLossVariables(loss.name());
         String differentiableInput = makeInputDifferentiable(sd, input);
@@ -70,14 +84,19 @@ public final class GradientGraph {
         }
         LOG.debug("gradient graph for output '{}' ({} mode, {} ReLU units rewired) built in {} ms", output, mode,
                 rewired, (System.nanoTime() - t0) / 1_000_000);
-        return new GradientGraph(sd, input, differentiableInput, seedName);
+        return new GradientGraph(sd, input, differentiableInput, seedName, topClasses > 0);
+    }
+
+    /** The seed's variable: a placeholder, or for a top-class graph the computed one-hot (ask for it as an output). */
+    public String seedName() {
+        return seed;
     }
 
     /**
      * Runs forward and backward.
      *
      * @param x         the input batch
-     * @param seedValue d loss / d output
+     * @param seedValue d loss / d output, or null for a graph that computes its seed
      * @param outputs   variables whose values are wanted
      * @param gradients variables (activations, or the input) whose gradients are wanted; a variable the loss does not
      *                  depend on gets zeros
@@ -85,7 +104,12 @@ public final class GradientGraph {
     public Result run(INDArray x, INDArray seedValue, Collection<String> outputs, Collection<String> gradients) {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(input, x);
-        feed.put(seed, seedValue);
+        if (seedInGraph != (seedValue == null)) {
+            throw new IllegalStateException(seedInGraph ? "this graph computes its seed" : "this graph needs a seed");
+        }
+        if (!seedInGraph) {
+            feed.put(seed, seedValue);
+        }
         List<String> gradVars = new ArrayList<>();
         List<String> absent = new ArrayList<>();
         for (String g : gradients) {

@@ -4,10 +4,12 @@ import dev.gradcam.api.BackendUnavailableException;
 import dev.gradcam.api.spi.BackendProvider.Availability;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,7 @@ public final class Nd4jRuntime {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("nd4j", nd4jVersion());
         p.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
+        p.put("nd4j.natives", nativesVariant());
         p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         return p;
     }
@@ -89,6 +92,20 @@ public final class Nd4jRuntime {
         }
         String v = Nd4j.class.getPackage().getImplementationVersion();
         return v == null ? "unknown" : v;
+    }
+
+    /**
+     * Which build of ND4J's native library was loaded, e.g. {@code linux-x86_64-onednn}: JavaCPP unpacks each
+     * classifier's libraries into a folder named after it, so the loaded library's folder tells the variant.
+     */
+    static String nativesVariant() {
+        for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+            if (e.getKey().contains("nd4jcpu") || e.getKey().contains("nd4jcuda")) {
+                Path dir = Path.of(e.getValue()).getParent();
+                return dir == null ? "unknown" : dir.getFileName().toString();
+            }
+        }
+        return "unknown";
     }
 
     private static Availability start() {
