@@ -73,14 +73,14 @@ public final class GradientCompiler {
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
         // The attributed input first; the others are fed as they are, constants of the backward pass.
-        inputs.add(GraphAssembler.valueInfo(input, shapes.type(input)));
+        inputs.add(GraphAssembler.valueInfo(input, known(shapes, input)));
         for (String other : graphInputs) {
             if (!other.equals(input)) {
-                inputs.add(GraphAssembler.valueInfo(other, shapes.type(other)));
+                inputs.add(GraphAssembler.valueInfo(other, known(shapes, other)));
             }
         }
         List<ValueInfoProto> outputs = new ArrayList<>();
-        outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.type(spec.output())));
+        outputs.add(GraphAssembler.valueInfo(spec.output(), known(shapes, spec.output())));
         Map<String, String> acts = new LinkedHashMap<>();
         Map<String, String> grads = new LinkedHashMap<>();
         int k = 0;
@@ -91,7 +91,7 @@ public final class GradientCompiler {
             String name = "gradcam/act/" + k++;
             e.opInto("Identity", List.of(tap), List.of(name));
             acts.put(tap, name);
-            outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+            outputs.add(GraphAssembler.valueInfo(name, known(shapes, tap)));
         }
         String inputGradient = null;
         Map<String, String> biasGrads = new LinkedHashMap<>();
@@ -119,13 +119,13 @@ public final class GradientCompiler {
                 // In the LRP modes the pass returns relevance, t * g_t, where g is the modified gradient.
                 e.opInto("Identity", List.of(lrp ? back.relevance(tap) : back.totalOrZeros(tap)), List.of(name));
                 grads.put(tap, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.type(tap)));
+                outputs.add(GraphAssembler.valueInfo(name, known(shapes, tap)));
             }
             if (spec.inputGradient()) {
                 inputGradient = "gradcam/input_grad";
                 String value = lrp ? back.inputRelevance(input) : back.totalOrZeros(input);
                 e.opInto("Identity", List.of(value), List.of(inputGradient));
-                outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.type(input)));
+                outputs.add(GraphAssembler.valueInfo(inputGradient, known(shapes, input)));
             }
             int b = 0;
             for (String layer : spec.biasLayers()) {
@@ -135,7 +135,7 @@ public final class GradientCompiler {
                 String name = "gradcam/bias_grad/" + b++;
                 e.opInto("Identity", List.of(back.totalOrZeros(layer)), List.of(name));
                 biasGrads.put(layer, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.type(layer)));
+                outputs.add(GraphAssembler.valueInfo(name, known(shapes, layer)));
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -148,6 +148,26 @@ public final class GradientCompiler {
         var model = GraphAssembler.assemble(g, nodes, inits, inputs, outputs);
         return new CompiledGraph(model, input, seedInput, spec.output(), acts, grads, inputGradient, seedOutput,
                 biasGrads);
+    }
+
+    /**
+     * The inferred type of a value the compiled graph exposes.
+     *
+     * @throws InvalidInputException if shape inference could not type it (e.g. it comes out of an If or Loop)
+     */
+    private static ValueType known(Shapes shapes, String value) {
+        ValueType t = shapes.type(value);
+        if (t != null) {
+            return t;
+        }
+        String why = "";
+        try {
+            shapes.dims(value);
+        } catch (IllegalStateException e) {
+            why = " (" + e.getMessage() + ")";
+        }
+        throw new InvalidInputException("cannot infer the type of '" + value + "'" + why + "; explain a tensor "
+                + "computed before such nodes as the output (--output, Explainer.Builder.output)");
     }
 
     private static void requireFloating(Shapes shapes, String value, String role) {
