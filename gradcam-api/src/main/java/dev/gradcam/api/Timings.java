@@ -12,4 +12,15 @@ import java.time.Duration;
  * @param total          everything
  */
 public record Timings(Duration backend, Duration maps, Duration postProcessing, Duration total) {
+
+    /** Like {@code backend 61.2 ms, maps 3.4 ms, post-processing 1.0 ms, total 65.9 ms}: for logs and consoles. */
+    @Override
+    public String toString() {
+        return "backend " + millis(backend) + ", maps " + millis(maps) + ", post-processing " + millis(postProcessing)
+                + ", total " + millis(total);
+    }
+
+    private static String millis(Duration d) {
+        return d == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
+    }
 }

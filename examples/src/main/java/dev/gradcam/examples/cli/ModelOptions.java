@@ -1,6 +1,8 @@
 package dev.gradcam.examples.cli;
 
 import dev.gradcam.api.Models;
+import dev.gradcam.api.spi.BackendProvider;
+import dev.gradcam.api.spi.BackendRegistry;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.examples.demo.DemoModel;
 import dev.gradcam.examples.demo.DemoModels;
@@ -27,6 +29,12 @@ final class ModelOptions {
 
     @Option(names = "--backend-option", paramLabel = "KEY=VALUE", description = "A backend setting; repeatable.")
     Map<String, String> backendOptions = new LinkedHashMap<>();
+
+    @Option(names = "--compile-cache", paramLabel = "DIR|off", description = "Where the ONNX backend keeps compiled "
+            + "variants between runs, so that a second run on the same model skips compilation (default: "
+            + "$GRADCAM_CACHE_DIR, else $XDG_CACHE_HOME/gradcam/onnx, else ~/.cache/gradcam/onnx; 2 GiB at most, "
+            + "--backend-option compileCacheMb=N to change); off: none.")
+    String compileCache;
 
     /**
      * Checks that exactly one of {@code --model} and {@code --demo} is given.
@@ -60,6 +68,29 @@ final class ModelOptions {
      * @throws dev.gradcam.api.BackendUnavailableException if no backend can load it
      */
     DifferentiableModel load() {
-        return Models.load(file(), backend, backendOptions);
+        Path f = file();
+        BackendProvider provider = BackendRegistry.choose(f, backend);
+        Map<String, String> options = new LinkedHashMap<>(backendOptions);
+        if (provider.name().equals("onnx") && !options.containsKey("compileCache")) {
+            Path dir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
+            if (dir != null) {
+                options.put("compileCache", dir.toString());
+            }
+        }
+        return Models.load(f, provider.name(), options);
+    }
+
+    /**
+     * The compile-cache folder: the flag's value, else the environment's, else the user's cache folder; null for
+     * {@code off}.
+     */
+    static Path compileCacheDir(String flag, Map<String, String> env, String home) {
+        String chosen = flag != null ? flag : env.get("GRADCAM_CACHE_DIR");
+        if (chosen != null) {
+            return chosen.isBlank() || chosen.equalsIgnoreCase("off") ? null : Path.of(chosen);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".cache");
+        return base.resolve("gradcam").resolve("onnx");
     }
 }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +64,44 @@ class OnnxCliTest {
         assertTrue(summary.contains("\"backend\": \"onnx\""), summary);
         assertTrue(summary.contains("\"class\": 3"), summary);
         assertTrue(summary.contains("\"selectedChannels\": 4"), summary);
+    }
+
+    @Test
+    void aSecondRunReusesTheCompiledVariantsAndGivesTheSameMaps() throws IOException {
+        Path cache = dir.resolve("cache");
+        String[] args = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "layer2",
+            "--method", "grad-cam", "--compile-cache", cache.toString(), "--quiet", "--out", ""};
+        args[args.length - 1] = dir.resolve("first").toString();
+        assertEquals(ExitCodes.OK, CliRun.of(args).code());
+        long entries;
+        try (Stream<Path> s = Files.list(cache)) {
+            entries = s.filter(p -> p.toString().endsWith(".properties")).count();
+        }
+        assertTrue(entries >= 1, "the first run fills the cache");
+        args[args.length - 1] = dir.resolve("second").toString();
+        CliRun second = CliRun.of(args);
+        assertEquals(ExitCodes.OK, second.code(), second::toString);
+        try (Stream<Path> s = Files.list(cache)) {
+            assertEquals(entries, s.filter(p -> p.toString().endsWith(".properties")).count(),
+                    "the second run adds no entry: it reuses the first run's");
+        }
+        assertEquals(Npy.read(dir.resolve("first").resolve("raw.npy")), Npy.read(dir.resolve("second")
+                .resolve("raw.npy")));
+        args[args.length - 4] = "off"; // --compile-cache off
+        args[args.length - 1] = dir.resolve("third").toString();
+        CliRun off = CliRun.of(args);
+        assertEquals(ExitCodes.OK, off.code(), off::toString);
+    }
+
+    @Test
+    void theCompileCacheFolderFollowsTheFlagTheEnvironmentAndTheXdgConvention() {
+        assertEquals(Path.of("/x"), ModelOptions.compileCacheDir("/x", Map.of("GRADCAM_CACHE_DIR", "/y"), "/h"));
+        assertEquals(null, ModelOptions.compileCacheDir("off", Map.of(), "/h"));
+        assertEquals(Path.of("/y"), ModelOptions.compileCacheDir(null, Map.of("GRADCAM_CACHE_DIR", "/y"), "/h"));
+        assertEquals(null, ModelOptions.compileCacheDir(null, Map.of("GRADCAM_CACHE_DIR", "off"), "/h"));
+        assertEquals(Path.of("/c/gradcam/onnx"), ModelOptions.compileCacheDir(null, Map.of("XDG_CACHE_HOME", "/c"),
+                "/h"));
+        assertEquals(Path.of("/h/.cache/gradcam/onnx"), ModelOptions.compileCacheDir(null, Map.of(), "/h"));
     }
 
     @Test

@@ -105,6 +105,12 @@ public final class OnnxModel implements DifferentiableModel {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
     private final boolean unbatched;
+    /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
+    private final CompileCache compileCache;
+    /** The model's SHA-256, computed on the first compile-cache lookup. */
+    private volatile byte[] modelDigest;
+    /** The file the model was read from, or null; set by {@link #load} before the model is shared. */
+    private Path modelFile;
 
     private OnnxModel(ModelProto model, String source, OnnxOptions options) {
         this.source = source;
@@ -133,6 +139,8 @@ public final class OnnxModel implements DifferentiableModel {
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
+        this.compileCache = options.compileCache().isEmpty() ? null
+                : new CompileCache(Path.of(options.compileCache()), options.compileCacheMb() * 1024L * 1024L);
         int shapeCache = Math.max(SHAPE_CACHE, options.cacheSize());
         this.specialised = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -154,7 +162,9 @@ public final class OnnxModel implements DifferentiableModel {
     public static OnnxModel load(Path file, Map<String, String> options) {
         Objects.requireNonNull(file, "file");
         OnnxOptions o = OnnxOptions.parse(options);
-        return new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
+        OnnxModel m = new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
+        m.modelFile = file;
+        return m;
     }
 
     /** Wraps an in-memory model (tests, generated models). */
@@ -351,12 +361,59 @@ public final class OnnxModel implements DifferentiableModel {
     private Variant build(Shapes shapes, GradientSpec spec) {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
-        CompiledGraph cg = GradientCompiler.compile(shapes, spec, !provider.cuda());
-        String what = source + " [" + describe(spec) + ", input " + Arrays.toString(dims(shapes,
-                graph.inputs().get(0).getName())) + "]";
-        Variant v = session(cg, what);
+        boolean cpuBlockedLayout = !provider.cuda();
+        // Every input's dims: the compile-cache key must tell apart models with several inputs.
+        String inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
+                : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
+                .collect(java.util.stream.Collectors.joining(", "));
+        String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
+        String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
+                inputDims, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
+                options.optimizationLevel(), env.getVersion()));
+        if (key != null) {
+            Variant cached = fromCompileCache(key, what);
+            if (cached != null) {
+                LOG.debug("loaded {} from the compile cache in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+                return cached;
+            }
+        }
+        CompiledGraph cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+        Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /** The compile cache on disk, or null without the {@code compileCache} option. */
+    CompileCache compileCache() {
+        return compileCache;
+    }
+
+    private byte[] modelDigest() {
+        byte[] d = modelDigest;
+        if (d == null) {
+            d = compileCache.modelDigest(modelFile, graph.model());
+            modelDigest = d;
+        }
+        return d;
+    }
+
+    /** A variant from ONNX Runtime's optimised graph on disk, or null when there is none usable. */
+    private Variant fromCompileCache(String key, String what) {
+        var entry = compileCache.lookup(key);
+        if (entry.isEmpty()) {
+            return null;
+        }
+        // The graph on disk is already optimised for this provider and CPU: optimising it again only costs time.
+        try (OrtSession.SessionOptions so = sessionOptions(OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+            OrtSession session = env.createSession(entry.get().optimizedModel().toString(), so);
+            compileCache.loaded();
+            return new Variant(entry.get().graph(), session, what);
+        } catch (OrtException | RuntimeException e) {
+            LOG.warn("compile cache entry {} for {} could not be loaded ({}); compiling again", key, what,
+                    e.getMessage());
+            compileCache.discard(key);
+            return null;
+        }
     }
 
     private static String describe(GradientSpec spec) {
@@ -370,23 +427,64 @@ public final class OnnxModel implements DifferentiableModel {
     }
 
     private Variant session(CompiledGraph cg, String what) {
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            so.setOptimizationLevel(switch (options.optimizationLevel()) {
-                case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
-            if (options.intraOpThreads() > 0) {
-                so.setIntraOpNumThreads(options.intraOpThreads());
+        return session(cg, what, null);
+    }
+
+    /** A session for a compiled graph; with a compile-cache key, ONNX Runtime's optimised graph is kept on disk. */
+    private Variant session(CompiledGraph cg, String what, String cacheKey) {
+        if (cacheKey != null) {
+            Path written = null;
+            try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
+                written = compileCache.temporaryModelPath(cacheKey);
+                so.setOptimizedModelFilePath(written.toString());
+                OrtSession session = env.createSession(cg.model().toByteArray(), so);
+                compileCache.commit(cacheKey, written, cg);
+                return new Variant(cg, session, what);
+            } catch (OrtException | java.io.IOException e) {
+                // e.g. an optimised graph ONNX Runtime cannot serialise: run without the cache
+                LOG.debug("not caching {}: {}", what, e.getMessage());
+            } finally {
+                if (written != null) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(written);
+                    } catch (java.io.IOException e) {
+                        LOG.debug("could not delete {}", written, e);
+                    }
+                }
             }
-            ExecutionProviders.apply(provider, options.deviceId(), so);
+        }
+        try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
             OrtSession session = env.createSession(cg.model().toByteArray(), so);
             return new Variant(cg, session, what);
         } catch (OrtException e) {
             throw new BackendExecutionException("ONNX Runtime could not load the compiled graph for " + what + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession.SessionOptions.OptLevel configuredLevel() {
+        return switch (options.optimizationLevel()) {
+            case "none" -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        };
+    }
+
+    /** Session options for this model's provider, threads and log level; the caller closes them. */
+    private OrtSession.SessionOptions sessionOptions(OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            so.setOptimizationLevel(level);
+            if (options.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            ExecutionProviders.apply(provider, options.deviceId(), so);
+            return so;
+        } catch (OrtException | RuntimeException e) {
+            so.close();
+            throw e;
         }
     }
 

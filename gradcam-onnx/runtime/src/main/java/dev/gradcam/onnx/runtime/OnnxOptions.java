@@ -18,13 +18,16 @@ import java.util.TreeSet;
  * @param optimizationLevel  ONNX Runtime graph optimisation: {@code none}, {@code basic}, {@code extended},
  *                           {@code all}
  * @param cacheSize          compiled variants (and their sessions) kept per model
+ * @param compileCache       a folder where compiled variants persist across processes (ONNX Runtime's optimised
+ *                           graphs), or empty for none (the default); see {@code docs/performance.md}
+ * @param compileCacheMb     the size bound of that folder, in MiB
  */
 public record OnnxOptions(String executionProvider, int deviceId, int intraOpThreads, String optimizationLevel,
-                          int cacheSize) {
+                          int cacheSize, String compileCache, int compileCacheMb) {
 
     /** The option keys understood. */
     public static final Set<String> KEYS = Set.of("executionProvider", "deviceId", "intraOpThreads",
-            "optimizationLevel", "cacheSize");
+            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb");
 
     private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
     private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
@@ -32,6 +35,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
     public OnnxOptions {
         Objects.requireNonNull(executionProvider, "executionProvider");
         Objects.requireNonNull(optimizationLevel, "optimizationLevel");
+        Objects.requireNonNull(compileCache, "compileCache");
         if (!PROVIDERS.contains(executionProvider)) {
             throw new InvalidInputException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
                     + executionProvider + "'");
@@ -44,11 +48,17 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
             throw new InvalidInputException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
                     + deviceId + ", " + intraOpThreads + ", " + cacheSize);
         }
+        if (compileCacheMb < 1) {
+            throw new InvalidInputException("compileCacheMb must be >= 1 (MiB), got " + compileCacheMb);
+        }
     }
 
-    /** The defaults: automatic provider, device 0, ONNX Runtime's threads, all optimisations, 16 variants. */
+    /**
+     * The defaults: automatic provider, device 0, ONNX Runtime's threads, all optimisations, 16 variants, no compile
+     * cache on disk (a 2 GiB bound when one is set).
+     */
     public static OnnxOptions defaults() {
-        return new OnnxOptions("auto", 0, 0, "all", 16);
+        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048);
     }
 
     /**
@@ -64,6 +74,8 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         int threads = d.intraOpThreads;
         String level = d.optimizationLevel;
         int cache = d.cacheSize;
+        String compileCache = d.compileCache;
+        int compileCacheMb = d.compileCacheMb;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue().trim();
             switch (e.getKey()) {
@@ -72,11 +84,13 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "intraOpThreads" -> threads = integer(e.getKey(), v);
                 case "optimizationLevel" -> level = v.toLowerCase(Locale.ROOT);
                 case "cacheSize" -> cache = integer(e.getKey(), v);
+                case "compileCache" -> compileCache = v;
+                case "compileCacheMb" -> compileCacheMb = integer(e.getKey(), v);
                 default -> throw new InvalidInputException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
-        return new OnnxOptions(ep, device, threads, level, cache);
+        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb);
     }
 
     private static int integer(String key, String v) {

@@ -1,0 +1,180 @@
+package dev.gradcam.onnx.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.PassResult;
+import dev.gradcam.api.spi.Seed;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The compile cache on disk: what a later model instance (a later process) reuses, and when it must not. */
+class CompileCacheTest {
+
+    private static final Path MODEL = FixtureTest.fixtures().resolve("resnet_basic.onnx");
+
+    private static OnnxModel model(Path cache) {
+        return OnnxModel.load(MODEL, Map.of("executionProvider", "cpu", "intraOpThreads", "1",
+                "compileCache", cache.toString()));
+    }
+
+    private static FloatTensor images(int n) {
+        Random r = new Random(5);
+        float[] v = new float[n * 3 * 32 * 32];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return FloatTensor.of(Shape.of(n, 3, 32, 32), v);
+    }
+
+    private static PassRequest gradCam(FloatTensor x, OnnxModel m) {
+        return PassRequest.builder(x).tap(m.resolveLayer("auto").name()).seed(new Seed.TopClass()).build();
+    }
+
+    private static long entries(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).count();
+        }
+    }
+
+    @Test
+    void aLaterModelInstanceLoadsTheOptimisedGraphAndComputesTheSameResults(@TempDir Path cache) throws IOException {
+        FloatTensor x = images(2);
+        PassResult first;
+        try (OnnxModel m = model(cache)) {
+            first = m.run(gradCam(x, m));
+            assertEquals(0, m.compileCache().hits());
+            assertEquals(1, m.compileCache().writes());
+        }
+        assertEquals(1, entries(cache, ".onnx"));
+        assertEquals(1, entries(cache, ".properties"));
+        assertEquals(0, countTemporary(cache), "no temporary files are left behind");
+        // Reference: the same pass without any cache.
+        PassResult plain;
+        try (OnnxModel m = OnnxModel.load(MODEL, Map.of("executionProvider", "cpu", "intraOpThreads", "1"))) {
+            plain = m.run(gradCam(x, m));
+        }
+        try (OnnxModel m = model(cache)) {
+            PassResult again = m.run(gradCam(x, m));
+            assertEquals(1, m.compileCache().hits(), "the second instance must not compile again");
+            assertEquals(0, m.compileCache().writes());
+            String tap = m.resolveLayer("auto").name();
+            for (PassResult r : List.of(first, again)) {
+                assertEquals(plain.output(), r.output());
+                assertEquals(plain.activation(tap), r.activation(tap));
+                assertEquals(plain.gradient(tap), r.gradient(tap));
+                assertEquals(plain.seed().orElseThrow(), r.seed().orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    void everyVariantAndInputShapeIsAnEntryOfItsOwn(@TempDir Path cache) throws IOException {
+        try (OnnxModel m = model(cache)) {
+            m.run(gradCam(images(1), m));
+            m.run(gradCam(images(3), m));
+            m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
+            assertEquals(3, m.compileCache().writes());
+        }
+        assertEquals(3, entries(cache, ".properties"));
+    }
+
+    @Test
+    void aDamagedEntryIsRebuiltNotTrusted(@TempDir Path cache) throws IOException {
+        FloatTensor x = images(1);
+        PassResult good;
+        try (OnnxModel m = model(cache)) {
+            good = m.run(gradCam(x, m));
+        }
+        Path onnx;
+        try (Stream<Path> s = Files.list(cache)) {
+            onnx = s.filter(p -> p.toString().endsWith(".onnx")).findFirst().orElseThrow();
+        }
+        Files.write(onnx, new byte[] {1, 2, 3});
+        try (OnnxModel m = model(cache)) {
+            PassResult r = m.run(gradCam(x, m));
+            assertEquals(good.output(), r.output());
+            assertEquals(0, m.compileCache().hits());
+            assertEquals(1, m.compileCache().writes(), "the damaged entry is replaced");
+        }
+        assertTrue(Files.size(onnx) > 3);
+    }
+
+    @Test
+    void concurrentFirstUsesOfTheSameVariantLeaveOneValidEntry(@TempDir Path cache) throws Exception {
+        FloatTensor x = images(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<FloatTensor>> outs = List.of(pool.submit(() -> runOnce(cache, x)),
+                    pool.submit(() -> runOnce(cache, x)));
+            assertEquals(outs.get(0).get(), outs.get(1).get());
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, entries(cache, ".properties"));
+        assertEquals(0, countTemporary(cache));
+        try (OnnxModel m = model(cache)) {
+            m.run(gradCam(x, m));
+            assertEquals(1, m.compileCache().hits());
+        }
+    }
+
+    private static FloatTensor runOnce(Path cache, FloatTensor x) {
+        try (OnnxModel m = model(cache)) {
+            return m.run(gradCam(x, m)).output();
+        }
+    }
+
+    @Test
+    void theSizeBoundEvictsTheLeastRecentlyUsedEntries(@TempDir Path cache) throws IOException {
+        CompileCache c = new CompileCache(cache, 2500);
+        for (int i = 0; i < 3; i++) {
+            Files.write(cache.resolve("k" + i + ".onnx"), new byte[1000]);
+            Path props = cache.resolve("k" + i + ".properties");
+            Files.writeString(props, "input=x\n");
+            Files.setLastModifiedTime(props, FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        // k0 is the oldest; using k0 (a later timestamp) makes k1 the least recently used one.
+        Files.setLastModifiedTime(cache.resolve("k0.properties"), FileTime.fromMillis(9_000_000L));
+        c.evict();
+        assertFalse(Files.exists(cache.resolve("k1.onnx")));
+        assertFalse(Files.exists(cache.resolve("k1.properties")));
+        assertTrue(Files.exists(cache.resolve("k0.onnx")));
+        assertTrue(Files.exists(cache.resolve("k2.onnx")));
+    }
+
+    @Test
+    void theKeyCoversTheModelTheVariantAndTheSettings() {
+        byte[] a = {1, 2};
+        byte[] b = {1, 3};
+        String k = CompileCache.key(a, List.of("spec", "[1, 3, 32, 32]", "CPU"));
+        assertEquals(k, CompileCache.key(a.clone(), List.of("spec", "[1, 3, 32, 32]", "CPU")));
+        assertNotEquals(k, CompileCache.key(b, List.of("spec", "[1, 3, 32, 32]", "CPU")));
+        assertNotEquals(k, CompileCache.key(a, List.of("spec", "[2, 3, 32, 32]", "CPU")));
+        assertNotEquals(k, CompileCache.key(a, List.of("spec", "[1, 3, 32, 32]", "CUDA")));
+        // Parts are separated: moving a character across a boundary is another key.
+        assertNotEquals(CompileCache.key(a, List.of("ab", "c")), CompileCache.key(a, List.of("a", "bc")));
+    }
+
+    private static long countTemporary(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().contains(".tmp-")).count();
+        }
+    }
+}
