@@ -8,8 +8,8 @@ import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.examples.render.Figure;
+import dev.gradcam.metrics.Localisation;
 import dev.gradcam.nd4j.SameDiffModel;
-import dev.gradcam.nd4j.demo.PointingGame;
 import dev.gradcam.nd4j.demo.ShapesCnn;
 import dev.gradcam.nd4j.demo.ShapesDataset;
 import java.awt.image.BufferedImage;
@@ -69,7 +69,8 @@ public final class Example03_Nd4jBackend {
             Explainer gradCam = Explainer.gradCam(model).layer(ShapesCnn.FEATURES).build();
             FloatTensor images = test.images();
             Explanation e = gradCam.explain(images);
-            double pointing = PointingGame.score(e.heatmaps(), test, 0);
+            double[] hits = Localisation.pointingGame(e.heatmaps(), test.boxMasks(), 0);
+            double pointing = java.util.Arrays.stream(hits).average().orElse(0);
 
             Figure.Builder fig = Figure.builder().columns(6).scale(4)
                     .title("Grad-CAM on a SameDiff CNN (ND4J backend)")
@@ -79,7 +80,7 @@ public final class Example03_Nd4jBackend {
             for (int i = 0; i < Math.min(6, test.count()); i++) {
                 BufferedImage picture = GradientImages.normalized(images.slice(i));
                 String kind = ShapesDataset.Kind.values()[test.label(i)].name().toLowerCase(Locale.ROOT);
-                boolean hit = PointingGame.hit(e.heatmap(i), test.box(i));
+                boolean hit = hits[i] == 1;
                 fig.panel(overlay.apply(picture, e.heatmap(i)),
                         kind, hit ? "peak on object" : "peak off object");
             }

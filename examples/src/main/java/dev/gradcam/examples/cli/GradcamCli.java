@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
  * Exit codes are listed in {@link ExitCodes}.
  */
 @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
-        subcommands = {LayersCommand.class, ExplainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LayersCommand.class, ExplainCommand.class, EvaluateCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class},
         description = "Grad-CAM and related class-activation maps, and pixel-space attributions (guided "
                 + "backpropagation, Integrated Gradients, SmoothGrad, LRP ...), for ONNX models, on the JVM.",
         footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",

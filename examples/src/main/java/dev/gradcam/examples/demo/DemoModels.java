@@ -88,7 +88,7 @@ public final class DemoModels {
      *
      * @throws ModelLoadException if the resource is missing or the temporary file cannot be written
      */
-    static synchronized Path unpack(String resource) {
+    public static synchronized Path unpack(String resource) {
         Path cached = UNPACKED.get(resource);
         if (cached != null && Files.isRegularFile(cached)) {
             return cached;

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Java snippets in the README, the getting-started guide and the pixel-methods guide compile against the current
+ * The Java snippets in the README, the getting-started, pixel-methods and evaluation guides compile against the current
  * API, so the docs cannot drift from the code. Each {@code ```java} block is wrapped in a method (with the API's
  * packages imported) and compiled with the JDK's compiler on this module's test class path; running them needs real
  * files, which the numbered examples' smoke tests cover.
@@ -33,7 +33,7 @@ class DocSnippetsTest {
             "import dev.gradcam.api.*;", "import dev.gradcam.api.cam.*;", "import dev.gradcam.api.image.*;",
             "import dev.gradcam.api.post.*;", "import dev.gradcam.api.spi.*;", "import dev.gradcam.api.target.*;",
             "import dev.gradcam.api.tensor.*;", "import dev.gradcam.api.method.*;", "import dev.gradcam.api.saliency.*;",
-            "import dev.gradcam.api.visualize.*;",
+            "import dev.gradcam.api.visualize.*;", "import dev.gradcam.metrics.*;",
             "import java.nio.file.Path;", "import java.util.List;", "import java.util.Map;");
 
     @TempDir
@@ -41,7 +41,7 @@ class DocSnippetsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"../README.md", "../docs/getting-started.md", "../docs/pixel-methods.md",
-        "../docs/detection-and-segmentation.md"})
+        "../docs/detection-and-segmentation.md", "../docs/evaluation.md"})
     void javaSnippetsCompile(String doc) throws IOException {
         String text = Files.readString(Path.of(doc));
         Matcher m = JAVA_BLOCK.matcher(text);

@@ -146,4 +146,19 @@ public final class ShapesDataset {
     public Box box(int i) {
         return boxes.get(i);
     }
+
+    /** The objects' bounding boxes as masks [N, size, size]: 1 inside each image's box, 0 outside. */
+    public FloatTensor boxMasks() {
+        int plane = size * size;
+        float[] m = new float[labels.length * plane];
+        for (int i = 0; i < labels.length; i++) {
+            Box b = boxes.get(i);
+            for (int y = b.y0(); y <= b.y1(); y++) {
+                for (int x = b.x0(); x <= b.x1(); x++) {
+                    m[i * plane + y * size + x] = 1;
+                }
+            }
+        }
+        return FloatTensor.wrapOwned(Shape.of(labels.length, size, size), m);
+    }
 }
