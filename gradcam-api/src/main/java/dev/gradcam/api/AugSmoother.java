@@ -2,6 +2,7 @@ package dev.gradcam.api;
 
 import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.Augmentation;
+import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
@@ -22,7 +23,9 @@ final class AugSmoother {
     }
 
     static Explanation smooth(Explainer explainer, AugSmoothing aug, FloatTensor images, List<Target> targets) {
-        List<Target> fixed = fixOutputDependentClasses(explainer, images, targets);
+        // pytorch-grad-cam passes targets=None on to every augmented forward pass, which then takes its own argmax.
+        List<Target> fixed = explainer.compatibility() == Compatibility.PYTORCH_GRAD_CAM ? targets
+                : fixOutputDependentClasses(explainer, images, targets);
         List<Augmentation> augs = aug.augmentations();
         int reference = 0;
         for (int a = 0; a < augs.size(); a++) {

@@ -7,6 +7,7 @@ import dev.gradcam.api.method.AugSmoothing;
 import dev.gradcam.api.method.CamContext;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
+import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.method.LayerFusion;
 import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.method.ProgressListener;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Explains a model's decisions with a class-activation method at one or more layers.
@@ -52,10 +54,13 @@ public final class Explainer {
 
     private final Builder settings;
     private final List<LayerInfo> layers;
+    /** The builder's method as the compatibility setting makes it; the builder keeps the method as given. */
+    private final CamMethod method;
 
-    private Explainer(Builder b, List<LayerInfo> layers) {
+    private Explainer(Builder b, List<LayerInfo> layers, CamMethod method) {
         this.settings = b.copy();
         this.layers = List.copyOf(layers);
+        this.method = method;
     }
 
     /** Grad-CAM (Selvaraju et al. 2017): channel weights are spatially averaged gradients. */
@@ -129,11 +134,12 @@ public final class Explainer {
     }
 
     /** One explanation without aug-smoothing. */
-    Explanation once(FloatTensor images, List<Target> targets) {
+    Explanation once(FloatTensor images, List<Target> given) {
         DifferentiableModel model = settings.model;
-        CamMethod method = settings.method;
         int n = batchOf(images);
         long t0 = System.nanoTime();
+        List<Target> targets = method.targets(given, () -> model.run(PassRequest.builder(images)
+                .output(settings.output).build()).output());
         PassRequest.Builder request = PassRequest.builder(images).output(settings.output).mode(settings.mode)
                 .taps(layers.stream().map(LayerInfo::name).toList());
         if (method.needsGradients()) {
@@ -155,9 +161,9 @@ public final class Explainer {
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
-        int h = settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2);
-        int w = settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3);
-        FloatTensor heatmaps = postProcess(maps, h, w);
+        FloatTensor heatmaps = images.shape().rank() == 5 ? postProcessVolumes(maps, images.shape())
+                : postProcess(maps, settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2),
+                settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3));
         MapDiagnostics.diagnose(method, pass, maps, settings.post.activation(), diagnostics);
         long t3 = System.nanoTime();
 
@@ -173,16 +179,42 @@ public final class Explainer {
         return new Explanation(heatmaps, maps, scores, classes, described, diagnostics, provenance(maps), timings);
     }
 
+    /**
+     * Volumes [N, d, h, w] from a 3-D feature map: activation, normalisation, trilinear upsampling to the input's
+     * [D, H, W]; under pytorch-grad-cam semantics or a method's own fusion normalised once more (the mean or product
+     * of one layer is the layer).
+     */
+    private FloatTensor postProcessVolumes(List<LayerMaps> maps, Shape images) {
+        if (maps.size() != 1 || maps.get(0).rawMaps().shape().rank() != 4) {
+            throw new InvalidInputException("a 5-D input [N, C, D, H, W] needs exactly one 3-D feature map layer; got "
+                    + maps.size() + " layer(s) with maps " + maps.get(0).rawMaps().shape()
+                    + " (multi-layer fusion works on 2-D maps)");
+        }
+        FloatTensor heat = settings.post.applyVolume(maps.get(0).rawMaps(), images.intDim(2), images.intDim(3),
+                images.intDim(4));
+        boolean again = method.fusion().isPresent() || settings.compatibility == Compatibility.PYTORCH_GRAD_CAM;
+        return again ? settings.post.normalization().apply(heat) : heat;
+    }
+
     private FloatTensor postProcess(List<LayerMaps> maps, int h, int w) {
+        if (maps.stream().anyMatch(m -> m.rawMaps().shape().rank() != 3)) {
+            throw new InvalidInputException("3-D feature maps need a 5-D input [N, C, D, H, W]; got 4-D images and maps "
+                    + maps.stream().map(m -> m.rawMaps().shape().toString()).toList());
+        }
         PostProcessing post = settings.post;
-        if (maps.size() == 1) {
+        // pytorch-grad-cam sends even a single layer through aggregate_multi_layers: per-layer min-max and resize,
+        // then the mean and a second min-max after resizing.
+        Optional<LayerFusion> own = method.fusion();
+        if (maps.size() == 1 && own.isEmpty() && settings.compatibility != Compatibility.PYTORCH_GRAD_CAM) {
             return post.apply(maps.get(0).rawMaps(), h, w);
         }
         // Layers differ in resolution: fuse at the output size, or at the first layer's when not upsampling.
         FloatTensor first = maps.get(0).rawMaps();
         int fh = post.upsample() ? h : first.shape().intDim(1);
         int fw = post.upsample() ? w : first.shape().intDim(2);
-        FloatTensor fused = settings.fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
+        LayerFusion fusion = own.orElse(settings.compatibility == Compatibility.PYTORCH_GRAD_CAM
+                ? LayerFusion.mean() : settings.fusion);
+        FloatTensor fused = fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
                 fh, fw);
         return post.normalization().apply(fused);
     }
@@ -190,9 +222,12 @@ public final class Explainer {
     private Provenance provenance(List<LayerMaps> maps) {
         DifferentiableModel model = settings.model;
         Map<String, String> details = new LinkedHashMap<>(model.provenance());
-        String methodSettings = settings.method.settings();
+        String methodSettings = method.settings();
         if (!methodSettings.isEmpty()) {
             details.put("method.settings", methodSettings);
+        }
+        if (settings.compatibility != Compatibility.GRADCAM) {
+            details.put("compatibility", settings.compatibility.cliName());
         }
         if (settings.eigenSmooth) {
             details.put("method.eigenSmooth", "true");
@@ -201,7 +236,7 @@ public final class Explainer {
             details.put("method.augSmooth", settings.aug.toString());
         }
         String layerNames = String.join(",", maps.stream().map(m -> m.layer().name()).toList());
-        return new Provenance(settings.method.name(), layerNames, model.backendName(), model.executionProvider(),
+        return new Provenance(method.name(), layerNames, model.backendName(), model.executionProvider(),
                 settings.mode.name(), LibraryVersion.get(), details);
     }
 
@@ -221,12 +256,12 @@ public final class Explainer {
 
     /** The method's kebab-case name. */
     public String method() {
-        return settings.method.name();
+        return method.name();
     }
 
     /** The method. */
     public CamMethod camMethod() {
-        return settings.method;
+        return method;
     }
 
     /** A builder with this explainer's settings, e.g. to change only the selector. */
@@ -239,6 +274,11 @@ public final class Explainer {
         return settings.model;
     }
 
+    /** The semantics the explainer follows. */
+    public Compatibility compatibility() {
+        return settings.compatibility;
+    }
+
     /** The explained output's name or null, for the aug-smoothing runner. */
     String output() {
         return settings.output;
@@ -246,8 +286,9 @@ public final class Explainer {
 
     private static int batchOf(FloatTensor images) {
         Shape s = images.shape();
-        if (s.rank() != 4) {
-            throw new InvalidInputException("images must be a batch [N, C, H, W], got " + s);
+        if (s.rank() != 4 && s.rank() != 5) {
+            throw new InvalidInputException("images must be a batch [N, C, H, W] (or [N, C, D, H, W] for 3-D models), got "
+                    + s);
         }
         return s.intDim(0);
     }
@@ -267,6 +308,7 @@ public final class Explainer {
         private AugSmoothing aug;
         private LayerFusion fusion = LayerFusion.mean();
         private ProgressListener progress = ProgressListener.NONE;
+        private Compatibility compatibility = Compatibility.GRADCAM;
 
         private Builder(DifferentiableModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -286,6 +328,7 @@ public final class Explainer {
             b.aug = aug;
             b.fusion = fusion;
             b.progress = progress;
+            b.compatibility = compatibility;
             return b;
         }
 
@@ -395,6 +438,19 @@ public final class Explainer {
             return this;
         }
 
+        /**
+         * Whose semantics to follow (default {@link Compatibility#GRADCAM}: the papers). With
+         * {@link Compatibility#PYTORCH_GRAD_CAM} every method and the post-processing reproduce pytorch-grad-cam's
+         * master: the method is replaced by {@code method.compatible(PYTORCH_GRAD_CAM)} when the explainer is built,
+         * heatmaps are ReLU, per-layer min-max, resize, mean over layers and min-max again (the fusion set here is
+         * then not used), and aug-smoothing picks each augmented copy's own top class, as pytorch-grad-cam does when
+         * no target is given. The differences are tabled in docs/methods.md.
+         */
+        public Builder compatibility(Compatibility compatibility) {
+            this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
+            return this;
+        }
+
         /** Hears the progress of long methods (Score-CAM, Ablation-CAM). */
         public Builder progress(ProgressListener progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
@@ -412,6 +468,7 @@ public final class Explainer {
             if (model.isClosed()) {
                 throw new ResourceClosedException("the model");
             }
+            CamMethod method = this.method.compatible(compatibility);
             for (Capability c : Capability.values()) {
                 if (method.requiredCapabilities().contains(c) && !model.capabilities().contains(c)) {
                     throw new UnsupportedCapabilityException(c, model.backendName(), "method '" + method.name()
@@ -434,7 +491,7 @@ public final class Explainer {
                     }
                 }
             }
-            return new Explainer(this, resolved);
+            return new Explainer(this, resolved, method);
         }
 
         /**

@@ -6,6 +6,8 @@ import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
+import dev.gradcam.api.method.AugSmoothing;
+import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
@@ -92,7 +94,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = TargetConverter.class,
-            description = {"What to explain: top (default), a class index N;",
+            description = {"What to explain: top (default), a class index N, softmax[:N] (probability), rest[:N] "
+                    + "(logit minus cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output); without N: "
+                    + "each image's top class;",
                 "region[:CLASS[:THRESHOLD|:MASK.png]] for segmentation and other spatial outputs: the pixels "
                     + "predicted as CLASS, those above THRESHOLD (single-channel maps: 0.3 by default), or a mask's "
                     + "white pixels;",
@@ -135,6 +139,21 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.5",
             description = "Heatmap weight in overlays, 0..1 (default: ${DEFAULT-VALUE}).")
     double alpha;
+
+    @Option(names = "--compat", paramLabel = "NAME", defaultValue = "gradcam",
+            description = "Whose semantics class-activation methods follow: gradcam (default: the papers) or "
+                    + "pytorch-grad-cam (its master exactly: Grad-CAM++ eps, Score-CAM channel softmax and "
+                    + "align-corners masks, Ablation-CAM's ablation value, its normalisation order; "
+                    + "see docs/methods.md).")
+    String compat;
+
+    @Option(names = "--aug-smooth", description = "Average over test-time augmentations: horizontal flip x pixel "
+            + "multipliers 0.9, 1, 1.1 (pytorch-grad-cam's aug_smooth; six explanations per image).")
+    boolean augSmooth;
+
+    @Option(names = "--eigen-smooth", description = "Maps as the first principal component of the weighted feature "
+            + "maps (pytorch-grad-cam's eigen_smooth).")
+    boolean eigenSmooth;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "8",
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
@@ -188,7 +207,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
                 "by class-activation methods such as " + methodName);
-        return explain(methodName, overlay, act, plan, start);
+        return explain(methodName, overlay, act, compatibility(), plan, start);
     }
 
     /** The targets from {@code --target} and {@code --detections}. */
@@ -239,18 +258,19 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** A class-activation method: maps at a layer. */
-    private int explain(String methodName, Overlay overlay, MapActivation act, TargetPlan plan, long start) {
+    private int explain(String methodName, Overlay overlay, MapActivation act, Compatibility compatibility,
+                        TargetPlan plan, long start) {
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
             for (Attributed a : attributed(model, demo)) {
-                explain(model, demo, a, methodName, overlay, act, plan, start);
+                explain(model, demo, a, methodName, overlay, act, compatibility, plan, start);
             }
         }
         return ExitCodes.OK;
     }
 
     private void explain(DifferentiableModel model, DemoModel demo, Attributed a, String methodName, Overlay overlay,
-                         MapActivation act, TargetPlan plan, long start) {
+                         MapActivation act, Compatibility compatibility, TargetPlan plan, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Preprocessing p = preprocessing(demo, model, a.name());
@@ -269,7 +289,10 @@ final class ExplainCommand implements Callable<Integer> {
             Explainer.Builder b = MethodCatalog.builder(methodName, m)
                     .layer(layerQuery)
                     .selector(selector.selector())
-                    .activation(act);
+                    .activation(act)
+                    .compatibility(compatibility)
+                    .eigenSmooth(eigenSmooth)
+                    .augSmoothing(augSmooth ? AugSmoothing.pytorchGradCam() : null);
             if (output != null) {
                 b.output(output);
             }
@@ -303,6 +326,9 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("selector", selector.text());
         header.put("targetSpec", plan.text());
         header.put("activation", act.name().toLowerCase(Locale.ROOT));
+        header.put("compatibility", compatibility.cliName());
+        header.put("augSmooth", augSmooth);
+        header.put("eigenSmooth", eigenSmooth);
         Path summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
         stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                 explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
@@ -311,7 +337,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** A pixel-space method: attributions at the input. */
     private int attribute(String methodName, SaliencyMethods.Settings settings, TargetPlan plan, long start) {
-        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha"), "by pixel-space methods");
+        warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
+                "--eigen-smooth"),
+                "by pixel-space methods");
         if (!SaliencyMethods.needsLayer(methodName)) {
             warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");
         }
@@ -523,6 +551,14 @@ final class ExplainCommand implements Callable<Integer> {
             return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private Compatibility compatibility() {
+        try {
+            return Compatibility.parse(compat);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--compat: " + e.getMessage());
         }
     }
 

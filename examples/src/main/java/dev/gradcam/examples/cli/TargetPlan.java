@@ -78,6 +78,16 @@ final class TargetPlan {
         return switch (spec.kind()) {
             case TOP -> Collections.nCopies(n, Targets.topClass());
             case CLASS -> Collections.nCopies(n, Targets.classLogit(spec.index()));
+            case RAW_SCORES -> Collections.nCopies(n, Targets.rawScores());
+            case SOFTMAX, REST -> {
+                FloatTensor values = spec.index() < 0 ? forward(model, explained, batch) : null;
+                List<Target> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    int c = spec.index() >= 0 ? spec.index() : values.slice(i).argMax();
+                    out.add(spec.kind() == TargetSpec.Kind.SOFTMAX ? Targets.classProbability(c) : Targets.rest(c));
+                }
+                yield out;
+            }
             case ELEMENT -> Collections.nCopies(n,
                     Targets.element(spec.indices().stream().mapToInt(Integer::intValue).toArray()));
             case DETECTION -> {

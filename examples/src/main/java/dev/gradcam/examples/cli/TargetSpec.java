@@ -12,7 +12,9 @@ import java.util.Objects;
  * What to explain, written on the command line (one {@code --target}); {@link TargetPlan} turns one or more of them
  * into per-image targets. Forms:
  * <ul>
- *   <li>{@code top}: each image's highest-scoring class; {@code N}: class N.</li>
+ *   <li>{@code top}: each image's highest-scoring class; {@code N}: class N; {@code softmax[:N]}: the softmax
+ *       probability of class N (default each image's top class); {@code rest[:N]}: ReST, the logit minus the
+ *       cross-entropy, as the ShapleyCAM paper recommends; {@code raw-scores}: the sum of the whole output.</li>
  *   <li>{@code region[:CLASS[:THRESHOLD | :MASK.png]]}: a region of a spatial output [N, C, H, W], summed as
  *       pytorch-grad-cam's SemanticSegmentationTarget: the pixels predicted as CLASS (multi-channel outputs, no
  *       threshold), those whose CLASS channel exceeds THRESHOLD (default {@value #DEFAULT_THRESHOLD} for
@@ -50,11 +52,18 @@ public record TargetSpec(String text, Kind kind, int index, int box, double thre
         /** A reference box and label. */
         BOX,
         /** Similarity to a reference embedding. */
-        SIMILAR
+        SIMILAR,
+        /** The softmax probability of a class (index -1: each image's top class). */
+        SOFTMAX,
+        /** ReST of a class (index -1: each image's top class). */
+        REST,
+        /** The sum of the output. */
+        RAW_SCORES
     }
 
     /** The forms accepted, for help and error messages. */
-    public static final String FORMS = "top, a class index N, region[:CLASS[:THRESHOLD|:MASK.png]], "
+    public static final String FORMS = "top, a class index N, softmax[:N], rest[:N], raw-scores, "
+            + "region[:CLASS[:THRESHOLD|:MASK.png]], "
             + "element:I[,J...], detection:BOX:CLASS, box:X1,Y1,X2,Y2:LABEL[:IOU], similar-to:REF.png|REF.npy";
 
     /** The region threshold of single-channel maps when the specification gives none. */
@@ -81,6 +90,18 @@ public record TargetSpec(String text, Kind kind, int index, int box, double thre
         String t = given.toLowerCase(Locale.ROOT);
         if (t.equals("top")) {
             return of(t, Kind.TOP, -1);
+        }
+        if (t.equals("raw-scores")) {
+            return of(t, Kind.RAW_SCORES, -1);
+        }
+        for (Kind k : new Kind[] {Kind.SOFTMAX, Kind.REST}) {
+            String word = k.name().toLowerCase(Locale.ROOT);
+            if (t.equals(word)) {
+                return of(t, k, -1);
+            }
+            if (t.startsWith(word + ":")) {
+                return of(t, k, nonNegative(t.substring(word.length() + 1), given, "class index"));
+            }
         }
         String head = t.contains(":") ? t.substring(0, t.indexOf(':')) : t;
         // Paths keep their case; everything else is case-insensitive.

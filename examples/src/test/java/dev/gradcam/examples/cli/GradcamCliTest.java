@@ -199,7 +199,7 @@ class GradcamCliTest {
 
         CliRun pixel = assertExit(ExitCodes.UNKNOWN_NAME, "nearest: guided-backprop", base, "--method",
                 "guided-backprob");
-        assertTrue(pixel.err().contains("random-cam (class activation); vanilla-gradient"), pixel::toString);
+        assertTrue(pixel.err().contains("refine-cam (class activation); vanilla-gradient"), pixel::toString);
         assertTrue(pixel.err().contains("lrp-z-plus (pixel space)"), pixel::toString);
     }
 

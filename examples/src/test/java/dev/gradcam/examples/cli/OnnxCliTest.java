@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
+import dev.gradcam.api.method.AugSmoothing;
+import dev.gradcam.api.method.Compatibility;
+import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.io.IOException;
@@ -168,6 +174,82 @@ class OnnxCliTest {
         FloatTensor b = Npy.read(nd4j.resolve("raw.npy"));
         assertEquals(a.shape(), b.shape());
         assertTrue(b.relativeError(a) < 1e-4, "relative error " + b.relativeError(a));
+    }
+
+    @Test
+    void compatPytorchGradCamGivesTheApisPresetMaps() throws IOException {
+        Path plain = dir.resolve("plain");
+        Path compat = dir.resolve("compat");
+        for (Path out : new Path[] {plain, compat}) {
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--method", "score-cam", "--target", "3", "--out", out.toString(), "--quiet",
+                    "--compat", out == plain ? "gradcam" : "pytorch-grad-cam");
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+        }
+        assertTrue(Files.readString(compat.resolve("summary.json")).contains("\"compatibility\": \"pytorch-grad-cam\""));
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.of(m, "score-cam").layer("layer2").compatibility(Compatibility.PYTORCH_GRAD_CAM)
+                    .build().explain(Npy.read(input), Targets.classLogit(3)).heatmaps();
+        }
+        FloatTensor heat = Npy.read(compat.resolve("heatmap.npy"));
+        assertTrue(heat.relativeError(expected) < 1e-6, "relative error " + heat.relativeError(expected));
+        assertTrue(Npy.read(plain.resolve("heatmap.npy")).relativeError(heat) > 1e-3,
+                "pytorch-grad-cam's Score-CAM differs from the paper's");
+    }
+
+    @Test
+    void augSmoothUnderTheCompatPresetIsPytorchGradCamsAugSmooth() throws IOException {
+        Path out = dir.resolve("aug");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer2", "--aug-smooth", "--eigen-smooth", "--compat", "pytorch-grad-cam", "--out", out.toString(),
+                "--quiet");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.gradCam(m).layer("layer2").augSmoothing(AugSmoothing.pytorchGradCam())
+                    .eigenSmooth(true).compatibility(Compatibility.PYTORCH_GRAD_CAM).build().explain(Npy.read(input))
+                    .heatmaps();
+        }
+        assertTrue(Npy.read(out.resolve("heatmap.npy")).relativeError(expected) < 1e-6);
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"augSmooth\": true") && summary.contains("\"eigenSmooth\": true"), summary);
+    }
+
+    @Test
+    void theNewestMethodsAndTargetsRunByName() {
+        for (String[] run : new String[][] {{"fem", "top"}, {"kpca-cam", "top"}, {"seg-eigen-cam", "rest"},
+            {"finer-cam", "3"}, {"refine-cam", "softmax:3"}, {"grad-cam", "raw-scores"}}) {
+            Path out = dir.resolve(run[0] + "-" + run[1].replace(':', '-'));
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--method", run[0], "--target", run[1], "--out", out.toString(), "--quiet");
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+            FloatTensor heat = Npy.read(out.resolve("heatmap.npy"));
+            assertEquals(Shape.of(2, 32, 32), heat.shape());
+            assertTrue(heat.allFinite() && heat.max() > 0, run[0] + " " + run[1]);
+        }
+    }
+
+    @Test
+    void restTargetGivesTheApisMaps() {
+        Path out = dir.resolve("rest");
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                "layer2", "--target", "rest:3", "--out", out.toString(), "--quiet");
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        FloatTensor expected;
+        try (DifferentiableModel m = Models.load(model)) {
+            expected = Explainer.gradCam(m).layer("layer2").build().explain(Npy.read(input), Targets.rest(3))
+                    .rawMaps();
+        }
+        assertTrue(Npy.read(out.resolve("raw.npy")).relativeError(expected) < 1e-6);
+    }
+
+    @Test
+    void unknownCompatIsABadArgument() {
+        CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--compat",
+                "captum", "--out", dir.resolve("out").toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r::toString);
+        assertTrue(r.err().contains("gradcam or pytorch-grad-cam"), r::toString);
     }
 
     @Test

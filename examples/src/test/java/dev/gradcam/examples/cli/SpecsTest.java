@@ -71,6 +71,16 @@ class SpecsTest {
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:x"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:0:y"));
+        TargetSpec softmax = TargetSpec.parse("Softmax:7");
+        assertEquals(TargetSpec.Kind.SOFTMAX, softmax.kind());
+        assertEquals(7, softmax.index());
+        assertEquals("softmax:7", softmax.text());
+        assertEquals(TargetSpec.Kind.REST, TargetSpec.parse("rest").kind());
+        assertEquals(-1, TargetSpec.parse("rest").index());
+        assertEquals(TargetSpec.Kind.RAW_SCORES, TargetSpec.parse("raw-scores").kind());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> TargetSpec.parse("rest:x"));
+        assertTrue(bad.getMessage().contains("softmax[:N], rest[:N], raw-scores"), bad.getMessage());
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class CamMath {
         if (weights.shape().rank() == 1 && weights.size() == k) {
             return weights.toArray();
         }
-        if (weights.shape().rank() == 3 && weights.shape().dim(0) == k) {
+        if (weights.shape().rank() >= 3 && weights.shape().dim(0) == k) {
             int hw = weights.size() / k;
             float[] w = new float[k];
             for (int c = 0; c < k; c++) {
@@ -57,19 +57,19 @@ public final class CamMath {
 
     /**
      * The signed map {@code sum_k mask_k * w_k * A_k} [h, w] (per-channel weights) or
-     * {@code sum_k mask_k * W_k .* A_k} (per-position weights).
+     * {@code sum_k mask_k * W_k .* A_k} (per-position weights); volumes [K, d, h, w] give [d, h, w].
      */
     public static FloatTensor combine(FloatTensor activations, FloatTensor weights, ChannelMask mask) {
         Shape s = activations.shape();
-        if (s.rank() != 3) {
-            throw new InvalidInputException("activations of one image must be [K, h, w], got " + s);
+        if (s.rank() != 3 && s.rank() != 4) {
+            throw new InvalidInputException("activations of one image must be [K, h, w] or [K, d, h, w], got " + s);
         }
         int k = s.intDim(0);
-        int hw = s.intDim(1) * s.intDim(2);
+        int hw = activations.size() / k;
         if (mask.channels() != k) {
             throw new InvalidInputException("mask has " + mask.channels() + " channels, activations " + k);
         }
-        boolean perPosition = weights.shape().rank() == 3;
+        boolean perPosition = weights.shape().rank() == s.rank();
         if (perPosition ? !weights.shape().equals(s) : weights.size() != k) {
             throw new InvalidInputException("weights " + weights.shape() + " fit neither [" + k + "] nor " + s);
         }
@@ -93,7 +93,7 @@ public final class CamMath {
         for (int i = 0; i < hw; i++) {
             out[i] = (float) acc[i];
         }
-        return FloatTensor.wrapOwned(Shape.of(s.dim(1), s.dim(2)), out);
+        return FloatTensor.wrapOwned(s.dropFirst(1), out);
     }
 
     /**
@@ -105,8 +105,8 @@ public final class CamMath {
     public static FloatTensor eigenSmooth(FloatTensor activations, FloatTensor weights, ChannelMask mask) {
         Shape s = activations.shape();
         int k = s.intDim(0);
-        int hw = s.intDim(1) * s.intDim(2);
-        boolean perPosition = weights.shape().rank() == 3;
+        int hw = activations.size() / k;
+        boolean perPosition = weights.shape().rank() == s.rank();
         float[] x = new float[k * hw];
         for (int c = 0; c < k; c++) {
             if (!mask.isSelected(c)) {

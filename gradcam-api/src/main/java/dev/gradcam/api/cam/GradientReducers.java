@@ -49,11 +49,27 @@ public final class GradientReducers {
     }
 
     /**
-     * Grad-CAM++ (Chattopadhyay et al. 2018), with the exponential-output closed form used by pytorch-grad-cam:
+     * Grad-CAM++ (Chattopadhyay et al. 2018), with the exponential-output closed form (the paper's Eq. 19):
      * {@code alpha = g^2 / (2 g^2 + sum_ij A * g^3)} (0 where the denominator is 0),
-     * {@code w_k = sum_ij alpha * relu(g)}.
+     * {@code w_k = sum_ij alpha * relu(g)}. Scale-free: {@code alpha = 1 / (2 + sum_ij(A) g)} wherever g is not 0.
      */
     public static GradientReducer gradCamPlusPlus() {
+        return gradCamPlusPlus(0);
+    }
+
+    /**
+     * Grad-CAM++ with {@code eps} added to the alpha denominator, {@code alpha = g^2 / (2 g^2 + sum_ij A * g^3 + eps)}
+     * where {@code g != 0} and 0 elsewhere: pytorch-grad-cam's {@code GradCAMPlusPlus} with {@code eps = 1e-6}. Not
+     * scale-free: once {@code g^2} is near eps (typical last-layer gradients are 1e-4..1e-3) alpha becomes
+     * {@code g^2 / eps} and the weighting changes character, which is why gradcam's default uses eps 0.
+     *
+     * @param eps 0 for the paper's formula (then a zero denominator gives alpha 0)
+     * @throws IllegalArgumentException if eps is negative or not finite
+     */
+    public static GradientReducer gradCamPlusPlus(double eps) {
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
+        }
         return (a, g) -> {
             int k = g.shape().intDim(0);
             int hw = g.size() / k;
@@ -67,8 +83,8 @@ public final class GradientReducers {
                 for (int i = 0; i < hw; i++) {
                     double gv = g.getFlat(c * hw + i);
                     double g2 = gv * gv;
-                    double den = 2 * g2 + sumA * g2 * gv;
-                    double alpha = den != 0 ? g2 / den : 0;
+                    double den = 2 * g2 + sumA * g2 * gv + eps;
+                    double alpha = gv != 0 && den != 0 ? g2 / den : 0;
                     s += alpha * Math.max(gv, 0);
                 }
                 w[c] = (float) s;

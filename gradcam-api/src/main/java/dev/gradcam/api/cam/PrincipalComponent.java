@@ -32,11 +32,11 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
      */
     public static PrincipalComponent of(FloatTensor maps) {
         Shape s = maps.shape();
-        if (s.rank() != 3) {
-            throw new InvalidInputException("a principal component needs maps [K, h, w], got " + s);
+        if (s.rank() != 3 && s.rank() != 4) {
+            throw new InvalidInputException("a principal component needs maps [K, h, w] or [K, d, h, w], got " + s);
         }
         int k = s.intDim(0);
-        int hw = s.intDim(1) * s.intDim(2);
+        int hw = maps.size() / k;
         double[][] x = new double[k][hw];
         double[] mean = new double[k];
         for (int c = 0; c < k; c++) {
@@ -62,7 +62,7 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
         }
         orient(v, p);
         return new PrincipalComponent(tensor(v, Shape.of(k)), tensor(mean, Shape.of(k)),
-                tensor(p, Shape.of(s.dim(1), s.dim(2))));
+                tensor(p, s.dropFirst(1)));
     }
 
     /**
@@ -74,7 +74,7 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
      */
     public FloatTensor project(FloatTensor maps, ChannelMask mask) {
         int k = direction.size();
-        if (mask.channels() != k || maps.shape().rank() != 3 || maps.shape().dim(0) != k) {
+        if (mask.channels() != k || maps.shape().rank() != map.shape().rank() + 1 || maps.shape().dim(0) != k) {
             throw new InvalidInputException("projection of " + k + " channels got maps " + maps.shape() + " and a mask of "
                     + mask.channels());
         }

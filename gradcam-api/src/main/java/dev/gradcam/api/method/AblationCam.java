@@ -20,8 +20,11 @@ import java.util.Set;
  * all, reported to the context's {@link ProgressListener}. Needs {@link Capability#HEAD_EXECUTION}.
  *
  * <p>The paper zeroes the channel ({@link #ABLATE_TO_ZERO}, the default). pytorch-grad-cam zeroes it only when the
- * layer's smallest activation is 0 and otherwise sets it to {@code min - 1e7} (its {@code AblationLayer}); choose
- * that with {@link #withPytorchGradCamAblation(boolean)}. When {@code y} is exactly 0 the relative drop is undefined
+ * layer's smallest activation is 0 and otherwise writes {@code min - 1e7} (its {@code AblationLayer}); choose that
+ * with {@link #withPytorchGradCamAblation(boolean)} or {@link Compatibility#PYTORCH_GRAD_CAM}. Its
+ * {@code AblationLayer} takes that minimum over the whole batch of copies it is ablating in place, so the j-th copy of
+ * a batch (j from 0) gets {@code min - (j + 1) * 1e7}: the value depends on the position in the batch, which we
+ * reproduce (with the same batch of 32 copies it gives the same weights). When {@code y} is exactly 0 the relative drop is undefined
  * and the weights are the plain drops {@code y - y_k}. The selector acts after the weights are known. Immutable.
  */
 public final class AblationCam extends ChannelWeightingMethod {
@@ -61,6 +64,12 @@ public final class AblationCam extends ChannelWeightingMethod {
         return new AblationCam(maxBatch, on);
     }
 
+    /** pytorch-grad-cam's ablation values under {@link Compatibility#PYTORCH_GRAD_CAM}. */
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM ? withPytorchGradCamAblation(true) : this;
+    }
+
     @Override
     public Set<Capability> requiredCapabilities() {
         return Set.of(Capability.HEAD_EXECUTION);
@@ -77,7 +86,7 @@ public final class AblationCam extends ChannelWeightingMethod {
         Shape s = activations.shape();
         int n = s.intDim(0);
         int k = s.intDim(1);
-        int plane = s.intDim(2) * s.intDim(3);
+        int plane = activations.size() / (n * k); // h w, or d h w for volumes
         int per = k * plane;
         double[] y = context.scores();
         long total = (long) n * k;
@@ -86,7 +95,7 @@ public final class AblationCam extends ChannelWeightingMethod {
         List<FloatTensor> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             FloatTensor a = activations.slice(i);
-            float value = ablationValue(a);
+            float min = a.min();
             float[] w = new float[k];
             for (int start = 0; start < k; start += maxBatch) {
                 int b = Math.min(maxBatch, k - start);
@@ -94,7 +103,7 @@ public final class AblationCam extends ChannelWeightingMethod {
                 for (int j = 0; j < b; j++) {
                     a.copyTo(data, j * per);
                     int ch = start + j;
-                    Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, value);
+                    Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, ablationValue(min, j));
                 }
                 FloatTensor head = context.model().runHead(layer.name(),
                         FloatTensor.wrapOwned(s.withDim(0, b), data), context.output());
@@ -114,12 +123,17 @@ public final class AblationCam extends ChannelWeightingMethod {
         return out;
     }
 
-    private float ablationValue(FloatTensor a) {
-        if (!pytorchGradCamAblation) {
+    /** The value written into the ablated channel of the j-th copy in a batch, given the image's layer minimum. */
+    private float ablationValue(float min, int j) {
+        if (!pytorchGradCamAblation || min == 0) {
             return ABLATE_TO_ZERO;
         }
-        float min = a.min();
-        return min == 0 ? 0f : min - 1e7f;
+        // pytorch-grad-cam recomputes the minimum over the batch after each copy is ablated, in float32.
+        float value = min;
+        for (int i = 0; i <= j; i++) {
+            value = value - 1e7f;
+        }
+        return value;
     }
 
     @Override

@@ -72,6 +72,21 @@ public final class CamContext {
         return images;
     }
 
+    /**
+     * The activations at a layer as a 2-D feature map [N, K, h, w], for methods that work on images only.
+     *
+     * @throws InvalidInputException naming the method if the layer is a 3-D feature map
+     */
+    public FloatTensor activations2d(LayerInfo layer, String method) {
+        FloatTensor a = activations(layer);
+        if (a.shape().rank() != 4) {
+            throw new InvalidInputException(method + " works on 2-D feature maps [N, K, h, w]; layer "
+                    + layer.describe() + " is a 3-D feature map " + a.shape() + " (use grad-cam, hires-cam, layer-cam, "
+                    + "eigen-cam, fem, kpca-cam or ablation-cam there)");
+        }
+        return a;
+    }
+
     /** Number of images N. */
     public int batchSize() {
         return images.shape().intDim(0);
@@ -124,21 +139,21 @@ public final class CamContext {
     }
 
     /**
-     * The activations at a layer [N, K, h, w].
+     * The activations at a layer [N, K, h, w], or [N, K, d, h, w] for 3-D convolutions (video, volumes).
      *
-     * @throws InvalidInputException if the layer's values are not a 4-D feature map
+     * @throws InvalidInputException if the layer's values are not a 4-D or 5-D feature map
      */
     public FloatTensor activations(LayerInfo layer) {
         FloatTensor a = pass.activation(layer.name());
-        if (a.shape().rank() != 4) {
+        if (a.shape().rank() != 4 && a.shape().rank() != 5) {
             throw new InvalidInputException("layer " + layer.describe() + " gives activations of shape " + a.shape()
-                    + "; class-activation maps need a 4-D feature map [N, K, h, w]: choose a convolutional layer "
-                    + "(or 'auto')");
+                    + "; class-activation maps need a 4-D feature map [N, K, h, w] (or a 5-D one [N, K, d, h, w] "
+                    + "from 3-D convolutions): choose a convolutional layer (or 'auto')");
         }
         return a;
     }
 
-    /** The gradients at a layer [N, K, h, w] (the pass must have had a seed). */
+    /** The gradients at a layer, shaped as its activations (the pass must have had a seed). */
     public FloatTensor gradients(LayerInfo layer) {
         return pass.gradient(layer.name());
     }

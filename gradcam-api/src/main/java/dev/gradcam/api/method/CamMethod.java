@@ -2,8 +2,12 @@ package dev.gradcam.api.method;
 
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.target.Target;
+import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A class-activation method: turns one pass over a batch (and whatever extra passes it runs itself) into raw maps,
@@ -39,6 +43,31 @@ public interface CamMethod {
      * @throws dev.gradcam.api.GradCamException subtypes for bad inputs or backend failures
      */
     List<LayerMaps> explain(CamContext context);
+
+    /**
+     * The targets this method explains, given the user's: the user's by default. Finer-CAM replaces each by a
+     * comparison with the classes scored most like it; {@code cleanOutput} runs (once, when first asked) a forward
+     * pass over the unmodified images and returns the output [N, ...].
+     */
+    default List<Target> targets(List<Target> targets, Supplier<FloatTensor> cleanOutput) {
+        return targets;
+    }
+
+    /**
+     * How this method combines several layers, when it defines that itself (Refine-CAM: the product); empty (the
+     * default) leaves it to the explainer's {@code fusion(...)}. When present it is used for one layer too.
+     */
+    default Optional<LayerFusion> fusion() {
+        return Optional.empty();
+    }
+
+    /**
+     * This method with the given semantics, e.g. pytorch-grad-cam's Score-CAM for
+     * {@link Compatibility#PYTORCH_GRAD_CAM}; the method itself where they agree (the default).
+     */
+    default CamMethod compatible(Compatibility compatibility) {
+        return this;
+    }
 
     /** The method's settings in a line, for provenance; empty when it has none. */
     default String settings() {

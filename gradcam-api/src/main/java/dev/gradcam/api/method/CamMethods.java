@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class CamMethods {
 
+    /** pytorch-grad-cam's {@code eps} in Grad-CAM++'s alpha denominator. */
+    public static final double PYTORCH_GRAD_CAM_PLUS_PLUS_EPS = 1e-6;
+
     private static final Map<String, Supplier<CamMethod>> BY_NAME = new LinkedHashMap<>();
 
     static {
@@ -33,6 +36,11 @@ public final class CamMethods {
         BY_NAME.put("full-grad", CamMethods::fullGrad);
         BY_NAME.put("deep-feature-factorization", CamMethods::deepFeatureFactorization);
         BY_NAME.put("random-cam", CamMethods::randomCam);
+        BY_NAME.put("fem", CamMethods::fem);
+        BY_NAME.put("kpca-cam", CamMethods::kpcaCam);
+        BY_NAME.put("seg-eigen-cam", CamMethods::segEigenCam);
+        BY_NAME.put("finer-cam", CamMethods::finerCam);
+        BY_NAME.put("refine-cam", CamMethods::refineCam);
     }
 
     private CamMethods() {
@@ -43,9 +51,19 @@ public final class CamMethods {
         return new ReducerMethod("grad-cam", GradientReducers.globalAverage());
     }
 
-    /** Grad-CAM++ (Chattopadhyay et al. 2018), see {@link GradientReducers#gradCamPlusPlus()}. */
+    /**
+     * Grad-CAM++ (Chattopadhyay et al. 2018), the paper's scale-free closed form, see
+     * {@link GradientReducers#gradCamPlusPlus()}; under {@link Compatibility#PYTORCH_GRAD_CAM} with eps 1e-6.
+     */
     public static ReducerMethod gradCamPlusPlus() {
-        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus());
+        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus(),
+                GradientReducers.gradCamPlusPlus(PYTORCH_GRAD_CAM_PLUS_PLUS_EPS));
+    }
+
+    /** Grad-CAM++ with {@code eps} in the alpha denominator, see {@link GradientReducers#gradCamPlusPlus(double)}. */
+    public static ReducerMethod gradCamPlusPlus(double eps) {
+        return new ReducerMethod("grad-cam-plus-plus", GradientReducers.gradCamPlusPlus(eps),
+                GradientReducers.gradCamPlusPlus(PYTORCH_GRAD_CAM_PLUS_PLUS_EPS));
     }
 
     /** XGrad-CAM (Fu et al. 2020), see {@link GradientReducers#xGradCam()}. */
@@ -73,12 +91,20 @@ public final class CamMethods {
 
     /** Eigen-CAM (Muhammad and Yeasin 2020): the first principal component of the activations. */
     public static EigenCam eigenCam() {
-        return new EigenCam(false);
+        return new EigenCam(EigenCam.Input.ACTIVATIONS);
     }
 
     /** Eigen-Grad-CAM: the first principal component of {@code dy/dA .* A}. */
     public static EigenCam eigenGradCam() {
-        return new EigenCam(true);
+        return new EigenCam(EigenCam.Input.GRADIENT_TIMES_ACTIVATIONS);
+    }
+
+    /**
+     * Seg-Eigen-CAM (Chung and Ying 2025): the first principal component of {@code |dy/dA| .* A}, negated when its
+     * negative peak is the larger.
+     */
+    public static EigenCam segEigenCam() {
+        return new EigenCam(EigenCam.Input.ABS_GRADIENT_TIMES_ACTIVATIONS);
     }
 
     /** Score-CAM (Wang et al. 2020) with the paper's choices and at most 16 masked images per forward pass. */
@@ -105,6 +131,29 @@ public final class CamMethods {
     /** Random-CAM: uniform random channel weights in [-1, 1), seed 0; a sanity baseline. */
     public static RandomCam randomCam() {
         return new RandomCam(RandomCam.DEFAULT_SEED);
+    }
+
+    /** FEM (Fuad et al. 2020): channels weighted by their share of positions above mean + 2 std; gradient-free. */
+    public static Fem fem() {
+        return new Fem(Fem.DEFAULT_K);
+    }
+
+    /** KPCA-CAM: the first kernel principal component of the activations, sigmoid kernel, gamma 1 / K. */
+    public static KernelPcaCam kpcaCam() {
+        return new KernelPcaCam(KernelPcaCam.Kernel.SIGMOID, Double.NaN);
+    }
+
+    /**
+     * Finer-CAM (Zhang et al. 2025): Grad-CAM of the target class minus (alpha = 1) the three classes scored most
+     * like it, weighted by their softmax probabilities.
+     */
+    public static FinerCam finerCam() {
+        return new FinerCam(gradCam(), 1.0, FinerCam.DEFAULT_RANKS, null);
+    }
+
+    /** Refine-CAM: the product of per-layer normalised Grad-CAM++ maps over the explainer's layers. */
+    public static RefineCam refineCam() {
+        return new RefineCam(gradCamPlusPlus(), false);
     }
 
     /** A method from your own reducer, e.g. a new channel weighting; needs layer gradients. */

@@ -97,7 +97,7 @@ public final class DeepFeatureFactorization implements CamMethod {
     }
 
     private LayerMaps factorize(CamContext context, LayerInfo layer) {
-        FloatTensor acts = context.activations(layer);
+        FloatTensor acts = context.activations2d(layer, name());
         Shape s = acts.shape();
         int n = s.intDim(0);
         int k = s.intDim(1);

@@ -63,6 +63,12 @@ public final class FullGrad implements CamMethod {
         return scaling;
     }
 
+    /** {@link Scaling#PER_CHANNEL} under {@link Compatibility#PYTORCH_GRAD_CAM}. */
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM ? withScaling(Scaling.PER_CHANNEL) : this;
+    }
+
     @Override
     public String name() {
         return "full-grad";
@@ -99,6 +105,10 @@ public final class FullGrad implements CamMethod {
             context.diagnose("the backend reported no bias layers, so FullGrad is the input-gradient term alone");
         }
         Shape s = x.shape();
+        if (s.rank() != 4) {
+            throw new InvalidInputException("FullGrad works on images [N, C, H, W]; got " + s + " (3-D inputs: use "
+                    + "grad-cam, hires-cam, layer-cam, eigen-cam, fem or kpca-cam at a 3-D layer)");
+        }
         int n = s.intDim(0);
         int height = s.intDim(2);
         int width = s.intDim(3);

@@ -2,6 +2,7 @@ package dev.gradcam.api.method;
 
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
+import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.List;
@@ -34,6 +35,30 @@ public interface LayerFusion {
                 float[] s = Fusions.scaled(r, act, h, w).toArray();
                 for (int i = 0; i < acc.length; i++) {
                     acc[i] += s[i] / raw.size();
+                }
+            }
+            return FloatTensor.wrapOwned(Shape.of(raw.get(0).shape().dim(0), h, w), acc);
+        };
+    }
+
+    /**
+     * Refine-CAM's fusion (pytorch-grad-cam's {@code RefineCAM}): each layer's map scaled as in {@link #mean()}, then
+     * the element-wise product over layers, so a region survives only where every layer finds it; deep layers'
+     * coarse maps gate shallow layers' noisy, detailed ones. With {@code rescaleAfterUpsampling} each layer's map is
+     * min-max scaled once more after the resize, as pytorch-grad-cam's per-layer heatmaps are.
+     */
+    static LayerFusion product(boolean rescaleAfterUpsampling) {
+        return (raw, act, h, w) -> {
+            float[] acc = null;
+            for (FloatTensor r : raw) {
+                FloatTensor scaled = Fusions.scaled(r, act, h, w);
+                float[] s = (rescaleAfterUpsampling ? Normalization.perImageMinMax().apply(scaled) : scaled).toArray();
+                if (acc == null) {
+                    acc = s;
+                } else {
+                    for (int i = 0; i < acc.length; i++) {
+                        acc[i] *= s[i];
+                    }
                 }
             }
             return FloatTensor.wrapOwned(Shape.of(raw.get(0).shape().dim(0), h, w), acc);

@@ -36,8 +36,9 @@ public final class LayerMaps {
         this.masks = List.copyOf(masks);
         this.concepts = concepts;
         long n = rawMaps.shape().dim(0);
-        if (rawMaps.shape().rank() != 3 || this.weights.size() != n || this.masks.size() != n) {
-            throw new IllegalArgumentException("need raw maps [N, h, w] and N weights and masks, got "
+        if ((rawMaps.shape().rank() != 3 && rawMaps.shape().rank() != 4) || this.weights.size() != n
+                || this.masks.size() != n) {
+            throw new IllegalArgumentException("need raw maps [N, h, w] or [N, d, h, w] and N weights and masks, got "
                     + rawMaps.shape() + ", " + this.weights.size() + ", " + this.masks.size());
         }
     }

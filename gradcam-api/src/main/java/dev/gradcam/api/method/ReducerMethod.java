@@ -17,14 +17,27 @@ import java.util.Set;
 public final class ReducerMethod extends ChannelWeightingMethod {
 
     private final GradientReducer reducer;
+    private final GradientReducer pytorchGradCam;
 
     /**
      * @param name    the kebab-case name
      * @param reducer how weights follow from activations and gradients
      */
     public ReducerMethod(String name, GradientReducer reducer) {
+        this(name, reducer, null);
+    }
+
+    /** With the reducer pytorch-grad-cam's variant uses, when it differs (null: the same). */
+    ReducerMethod(String name, GradientReducer reducer, GradientReducer pytorchGradCam) {
         super(name);
         this.reducer = Objects.requireNonNull(reducer, "reducer");
+        this.pytorchGradCam = pytorchGradCam;
+    }
+
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM && pytorchGradCam != null
+                ? new ReducerMethod(name(), pytorchGradCam, null) : this;
     }
 
     /** The reducer. */

@@ -79,6 +79,12 @@ public final class ScoreCam extends ChannelWeightingMethod {
         return new ScoreCam(maxBatch, true, true);
     }
 
+    /** {@link #pytorchGradCam()} under {@link Compatibility#PYTORCH_GRAD_CAM}. */
+    @Override
+    public CamMethod compatible(Compatibility compatibility) {
+        return compatibility == Compatibility.PYTORCH_GRAD_CAM ? pytorchGradCam() : this;
+    }
+
     @Override
     public Set<Capability> requiredCapabilities() {
         return Set.of();
@@ -92,6 +98,7 @@ public final class ScoreCam extends ChannelWeightingMethod {
     @Override
     protected List<FloatTensor> weights(CamContext context, LayerInfo layer, FloatTensor activations,
                                         FloatTensor gradients) {
+        context.activations2d(layer, name()); // masks are upsampled images: 2-D maps only
         Shape in = context.images().shape();
         int n = activations.shape().intDim(0);
         int k = activations.shape().intDim(1);

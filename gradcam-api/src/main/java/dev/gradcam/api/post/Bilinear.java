@@ -35,6 +35,43 @@ public final class Bilinear {
         return resample(maps, height, width, Axis::alignCorners);
     }
 
+    /**
+     * Resizes the last three axes of volumes ({@code [d, h, w]} or {@code [..., d, h, w]}) to [depth, height, width]
+     * with half-pixel centres along every axis: PyTorch's {@code interpolate(mode="trilinear", align_corners=False)}.
+     * Trilinear interpolation is separable, so this is {@link #resize} of every slice followed by linear
+     * interpolation along depth.
+     *
+     * @throws InvalidInputException if the tensor has fewer than three axes or a target size is below 1
+     */
+    public static FloatTensor resizeVolume(FloatTensor maps, int depth, int height, int width) {
+        Shape s = maps.shape();
+        if (s.rank() < 3) {
+            throw new InvalidInputException("trilinear resize needs at least [d, h, w], got " + s);
+        }
+        if (depth < 1) {
+            throw new InvalidInputException("target depth must be at least 1, got " + depth);
+        }
+        FloatTensor planes = resize(maps, height, width);
+        int d = s.intDim(-3);
+        int plane = height * width;
+        int volumes = planes.size() / (d * plane);
+        float[] src = planes.toArray();
+        float[] out = new float[volumes * depth * plane];
+        Axis zs = Axis.halfPixel(d, depth);
+        for (int v = 0; v < volumes; v++) {
+            for (int z = 0; z < depth; z++) {
+                int lo = (v * d + zs.lo[z]) * plane;
+                int hi = (v * d + zs.hi[z]) * plane;
+                double f = zs.frac[z];
+                int o = (v * depth + z) * plane;
+                for (int p = 0; p < plane; p++) {
+                    out[o + p] = (float) (src[lo + p] * (1 - f) + src[hi + p] * f);
+                }
+            }
+        }
+        return FloatTensor.wrapOwned(planes.shape().withDim(-3, depth), out);
+    }
+
     /** Interpolates every [h, w] plane at the source coordinates that {@code mapping} gives each output pixel. */
     private static FloatTensor resample(FloatTensor maps, int height, int width, AxisMapping mapping) {
         Shape s = maps.shape();

@@ -33,6 +33,19 @@ public record PostProcessing(MapActivation activation, Normalization normalizati
         return upsample ? Bilinear.resize(maps, height, width) : maps;
     }
 
+    /**
+     * As {@link #apply} for volumes [N, d, h, w] (3-D convolutions), upsampled trilinearly (half-pixel centres) to
+     * [N, depth, height, width].
+     */
+    public FloatTensor applyVolume(FloatTensor raw, int depth, int height, int width) {
+        float[] a = raw.toArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = activation.apply(a[i]);
+        }
+        FloatTensor maps = normalization.apply(FloatTensor.wrapOwned(raw.shape(), a));
+        return upsample ? Bilinear.resizeVolume(maps, depth, height, width) : maps;
+    }
+
     public PostProcessing withActivation(MapActivation a) {
         return new PostProcessing(a, normalization, upsample);
     }

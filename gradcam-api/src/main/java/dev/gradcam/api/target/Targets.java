@@ -80,6 +80,30 @@ public final class Targets {
         return new Similarity(Objects.requireNonNull(reference, "reference"), false);
     }
 
+    /**
+     * ReST of class {@code index} (Cai et al. 2025; pytorch-grad-cam's {@code ClassifierOutputReST}): the logit minus
+     * the class's cross-entropy, {@code 2 y_c - logsumexp(y)}; the target the ShapleyCAM paper recommends.
+     */
+    public static Target rest(int index) {
+        return new Rest(index);
+    }
+
+    /** The sum of each image's whole output (pytorch-grad-cam's {@code RawScoresOutputTarget}). */
+    public static Target rawScores() {
+        return new RawScores();
+    }
+
+    /**
+     * Finer-CAM's weighted difference (Zhang et al. 2025; pytorch-grad-cam's {@code FinerWeightedTarget}):
+     * {@code sum_j p_j (y_main - alpha y_j) / (sum_j p_j + 1e-9)} over the comparison classes j, p the softmax.
+     * {@code CamMethods.finerCam()} chooses the comparison classes from the output for you.
+     *
+     * @throws IllegalArgumentException for a negative class, no comparison class or a non-finite alpha
+     */
+    public static Target finer(int main, int[] comparison, double alpha) {
+        return new FinerTarget(main, comparison, alpha);
+    }
+
     /** The highest-scoring class's logit: the default target. */
     public static Target topClass() {
         return new TopClass();

@@ -27,7 +27,8 @@ class CamMethodsTest {
     void everyIssueMethodHasAKebabCaseName() {
         assertEquals(List.of("grad-cam", "grad-cam-plus-plus", "xgrad-cam", "hires-cam", "grad-cam-elementwise",
                 "layer-cam", "eigen-cam", "eigen-grad-cam", "score-cam", "ablation-cam", "full-grad",
-                "deep-feature-factorization", "random-cam"), CamMethods.names());
+                "deep-feature-factorization", "random-cam", "fem", "kpca-cam", "seg-eigen-cam", "finer-cam",
+                "refine-cam"), CamMethods.names());
     }
 
     @Test

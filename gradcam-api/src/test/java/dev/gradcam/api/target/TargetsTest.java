@@ -54,6 +54,39 @@ class TargetsTest {
     }
 
     @Test
+    void restIsTheLogitMinusTheCrossEntropy() {
+        // ReST (ShapleyCAM paper): y_c - CE(y, c) = y_c + log softmax(y)_c.
+        Target t = Targets.rest(1);
+        double z = Math.exp(1) + Math.exp(3) + Math.exp(-2) + Math.exp(0.5);
+        assertEquals(3 + Math.log(Math.exp(3) / z), t.score(logits), 1e-6);
+        assertTrue(t.dependsOnOutput());
+        assertEquals(1, t.classIndex(logits).getAsInt());
+        assertGradientIsFiniteDifference(t, logits);
+    }
+
+    @Test
+    void rawScoresSumTheOutput() {
+        Target t = Targets.rawScores();
+        assertEquals(1 + 3 - 2 + 0.5, t.score(logits), 1e-6);
+        assertFalse(t.dependsOnOutput());
+        assertGradientIsFiniteDifference(t, logits);
+    }
+
+    @Test
+    void finerWeighsTheDifferenceBySoftmaxProbabilities() {
+        // Finer-CAM: sum_j p_j (y_m - alpha y_j) / (sum_j p_j + 1e-9), by hand for main 1 against classes 0 and 3.
+        Target t = Targets.finer(1, new int[] {0, 3}, 0.5);
+        double z = Math.exp(1) + Math.exp(3) + Math.exp(-2) + Math.exp(0.5);
+        double p0 = Math.exp(1) / z;
+        double p3 = Math.exp(0.5) / z;
+        assertEquals((p0 * (3 - 0.5 * 1) + p3 * (3 - 0.5 * 0.5)) / (p0 + p3 + 1e-9), t.score(logits), 1e-6);
+        assertGradientIsFiniteDifference(t, logits);
+        assertEquals(Targets.finer(1, new int[] {0, 3}, 0.5), t);
+        assertThrows(IllegalArgumentException.class, () -> Targets.finer(1, new int[0], 1));
+        assertThrows(InvalidInputException.class, () -> Targets.finer(1, new int[] {9}, 1).score(logits));
+    }
+
+    @Test
     void binary() {
         Target pos = Targets.binary(0);
         Target neg = Targets.binaryNegative(0);

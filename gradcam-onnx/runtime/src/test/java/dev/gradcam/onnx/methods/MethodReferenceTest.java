@@ -99,7 +99,7 @@ class MethodReferenceTest {
     /** The method a reference file name stands for, with the settings the script used. */
     private static Explainer.Builder explainer(OnnxModel model, String reference) {
         CamMethod method = switch (reference) {
-            case "grad-cam-eigen-smooth" -> CamMethods.gradCam();
+            case "grad-cam-eigen-smooth", "grad-cam-rest", "grad-cam-softmax" -> CamMethods.gradCam();
             case "score-cam-pytorch" -> CamMethods.scoreCam().pytorchGradCam();
             case "deep-feature-factorization" -> CamMethods.deepFeatureFactorization().withIterations(200, 0);
             default -> CamMethods.byName(reference);
@@ -113,13 +113,22 @@ class MethodReferenceTest {
                 .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false);
     }
 
+    /** The fixture targets (logits of classes 1 and 3), or the targets a reference file name says. */
+    private static List<Target> targets(String reference) {
+        return switch (reference) {
+            case "grad-cam-rest" -> List.of(Targets.rest(1), Targets.rest(3));
+            case "grad-cam-softmax" -> List.of(Targets.classProbability(1), Targets.classProbability(3));
+            default -> TARGETS;
+        };
+    }
+
     @ParameterizedTest(name = "{0} {1} {3}")
     @MethodSource("layerMethods")
     void rawMapsMatchTheReference(String arch, String module, String tensor, String reference) {
         OnnxModel model = model(arch);
         FloatTensor input = Npy.read(resource("fixtures").resolve(arch).resolve("input.npy"));
         FloatTensor expected = Npy.read(resource("methods").resolve(arch).resolve(reference + "__" + module + ".npy"));
-        Explanation e = explainer(model, reference).layer(tensor).build().explain(input, TARGETS);
+        Explanation e = explainer(model, reference).layer(tensor).build().explain(input, targets(reference));
         assertEquals(expected.shape(), e.rawMaps().shape());
         for (int i = 0; i < 2; i++) {
             if (reference.equals("deep-feature-factorization") && nearTie(e.concepts().orElseThrow(), i)) {

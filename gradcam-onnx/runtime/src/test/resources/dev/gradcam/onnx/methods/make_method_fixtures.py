@@ -36,6 +36,18 @@ with their targets (image 0 -> logit of class 1, image 1 -> logit of class 3):
                         embedding (W + shift) spread over the layer and run through the rest of the model;
                         image n shows the H map of the concept with the best target score
                                                                          (Collins et al. 2018)
+  fem                   w_k = mean_ij [A_k > mean(A_k) + 2 std(A_k)] (population std)    (Fuad et al. 2020)
+  kpca-cam              X = A as [h*w, K] centred per channel, sigmoid kernel tanh(X X^T / K + 1) centred
+                        (K - 1K - K1 + 1K1), map u sqrt(lambda) of the top eigenpair, sign making the largest
+                        |u_i| positive (scikit-learn KernelPCA's svd_flip; cross-checked with scikit-learn when
+                        python3-sklearn is installed)                                  (KPCA-CAM, Karmani et al. 2024)
+  seg-eigen-cam         first principal component of |G| A (centred SVD), negated when |min| > |max|
+                                                                                  (Chung and Ying 2025, Eq. 10-13)
+  finer-cam             Grad-CAM of S = sum_j p_j (y_c - y_j) / (sum_j p_j + 1e-9), j the classes at positions 1..3
+                        of argsort |y - y_c| (stable), p = softmax(y), gradients by torch.autograd through p
+                                                                                  (Zhang et al. 2025)
+  grad-cam-rest         Grad-CAM of ReST = y_c - cross_entropy(y, c)                  (Cai et al. 2025)
+  grad-cam-softmax      Grad-CAM of softmax(y)_c
 and, per architecture, FullGrad at input resolution [2, 32, 32] (Srinivas and Fleuret 2019, authors' scaling):
   full-grad             psi(|x * dy/dx|) summed over input channels + for every Conv2d with a bias and every
                         BatchNorm2d (effective bias beta - mean gamma / sqrt(var + eps)), psi(|b_c dy/dz_c|)
@@ -132,6 +144,78 @@ def gradient_methods(a, g):
         "eigen-grad-cam": np.stack([projection(x) for x in g * a]),
         "grad-cam-eigen-smooth": np.stack([projection(w[:, None, None] * x) for w, x in zip(w_gc, a)]),
     }
+
+
+def fem(a, k=2.0):
+    mean = a.mean((2, 3), keepdims=True)
+    std = a.std((2, 3), keepdims=True)
+    return combine((a > mean + k * std).mean((2, 3)), a)
+
+
+def kpca(x_image, gamma=None):
+    """One image [K, h, w]: sklearn KernelPCA(n_components=1, kernel='sigmoid').fit_transform of the centred samples."""
+    k, h, w = x_image.shape
+    x = np.nan_to_num(x_image.reshape(k, -1).T)
+    x = x - x.mean(axis=0)
+    g = 1.0 / k if gamma is None else gamma
+    km = np.tanh(g * x @ x.T + 1.0)
+    one = np.full_like(km, 1.0 / km.shape[0])
+    kc = km - one @ km - km @ one + one @ km @ one
+    values, vectors = np.linalg.eigh(kc)
+    u = vectors[:, -1]
+    u = u if u[np.argmax(np.abs(u))] >= 0 else -u
+    p = u * np.sqrt(max(values[-1], 0.0))
+    try:
+        from sklearn.decomposition import KernelPCA
+        ref = KernelPCA(n_components=1, kernel="sigmoid", gamma=gamma).fit_transform(x)[:, 0]
+        assert np.abs(ref - p).max() <= 1e-6 * max(1.0, np.abs(p).max()), "KernelPCA disagrees"
+    except ImportError:
+        pass
+    return p.reshape(h, w)
+
+
+def seg_eigen(x_image):
+    k, h, w = x_image.shape
+    m = np.nan_to_num(x_image.reshape(k, -1).T)
+    m = m - m.mean(axis=0)
+    _, _, vt = np.linalg.svd(m, full_matrices=True)
+    p = m @ vt[0]
+    return (-p if abs(p.min()) > abs(p.max()) else p).reshape(h, w)
+
+
+def target_gradient(model, path, x, score):
+    """Activations at `path` and d(sum_n score(logits, n))/d activations, torch.autograd in float64."""
+    module = dict(model.named_modules())[path]
+    acts = {}
+    handle = module.register_forward_hook(lambda m, i, o: acts.__setitem__("a", o))
+    try:
+        logits = model(x)
+    finally:
+        handle.remove()
+    total = sum(score(logits, n) for n in range(x.shape[0]))
+    return torch.autograd.grad(total, acts["a"])[0].numpy()
+
+
+def finer_score(logits_clean, alpha=1.0, positions=(1, 2, 3)):
+    def score(logits, n):
+        c = CLASSES[n]
+        y = logits_clean[n]
+        order = np.argsort(np.abs(y - y[c]), kind="stable")
+        assert order[0] == c
+        comparison = [int(order[p]) for p in positions]
+        prob = torch.softmax(logits[n], -1)
+        num = sum(prob[j] * (logits[n, c] - alpha * logits[n, j]) for j in comparison)
+        return num / (sum(prob[j] for j in comparison) + 1e-9)
+    return score
+
+
+def rest_score(logits, n):
+    c = CLASSES[n]
+    return logits[n, c] - F.cross_entropy(logits[n:n + 1], torch.tensor([c]))
+
+
+def softmax_score(logits, n):
+    return torch.softmax(logits[n], -1)[CLASSES[n]]
 
 
 def random_cam(a, seed=0):
@@ -281,6 +365,13 @@ def build(arch):
         a, g = load(arch, "act__" + p), load(arch, "grad__" + p)
         maps = gradient_methods(a, g)
         maps["random-cam"] = random_cam(a)
+        maps["fem"] = fem(a)
+        maps["kpca-cam"] = np.stack([kpca(im) for im in a])
+        maps["seg-eigen-cam"] = np.stack([seg_eigen(im) for im in np.abs(g) * a])
+        for name, score in (("finer-cam", finer_score(logits)), ("grad-cam-rest", rest_score),
+                            ("grad-cam-softmax", softmax_score)):
+            gt = target_gradient(model, p, x, score)
+            maps[name] = combine(gt.mean((2, 3)), a)
         maps["score-cam"] = score_cam(model, p, x, a, pytorch=False)
         maps["score-cam-pytorch"] = score_cam(model, p, x, a, pytorch=True)
         maps["ablation-cam"] = ablation_cam(model, p, x, a, logits)

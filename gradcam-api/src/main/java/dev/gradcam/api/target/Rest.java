@@ -1,0 +1,53 @@
+package dev.gradcam.api.target;
+
+import dev.gradcam.api.tensor.FloatTensor;
+import java.util.OptionalInt;
+
+/**
+ * ReST (Cai et al. 2025, the ShapleyCAM paper; pytorch-grad-cam's {@code ClassifierOutputReST}): the logit minus the
+ * cross-entropy of the class, {@code y_c - CE(y, c) = 2 y_c - logsumexp(y)}, which uses the scores both before and
+ * after the softmax. Gradient {@code 2 e_c - softmax(y)}.
+ */
+record Rest(int classIndex) implements Target {
+
+    Rest {
+        if (classIndex < 0) {
+            throw new IllegalArgumentException("class index must be >= 0, got " + classIndex);
+        }
+    }
+
+    @Override
+    public double score(FloatTensor output) {
+        Targets.checkClass(output, classIndex);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < output.size(); i++) {
+            max = Math.max(max, output.getFlat(i));
+        }
+        double sum = 0;
+        for (int i = 0; i < output.size(); i++) {
+            sum += Math.exp(output.getFlat(i) - max);
+        }
+        return 2.0 * output.getFlat(classIndex) - (max + Math.log(sum));
+    }
+
+    @Override
+    public FloatTensor gradient(FloatTensor output) {
+        Targets.checkClass(output, classIndex);
+        double[] p = ClassProbability.softmax(output);
+        float[] g = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            g[i] = (float) ((i == classIndex ? 2 : 0) - p[i]);
+        }
+        return FloatTensor.wrapOwned(output.shape(), g);
+    }
+
+    @Override
+    public OptionalInt classIndex(FloatTensor output) {
+        return OptionalInt.of(classIndex);
+    }
+
+    @Override
+    public String describe() {
+        return "rest[" + classIndex + "]";
+    }
+}
