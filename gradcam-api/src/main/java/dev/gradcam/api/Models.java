@@ -3,6 +3,7 @@ package dev.gradcam.api;
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.BackendRegistry;
 import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.tensor.FloatTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,5 +68,20 @@ public final class Models {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /**
+     * A view of a model with several inputs (image + depth, a siamese pair) as a model of one input, for every
+     * method: passes feed {@code attributed} the images being explained and each other input its fixed value from
+     * {@code fixed}, so maps and attributions are about {@code attributed} with the others held constant. To
+     * attribute to every input, explain once per input with the others fixed. A fixed value with a batch of 1 is
+     * used for every image; otherwise its batch must match the images'. Closing the view leaves {@code model} open.
+     *
+     * @throws InvalidInputException if {@code attributed} is not an input, or the fixed values do not name exactly
+     *                               the other inputs
+     */
+    public static DifferentiableModel withFixedInputs(DifferentiableModel model, String attributed,
+                                                      Map<String, FloatTensor> fixed) {
+        return new FixedInputsModel(model, attributed, fixed);
     }
 }

@@ -195,6 +195,13 @@ public final class SameDiffModel implements DifferentiableModel {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         checkMode(request.mode());
+        if (!request.fixedInputs().isEmpty() || request.inputName().filter(n -> !n.equals(inputs().get(0).name()))
+                .isPresent()) {
+            throw new InvalidInputException("the ND4J backend runs models with one input ("
+                    + inputs().get(0).name() + "); this request feeds " + request.inputName().orElse("the input")
+                    + (request.fixedInputs().isEmpty() ? "" : " and fixed inputs " + request.fixedInputs().keySet())
+                    + "; use the ONNX backend for models with several inputs");
+        }
         String output = description.checkOutput(request.output().orElse(description.defaultOutput()));
         List<String> taps = request.taps().stream().map(this::checkTap).distinct().toList();
         List<String> biasLayers = biasLayersFor(request);

@@ -90,7 +90,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = ExplainCommand.TargetConverter.class,
-            description = "top (default), a class index N, or region[:CHANNEL[:THRESHOLD]].")
+            description = "What to explain, in the forms of explain --target: top (default), a class index N, "
+                    + "region[:CLASS[:THRESHOLD|:MASK.png]], element:I[,J...], detection:BOX:CLASS, "
+                    + "box:X1,Y1,X2,Y2:LABEL[:IOU] or similar-to:REF.")
     TargetSpec target;
 
     @Option(names = "--metric", paramLabel = "NAME,...", split = ",",
@@ -203,7 +205,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 int to = Math.min(in.size(), from + step);
                 FloatTensor batch = in.load(from, to);
                 FloatTensor clean = scoring.outputs(batch);
-                List<Target> explained = Targets.pinTopClass(target.targets(model, batch), clean);
+                List<Target> explained = Targets.pinTopClass(new TargetPlan(List.of(target), null).targets(model, null, batch, p), clean);
                 List<Target> scored = scoredTargets(explained, clean, scoreKind);
                 Map<Target, Target> back = new IdentityHashMap<>();
                 for (int i = 0; i < scored.size(); i++) {

@@ -19,6 +19,7 @@ import dev.gradcam.api.saliency.AttributionMethod;
 import dev.gradcam.api.saliency.SaliencyMethods;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.LrpModes;
+import dev.gradcam.api.target.DetectionLayout;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.examples.demo.DemoImages;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -55,6 +57,10 @@ import picocli.CommandLine.TypeConversionException;
             "  gradcam explain --model m.onnx --input photos/ --selector positive \\",
             "                  --method grad-cam-plus-plus --out results/",
             "  gradcam explain --model m.onnx --input batch.npy --target 281",
+            "  gradcam explain --model yolo.onnx --input street.jpg --layer neck \\",
+            "                  --target box:48,26,73,43:3 --target box:45,35,53,59:1",
+            "  gradcam explain --model yolo.onnx --input street.jpg --target detection:17:3",
+            "  gradcam explain --model seg.onnx --input cat.jpg --output out --target region:8",
             "  gradcam explain --model m.onnx --input cat.jpg --method guided-backprop",
             "  gradcam explain --model m.onnx --input photos/ --method integrated-gradients \\",
             "                  --steps 64 --target 281",
@@ -69,10 +75,16 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "PATH",
-            description = "An image, a folder of images, or a .npy float32 tensor [N,C,H,W] used as is "
-                    + "(no preprocessing). With --demo: default rendered text lines.")
-    Path input;
+    @Option(names = {"-i", "--input"}, paramLabel = "[NAME=]PATH",
+            description = "An image, a folder of images, or a .npy float32 tensor [N,C,H,W] (or [C,H,W]) used as is "
+                    + "(no preprocessing). Models with several inputs: NAME=PATH for each, repeated. With --demo: "
+                    + "default rendered text lines.")
+    List<String> input = new ArrayList<>();
+
+    @Option(names = "--attribute", paramLabel = "NAME",
+            description = "Models with several inputs: the input to explain (default: the first), the others held "
+                    + "fixed; or all, each in turn, results in OUT/NAME/.")
+    String attribute;
 
     @Option(names = {"-l", "--layer"}, paramLabel = "LAYER", defaultValue = "auto",
             description = "Tensor name, node name, module path (layer4, features.29) or auto (default: "
@@ -102,10 +114,28 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
             converter = TargetConverter.class,
-            description = "top (default), a class index N, softmax[:N] (probability), rest[:N] (logit minus "
-                    + "cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output), or "
-                    + "region[:CHANNEL[:THRESHOLD]] for spatial outputs; without N: each image's top class.")
-    TargetSpec target;
+            description = {"What to explain: top (default), a class index N, softmax[:N] (probability), rest[:N] "
+                    + "(logit minus cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output); without N: "
+                    + "each image's top class;",
+                "region[:CLASS[:THRESHOLD|:MASK.png]] for segmentation and other spatial outputs: the pixels "
+                    + "predicted as CLASS, those above THRESHOLD (single-channel maps: 0.3 by default), or a mask's "
+                    + "white pixels;",
+                "element:I[,J...] (one element of each image's output, e.g. element:1234,7);",
+                "detection:BOX:CLASS (class CLASS at candidate box BOX of a raw detection output);",
+                "box:X1,Y1,X2,Y2:LABEL[:IOU] (pytorch-grad-cam's FasterRCNNBoxScoreTarget, IoU threshold 0.5 by "
+                    + "default; repeat for several boxes);",
+                "similar-to:REF.png|REF.npy (cosine similarity of the output embedding with the reference's)."})
+    List<TargetSpec> target;
+
+    @Option(names = "--overwrite", description = "Reuse a non-empty --out folder: first remove the files its "
+            + "summary.json lists (the previous run's), then write. Without it a non-empty folder is refused.")
+    boolean overwrite;
+
+    @Option(names = "--detections", paramLabel = "LAYOUT", defaultValue = "auto",
+            description = "How detection and box targets read the output: yolov5 ([N, boxes, 5 + classes]), "
+                    + "yolov8 ([N, 4 + classes, boxes]), xyxy-score-class ([N, boxes, 6] after NMS) or auto "
+                    + "(default: yolov8 when the output has fewer rows than columns, else yolov5).")
+    String detections;
 
     @Option(names = {"-s", "--selector"}, paramLabel = "SELECTOR", defaultValue = "all",
             converter = SelectorConverter.class,
@@ -117,11 +147,9 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Reuse a non-empty --out folder: first remove the files its "
-            + "summary.json lists (the previous run's), then write. Without it a non-empty folder is refused.")
-    boolean overwrite;
-
-    @Option(names = "--output", paramLabel = "NAME", description = "The model output to explain (default: the first).")
+    @Option(names = "--output", paramLabel = "NAME",
+            description = "The tensor to explain: a model output (default: the first) or any tensor of the graph by "
+                    + "tensor name, node name or module path, e.g. a detector's head before NMS.")
     String output;
 
     @Option(names = "--activation", paramLabel = "KIND", defaultValue = "relu",
@@ -191,7 +219,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
-        if (input == null && !modelOptions.demo) {
+        if (input.isEmpty() && !modelOptions.demo) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--input=PATH'");
         }
         try {
@@ -201,25 +229,93 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Overlay overlay = overlay();
         MapActivation act = activation();
+        TargetPlan plan = targetPlan();
         String methodName = MethodCatalog.canonical(method);
         if (MethodCatalog.isPixel(methodName)) {
-            return attribute(methodName, settings(), start);
+            return attribute(methodName, settings(), plan, start);
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
                 "by class-activation methods such as " + methodName);
-        return explain(methodName, overlay, act, compatibility(), start);
+        return explain(methodName, overlay, act, compatibility(), plan, start);
+    }
+
+    /** The targets from {@code --target} and {@code --detections}. */
+    private TargetPlan targetPlan() {
+        try {
+            DetectionLayout layout = detections.strip().equalsIgnoreCase("auto") ? null
+                    : DetectionLayout.named(detections);
+            return new TargetPlan(target, layout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** One attributed input of a run: its name and path, the other inputs' paths, and where its results go. */
+    private record Attributed(String name, Path path, Map<String, Path> others, Path out) {
+    }
+
+    /**
+     * The inputs to attribute to, from {@code --input} and {@code --attribute}: one for single-input models, the
+     * chosen one (default: the first) or each in turn ({@code all}, results in OUT/NAME/) for models with several.
+     */
+    private List<Attributed> attributed(DifferentiableModel model, DemoModel demo) {
+        String first = model.inputs().get(0).name();
+        if (demo != null) {
+            return List.of(new Attributed(first, null, Map.of(), out));
+        }
+        Map<String, Path> paths;
+        try {
+            paths = new InputPlan(input).paths(model);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<String> names = new ArrayList<>(paths.keySet());
+        if (attribute != null && !attribute.equals("all") && !names.contains(attribute)) {
+            throw new ParameterException(spec.commandLine(), "--attribute " + attribute + " is not an input of the "
+                    + "model; its inputs are " + names + " (or use all)");
+        }
+        List<String> chosen = attribute == null ? List.of(first) : attribute.equals("all") ? names
+                : List.of(attribute);
+        List<Attributed> out = new ArrayList<>();
+        for (String name : chosen) {
+            Map<String, Path> others = new LinkedHashMap<>(paths);
+            others.remove(name);
+            out.add(new Attributed(name, paths.get(name), others, chosen.size() > 1
+                    ? this.out.resolve(OutputNames.unique(List.of(name)).get(0)) : this.out));
+        }
+        return out;
     }
 
     /** A class-activation method: maps at a layer. */
     private int explain(String methodName, Overlay overlay, MapActivation act, Compatibility compatibility,
-                        long start) {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
+                        TargetPlan plan, long start) {
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
-            Preprocessing p = preprocessing(demo, model);
-            String layerQuery = layerQuery(demo);
-            Explainer.Builder b = MethodCatalog.builder(methodName, model)
+            for (Attributed a : attributed(model, demo)) {
+                explain(model, demo, a, methodName, overlay, act, compatibility, plan, start);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void explain(DifferentiableModel model, DemoModel demo, Attributed a, String methodName, Overlay overlay,
+                         MapActivation act, Compatibility compatibility, TargetPlan plan, long start) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Preprocessing p = preprocessing(demo, model, a.name());
+        String layerQuery = layerQuery(demo);
+        InputSource in = open(p, a.path());
+        Map<String, FloatTensor> fixed = InputPlan.fixed(a.others(), a.name(), in.size(),
+                n -> preprocessing(demo, model, n));
+        int[] outputSize = null;
+        if (p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput)) {
+            FloatTensor first = in.load(0, 1);
+            outputSize = new int[] {first.shape().intDim(1), first.shape().intDim(2)};
+        }
+        ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
+        int[] size = outputSize;
+        Function<DifferentiableModel, Explainer> make = m -> {
+            Explainer.Builder b = MethodCatalog.builder(methodName, m)
                     .layer(layerQuery)
                     .selector(selector.selector())
                     .activation(act)
@@ -233,58 +329,54 @@ final class ExplainCommand implements Callable<Integer> {
             if (output != null) {
                 b.output(output);
             }
-            InputSource in = open(p);
-            if (p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput)) {
-                FloatTensor first = in.load(0, 1);
-                b.outputSize(first.shape().intDim(1), first.shape().intDim(2));
+            if (size != null) {
+                b.outputSize(size[0], size[1]);
             }
-            ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
-            b.progress(bar::detail);
-            Explainer explainer = b.build();
+            return b.progress(bar::detail).build();
+        };
+        int step = step(model, in);
+        Explainer explainer = make.apply(InputPlan.view(model, a.name(), fixed, 0, Math.min(step, in.size())));
 
-            ResultWriter writer = new ResultWriter(out, overlay);
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("family", "class-activation");
-            putSource(header, demo, in, p);
-            LayerLayout used = explainer.layers().isEmpty() ? null : explainer.layout(explainer.layer());
-            header.put("layerLayout", used == null ? layerLayout : used.describe());
-            header.put("selector", selector.text());
-            header.put("targetSpec", target.text());
-            header.put("activation", act.name().toLowerCase(Locale.ROOT));
-            header.put("compatibility", compatibility.cliName());
-            header.put("augSmooth", augSmooth);
-            header.put("eigenSmooth", eigenSmooth);
-            Path summary;
-            try {
-                int step = step(model, in);
-                for (int from = 0; from < in.size(); from += step) {
-                    int to = Math.min(in.size(), from + step);
-                    FloatTensor batch = in.load(from, to);
-                    List<Target> targets = target.targets(model, batch);
-                    Explanation e = explainer.explain(batch, targets);
-                    List<BufferedImage> backdrops = new ArrayList<>();
-                    for (int i = from; i < to; i++) {
-                        backdrops.add(in.backdrop(i, batch.slice(i - from)));
-                    }
-                    writer.add(names(in, from, to), backdrops, e);
-                    bar.advance(to - from);
+        ResultWriter writer = new ResultWriter(a.out(), overlay);
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("family", "class-activation");
+        putSource(header, demo, in, p);
+        putInputs(header, a);
+        LayerLayout used = explainer.layers().isEmpty() ? null : explainer.layout(explainer.layer());
+        header.put("layerLayout", used == null ? layerLayout : used.describe());
+        header.put("selector", selector.text());
+        header.put("targetSpec", plan.text());
+        header.put("activation", act.name().toLowerCase(Locale.ROOT));
+        header.put("compatibility", compatibility.cliName());
+        header.put("augSmooth", augSmooth);
+        header.put("eigenSmooth", eigenSmooth);
+        Path summary;
+        try {
+            for (int from = 0; from < in.size(); from += step) {
+                int to = Math.min(in.size(), from + step);
+                FloatTensor batch = in.load(from, to);
+                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, from, to);
+                List<Target> targets = plan.targets(m, output, batch, p);
+                Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(batch, targets);
+                List<BufferedImage> backdrops = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    backdrops.add(in.backdrop(i, batch.slice(i - from)));
                 }
-                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-            } catch (RuntimeException | Error e) {
-                ResultWriter.failed(out, header, writer.written(), e);
-                throw e;
+                writer.add(names(in, from, to), backdrops, e);
+                bar.advance(to - from);
             }
-            stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
-                    explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
-            reportWritten(writer.written().size(), summary, writer.diagnostics());
+            summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException | Error e) {
+            ResultWriter.failed(a.out(), header, writer.written(), e);
+            throw e;
         }
-        return ExitCodes.OK;
+        stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
+                explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
+        reportWritten(a.out(), writer.written().size(), summary, writer.diagnostics());
     }
 
     /** A pixel-space method: attributions at the input. */
-    private int attribute(String methodName, SaliencyMethods.Settings settings, long start) {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
+    private int attribute(String methodName, SaliencyMethods.Settings settings, TargetPlan plan, long start) {
         warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
                 "--eigen-smooth"),
                 "by pixel-space methods");
@@ -300,59 +392,73 @@ final class ExplainCommand implements Callable<Integer> {
         if (!methodName.equals("lrp-epsilon")) {
             warnIgnored(List.of("--epsilon"), "by " + methodName + " (lrp-epsilon only)");
         }
-
         DemoModel demo = modelOptions.demoModel();
         try (DifferentiableModel model = modelOptions.load()) {
-            Preprocessing p = preprocessing(demo, model);
-            String layerQuery = layerQuery(demo);
-            AttributionMethod m;
+            for (Attributed a : attributed(model, demo)) {
+                attribute(model, demo, a, methodName, settings, plan, start);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private void attribute(DifferentiableModel model, DemoModel demo, Attributed a, String methodName,
+                           SaliencyMethods.Settings settings, TargetPlan plan, long start) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Preprocessing p = preprocessing(demo, model, a.name());
+        String layerQuery = layerQuery(demo);
+        InputSource in = open(p, a.path());
+        Map<String, FloatTensor> fixed = InputPlan.fixed(a.others(), a.name(), in.size(),
+                n -> preprocessing(demo, model, n));
+        Function<DifferentiableModel, AttributionMethod> make = m -> {
             try {
-                m = MethodCatalog.attribution(methodName, model, layerQuery, settings.withOutput(output));
+                return MethodCatalog.attribution(methodName, m, layerQuery, settings.withOutput(output));
             } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            InputSource in = open(p);
-            boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
-            ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
-            AttributionWriter writer = new AttributionWriter(out);
-            Map<String, Object> header = new LinkedHashMap<>();
-            header.put("method", methodName);
-            header.put("family", "pixel-space");
-            header.put("settings", settingsSummary(methodName, settings, model, layerQuery));
-            putSource(header, demo, in, p);
-            header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
-            header.put("targetSpec", target.text());
-            Path summary;
-            try {
-                int step = step(model, in);
-                for (int from = 0; from < in.size(); from += step) {
-                    int to = Math.min(in.size(), from + step);
-                    FloatTensor batch = in.load(from, to);
-                    List<Target> targets = target.targets(model, batch);
-                    Attribution a = m.attribute(batch, targets);
-                    FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(a.attributions())
-                            : a.attributions();
-                    writer.add(names(in, from, to), a, channelsFirst);
-                    bar.advance(to - from);
-                }
-                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-            } catch (RuntimeException | Error e) {
-                ResultWriter.failed(out, header, writer.written(), e);
-                throw e;
+        };
+        int step = step(model, in);
+        AttributionMethod method = make.apply(InputPlan.view(model, a.name(), fixed, 0, Math.min(step, in.size())));
+        boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
+        ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
+        AttributionWriter writer = new AttributionWriter(a.out());
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("method", methodName);
+        header.put("family", "pixel-space");
+        header.put("settings", settingsSummary(methodName, settings, model, layerQuery));
+        putSource(header, demo, in, p);
+        putInputs(header, a);
+        header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
+        header.put("targetSpec", plan.text());
+        Path summary;
+        try {
+            for (int from = 0; from < in.size(); from += step) {
+                int to = Math.min(in.size(), from + step);
+                FloatTensor batch = in.load(from, to);
+                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, from, to);
+                List<Target> targets = plan.targets(m, output, batch, p);
+                Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(batch, targets);
+                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(attribution.attributions())
+                        : attribution.attributions();
+                writer.add(names(in, from, to), attribution, channelsFirst);
+                bar.advance(to - from);
             }
-
-            stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
-                    images(in.size()));
-            double worst = writer.maxCompletenessError();
-            if (!Double.isNaN(worst)) {
-                stdout.printf(Locale.ROOT, methodName.startsWith("lrp-")
-                        ? "conservation: input relevance misses the output relevance by at most %.3g%%%n"
-                        : "completeness: attributions miss f(input) - f(baseline) by at most %.3g%% (more --steps "
-                        + "shrink it)%n", 100 * worst);
-            }
-            reportWritten(writer.written().size(), summary, writer.diagnostics());
+            summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException | Error e) {
+            ResultWriter.failed(a.out(), header, writer.written(), e);
+            throw e;
         }
-        return ExitCodes.OK;
+
+        stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
+                images(in.size()));
+        double worst = writer.maxCompletenessError();
+        if (!Double.isNaN(worst)) {
+            stdout.printf(Locale.ROOT, methodName.startsWith("lrp-")
+                    ? "conservation: input relevance misses the output relevance by at most %.3g%%%n"
+                    : "completeness: attributions miss f(input) - f(baseline) by at most %.3g%% (more --steps "
+                    + "shrink it)%n", 100 * worst);
+        }
+        reportWritten(a.out(), writer.written().size(), summary, writer.diagnostics());
     }
 
     /**
@@ -390,8 +496,18 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    private InputSource open(Preprocessing p) {
-        return input != null ? InputSources.open(input, p)
+    /** For models with several inputs: which one the results attribute to, and the fixed others. */
+    private static void putInputs(Map<String, Object> header, Attributed a) {
+        if (!a.others().isEmpty()) {
+            header.put("attributedInput", a.name());
+            Map<String, Object> fixed = new LinkedHashMap<>();
+            a.others().forEach((k, v) -> fixed.put(k, v.toString()));
+            header.put("fixedInputs", fixed);
+        }
+    }
+
+    private InputSource open(Preprocessing p, Path path) {
+        return path != null ? InputSources.open(path, p)
                 : ImageInputs.images(List.of("upright", "upside-down"), DemoImages.linePair(), p,
                 "rendered text lines (upright, upside down)");
     }
@@ -476,7 +592,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Prints where the files went and (unless quiet) the run's diagnostics as warnings. */
-    private void reportWritten(int files, Path summary, List<String> diagnostics) {
+    private void reportWritten(Path out, int files, Path summary, List<String> diagnostics) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         stdout.printf("wrote %d files to %s (summary: %s)%n", files, out.toAbsolutePath(), summary.getFileName());
@@ -519,13 +635,14 @@ final class ExplainCommand implements Callable<Integer> {
         return demo != null && layer.equals("auto") ? demo.layer() : layer;
     }
 
-    /** The demo model's preprocessing, or the one the options describe for {@code model}'s input. */
-    private Preprocessing preprocessing(DemoModel demo, DifferentiableModel model) {
+    /** The demo model's preprocessing, or the one the options describe for {@code model}'s input {@code name}. */
+    private Preprocessing preprocessing(DemoModel demo, DifferentiableModel model, String name) {
         if (demo != null) {
             return demo.preprocessing();
         }
         try {
-            return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
+            return preprocessing.build(model.inputs().stream().filter(v -> v.name().equals(name)).findFirst()
+                    .orElse(null));
         } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

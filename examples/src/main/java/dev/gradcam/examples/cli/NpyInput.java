@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@code .npy} float tensor [N, C, H, W] used as the model input exactly as stored (no preprocessing). Heatmaps
+ * A {@code .npy} float tensor [N, C, H, W] (or one image [C, H, W]) used as the model input exactly as stored (no preprocessing). Heatmaps
  * are drawn on the tensor itself, each image scaled to 0..255 (three channels as RGB, otherwise their mean as grey).
  */
 final class NpyInput implements InputSource {
@@ -33,9 +33,13 @@ final class NpyInput implements InputSource {
      */
     static NpyInput read(Path file) {
         FloatTensor t = Npy.read(file);
+        if (t.shape().rank() == 3) {
+            // One image without a batch axis, as models such as torchvision's detectors take it.
+            t = FloatTensor.stack(List.of(t));
+        }
         if (t.shape().rank() != 4 || t.shape().dim(0) < 1) {
             throw new InvalidInputException(".npy input " + file + " has shape " + t.shape()
-                    + "; expected a float32 batch [N, C, H, W] with N >= 1");
+                    + "; expected a float32 batch [N, C, H, W] with N >= 1, or one image [C, H, W]");
         }
         String name = file.getFileName().toString();
         return new NpyInput(t, name.endsWith(".npy") ? name.substring(0, name.length() - 4) : name, file.toString());

@@ -66,17 +66,46 @@ class SpecsTest {
         assertEquals(TargetSpec.Kind.REGION, r.kind());
         assertEquals(1, r.index());
         assertEquals(0.5, r.threshold());
-        assertEquals(TargetSpec.DEFAULT_THRESHOLD, TargetSpec.parse("region").threshold());
+        assertTrue(Double.isNaN(TargetSpec.parse("region").threshold()), "no threshold given: decided by the output");
         assertEquals(0.3, TargetSpec.DEFAULT_THRESHOLD, "the documented default (--target help, TargetSpec)");
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("-1"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:x"));
         assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse("region:0:y"));
-        assertEquals(new TargetSpec("softmax:7", TargetSpec.Kind.SOFTMAX, 7, 0), TargetSpec.parse("Softmax:7"));
-        assertEquals(new TargetSpec("rest", TargetSpec.Kind.REST, -1, 0), TargetSpec.parse("rest"));
+        TargetSpec softmax = TargetSpec.parse("Softmax:7");
+        assertEquals(TargetSpec.Kind.SOFTMAX, softmax.kind());
+        assertEquals(7, softmax.index());
+        assertEquals("softmax:7", softmax.text());
+        assertEquals(TargetSpec.Kind.REST, TargetSpec.parse("rest").kind());
+        assertEquals(-1, TargetSpec.parse("rest").index());
         assertEquals(TargetSpec.Kind.RAW_SCORES, TargetSpec.parse("raw-scores").kind());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> TargetSpec.parse("rest:x"));
         assertTrue(bad.getMessage().contains("softmax[:N], rest[:N], raw-scores"), bad.getMessage());
+    }
+
+    @Test
+    void detectionSegmentationAndEmbeddingTargetsParse() {
+        TargetSpec e = TargetSpec.parse("element:1234,7");
+        assertEquals(TargetSpec.Kind.ELEMENT, e.kind());
+        assertEquals(java.util.List.of(1234, 7), e.indices());
+        TargetSpec d = TargetSpec.parse("detection:17:3");
+        assertEquals(17, d.box());
+        assertEquals(3, d.index());
+        TargetSpec b = TargetSpec.parse("box:10,20,30.5,40:2:0.7");
+        assertEquals(TargetSpec.Kind.BOX, b.kind());
+        assertEquals(30.5, b.reference().box().x2());
+        assertEquals(0.7, b.reference().iouThreshold());
+        assertEquals(0.5, TargetSpec.parse("box:10,20,30,40:2").reference().iouThreshold());
+        TargetSpec m = TargetSpec.parse("region:8:Masks/Cat.png");
+        assertEquals(java.nio.file.Path.of("Masks/Cat.png"), m.file(), "paths keep their case");
+        assertEquals(8, m.index());
+        TargetSpec s = TargetSpec.parse("similar-to:ref.png");
+        assertEquals(TargetSpec.Kind.SIMILAR, s.kind());
+        assertEquals(java.nio.file.Path.of("ref.png"), s.file());
+        for (String bad : new String[] {"box:1,2,3:0", "box:1,2,3,4", "box:3,2,1,4:0", "box:1,2,3,4:0:1.5",
+            "element:", "element:1,-2", "detection:1", "similar-to:", "foo"}) {
+            assertThrows(IllegalArgumentException.class, () -> TargetSpec.parse(bad), bad);
+        }
     }
 
     @Test

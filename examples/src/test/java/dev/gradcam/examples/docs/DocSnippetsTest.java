@@ -41,7 +41,7 @@ class DocSnippetsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"../README.md", "../docs/getting-started.md", "../docs/pixel-methods.md",
-        "../docs/evaluation.md"})
+        "../docs/detection-and-segmentation.md", "../docs/evaluation.md"})
     void javaSnippetsCompile(String doc) throws IOException {
         String text = Files.readString(Path.of(doc));
         Matcher m = JAVA_BLOCK.matcher(text);

@@ -3,7 +3,10 @@ package dev.gradcam.api.spi;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,6 +18,8 @@ import java.util.Optional;
 public final class PassRequest {
 
     private final FloatTensor input;
+    private final String inputName;
+    private final Map<String, FloatTensor> fixedInputs;
     private final String output;
     private final List<String> taps;
     private final boolean inputGradient;
@@ -24,6 +29,8 @@ public final class PassRequest {
 
     private PassRequest(Builder b) {
         this.input = b.input;
+        this.inputName = b.inputName;
+        this.fixedInputs = Collections.unmodifiableMap(new LinkedHashMap<>(b.fixedInputs));
         this.output = b.output;
         this.taps = List.copyOf(b.taps);
         this.inputGradient = b.inputGradient;
@@ -42,9 +49,23 @@ public final class PassRequest {
         return builder(input).build();
     }
 
-    /** The input batch. */
+    /** The input batch: the values of the attributed input, whose gradient {@link #inputGradient()} asks for. */
     public FloatTensor input() {
         return input;
+    }
+
+    /** The name of the input {@link #input()} feeds; empty means the model's first input. */
+    public Optional<String> inputName() {
+        return Optional.ofNullable(inputName);
+    }
+
+    /**
+     * Values for the model's other inputs, by name, held fixed (no gradient): for models with several inputs, such
+     * as image + depth or a siamese pair. Each has the batch size of {@link #input()}. Backends that take one input
+     * reject a request with fixed inputs.
+     */
+    public Map<String, FloatTensor> fixedInputs() {
+        return fixedInputs;
     }
 
     /**
@@ -102,6 +123,8 @@ public final class PassRequest {
     /** A builder pre-filled with this request. */
     public Builder toBuilder() {
         Builder b = new Builder(input);
+        b.inputName = inputName;
+        b.fixedInputs.putAll(fixedInputs);
         b.output = output;
         b.taps.addAll(taps);
         b.inputGradient = inputGradient;
@@ -113,7 +136,9 @@ public final class PassRequest {
 
     /** Builds {@link PassRequest}s. Not thread-safe. */
     public static final class Builder {
-        private final FloatTensor input;
+        private FloatTensor input;
+        private String inputName;
+        private final Map<String, FloatTensor> fixedInputs = new LinkedHashMap<>();
         private String output;
         private final List<String> taps = new ArrayList<>();
         private boolean inputGradient;
@@ -123,6 +148,31 @@ public final class PassRequest {
 
         private Builder(FloatTensor input) {
             this.input = Objects.requireNonNull(input, "input");
+        }
+
+        /** Replaces the input batch. */
+        public Builder input(FloatTensor input) {
+            this.input = Objects.requireNonNull(input, "input");
+            return this;
+        }
+
+        /** Names the input the batch feeds (default: the model's first). */
+        public Builder inputName(String name) {
+            this.inputName = name;
+            return this;
+        }
+
+        /** Feeds another input of the model a fixed value, with the batch size of the input batch. */
+        public Builder fixedInput(String name, FloatTensor value) {
+            fixedInputs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Feeds other inputs fixed values; replaces those given before. */
+        public Builder fixedInputs(Map<String, FloatTensor> values) {
+            fixedInputs.clear();
+            values.forEach(this::fixedInput);
+            return this;
         }
 
         public Builder output(String name) {
@@ -172,6 +222,9 @@ public final class PassRequest {
             }
             if (biasGradients && seed == null) {
                 throw new InvalidArgumentException("bias gradients need a seed (a target); none was given");
+            }
+            if (inputName != null && fixedInputs.containsKey(inputName)) {
+                throw new IllegalStateException("input '" + inputName + "' is both the attributed input and fixed");
             }
             return new PassRequest(this);
         }

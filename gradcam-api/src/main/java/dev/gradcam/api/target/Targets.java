@@ -42,6 +42,45 @@ public final class Targets {
     }
 
     /**
+     * One element of an image's output, by one index per axis of the output of one image (the batch axis left out),
+     * or by one flat index: e.g. {@code element(1234, 7)} is attribute 7 of box 1234 of a [boxes, attributes] output.
+     */
+    public static Target element(int... index) {
+        return new Element(Objects.requireNonNull(index, "index"));
+    }
+
+    /**
+     * The score of class {@code classIndex} at candidate box {@code box} of a raw detection output: objectness times
+     * class probability for {@link DetectionLayout#YOLO_V5}, the class score for {@link DetectionLayout#YOLO_V8}.
+     */
+    public static Target detection(DetectionLayout layout, int box, int classIndex) {
+        return new DetectionScore(layout, box, classIndex);
+    }
+
+    /**
+     * pytorch-grad-cam's FasterRCNNBoxScoreTarget: for each reference box, the predicted box of highest IoU with it
+     * adds {@code IoU + score} when the IoU exceeds the reference's threshold and the labels agree (0 otherwise).
+     * Candidates are all boxes of the output, as pytorch-grad-cam takes all boxes Faster R-CNN returns: explain a
+     * raw head with the boxes it detected and the box itself is matched (IoU 1).
+     */
+    public static Target boxScore(DetectionLayout layout, List<ReferenceBox> references) {
+        return new BoxScore(layout, Objects.requireNonNull(references, "references"));
+    }
+
+    /**
+     * The cosine similarity of an image's output embedding with {@code reference} (same number of elements), as
+     * pytorch-grad-cam's embeddings tutorial: what makes this face, product or scene look like the reference.
+     */
+    public static Target cosineSimilarity(FloatTensor reference) {
+        return new Similarity(Objects.requireNonNull(reference, "reference"), true);
+    }
+
+    /** The dot product of an image's output embedding with {@code reference}. Linear in the output. */
+    public static Target dotProduct(FloatTensor reference) {
+        return new Similarity(Objects.requireNonNull(reference, "reference"), false);
+    }
+
+    /**
      * ReST of class {@code index} (Cai et al. 2025; pytorch-grad-cam's {@code ClassifierOutputReST}): the logit minus
      * the class's cross-entropy, {@code 2 y_c - logsumexp(y)}; the target the ShapleyCAM paper recommends.
      */

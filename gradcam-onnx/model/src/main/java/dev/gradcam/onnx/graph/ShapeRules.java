@@ -62,6 +62,7 @@ public final class ShapeRules {
             case "Slice" -> one(slice(n, s, x));
             case "Gather" -> one(gather(n, s, x));
             case "GatherElements" -> one(retype(s.type(n.input(1)), x.elemType()));
+            case "GatherND" -> one(gatherNd(n, s, x));
             case "Expand" -> one(expand(n, s, x));
             case "Tile" -> one(tile(n, s, x));
             case "Pad" -> one(pad(n, s, x));
@@ -297,6 +298,25 @@ public final class ShapeRules {
             axis += d.length;
         }
         return ValueType.of(x.elemType(), product(d, 0, axis), product(d, axis, d.length));
+    }
+
+    /** GatherND: indices.shape[:-1] + data.shape[batch_dims + indices.shape[-1]:]. */
+    private static ValueType gatherNd(Node n, Shapes s, ValueType x) {
+        ValueType i = s.type(n.input(1));
+        if (i == null || !i.hasRank() || !x.hasRank() || i.dim(i.rank() - 1) < 0) {
+            return ValueType.unknownShape(x.elemType());
+        }
+        int b = (int) n.attrInt("batch_dims", 0);
+        int last = (int) i.dim(i.rank() - 1);
+        long[] out = new long[i.rank() - 1 + x.rank() - b - last];
+        int k = 0;
+        for (int a = 0; a < i.rank() - 1; a++) {
+            out[k++] = i.dim(a);
+        }
+        for (int a = b + last; a < x.rank(); a++) {
+            out[k++] = x.dim(a);
+        }
+        return ValueType.of(x.elemType(), out);
     }
 
     public static long product(long[] d, int from, int to) {

@@ -24,6 +24,7 @@ public final class BackwardRules {
         ShapeOpRules.register(rules);
         ResizeRule.register(rules);
         EinsumRule.register(rules);
+        IndexRules.register(rules);
         return Map.copyOf(rules);
     }
 

@@ -53,11 +53,11 @@ public final class GradientCompiler {
      */
     public static CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
         Graph g = shapes.graph();
-        if (g.inputs().size() != 1) {
-            throw new InvalidInputException("gradcam differentiates models with exactly one input; this one has "
-                    + g.inputs().stream().map(ValueInfoProto::getName).toList());
+        List<String> graphInputs = g.inputs().stream().map(ValueInfoProto::getName).toList();
+        String input = spec.input() != null ? spec.input() : graphInputs.get(0);
+        if (!graphInputs.contains(input)) {
+            throw new InvalidInputException("no input named '" + input + "'; the model's inputs are " + graphInputs);
         }
-        String input = g.inputs().get(0).getName();
         requireFloating(shapes, spec.output(), "output");
         for (String tap : spec.taps()) {
             requireFloating(shapes, tap, "tap");
@@ -72,9 +72,15 @@ public final class GradientCompiler {
         Emitter e = new Emitter(g.opset(), "gradcam/", cpuBlockedLayout);
         ForwardRewrites rewrites = new ForwardRewrites();
         List<ValueInfoProto> inputs = new ArrayList<>();
-        inputs.add(GraphAssembler.valueInfo(input, shapes.knownType(input)));
+        // The attributed input first; the others are fed as they are, constants of the backward pass.
+        inputs.add(GraphAssembler.valueInfo(input, known(shapes, input)));
+        for (String other : graphInputs) {
+            if (!other.equals(input)) {
+                inputs.add(GraphAssembler.valueInfo(other, known(shapes, other)));
+            }
+        }
         List<ValueInfoProto> outputs = new ArrayList<>();
-        outputs.add(GraphAssembler.valueInfo(spec.output(), shapes.knownType(spec.output())));
+        outputs.add(GraphAssembler.valueInfo(spec.output(), known(shapes, spec.output())));
         Map<String, String> acts = new LinkedHashMap<>();
         Map<String, String> grads = new LinkedHashMap<>();
         int k = 0;
@@ -85,7 +91,7 @@ public final class GradientCompiler {
             String name = "gradcam/act/" + k++;
             e.opInto("Identity", List.of(tap), List.of(name));
             acts.put(tap, name);
-            outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(tap)));
+            outputs.add(GraphAssembler.valueInfo(name, known(shapes, tap)));
         }
         String inputGradient = null;
         Map<String, String> biasGrads = new LinkedHashMap<>();
@@ -113,13 +119,13 @@ public final class GradientCompiler {
                 // In the LRP modes the pass returns relevance, t * g_t, where g is the modified gradient.
                 e.opInto("Identity", List.of(lrp ? back.relevance(tap) : back.totalOrZeros(tap)), List.of(name));
                 grads.put(tap, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(tap)));
+                outputs.add(GraphAssembler.valueInfo(name, known(shapes, tap)));
             }
             if (spec.inputGradient()) {
                 inputGradient = "gradcam/input_grad";
                 String value = lrp ? back.inputRelevance(input) : back.totalOrZeros(input);
                 e.opInto("Identity", List.of(value), List.of(inputGradient));
-                outputs.add(GraphAssembler.valueInfo(inputGradient, shapes.knownType(input)));
+                outputs.add(GraphAssembler.valueInfo(inputGradient, known(shapes, input)));
             }
             int b = 0;
             for (String layer : spec.biasLayers()) {
@@ -129,7 +135,7 @@ public final class GradientCompiler {
                 String name = "gradcam/bias_grad/" + b++;
                 e.opInto("Identity", List.of(back.totalOrZeros(layer)), List.of(name));
                 biasGrads.put(layer, name);
-                outputs.add(GraphAssembler.valueInfo(name, shapes.knownType(layer)));
+                outputs.add(GraphAssembler.valueInfo(name, known(shapes, layer)));
             }
         }
         List<NodeProto> nodes = new ArrayList<>();
@@ -142,6 +148,26 @@ public final class GradientCompiler {
         var model = GraphAssembler.assemble(g, nodes, inits, inputs, outputs);
         return new CompiledGraph(model, input, seedInput, spec.output(), acts, grads, inputGradient, seedOutput,
                 biasGrads);
+    }
+
+    /**
+     * The inferred type of a value the compiled graph exposes.
+     *
+     * @throws InvalidInputException if shape inference could not type it (e.g. it comes out of an If or Loop)
+     */
+    private static ValueType known(Shapes shapes, String value) {
+        ValueType t = shapes.type(value);
+        if (t != null) {
+            return t;
+        }
+        String why = "";
+        try {
+            shapes.dims(value);
+        } catch (dev.gradcam.api.GradCamException e) { // names the node where shape inference stopped
+            why = " (" + e.getMessage() + ")";
+        }
+        throw new InvalidInputException("cannot infer the type of '" + value + "'" + why + "; explain a tensor "
+                + "computed before such nodes as the output (--output, Explainer.Builder.output)");
     }
 
     private static void requireFloating(Shapes shapes, String value, String role) {
@@ -279,7 +305,9 @@ public final class GradientCompiler {
                 String op = OnnxFormat.isDefaultDomain(n.domain()) ? n.opType() : n.domain() + "." + n.opType();
                 throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "
                         + sourcesText() + " to '" + spec.output() + "' and has no backward rule; pick a layer "
-                        + "after it, or ask for support", BackwardRules.supportedOps());
+                        + "after it, explain a tensor before it as the output (--output, Explainer.Builder.output: "
+                        + "e.g. a detector's head before NMS and RoiAlign, '" + n.input(0) + "'), or ask for support",
+                        BackwardRules.supportedOps());
             }
             BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites,
                     input, directInputRelevance);

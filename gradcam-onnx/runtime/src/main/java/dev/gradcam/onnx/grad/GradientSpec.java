@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param mode          how gradients flow back
  * @param seed          where backpropagation starts
  * @param biasLayers    value names whose gradients alone are wanted (FullGrad's bias layers); needs a seed
+ * @param input         the graph input whose gradient is wanted, or null for the first; other inputs are fed as
+ *                      constants of the pass
  */
 public record GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
-                           SeedSource seed, List<String> biasLayers) {
+                           SeedSource seed, List<String> biasLayers, String input) {
 
     public GradientSpec {
         Objects.requireNonNull(output, "output");
@@ -27,6 +29,12 @@ public record GradientSpec(String output, List<String> taps, boolean inputGradie
         if (seed == SeedSource.NONE && (inputGradient || !biasLayers.isEmpty())) {
             throw new IllegalArgumentException("an input gradient or bias-layer gradients need a seed");
         }
+    }
+
+    /** A spec for the first input. */
+    public GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
+                        SeedSource seed, List<String> biasLayers) {
+        this(output, taps, inputGradient, mode, seed, biasLayers, null);
     }
 
     /** A spec without bias-layer gradients. */

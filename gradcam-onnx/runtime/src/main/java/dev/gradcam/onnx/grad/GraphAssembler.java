@@ -42,6 +42,29 @@ final class GraphAssembler {
     }
 
     /**
+     * Adds every value the subgraphs of {@code n} (If branches, Loop and Scan bodies) read: they may read values of
+     * the enclosing graph by name, so those must be kept. Names produced inside a subgraph cannot clash with outer
+     * ones (ONNX names are unique), so adding them too is harmless.
+     */
+    private static void addSubgraphReferences(NodeProto n, Set<String> needed) {
+        for (var a : n.getAttributeList()) {
+            if (a.hasG()) {
+                addGraphReferences(a.getG(), needed);
+            }
+            for (GraphProto sub : a.getGraphsList()) {
+                addGraphReferences(sub, needed);
+            }
+        }
+    }
+
+    private static void addGraphReferences(GraphProto g, Set<String> needed) {
+        for (NodeProto n : g.getNodeList()) {
+            needed.addAll(n.getInputList());
+            addSubgraphReferences(n, needed);
+        }
+    }
+
+    /**
      * Builds the model.
      *
      * @param nodes        candidate nodes in topological order
@@ -65,6 +88,7 @@ final class GraphAssembler {
             if (useful) {
                 kept.add(n);
                 needed.addAll(n.getInputList());
+                addSubgraphReferences(n, needed);
             }
         }
         java.util.Collections.reverse(kept);

@@ -153,7 +153,9 @@ final class ShapeOpRules {
         }
         ConstValue indices = c.constant(1);
         if (indices == null) {
-            throw c.unsupported("only constant indices are supported (they depend on the input here)");
+            // Indices computed at run time (TopK, ArgMax, NonMaxSuppression): constants of the backward pass.
+            IndexRules.gatherDynamic(c);
+            return;
         }
         long[] x = c.dims(c.input(0));
         int axis = ShapeRules.axis(c.node().attrInt("axis", 0), x.length);

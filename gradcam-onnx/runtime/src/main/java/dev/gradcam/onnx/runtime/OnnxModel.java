@@ -109,6 +109,8 @@ public final class OnnxModel implements DifferentiableModel {
      */
     private final Map<List<Long>, CompletableFuture<Shapes>> specialised;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
+    private final boolean unbatched;
     /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
     private final CompileCache compileCache;
     /** The model's SHA-256, computed on the first compile-cache lookup. */
@@ -122,17 +124,16 @@ public final class OnnxModel implements DifferentiableModel {
         // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
         ModelValidator.validate(model, source);
         this.graph = Graph.of(model);
-        if (graph.inputs().size() != 1) {
-            throw new InvalidInputException(source + " has " + graph.inputs().size() + " inputs "
-                    + graph.inputs().stream().map(ValueInfoProto::getName).toList()
-                    + "; gradcam explains models with exactly one input");
+        for (ValueInfoProto in : graph.inputs()) {
+            int inputType = Graph.typeOf(in).elemType();
+            if (inputType != ElementType.FLOAT && inputType != ElementType.DOUBLE) {
+                throw new ModelLoadException(source + ": input '" + in.getName() + "' is "
+                        + ElementType.name(inputType) + "; gradcam feeds float32 or float64 inputs. Export or convert "
+                        + "the model with float32 inputs (a float16 model can keep float16 inside, after a Cast)");
+            }
         }
-        int inputType = Graph.typeOf(graph.inputs().get(0)).elemType();
-        if (inputType != ElementType.FLOAT && inputType != ElementType.DOUBLE) {
-            throw new ModelLoadException(source + ": input '" + graph.inputs().get(0).getName() + "' is "
-                    + ElementType.name(inputType) + "; gradcam feeds float32 or float64 inputs. Export or convert the "
-                    + "model with a float32 input (a float16 model can keep float16 inside, after a Cast)");
-        }
+        this.unbatched = graph.inputs().size() == 1
+                && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
         this.declared = ShapeInference.inferDeclared(graph);
         OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
@@ -146,7 +147,11 @@ public final class OnnxModel implements DifferentiableModel {
             caps.add(Capability.BIAS_GRADIENTS);
         }
         this.capabilities = java.util.Collections.unmodifiableSet(caps);
-        this.inputs = graph.inputs().stream().map(v -> info(v.getName(), Graph.typeOf(v))).toList();
+        // A model without a batch axis is shown with one: the API always passes batches.
+        this.inputs = graph.inputs().stream().map(v -> {
+            ValueInfo i = info(v.getName(), Graph.typeOf(v));
+            return unbatched ? new ValueInfo(i.name(), i.shape().prepend(1), i.elementType()) : i;
+        }).toList();
         this.outputs = graph.outputs().stream().map(v -> info(v.getName(), outputType(v))).toList();
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
@@ -267,8 +272,28 @@ public final class OnnxModel implements DifferentiableModel {
     public PassResult run(PassRequest request) {
         ensureOpen();
         Objects.requireNonNull(request, "request");
-        FloatTensor input = request.input();
-        List<Long> shapeKey = shapeKey(input.shape());
+        if (!unbatched) {
+            return runGraph(request);
+        }
+        Shape given = request.input().shape();
+        if (given.rank() != 4 || given.dim(0) < 1) {
+            throw new InvalidInputException("input '" + inputs.get(0).name() + "' takes one image [C, H, W] at a time; "
+                    + "give a batch [N, C, H, W] (N >= 1), got " + given);
+        }
+        Map<String, FloatTensor> perImage = Map.of(inputs.get(0).name(), request.input().slice(0));
+        Shapes shapes = shapesFor(shapeKey(perImage));
+        String first = graph.outputs().get(0).getName();
+        return Unbatched.run(request, this::runGraph, name -> {
+            ValueType t = shapes.type(name.isEmpty() ? first : name);
+            return t != null && t.hasRank() && t.rank() >= 1 && t.dim(0) == 1;
+        });
+    }
+
+    /** One pass whose inputs match the graph's. */
+    private PassResult runGraph(PassRequest request) {
+        Map<String, FloatTensor> feeds = feeds(request);
+        String attributed = feeds.keySet().iterator().next();
+        List<Long> shapeKey = shapeKey(feeds);
         Shapes shapes = shapesFor(shapeKey);
         String output = outputName(request.output().orElse(null));
         List<String> taps = checkTaps(request.taps());
@@ -280,7 +305,7 @@ public final class OnnxModel implements DifferentiableModel {
         GradientModes.validate(mode);
         List<String> bias = biasLayersFor(request);
         if (request.seed().isEmpty()) {
-            Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), input, null);
+            Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), feeds, null);
             return result(r, output, taps, false, null, List.of());
         }
         Seed seed = request.seed().get();
@@ -292,12 +317,12 @@ public final class OnnxModel implements DifferentiableModel {
             source = GradientSpec.SeedSource.TOP_CLASS;
         } else {
             // The seed depends on the output values: a forward pass first, then the gradient pass.
-            FloatTensor out = execute(shapes, shapeKey, GradientSpec.forward(output, List.of()), input, null)
+            FloatTensor out = execute(shapes, shapeKey, GradientSpec.forward(output, List.of()), feeds, null)
                     .get(output);
             seedTensor = seed.resolve(out);
         }
-        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias);
-        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, input, seedTensor);
+        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias, attributed);
+        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, feeds, seedTensor);
         return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
     }
 
@@ -338,13 +363,12 @@ public final class OnnxModel implements DifferentiableModel {
      * Runs a variant; results keyed by output name, taps as {@code act:NAME} and {@code grad:NAME}, and the input
      * gradient and in-graph seed under {@link #INPUT_GRADIENT} and {@link #SEED}.
      */
-    private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec, FloatTensor input,
-                                             FloatTensor seed) {
+    private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec,
+                                             Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
         try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey), () -> build(shapes, spec))) {
             Variant v = lease.variant();
             CompiledGraph cg = v.graph();
-            Map<String, FloatTensor> feeds = new HashMap<>();
-            feeds.put(cg.input(), input);
+            Map<String, FloatTensor> feeds = new HashMap<>(inputFeeds);
             if (cg.seedInput() != null) {
                 feeds.put(cg.seedInput(), seed);
             }
@@ -367,7 +391,10 @@ public final class OnnxModel implements DifferentiableModel {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
         boolean cpuBlockedLayout = !provider.cuda();
-        String inputDims = Arrays.toString(dims(shapes, graph.inputs().get(0).getName()));
+        // Every input's dims: the compile-cache key must tell apart models with several inputs.
+        String inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
+                : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
+                .collect(java.util.stream.Collectors.joining(", "));
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
         String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
                 inputDims, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
@@ -545,12 +572,47 @@ public final class OnnxModel implements DifferentiableModel {
         return FloatTensor.concat(java.util.Collections.nCopies(rows, input));
     }
 
-    private static List<Long> shapeKey(Shape shape) {
+    /**
+     * The graph's inputs fed by a request, the attributed input first.
+     *
+     * @throws InvalidInputException naming unknown inputs, inputs not given, or an attributed input that is also fixed
+     */
+    private Map<String, FloatTensor> feeds(PassRequest request) {
+        List<String> names = inputs.stream().map(ValueInfo::name).toList();
+        String attributed = request.inputName().orElse(names.get(0));
+        Map<String, FloatTensor> feeds = new LinkedHashMap<>();
+        feeds.put(attributed, request.input());
+        feeds.putAll(request.fixedInputs());
+        List<String> unknown = feeds.keySet().stream().filter(n -> !names.contains(n)).toList();
+        List<String> missing = names.stream().filter(n -> !feeds.containsKey(n)).toList();
+        if (!unknown.isEmpty() || !missing.isEmpty()) {
+            throw new InvalidInputException("the model's inputs are " + names + "; "
+                    + (unknown.isEmpty() ? "" : "unknown: " + unknown + (missing.isEmpty() ? "" : "; "))
+                    + (missing.isEmpty() ? "" : "not given: " + missing + " (feed every input: the attributed one "
+                    + "as the input, the others as fixed inputs)"));
+        }
+        return feeds;
+    }
+
+    /** Input name to dims, flattened in the graph's input order. */
+    private List<Long> shapeKey(Map<String, FloatTensor> feeds) {
         List<Long> key = new ArrayList<>();
-        for (long d : shape.dims()) {
-            key.add(d);
+        for (ValueInfoProto in : graph.inputs()) {
+            long[] dims = feeds.get(in.getName()).shape().dims();
+            key.add((long) dims.length);
+            for (long d : dims) {
+                key.add(d);
+            }
         }
         return List.copyOf(key);
+    }
+
+    /** Like {@code input [1, 3, 224, 224]}, or {@code image [1, 3, 64, 64], depth [1, 1, 64, 64]}. */
+    private static String describe(Map<String, long[]> dims) {
+        StringBuilder sb = new StringBuilder();
+        dims.forEach((name, d) -> sb.append(sb.length() == 0 ? "" : ", ").append(name).append(' ')
+                .append(Arrays.toString(d)));
+        return sb.toString();
     }
 
     private Shapes shapesFor(List<Long> key) {
@@ -565,11 +627,19 @@ public final class OnnxModel implements DifferentiableModel {
             }
         }
         if (infer) {
-            String name = graph.inputs().get(0).getName();
-            long[] dims = key.stream().mapToLong(Long::longValue).toArray();
+            Map<String, long[]> dims = new LinkedHashMap<>();
+            int pos = 0;
+            for (ValueInfoProto in : graph.inputs()) {
+                int rank = key.get(pos++).intValue();
+                long[] d = new long[rank];
+                for (int i = 0; i < rank; i++) {
+                    d[i] = key.get(pos++);
+                }
+                dims.put(in.getName(), d);
+            }
             try {
-                Shapes s = ShapeInference.infer(graph, Map.of(name, dims));
-                OperatorRules.check(graph, s, source + " at input shape " + Arrays.toString(dims));
+                Shapes s = ShapeInference.infer(graph, dims);
+                OperatorRules.check(graph, s, source + " at input shape " + describe(dims));
                 f.complete(s);
                 return s;
             } catch (RuntimeException | Error e) {

@@ -76,6 +76,49 @@ class BackwardRuleTest {
         shapeOps();
         resize();
         composites();
+        indexOps();
+    }
+
+    /** Data selected by indices computed from the input (TopK, ArgMax): the indices are constants of the backward. */
+    private static void indexOps() {
+        distinct("TopK values", X4, b -> b.longs("k", 3).node("TopK", List.of("x", "k"), List.of("y", "i"),
+                Attr.i("axis", 3)), 17);
+        distinct("TopK smallest, axis 1", X4, b -> b.longs("k", 2).node("TopK", List.of("x", "k"), List.of("y", "i"),
+                Attr.i("axis", 1), Attr.i("largest", 0)), 17);
+        distinct("GatherElements with ArgMax indices", X4, b -> b
+                .node("ArgMax", "i", List.of("x"), Attr.i("axis", 2), Attr.i("keepdims", 1))
+                .node("GatherElements", "y", List.of("x", "i"), Attr.i("axis", 2)), 17);
+        distinct("Gather with TopK indices", X4, b -> b.longs("k", 2)
+                .node("TopK", List.of("x", "k"), List.of("v", "i"), Attr.i("axis", 3))
+                .longs("st", 0, 0, 0, 0).longs("en", 1, 1, 1, 2)
+                .node("Slice", "i1", List.of("i", "st", "en")).longs("flat", 2)
+                .node("Reshape", "i2", List.of("i1", "flat"))
+                .node("Gather", "y", List.of("x", "i2"), Attr.i("axis", 3)), 17);
+        distinct("Gather repeated run-time indices", new long[] {2, 5}, b -> b.longs("k", 1)
+                .node("TopK", List.of("x", "k"), List.of("v", "i"), Attr.i("axis", 1))
+                .node("Concat", "ii", List.of("i", "i"), Attr.i("axis", 1))
+                .node("Gather", "y", List.of("x", "ii"), Attr.i("axis", 1)), 17);
+        distinct("GatherND with ArgMax coordinates", new long[] {3, 4}, b -> b
+                .node("ArgMax", "i", List.of("x"), Attr.i("axis", 1), Attr.i("keepdims", 1))
+                .init(Tensors.ofLongs("r", new long[] {3, 1}, new long[] {0, 1, 2}))
+                .node("Concat", "ix", List.of("r", "i"), Attr.i("axis", 1))
+                .node("GatherND", "y", List.of("x", "ix")), 17);
+        Inputs n = Inputs.normal();
+        add("ScatterND data and updates", new long[] {4, 5}, n, b -> b
+                .longs("st", 0).longs("en", 2).longs("ax", 0).node("Slice", "s", List.of("x", "st", "en", "ax"))
+                .node("Tanh", "u", List.of("s"))
+                .init(Tensors.ofLongs("idx", new long[] {2, 1}, new long[] {1, 3}))
+                .node("ScatterND", "y", List.of("x", "idx", "u")));
+        add("ScatterND add", new long[] {4, 5}, n, b -> b
+                .longs("st", 0).longs("en", 2).longs("ax", 0).node("Slice", "s", List.of("x", "st", "en", "ax"))
+                .node("Tanh", "u", List.of("s"))
+                .init(Tensors.ofLongs("idx", new long[] {2, 1}, new long[] {1, 1}))
+                .node("ScatterND", "y", List.of("x", "idx", "u"), Attr.s("reduction", "add")));
+        add("ScatterElements data and updates", new long[] {3, 4}, n, b -> b
+                .longs("st", 0).longs("en", 1).longs("ax", 0).node("Slice", "s", List.of("x", "st", "en", "ax"))
+                .node("Tanh", "u", List.of("s"))
+                .init(Tensors.ofLongs("idx", new long[] {1, 4}, new long[] {2, 1, 2, 0}))
+                .node("ScatterElements", "y", List.of("x", "idx", "u"), Attr.i("axis", 0)));
     }
 
     private static void activations() {

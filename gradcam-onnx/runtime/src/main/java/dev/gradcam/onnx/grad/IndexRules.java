@@ -1,0 +1,118 @@
+package dev.gradcam.onnx.grad;
+
+import dev.gradcam.onnx.graph.ShapeRules;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backward rules for data selected or placed by index tensors computed at run time (detector heads: TopK, ArgMax,
+ * NonMaxSuppression feed the indices). Indices are integers, so they are constants of the backward pass; gradients
+ * are scattered back with {@code reduction="add"}, which accumulates repeated indices (opset 16 or later).
+ */
+final class IndexRules {
+
+    private IndexRules() {
+    }
+
+    static void register(Map<String, BackwardRule> rules) {
+        rules.put("GatherElements", IndexRules::gatherElements);
+        rules.put("GatherND", IndexRules::gatherNd);
+        rules.put("ScatterND", IndexRules::scatterNd);
+        rules.put("ScatterElements", IndexRules::scatterElements);
+        rules.put("TopK", IndexRules::topK);
+    }
+
+    private static void requireScatterAdd(BackwardContext c) {
+        if (!c.emit().canScatterAdd()) {
+            throw c.unsupported("differentiating it needs ScatterElements/ScatterND with reduction=add, opset 16 or "
+                    + "later (the model has opset " + c.emit().opset() + ")");
+        }
+    }
+
+    private static String zerosLike(BackwardContext c, String value) {
+        return c.emit().zeros(c.dims(value), c.elemType());
+    }
+
+    /** y = GatherElements(x, i, axis): dx = ScatterElements(0, i, dy, axis, add). */
+    static void gatherElements(BackwardContext c) {
+        requireScatterAdd(c);
+        long axis = c.node().attrInt("axis", 0);
+        c.addGradient(0, c.emit().op("ScatterElements", List.of(zerosLike(c, c.input(0)), c.input(1), c.gradient()),
+                Attr.i("axis", axis), Attr.s("reduction", "add")));
+    }
+
+    /** y = GatherND(x, i) with batch_dims 0: dx = ScatterND(0, i, dy, add). */
+    static void gatherNd(BackwardContext c) {
+        if (c.node().attrInt("batch_dims", 0) != 0) {
+            throw c.unsupported("only batch_dims=0 is differentiable");
+        }
+        requireScatterAdd(c);
+        c.addGradient(0, c.emit().op("ScatterND", List.of(zerosLike(c, c.input(0)), c.input(1), c.gradient()),
+                Attr.s("reduction", "add")));
+    }
+
+    /**
+     * y = ScatterND(x, i, u): without reduction, dx is dy with the overwritten positions zeroed and du = GatherND(dy,
+     * i) (indices must be unique, as the operator requires); with reduction add, dx = dy.
+     */
+    static void scatterNd(BackwardContext c) {
+        String reduction = c.node().attrString("reduction", "none");
+        if (!reduction.equals("none") && !reduction.equals("add")) {
+            throw c.unsupported("only reduction none and add are differentiable, not '" + reduction + "'");
+        }
+        if (c.needsGradient(0)) {
+            c.addGradient(0, reduction.equals("add") ? c.gradient() : c.emit().op("ScatterND",
+                    List.of(c.gradient(), c.input(1), zerosLike(c, c.input(2)))));
+        }
+        if (c.needsGradient(2)) {
+            c.addGradient(2, c.emit().op("GatherND", List.of(c.gradient(), c.input(1))));
+        }
+    }
+
+    /** y = ScatterElements(x, i, u, axis): as {@link #scatterNd}, element-wise along {@code axis}. */
+    static void scatterElements(BackwardContext c) {
+        String reduction = c.node().attrString("reduction", "none");
+        if (!reduction.equals("none") && !reduction.equals("add")) {
+            throw c.unsupported("only reduction none and add are differentiable, not '" + reduction + "'");
+        }
+        long axis = c.node().attrInt("axis", 0);
+        if (c.needsGradient(0)) {
+            c.addGradient(0, reduction.equals("add") ? c.gradient() : c.emit().op("ScatterElements",
+                    List.of(c.gradient(), c.input(1), zerosLike(c, c.input(2))), Attr.i("axis", axis)));
+        }
+        if (c.needsGradient(2)) {
+            c.addGradient(2, c.emit().op("GatherElements", List.of(c.gradient(), c.input(1)), Attr.i("axis", axis)));
+        }
+    }
+
+    /** (values, indices) = TopK(x, k): dx = ScatterElements(0, indices, d values, axis, add). */
+    static void topK(BackwardContext c) {
+        requireScatterAdd(c);
+        long axis = ShapeRules.axis(c.node().attrInt("axis", -1), c.dims(c.input(0)).length);
+        String indices = c.forwardOutput(1);
+        c.addGradient(0, c.emit().op("ScatterElements", List.of(zerosLike(c, c.input(0)), indices,
+                c.gradientOrZeros(0)), Attr.i("axis", axis), Attr.s("reduction", "add")));
+    }
+
+    /**
+     * y = Gather(x, i, axis) with indices known only at run time: the indices, flattened, become ScatterElements
+     * indices along {@code axis}, expanded over the other axes, and dy (reshaped to match) is added back.
+     */
+    static void gatherDynamic(BackwardContext c) {
+        requireScatterAdd(c);
+        Emitter e = c.emit();
+        long[] x = c.dims(c.input(0));
+        int axis = ShapeRules.axis(c.node().attrInt("axis", 0), x.length);
+        long count = ShapeRules.product(c.dims(c.input(1)), 0, c.dims(c.input(1)).length);
+        long[] gathered = x.clone();
+        gathered[axis] = count;
+        long[] lined = new long[x.length];
+        java.util.Arrays.fill(lined, 1);
+        lined[axis] = count;
+        String idx = e.expand(e.reshape(e.cast(c.input(1), dev.gradcam.onnx.model.ElementType.INT64), lined),
+                gathered);
+        String grad = e.reshape(c.gradient(), gathered);
+        c.addGradient(0, e.op("ScatterElements", List.of(zerosLike(c, c.input(0)), idx, grad),
+                Attr.i("axis", axis), Attr.s("reduction", "add")));
+    }
+}
