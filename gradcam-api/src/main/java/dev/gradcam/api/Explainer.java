@@ -524,12 +524,14 @@ public final class Explainer {
             if (method.usesLayers()) {
                 for (String l : layers) {
                     LayerInfo info = model.resolveLayer(l);
-                    checkFeatureMap(info);
+                    LayerLayout found = info.shape().rank() == 5 ? null
+                            : layout != null ? layout : model.layoutOf(info);
+                    LayerLayout complete = found == null ? null : found.complete(info);
+                    checkFeatureMap(info, complete);
                     if (resolved.stream().noneMatch(r -> r.name().equals(info.name()))) {
                         resolved.add(info);
-                        LayerLayout found = layout != null ? layout : model.layoutOf(info);
-                        if (found != null) {
-                            layouts.put(info.name(), found.complete(info));
+                        if (complete != null) {
+                            layouts.put(info.name(), complete);
                         }
                     }
                 }
@@ -538,19 +540,24 @@ public final class Explainer {
         }
 
         /**
-         * What can be known before running: a layer of known rank must be a 4-D feature map, and the selector must
-         * fit its channel count when the model declares it.
+         * What can be known before running: a layer of known rank must hold feature maps in a layout (channels
+         * first or last, tokens) or be 5-D, and the selector must fit its channel count when the model declares it.
          */
-        private void checkFeatureMap(LayerInfo info) {
+        private void checkFeatureMap(LayerInfo info, LayerLayout found) {
             Shape s = info.shape();
             // Rank 0 is how backends list a layer whose rank they cannot infer: checked when it runs.
-            if (s.rank() > 0 && s.rank() != 4 && s.rank() != 5) {
+            if (s.rank() > 0 && s.rank() != 4 && s.rank() != 5 && found == null) {
                 throw new InvalidInputException("layer " + info.describe() + " is not a 4-D feature map [N, K, h, w] "
-                        + "(or a 5-D one [N, K, d, h, w]); class-activation maps need one: choose a convolutional "
-                        + "layer (or 'auto')");
+                        + "(nor channels last [N, h, w, K], tokens [N, T + h*w, K] or 5-D [N, K, d, h, w]); "
+                        + "class-activation methods need feature maps: choose a convolutional or transformer block "
+                        + "layer (or 'auto'), or give its layout (layerLayout)");
             }
-            if ((s.rank() == 4 || s.rank() == 5) && s.dim(1) > 0) {
-                selector.checkChannels((int) Math.min(Integer.MAX_VALUE, s.dim(1)), info.name());
+            long channels = s.rank() == 5 || (s.rank() == 4 && (found == null
+                    || found.kind() == LayerLayout.Kind.CHANNELS_FIRST)) ? s.dim(1)
+                    : found == null ? -1
+                    : found.kind() == LayerLayout.Kind.CHANNELS_LAST ? s.dim(3) : s.dim(2);
+            if (channels > 0) {
+                selector.checkChannels((int) Math.min(Integer.MAX_VALUE, channels), info.name());
             }
         }
 

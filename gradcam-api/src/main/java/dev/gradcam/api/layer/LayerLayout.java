@@ -123,7 +123,8 @@ public final class LayerLayout {
         if (s.rank() == 4) {
             boolean lastAxisNorm = layer.op().equals("LayerNormalization");
             // [N, 7, 7, 768] is Swin's; a CNN with fewer channels than its grid is wide ([N, 16, 16, 8]) is not.
-            boolean squareFirst = s.dim(1) > 0 && s.dim(1) == s.dim(2) && s.dim(3) > s.dim(1);
+            // A 1 x 1 "grid" says nothing: [N, 1, 1, W] is one channel of a 1 x W map far more often than 1 x 1 cells.
+            boolean squareFirst = s.dim(1) > 1 && s.dim(1) == s.dim(2) && s.dim(3) > s.dim(1);
             return lastAxisNorm || squareFirst ? channelsLast() : channelsFirst();
         }
         if (s.rank() != 3 || s.dim(1) < 1 || s.dim(2) < 1) {
