@@ -75,9 +75,9 @@ class DetectionCliTest {
         CliRun r = explain("--target", "element:17,4");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         CliRun inner = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
-                "stage1", "--output", "stage2", "--target", "element:5,3,3", "--out", dir.resolve("out").toString());
+                "stage1", "--output", "stage2", "--target", "element:5,3,3", "--out", dir.resolve("inner").toString());
         assertEquals(ExitCodes.OK, inner.code(), inner::toString);
-        assertEquals(Shape.of(1, 16, 16), Npy.read(dir.resolve("out").resolve("raw.npy")).shape());
+        assertEquals(Shape.of(1, 16, 16), Npy.read(dir.resolve("inner").resolve("raw.npy")).shape());
     }
 
     @Test
