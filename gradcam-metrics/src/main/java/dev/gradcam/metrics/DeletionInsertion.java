@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -30,7 +31,7 @@ public final class DeletionInsertion {
                               PerturbationBaseline insertion) {
         this.scoring = Objects.requireNonNull(scoring, "scoring");
         if (steps < 1) {
-            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+            throw new InvalidArgumentException("steps must be at least 1, got " + steps);
         }
         this.steps = steps;
         this.deletionBaseline = Objects.requireNonNull(deletion, "deletion baseline");

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ public final class Evaluation {
     public double[] values(String metric) {
         double[] v = values.get(metric);
         if (v == null) {
-            throw new IllegalArgumentException("no metric '" + metric + "' in this evaluation; it has "
+            throw new InvalidArgumentException("no metric '" + metric + "' in this evaluation; it has "
                     + values.keySet());
         }
         return v.clone();

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -229,7 +230,7 @@ public final class Evaluator {
         /** Deletion / insertion steps (default 100). */
         public Builder steps(int count) {
             if (count < 1) {
-                throw new IllegalArgumentException("steps must be at least 1, got " + count);
+                throw new InvalidArgumentException("steps must be at least 1, got " + count);
             }
             this.steps = count;
             return this;
@@ -258,7 +259,7 @@ public final class Evaluator {
         /** The pointing game's tolerance in pixels (default 0: the peak must be inside the mask). */
         public Builder pointingTolerance(double pixels) {
             if (!(pixels >= 0)) {
-                throw new IllegalArgumentException("tolerance must be >= 0, got " + pixels);
+                throw new InvalidArgumentException("tolerance must be >= 0, got " + pixels);
             }
             this.pointingTolerance = pixels;
             return this;
@@ -267,7 +268,7 @@ public final class Evaluator {
         /** Perturbations per image for infidelity and max-sensitivity (default 10). */
         public Builder samples(int count) {
             if (count < 1) {
-                throw new IllegalArgumentException("samples must be at least 1, got " + count);
+                throw new InvalidArgumentException("samples must be at least 1, got " + count);
             }
             this.samples = count;
             return this;

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,32 +35,32 @@ public record MetricName(String base, double percentile) {
     /**
      * Parses a name.
      *
-     * @throws IllegalArgumentException naming the accepted names
+     * @throws InvalidArgumentException naming the accepted names
      */
     public static MetricName parse(String text) {
         String t = Objects.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
         int colon = t.indexOf(':');
         String base = colon < 0 ? t : t.substring(0, colon);
         if (!NAMES.contains(base)) {
-            throw new IllegalArgumentException("unknown metric '" + text + "'; known: " + String.join(", ", NAMES)
+            throw new InvalidArgumentException("unknown metric '" + text + "'; known: " + String.join(", ", NAMES)
                     + " (road-morf:P and road-lerf:P take a percentile, e.g. road-morf:80)");
         }
         if (colon < 0) {
             return new MetricName(base, Double.NaN);
         }
         if (!base.equals("road-morf") && !base.equals("road-lerf")) {
-            throw new IllegalArgumentException("metric '" + text + "': only road-morf and road-lerf take a "
+            throw new InvalidArgumentException("metric '" + text + "': only road-morf and road-lerf take a "
                     + "percentile");
         }
         double p;
         try {
             p = Double.parseDouble(t.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metric '" + text + "': '" + t.substring(colon + 1)
+            throw new InvalidArgumentException("metric '" + text + "': '" + t.substring(colon + 1)
                     + "' is not a percentile; use a number between 0 and 100, e.g. " + base + ":80");
         }
         if (!(p > 0 && p < 100)) {
-            throw new IllegalArgumentException("metric '" + text + "': the percentile must be in (0, 100), got " + p);
+            throw new InvalidArgumentException("metric '" + text + "': the percentile must be in (0, 100), got " + p);
         }
         return new MetricName(base, p);
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.Random;
@@ -36,7 +37,7 @@ public final class NoisyLinearImputer {
 
     private NoisyLinearImputer(double noise, long seed) {
         if (!(noise >= 0) || !Double.isFinite(noise)) {
-            throw new IllegalArgumentException("noise must be a finite number >= 0, got " + noise);
+            throw new InvalidArgumentException("noise must be a finite number >= 0, got " + noise);
         }
         this.noise = noise;
         this.seed = seed;

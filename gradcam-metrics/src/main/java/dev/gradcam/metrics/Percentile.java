@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
 
 /** Percentiles with linear interpolation between order statistics, as numpy's default. Stateless. */
@@ -11,10 +12,10 @@ public final class Percentile {
     /** The {@code q}-th percentile (0..100) of {@code values}. */
     public static double of(float[] values, double q) {
         if (!(q >= 0 && q <= 100)) {
-            throw new IllegalArgumentException("a percentile must be in [0, 100], got " + q);
+            throw new InvalidArgumentException("a percentile must be in [0, 100], got " + q);
         }
         if (values.length == 0) {
-            throw new IllegalArgumentException("no values");
+            throw new InvalidArgumentException("no values");
         }
         double[] sorted = new double[values.length];
         for (int i = 0; i < values.length; i++) {

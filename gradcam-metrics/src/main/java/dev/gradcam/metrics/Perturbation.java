@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Random;
@@ -45,7 +46,7 @@ public interface Perturbation {
 
     private static void check(double v, String name) {
         if (!(v >= 0) || !Double.isFinite(v)) {
-            throw new IllegalArgumentException(name + " must be a finite number >= 0, got " + v);
+            throw new InvalidArgumentException(name + " must be a finite number >= 0, got " + v);
         }
     }
 }

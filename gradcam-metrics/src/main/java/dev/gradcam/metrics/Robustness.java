@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ public final class Robustness {
     private Robustness(Scoring scoring, int samples) {
         this.scoring = Objects.requireNonNull(scoring, "scoring");
         if (samples < 1) {
-            throw new IllegalArgumentException("samples must be at least 1, got " + samples);
+            throw new InvalidArgumentException("samples must be at least 1, got " + samples);
         }
         this.samples = samples;
     }

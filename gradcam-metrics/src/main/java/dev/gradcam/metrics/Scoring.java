@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.method.ProgressListener;
 import dev.gradcam.api.spi.DifferentiableModel;
@@ -30,7 +31,7 @@ public final class Scoring {
     private Scoring(DifferentiableModel model, int batchSize, String output, ProgressListener progress) {
         this.model = Objects.requireNonNull(model, "model");
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new InvalidArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.batchSize = batchSize;
         this.output = output;

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,11 +50,11 @@ class EvaluatorTest {
         assertEquals("road-lerf:12.5", MetricName.parse("road-lerf:12.5").toString());
         assertFalse(MetricName.parse("deletion").higherIsBetter());
         assertTrue(MetricName.parse("insertion").higherIsBetter());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetricName.parse("delet"));
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> MetricName.parse("delet"));
         assertTrue(e.getMessage().contains("deletion"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> MetricName.parse("road-morf:100"));
-        assertThrows(IllegalArgumentException.class, () -> MetricName.parse("deletion:5"));
-        assertThrows(IllegalArgumentException.class, () -> MetricName.parse("road-morf:x"));
+        assertThrows(InvalidArgumentException.class, () -> MetricName.parse("road-morf:100"));
+        assertThrows(InvalidArgumentException.class, () -> MetricName.parse("deletion:5"));
+        assertThrows(InvalidArgumentException.class, () -> MetricName.parse("road-morf:x"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -80,6 +81,6 @@ class NoisyLinearImputerTest {
                 () -> NoisyLinearImputer.defaults().impute(ramp(1, 4, 4), new boolean[15], 0));
         assertThrows(InvalidInputException.class,
                 () -> NoisyLinearImputer.defaults().impute(FloatTensor.zeros(Shape.of(16)), new boolean[16], 0));
-        assertThrows(IllegalArgumentException.class, () -> NoisyLinearImputer.of(-1, 0));
+        assertThrows(InvalidArgumentException.class, () -> NoisyLinearImputer.of(-1, 0));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.spark;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
@@ -142,7 +143,7 @@ public final class SparkExplainer {
         if (REGISTERED.add(sc.applicationId() + " " + uri)) {
             try {
                 sc.addFile(uri);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 REGISTERED.remove(sc.applicationId() + " " + uri);
                 throw new InvalidInputException("cannot ship model " + b.model.toAbsolutePath() + " to the executors: "
                         + e.getMessage() + " (Spark ships files by name: give each model of an application its own "
@@ -371,7 +372,7 @@ public final class SparkExplainer {
             for (String n : names) {
                 try {
                     MetricName.parse(n);
-                } catch (IllegalArgumentException e) {
+                } catch (IllegalArgumentException | InvalidArgumentException e) {
                     throw new InvalidInputException(e.getMessage(), e);
                 }
             }

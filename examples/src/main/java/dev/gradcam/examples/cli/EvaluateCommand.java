@@ -1,5 +1,6 @@
 package dev.gradcam.examples.cli;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -297,7 +298,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 if (!out.contains(m)) {
                     out.add(m);
                 }
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
         }
@@ -349,7 +350,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private Score parseScore() {
         try {
             return Score.valueOf(score.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), "unknown --score '" + score
                     + "'; use probability or logit");
         }
@@ -358,7 +359,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private PerturbationBaseline baseline(String value, String option) {
         try {
             return PerturbationBaseline.valueOf(value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), "unknown " + option + " '" + value
                     + "'; use zero, blur or mean");
         }
@@ -377,7 +378,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         try {
             return preprocessing.build(model.inputs().isEmpty() ? null : model.inputs().get(0));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }

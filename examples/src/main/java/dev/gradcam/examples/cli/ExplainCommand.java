@@ -224,7 +224,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         try {
             OutputFolder.prepare(out, overwrite);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         Overlay overlay = overlay();
@@ -245,7 +245,7 @@ final class ExplainCommand implements Callable<Integer> {
             DetectionLayout layout = detections.strip().equalsIgnoreCase("auto") ? null
                     : DetectionLayout.named(detections);
             return new TargetPlan(target, layout);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
@@ -266,7 +266,7 @@ final class ExplainCommand implements Callable<Integer> {
         Map<String, Path> paths;
         try {
             paths = new InputPlan(input).paths(model);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         List<String> names = new ArrayList<>(paths.keySet());
@@ -610,13 +610,13 @@ final class ExplainCommand implements Callable<Integer> {
         AttentionRollout.HeadFusion fusion;
         try {
             fusion = AttentionRollout.HeadFusion.valueOf(headFusion.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--head-fusion: use mean, max or min, not '" + headFusion
                     + "'");
         }
         try {
             return base.withHeadFusion(fusion).withDiscardRatio(discardRatio);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--discard-ratio: " + e.getMessage());
         }
     }
@@ -662,7 +662,7 @@ final class ExplainCommand implements Callable<Integer> {
     private Compatibility compatibility() {
         try {
             return Compatibility.parse(compat);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--compat: " + e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.examples.cli;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.image.ChannelOrder;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Preprocessing;
@@ -91,7 +92,7 @@ final class PreprocessingOptions {
     private static <E extends Enum<E>> E parse(Class<E> type, String value, String option, String allowed) {
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new IllegalArgumentException("unknown " + option + " '" + value + "'; use " + allowed);
         }
     }

@@ -115,7 +115,7 @@ public record SelectorSpec(String text, FeatureMapSelector selector) {
         String r = parts[2].replace('-', '_').toUpperCase(Locale.ROOT);
         try {
             return Ranking.valueOf(r);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new IllegalArgumentException("selector '" + text + "': unknown ranking '" + parts[2]
                     + "'; use weight, abs-weight, energy, mean-activation or mean-gradient");
         }

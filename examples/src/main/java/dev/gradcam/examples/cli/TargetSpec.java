@@ -1,5 +1,6 @@
 package dev.gradcam.examples.cli;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Box;
 import dev.gradcam.api.target.ReferenceBox;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ public record TargetSpec(String text, Kind kind, int index, int box, double thre
         try {
             ReferenceBox r = new ReferenceBox(new Box(v[0], v[1], v[2], v[3]), label, iou);
             return new TargetSpec(given, Kind.BOX, label, -1, Double.NaN, List.of(), r, null);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new IllegalArgumentException("target '" + given + "': " + e.getMessage());
         }
     }

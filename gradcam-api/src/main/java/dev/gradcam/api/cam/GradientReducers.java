@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 
@@ -64,11 +65,11 @@ public final class GradientReducers {
      * {@code g^2 / eps} and the weighting changes character, which is why gradcam's default uses eps 0.
      *
      * @param eps 0 for the paper's formula (then a zero denominator gives alpha 0)
-     * @throws IllegalArgumentException if eps is negative or not finite
+     * @throws InvalidArgumentException if eps is negative or not finite
      */
     public static GradientReducer gradCamPlusPlus(double eps) {
         if (!(eps >= 0) || Double.isInfinite(eps)) {
-            throw new IllegalArgumentException("eps must be finite and >= 0, got " + eps);
+            throw new InvalidArgumentException("eps must be finite and >= 0, got " + eps);
         }
         return (a, g) -> {
             int k = g.shape().intDim(0);

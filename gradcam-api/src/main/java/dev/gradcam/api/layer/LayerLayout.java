@@ -1,5 +1,6 @@
 package dev.gradcam.api.layer;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -55,7 +56,7 @@ public final class LayerLayout {
     /**
      * Tokens with {@code leading} special tokens and a square grid of the rest.
      *
-     * @throws IllegalArgumentException if {@code leading} is negative
+     * @throws InvalidArgumentException if {@code leading} is negative
      */
     public static LayerLayout tokens(int leading) {
         return tokens(leading, 0, 0);
@@ -64,11 +65,11 @@ public final class LayerLayout {
     /**
      * Tokens with {@code leading} special tokens and an h x w grid (0 x 0: square, from the token count).
      *
-     * @throws IllegalArgumentException for negative sizes
+     * @throws InvalidArgumentException for negative sizes
      */
     public static LayerLayout tokens(int leading, int height, int width) {
         if (leading < 0 || height < 0 || width < 0) {
-            throw new IllegalArgumentException("leading tokens and grid sizes must be >= 0, got " + leading + ", "
+            throw new InvalidArgumentException("leading tokens and grid sizes must be >= 0, got " + leading + ", "
                     + height + "x" + width);
         }
         return new LayerLayout(Kind.TOKENS, leading, height, width);

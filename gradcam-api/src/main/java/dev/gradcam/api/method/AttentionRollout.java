@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.layer.LayerLayout;
@@ -47,7 +48,7 @@ public final class AttentionRollout implements CamMethod {
 
     AttentionRollout(boolean gradients, HeadFusion fusion, double discardRatio) {
         if (!(discardRatio >= 0 && discardRatio < 1)) {
-            throw new IllegalArgumentException("the discard ratio must be in [0, 1), got " + discardRatio);
+            throw new InvalidArgumentException("the discard ratio must be in [0, 1), got " + discardRatio);
         }
         this.gradients = gradients;
         this.fusion = fusion;
@@ -63,7 +64,7 @@ public final class AttentionRollout implements CamMethod {
      * The same method discarding this fraction of each layer's smallest fused attention entries (attention rollout
      * only; vit-explain's default for ViT is 0.9).
      *
-     * @throws IllegalArgumentException outside [0, 1)
+     * @throws InvalidArgumentException outside [0, 1)
      */
     public AttentionRollout withDiscardRatio(double ratio) {
         return new AttentionRollout(gradients, fusion, ratio);

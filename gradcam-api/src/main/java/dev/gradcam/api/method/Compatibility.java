@@ -1,5 +1,7 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * Whose semantics the methods follow where published descriptions and popular implementations disagree.
  * {@link #GRADCAM} (the default) follows the papers and their authors' code; {@link #PYTORCH_GRAD_CAM} reproduces
@@ -31,7 +33,7 @@ public enum Compatibility {
     /**
      * Parses {@link #cliName()} (case and {@code _} forgiven).
      *
-     * @throws IllegalArgumentException naming the accepted values
+     * @throws InvalidArgumentException naming the accepted values
      */
     public static Compatibility parse(String name) {
         String key = name.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -40,6 +42,6 @@ public enum Compatibility {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown compatibility '" + name + "'; use gradcam or pytorch-grad-cam");
+        throw new InvalidArgumentException("unknown compatibility '" + name + "'; use gradcam or pytorch-grad-cam");
     }
 }

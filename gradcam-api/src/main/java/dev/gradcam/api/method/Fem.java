@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -24,7 +25,7 @@ public final class Fem extends ChannelWeightingMethod {
     Fem(double k) {
         super("fem");
         if (!Double.isFinite(k)) {
-            throw new IllegalArgumentException("k must be finite, got " + k);
+            throw new InvalidArgumentException("k must be finite, got " + k);
         }
         this.k = k;
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
@@ -42,12 +43,12 @@ public final class FinerCam implements CamMethod {
     FinerCam(CamMethod base, double alpha, int[] ranks, int[] classes) {
         this.base = Objects.requireNonNull(base, "base");
         if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("alpha must be finite, got " + alpha);
+            throw new InvalidArgumentException("alpha must be finite, got " + alpha);
         }
         int[] chosen = classes != null ? classes : ranks;
         if (chosen.length == 0 || Arrays.stream(chosen).anyMatch(r -> r < 0)
                 || classes == null && Arrays.stream(ranks).anyMatch(r -> r == 0)) {
-            throw new IllegalArgumentException("comparison " + (classes != null ? "classes" : "positions")
+            throw new InvalidArgumentException("comparison " + (classes != null ? "classes" : "positions")
                     + " must be non-empty and " + (classes != null ? ">= 0" : ">= 1 (0 is the class itself)")
                     + ", got " + Arrays.toString(chosen));
         }

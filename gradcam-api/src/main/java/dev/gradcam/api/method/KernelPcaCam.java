@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.numeric.SymmetricEigen;
 import dev.gradcam.api.spi.Capability;
@@ -48,7 +49,7 @@ public final class KernelPcaCam implements CamMethod {
             try {
                 return valueOf(name.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown kernel '" + name + "'; use sigmoid, rbf, poly or linear");
+                throw new InvalidArgumentException("unknown kernel '" + name + "'; use sigmoid, rbf, poly or linear");
             }
         }
     }
@@ -64,7 +65,7 @@ public final class KernelPcaCam implements CamMethod {
     KernelPcaCam(Kernel kernel, double gamma) {
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         if (!Double.isNaN(gamma) && !(gamma > 0 && Double.isFinite(gamma))) {
-            throw new IllegalArgumentException("gamma must be positive and finite, got " + gamma);
+            throw new InvalidArgumentException("gamma must be positive and finite, got " + gamma);
         }
         this.gamma = gamma;
     }

@@ -1,5 +1,7 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * An axis-aligned box in pixel corners {@code (x1, y1)} (top left) to {@code (x2, y2)} (bottom right), the convention
  * of torchvision's detection outputs.
@@ -13,11 +15,11 @@ public record Box(double x1, double y1, double x2, double y2) {
 
     public Box {
         if (!(Double.isFinite(x1) && Double.isFinite(y1) && Double.isFinite(x2) && Double.isFinite(y2))) {
-            throw new IllegalArgumentException("box corners must be finite, got " + x1 + "," + y1 + "," + x2 + ","
+            throw new InvalidArgumentException("box corners must be finite, got " + x1 + "," + y1 + "," + x2 + ","
                     + y2);
         }
         if (x2 < x1 || y2 < y1) {
-            throw new IllegalArgumentException("a box needs x1 <= x2 and y1 <= y2 (corners X1,Y1,X2,Y2), got " + x1
+            throw new InvalidArgumentException("a box needs x1 <= x2 and y1 <= y2 (corners X1,Y1,X2,Y2), got " + x1
                     + "," + y1 + "," + x2 + "," + y2);
         }
     }

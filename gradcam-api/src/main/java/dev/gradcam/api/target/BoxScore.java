@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +19,7 @@ final class BoxScore implements Target {
     BoxScore(DetectionLayout layout, List<ReferenceBox> references) {
         this.layout = Objects.requireNonNull(layout, "layout");
         if (references.isEmpty()) {
-            throw new IllegalArgumentException("a box-score target needs at least one reference box");
+            throw new InvalidArgumentException("a box-score target needs at least one reference box");
         }
         this.references = List.copyOf(references);
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -44,7 +45,7 @@ public enum DetectionLayout {
     /**
      * The layout named {@code name} ({@link #cliName()} or the constant's name, any case).
      *
-     * @throws IllegalArgumentException listing the names
+     * @throws InvalidArgumentException listing the names
      */
     public static DetectionLayout named(String name) {
         String n = name.strip().toLowerCase(Locale.ROOT);
@@ -53,7 +54,7 @@ public enum DetectionLayout {
                 return l;
             }
         }
-        throw new IllegalArgumentException("unknown detection layout '" + name + "'; use yolov5, yolov8 or "
+        throw new InvalidArgumentException("unknown detection layout '" + name + "'; use yolov5, yolov8 or "
                 + "xyxy-score-class");
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -10,7 +11,7 @@ record DetectionScore(DetectionLayout layout, int box, int classIndex) implement
     DetectionScore {
         Objects.requireNonNull(layout, "layout");
         if (box < 0 || classIndex < 0) {
-            throw new IllegalArgumentException("box and class must be >= 0, got box " + box + ", class "
+            throw new InvalidArgumentException("box and class must be >= 0, got box " + box + ", class "
                     + classIndex);
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -16,11 +17,11 @@ final class Element implements Target {
 
     Element(int[] index) {
         if (index.length == 0) {
-            throw new IllegalArgumentException("an element target needs at least one index");
+            throw new InvalidArgumentException("an element target needs at least one index");
         }
         for (int i : index) {
             if (i < 0) {
-                throw new IllegalArgumentException("element indices must be >= 0, got " + Arrays.toString(index));
+                throw new InvalidArgumentException("element indices must be >= 0, got " + Arrays.toString(index));
             }
         }
         this.index = index.clone();

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.Arrays;
@@ -20,11 +21,11 @@ record FinerTarget(int main, int[] comparison, double alpha) implements Target {
 
     FinerTarget {
         if (main < 0 || comparison.length == 0 || Arrays.stream(comparison).anyMatch(c -> c < 0)) {
-            throw new IllegalArgumentException("need a class index >= 0 and at least one comparison class >= 0, got "
+            throw new InvalidArgumentException("need a class index >= 0 and at least one comparison class >= 0, got "
                     + main + " and " + Arrays.toString(comparison));
         }
         if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("alpha must be finite, got " + alpha);
+            throw new InvalidArgumentException("alpha must be finite, got " + alpha);
         }
         comparison = comparison.clone();
     }

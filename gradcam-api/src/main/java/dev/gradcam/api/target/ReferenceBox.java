@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Objects;
 
 /**
@@ -19,10 +20,10 @@ public record ReferenceBox(Box box, int label, double iouThreshold) {
     public ReferenceBox {
         Objects.requireNonNull(box, "box");
         if (label < 0) {
-            throw new IllegalArgumentException("a box label must be >= 0, got " + label);
+            throw new InvalidArgumentException("a box label must be >= 0, got " + label);
         }
         if (!(iouThreshold >= 0 && iouThreshold < 1)) {
-            throw new IllegalArgumentException("an IoU threshold must be in [0, 1), got " + iouThreshold);
+            throw new InvalidArgumentException("an IoU threshold must be in [0, 1), got " + iouThreshold);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -53,7 +54,7 @@ public final class RegionMasks {
     public static FloatTensor fromImage(BufferedImage image, int height, int width) {
         Objects.requireNonNull(image, "image");
         if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("mask size must be positive, got " + height + "x" + width);
+            throw new InvalidArgumentException("mask size must be positive, got " + height + "x" + width);
         }
         float[] m = new float[height * width];
         for (int y = 0; y < height; y++) {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -12,7 +13,7 @@ record Rest(int classIndex) implements Target {
 
     Rest {
         if (classIndex < 0) {
-            throw new IllegalArgumentException("class index must be >= 0, got " + classIndex);
+            throw new InvalidArgumentException("class index must be >= 0, got " + classIndex);
         }
     }
 

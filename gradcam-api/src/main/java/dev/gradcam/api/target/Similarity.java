@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 
@@ -19,7 +20,7 @@ final class Similarity implements Target {
         this.cosine = cosine;
         this.referenceNorm = reference.norm();
         if (cosine && !(referenceNorm > 0)) {
-            throw new IllegalArgumentException("a cosine-similarity reference must be non-zero and finite, its norm is "
+            throw new InvalidArgumentException("a cosine-similarity reference must be non-zero and finite, its norm is "
                     + referenceNorm);
         }
     }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -128,9 +129,9 @@ class CompatibilityTest {
     void namesParseAndUnknownOnesSayWhatIsAccepted() {
         assertEquals(Compatibility.PYTORCH_GRAD_CAM, Compatibility.parse(" PyTorch_Grad-CAM "));
         assertEquals(Compatibility.GRADCAM, Compatibility.parse("gradcam"));
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+        InvalidArgumentException ex = assertThrows(InvalidArgumentException.class,
                 () -> Compatibility.parse("captum"));
         assertTrue(ex.getMessage().contains("pytorch-grad-cam"), ex.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> GradientReducers.gradCamPlusPlus(-1e-6));
+        assertThrows(InvalidArgumentException.class, () -> GradientReducers.gradCamPlusPlus(-1e-6));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +82,7 @@ class NewestCamsTest {
             assertEquals(Math.abs(eigen[i]), Math.abs(kpca[i]), 1e-4 * Math.max(1, Math.abs(eigen[i])),
                     "position " + i);
         }
-        assertThrows(IllegalArgumentException.class, () -> CamMethods.kpcaCam().withGamma(-1));
+        assertThrows(InvalidArgumentException.class, () -> CamMethods.kpcaCam().withGamma(-1));
         assertEquals(KernelPcaCam.Kernel.RBF, KernelPcaCam.Kernel.parse(" rbf "));
     }
 
@@ -110,7 +111,7 @@ class NewestCamsTest {
         List<Target> fixed = CamMethods.finerCam().withComparisonClasses(2)
                 .targets(List.of(Targets.classLogit(1)), () -> y);
         assertEquals(Targets.finer(1, new int[] {2}, 1.0), fixed.get(0));
-        assertThrows(IllegalArgumentException.class, () -> CamMethods.finerCam().withComparisonRanks(0));
+        assertThrows(InvalidArgumentException.class, () -> CamMethods.finerCam().withComparisonRanks(0));
     }
 
     @Test

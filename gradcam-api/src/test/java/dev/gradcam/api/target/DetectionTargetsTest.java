@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -58,7 +59,7 @@ class DetectionTargetsTest {
         e = assertThrows(InvalidInputException.class, () -> Targets.element(1, 2, 3).score(v5));
         assertTrue(e.getMessage().contains("[3, 7]"), e.getMessage());
         assertThrows(InvalidInputException.class, () -> Targets.element(21).score(v5));
-        assertThrows(IllegalArgumentException.class, () -> Targets.element(-1));
+        assertThrows(InvalidArgumentException.class, () -> Targets.element(-1));
     }
 
     @Test
@@ -118,14 +119,14 @@ class DetectionTargetsTest {
     void layoutsCheckShapesAndNames() {
         assertEquals(DetectionLayout.YOLO_V8, DetectionLayout.named("YOLOv8"));
         assertEquals(DetectionLayout.XYXY_SCORE_CLASS, DetectionLayout.named("xyxy-score-class"));
-        assertThrows(IllegalArgumentException.class, () -> DetectionLayout.named("ssd"));
+        assertThrows(InvalidArgumentException.class, () -> DetectionLayout.named("ssd"));
         assertEquals(DetectionLayout.YOLO_V8, DetectionLayout.guess(Shape.of(84, 8400)));
         assertEquals(DetectionLayout.YOLO_V5, DetectionLayout.guess(Shape.of(25200, 85)));
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> DetectionLayout.YOLO_V5.boxes(Shape.of(10)));
         assertTrue(e.getMessage().contains("[boxes, 5 + classes]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Box(5, 0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> ReferenceBox.of(0, 0, 1, 1, -1));
+        assertThrows(InvalidArgumentException.class, () -> new Box(5, 0, 1, 1));
+        assertThrows(InvalidArgumentException.class, () -> ReferenceBox.of(0, 0, 1, 1, -1));
         assertEquals(25.0 / 175, new Box(0, 0, 10, 10).iou(new Box(5, 5, 15, 15)), 1e-12);
     }
 }

@@ -3,6 +3,7 @@ package dev.gradcam.api.target;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -28,7 +29,7 @@ class SimilarityAndMasksTest {
         }
         assertEquals(1.0, t.score(FloatTensor.of(Shape.of(3), 2f, 4f, 4f)), 1e-6);
         assertThrows(InvalidInputException.class, () -> t.score(FloatTensor.zeros(Shape.of(4))));
-        assertThrows(IllegalArgumentException.class, () -> Targets.cosineSimilarity(FloatTensor.zeros(Shape.of(3))));
+        assertThrows(InvalidArgumentException.class, () -> Targets.cosineSimilarity(FloatTensor.zeros(Shape.of(3))));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -82,7 +83,7 @@ class TargetsTest {
         assertEquals((p0 * (3 - 0.5 * 1) + p3 * (3 - 0.5 * 0.5)) / (p0 + p3 + 1e-9), t.score(logits), 1e-6);
         assertGradientIsFiniteDifference(t, logits);
         assertEquals(Targets.finer(1, new int[] {0, 3}, 0.5), t);
-        assertThrows(IllegalArgumentException.class, () -> Targets.finer(1, new int[0], 1));
+        assertThrows(InvalidArgumentException.class, () -> Targets.finer(1, new int[0], 1));
         assertThrows(InvalidInputException.class, () -> Targets.finer(1, new int[] {9}, 1).score(logits));
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.transformers;
 
+import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,6 +78,6 @@ class AttentionRolloutReferenceTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> explain("convnext", CamMethods.attentionRollout()));
         assertTrue(e.getMessage().contains("no attention"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CamMethods.attentionRollout().withDiscardRatio(1));
+        assertThrows(InvalidArgumentException.class, () -> CamMethods.attentionRollout().withDiscardRatio(1));
     }
 }
