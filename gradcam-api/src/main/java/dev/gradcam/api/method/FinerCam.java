@@ -1,8 +1,6 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.InvalidArgumentException;
-import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -12,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -30,18 +27,17 @@ import java.util.function.Supplier;
  * forward pass to find the classes; the target depends on the output (softmax weights), so gradient backends run
  * the forward pass before the backward pass. Immutable.
  */
-public final class FinerCam implements CamMethod {
+public final class FinerCam extends WrappedCamMethod {
 
     /** pytorch-grad-cam's default comparison positions. */
     static final int[] DEFAULT_RANKS = {1, 2, 3};
 
-    private final CamMethod base;
     private final double alpha;
     private final int[] ranks;
     private final int[] classes;
 
     FinerCam(CamMethod base, double alpha, int[] ranks, int[] classes) {
-        this.base = Objects.requireNonNull(base, "base");
+        super(base);
         if (!Double.isFinite(alpha)) {
             throw new InvalidArgumentException("alpha must be finite, got " + alpha);
         }
@@ -80,26 +76,6 @@ public final class FinerCam implements CamMethod {
     @Override
     public String name() {
         return "finer-cam";
-    }
-
-    @Override
-    public Set<Capability> requiredCapabilities() {
-        return base.requiredCapabilities();
-    }
-
-    @Override
-    public boolean needsGradients() {
-        return base.needsGradients();
-    }
-
-    @Override
-    public boolean usesLayers() {
-        return base.usesLayers();
-    }
-
-    @Override
-    public void configure(PassRequest.Builder request) {
-        base.configure(request);
     }
 
     @Override

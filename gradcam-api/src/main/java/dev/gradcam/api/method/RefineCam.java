@@ -1,13 +1,9 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -18,13 +14,12 @@ import java.util.function.Supplier;
  * ({@code Explainer.Builder#layers}); with one layer it is the base method. Cost: the base method's at every layer, in
  * one pass. Raw maps, weights and masks per layer are the base method's ({@code Explanation#layerMaps()}). Immutable.
  */
-public final class RefineCam implements CamMethod {
+public final class RefineCam extends WrappedCamMethod {
 
-    private final CamMethod base;
     private final boolean pytorchGradCam;
 
     RefineCam(CamMethod base, boolean pytorchGradCam) {
-        this.base = Objects.requireNonNull(base, "base");
+        super(base);
         this.pytorchGradCam = pytorchGradCam;
     }
 
@@ -33,33 +28,9 @@ public final class RefineCam implements CamMethod {
         return new RefineCam(base, pytorchGradCam);
     }
 
-    public CamMethod base() {
-        return base;
-    }
-
     @Override
     public String name() {
         return "refine-cam";
-    }
-
-    @Override
-    public Set<Capability> requiredCapabilities() {
-        return base.requiredCapabilities();
-    }
-
-    @Override
-    public boolean needsGradients() {
-        return base.needsGradients();
-    }
-
-    @Override
-    public boolean usesLayers() {
-        return base.usesLayers();
-    }
-
-    @Override
-    public void configure(PassRequest.Builder request) {
-        base.configure(request);
     }
 
     @Override
