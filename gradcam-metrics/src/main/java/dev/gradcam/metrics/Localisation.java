@@ -62,6 +62,19 @@ public final class Localisation {
      * lies inside the object, sum(max(map, 0) in mask) / sum(max(map, 0)); 0 for a map without positive values.
      */
     public static double[] energyPointingGame(FloatTensor maps, FloatTensor masks) {
+        return shareInside(maps, masks, true);
+    }
+
+    /**
+     * Relevance mass accuracy (Arras et al. 2022): relevance inside the object over all relevance, on the signed
+     * values as given; 0 when the total is 0.
+     */
+    public static double[] relevanceMass(FloatTensor maps, FloatTensor masks) {
+        return shareInside(maps, masks, false);
+    }
+
+    /** Per image, the map's sum inside the mask over its total (of max(map, 0) with {@code positivePart}); 0 for 0. */
+    private static double[] shareInside(FloatTensor maps, FloatTensor masks, boolean positivePart) {
         check(maps, masks);
         int n = maps.shape().intDim(0);
         double[] out = new double[n];
@@ -71,35 +84,12 @@ public final class Localisation {
             double inside = 0;
             double total = 0;
             for (int p = 0; p < m.size(); p++) {
-                double v = Math.max(0, m.getFlat(p));
+                double v = positivePart ? Math.max(0, m.getFlat(p)) : m.getFlat(p);
                 total += v;
                 if (mask.getFlat(p) != 0) {
                     inside += v;
                 }
             }
-            out[i] = total > 0 ? inside / total : 0;
-        }
-        return out;
-    }
-
-    /**
-     * Relevance mass accuracy (Arras et al. 2022): relevance inside the object over all relevance, on the signed
-     * values as given; 0 when the total is 0.
-     */
-    public static double[] relevanceMass(FloatTensor maps, FloatTensor masks) {
-        check(maps, masks);
-        int n = maps.shape().intDim(0);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            FloatTensor m = maps.slice(i);
-            FloatTensor mask = masks.slice(i);
-            double inside = 0;
-            for (int p = 0; p < m.size(); p++) {
-                if (mask.getFlat(p) != 0) {
-                    inside += m.getFlat(p);
-                }
-            }
-            double total = m.sum();
             out[i] = total != 0 ? inside / total : 0;
         }
         return out;
