@@ -25,11 +25,13 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.onnx.convert.OpsetConverter;
 import dev.gradcam.onnx.grad.CompiledGraph;
 import dev.gradcam.onnx.grad.GradientCompiler;
 import dev.gradcam.onnx.grad.GradientModes;
 import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
+import dev.gradcam.onnx.grad.OpsetTooOldException;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.LayoutDetector;
@@ -115,6 +117,8 @@ public final class OnnxModel implements DifferentiableModel {
     private final CompileCache compileCache;
     /** The model's SHA-256, computed on the first compile-cache lookup. */
     private volatile byte[] modelDigest;
+    /** The graph converted to a newer opset for backward rules that need one, or null until one does. */
+    private Graph upgradedGraph;
     /** The file the model was read from, or null; set by {@link #load} before the model is shared. */
     private Path modelFile;
 
@@ -406,10 +410,55 @@ public final class OnnxModel implements DifferentiableModel {
                 return cached;
             }
         }
-        CompiledGraph cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+        CompiledGraph cg;
+        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
+            cg = GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        } else {
+            try {
+                cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+            } catch (OpsetTooOldException e) {
+                // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
+                cg = GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+            }
+        }
         Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /**
+     * The graph converted to {@link OpsetConverter#TARGET}, specialised to the input dims of {@code shapes}. The
+     * conversion runs once per model; a model that cannot be converted fails with the rule's message ({@code why}),
+     * or with the converter's when the model is older than the backward forms ({@code why} null).
+     */
+    private Shapes upgraded(Shapes shapes, OpsetTooOldException why) {
+        Graph g;
+        synchronized (this) {
+            if (upgradedGraph == null) {
+                try {
+                    ModelProto m = OpsetConverter.upgrade(graph.model(), OpsetConverter.TARGET);
+                    ModelValidator.validate(m, source + " (converted to opset " + OpsetConverter.TARGET + ")");
+                    upgradedGraph = Graph.of(m);
+                    LOG.info("gradcam-onnx: {} has opset {}; differentiating it converted to opset {} ({})", source,
+                            graph.opset(), OpsetConverter.TARGET, why == null ? "backward forms start at opset "
+                                    + GradientCompiler.OLDEST_OPSET : why.getMessage());
+                } catch (dev.gradcam.api.GradCamException e) {
+                    if (why == null) {
+                        throw e;
+                    }
+                    why.addSuppressed(e);
+                    throw why;
+                }
+            }
+            g = upgradedGraph;
+        }
+        Map<String, long[]> dims = new LinkedHashMap<>();
+        for (ValueInfoProto in : graph.inputs()) {
+            dims.put(in.getName(), shapes.dims(in.getName()));
+        }
+        Shapes s = ShapeInference.infer(g, dims);
+        OperatorRules.check(g, s, source + " (converted to opset " + OpsetConverter.TARGET + ")");
+        return s;
     }
 
     /** The compile cache on disk, or null without the {@code compileCache} option. */
