@@ -97,17 +97,26 @@ final class SemanticAdapters {
     }
 
     /**
-     * BatchNormalization-14 in inference mode has one output; the training outputs of older versions (running and
-     * saved statistics) are dropped when nothing reads them.
+     * BatchNormalization before 14 computes batch statistics when it has its training outputs (ONNX Runtime runs
+     * such a node in training mode); BatchNormalization-14 says so with {@code training_mode=1} and keeps the
+     * running statistics as outputs 1 and 2, without the saved mean and variance of older versions.
      */
     static List<NodeProto> batchNorm9To14(NodeProto n, Conversion c) {
-        for (int i = 1; i < n.getOutputCount(); i++) {
+        if (n.getOutputCount() <= 1) {
+            return List.of(n);
+        }
+        for (int i = 3; i < n.getOutputCount(); i++) {
             if (c.isRead(n.getOutput(i))) {
-                throw Conversion.refuse(n, 14, "output " + i + " (a training statistic) is read; an inference-mode "
-                        + "BatchNormalization has one output");
+                throw Conversion.refuse(n, 14, "output " + i + " (a saved batch statistic) is read; "
+                        + "BatchNormalization-14 has no such output");
             }
         }
-        return List.of(n.toBuilder().clearOutput().addOutput(n.getOutput(0)).build());
+        NodeProto.Builder b = Conversion.without(n, "training_mode").clearOutput()
+                .addAttribute(Conversion.intAttr("training_mode", 1));
+        for (int i = 0; i < Math.min(3, n.getOutputCount()); i++) {
+            b.addOutput(n.getOutput(i));
+        }
+        return List.of(b.build());
     }
 
     /** RoiAlign-16's default coordinate mode is half_pixel; RoiAlign-10 meant output_half_pixel. */
