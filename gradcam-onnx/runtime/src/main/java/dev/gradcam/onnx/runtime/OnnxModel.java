@@ -113,6 +113,11 @@ public final class OnnxModel implements DifferentiableModel {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
     private final boolean unbatched;
+    /**
+     * The batch size the model's only image input fixes ([4, 3, H, W] gives 4), or 0: batches of another size run in
+     * parts of it ({@link FixedBatch}).
+     */
+    private final int fixedBatch;
     /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
     private final CompileCache compileCache;
     /** The model's SHA-256, computed on the first compile-cache lookup. */
@@ -138,6 +143,7 @@ public final class OnnxModel implements DifferentiableModel {
         }
         this.unbatched = graph.inputs().size() == 1
                 && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
+        this.fixedBatch = fixedBatch(graph, unbatched);
         this.declared = ShapeInference.inferDeclared(graph);
         OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
@@ -192,6 +198,15 @@ public final class OnnxModel implements DifferentiableModel {
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         Objects.requireNonNull(model, "model");
         return new OnnxModel(model, name, options);
+    }
+
+    private static int fixedBatch(Graph graph, boolean unbatched) {
+        if (unbatched || graph.inputs().size() != 1) {
+            return 0;
+        }
+        ValueType t = Graph.typeOf(graph.inputs().get(0));
+        // Image (4-D) and volume (5-D) inputs only: there the leading axis is the batch.
+        return t.hasRank() && t.rank() >= 4 && t.dim(0) > 0 && t.dim(0) <= Integer.MAX_VALUE ? (int) t.dim(0) : 0;
     }
 
     private ValueType outputType(ValueInfoProto v) {
@@ -277,6 +292,10 @@ public final class OnnxModel implements DifferentiableModel {
         ensureOpen();
         Objects.requireNonNull(request, "request");
         if (!unbatched) {
+            Shape in = request.input().shape();
+            if (fixedBatch > 0 && in.rank() >= 1 && in.dim(0) >= 1 && in.dim(0) != fixedBatch) {
+                return FixedBatch.run(request, fixedBatch, this::runGraph);
+            }
             return runGraph(request);
         }
         Shape given = request.input().shape();
@@ -590,6 +609,10 @@ public final class OnnxModel implements DifferentiableModel {
         if (!fits) {
             throw new InvalidInputException("activations for layer '" + l.name() + "' must have shape " + expected
                     + " (any batch size), given " + given);
+        }
+        if (fixedBatch > 0 && given.dim(0) >= 1 && given.dim(0) != fixedBatch
+                && (input == null || input.shape().dim(0) == given.dim(0))) {
+            return FixedBatch.map(activations, input, fixedBatch, (a, x) -> runHead(layer, a, output, x));
         }
         boolean withInput = input != null;
         try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out, withInput),
