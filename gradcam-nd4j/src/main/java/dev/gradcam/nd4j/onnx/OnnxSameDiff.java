@@ -31,6 +31,8 @@ public final class OnnxSameDiff {
      * Loads and translates an ONNX file (external data next to it is resolved).
      *
      * @throws ModelLoadException                           if the file cannot be read
+     * @throws dev.gradcam.api.InvalidModelException        if the model is invalid (the checks of the ONNX Runtime
+     *                                                      backend, before anything reads it)
      * @throws dev.gradcam.api.UnsupportedOperatorException if an op cannot be translated
      */
     public static SameDiffModel load(Path file) {
@@ -45,7 +47,7 @@ public final class OnnxSameDiff {
     public static SameDiffModel load(Path file, long[] inputShape) {
         Objects.requireNonNull(file, "file");
         ModelProto proto = OnnxModelReader.readResolved(file);
-        Translation t = translate(proto, inputShape);
+        Translation t = translate(proto, inputShape, String.valueOf(file.getFileName()));
         return SameDiffModel.builder(t.graph()).input(t.input()).outputs(t.outputs().toArray(String[]::new))
                 .layers(t.layers()).inputShape(t.inputShape()).biases(t.biases())
                 .provenance("source", String.valueOf(file.getFileName()))
@@ -60,9 +62,13 @@ public final class OnnxSameDiff {
      * @param inputShape a concrete input shape, or null to use the declared one
      */
     public static Translation translate(ModelProto model, long[] inputShape) {
+        return translate(model, inputShape, "the model");
+    }
+
+    private static Translation translate(ModelProto model, long[] inputShape, String source) {
         Objects.requireNonNull(model, "model");
         Nd4jRuntime.ensureStarted();
-        return StdoutSilencer.call(() -> OnnxTranslator.translate(model, inputShape));
+        return StdoutSilencer.call(() -> OnnxTranslator.translate(model, inputShape, source));
     }
 
     /** The ONNX op types this translator handles (default domain). */
