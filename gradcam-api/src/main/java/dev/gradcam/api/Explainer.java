@@ -32,7 +32,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -108,12 +107,13 @@ public final class Explainer {
 
     /** Explains each image's top class. */
     public Explanation explain(FloatTensor images) {
+        InvalidArgumentException.requireNonNull(images, "images");
         return explain(images, Collections.nCopies(batchOf(images), Targets.topClass()));
     }
 
     /** Explains the same target for every image. */
     public Explanation explain(FloatTensor images, Target target) {
-        Objects.requireNonNull(target, "target");
+        InvalidArgumentException.requireNonNull(target, "target");
         return explain(images, Collections.nCopies(batchOf(images), target));
     }
 
@@ -124,8 +124,8 @@ public final class Explainer {
      * @throws ResourceClosedException if the model has been closed
      */
     public Explanation explain(FloatTensor images, List<Target> targets) {
-        Objects.requireNonNull(images, "images");
-        Objects.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (settings.model.isClosed()) {
             throw new ResourceClosedException("the model behind this explainer");
         }
@@ -275,6 +275,7 @@ public final class Explainer {
      * 3-D convolutions) or that is not one of this explainer's layers.
      */
     public LayerLayout layout(LayerInfo layer) {
+        InvalidArgumentException.requireNonNull(layer, "layer");
         return layouts.get(layer.name());
     }
 
@@ -336,7 +337,7 @@ public final class Explainer {
         private Compatibility compatibility = Compatibility.GRADCAM;
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         private Builder copy() {
@@ -360,7 +361,7 @@ public final class Explainer {
 
         /** The layer: a tensor name, node name, module path such as {@code layer4}, or {@code auto} (default). */
         public Builder layer(String layer) {
-            this.layers = List.of(Objects.requireNonNull(layer, "layer"));
+            this.layers = List.of(InvalidArgumentException.requireNonNull(layer, "layer"));
             return this;
         }
 
@@ -370,12 +371,14 @@ public final class Explainer {
          * @throws InvalidArgumentException if none is given
          */
         public Builder layers(String... layers) {
+            InvalidArgumentException.requireNonNull(layers, "layers");
+            InvalidArgumentException.requireNonNull(layers, "layers");
             return layers(List.of(layers));
         }
 
         /** As {@link #layers(String...)}. */
         public Builder layers(List<String> layers) {
-            if (layers.isEmpty()) {
+            if (InvalidArgumentException.requireNonNull(layers, "layers").isEmpty()) {
                 throw new InvalidArgumentException("give at least one layer");
             }
             this.layers = List.copyOf(layers);
@@ -395,25 +398,25 @@ public final class Explainer {
 
         /** The method (default Grad-CAM). */
         public Builder method(CamMethod method) {
-            this.method = Objects.requireNonNull(method, "method");
+            this.method = InvalidArgumentException.requireNonNull(method, "method");
             return this;
         }
 
         /** A method from a name and a reducer, e.g. your own weighting. */
         public Builder method(String name, GradientReducer reducer) {
-            return method(CamMethods.fromReducer(Objects.requireNonNull(name, "name"),
-                    Objects.requireNonNull(reducer, "reducer")));
+            return method(CamMethods.fromReducer(InvalidArgumentException.requireNonNull(name, "name"),
+                    InvalidArgumentException.requireNonNull(reducer, "reducer")));
         }
 
         /** Which feature maps count (default: all). */
         public Builder selector(FeatureMapSelector selector) {
-            this.selector = Objects.requireNonNull(selector, "selector");
+            this.selector = InvalidArgumentException.requireNonNull(selector, "selector");
             return this;
         }
 
         /** Activation, normalisation and upsampling together. */
         public Builder postProcessing(PostProcessing post) {
-            this.post = Objects.requireNonNull(post, "post");
+            this.post = InvalidArgumentException.requireNonNull(post, "post");
             return this;
         }
 
@@ -453,7 +456,7 @@ public final class Explainer {
 
         /** How gradients flow back (default standard). */
         public Builder gradientMode(GradientMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = InvalidArgumentException.requireNonNull(mode, "mode");
             return this;
         }
 
@@ -471,7 +474,7 @@ public final class Explainer {
 
         /** How several layers' maps combine (default {@link LayerFusion#mean()}, as pytorch-grad-cam). */
         public Builder fusion(LayerFusion fusion) {
-            this.fusion = Objects.requireNonNull(fusion, "fusion");
+            this.fusion = InvalidArgumentException.requireNonNull(fusion, "fusion");
             return this;
         }
 
@@ -484,13 +487,13 @@ public final class Explainer {
          * no target is given. The differences are tabled in docs/methods.md.
          */
         public Builder compatibility(Compatibility compatibility) {
-            this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
+            this.compatibility = InvalidArgumentException.requireNonNull(compatibility, "compatibility");
             return this;
         }
 
         /** Hears the progress of long methods (Score-CAM, Ablation-CAM). */
         public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
+            this.progress = InvalidArgumentException.requireNonNull(progress, "progress");
             return this;
         }
 

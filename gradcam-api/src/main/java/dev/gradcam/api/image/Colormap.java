@@ -8,7 +8,6 @@ import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Maps a value in [0, 1] to a colour, for painting heatmaps.
@@ -33,6 +32,7 @@ public interface Colormap {
      * @throws InvalidInputException if the map is not 2-D once leading 1s are dropped
      */
     default BufferedImage render(FloatTensor map) {
+        InvalidArgumentException.requireNonNull(map, "map");
         Shape s = map.shape();
         while (s.rank() > 2 && s.dim(0) == 1) {
             s = s.dropFirst(1);
@@ -90,7 +90,7 @@ public interface Colormap {
      * @throws InvalidArgumentException for any other name, listing the known ones
      */
     static Colormap named(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = name.strip().toLowerCase(Locale.ROOT);
         for (TableColormap c : TableColormap.ALL) {
             if (c.toString().equals(key)) {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -27,6 +28,7 @@ public final class GradientImages {
      * {@code save_gradient_images}.
      */
     public static BufferedImage normalized(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         float[] g = gradient.toArray();
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -46,11 +48,13 @@ public final class GradientImages {
      * {@code get_positive_negative_saliency}.
      */
     public static BufferedImage positive(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return part(gradient, 1f);
     }
 
     /** The negative part divided by the minimum's magnitude, {@code max(0, -g) / -min(g)}. */
     public static BufferedImage negative(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return part(gradient, -1f);
     }
 
@@ -60,6 +64,7 @@ public final class GradientImages {
      * interpolation, NumPy's default).
      */
     public static BufferedImage grayscale(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         Shape s = squeezeLeading(gradient.shape(), 3);
         if (s.rank() != 2 && s.rank() != 3 || s.size() == 0) {
             throw new InvalidInputException("expected a non-empty gradient [C, H, W] or [H, W], with an optional "
@@ -89,6 +94,7 @@ public final class GradientImages {
 
     /** A map with values in [0, 1] as a grey image, levels {@code (int)(255 * v)} clamped, NaN black. */
     public static BufferedImage gray(FloatTensor map) {
+        InvalidArgumentException.requireNonNull(map, "map");
         Shape s = squeezeLeading(map.shape(), 2);
         if (s.rank() != 2) {
             throw new InvalidInputException("expected a 2-D map [H, W] (leading axes of size 1 allowed), got "

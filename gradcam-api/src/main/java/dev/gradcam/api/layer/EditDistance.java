@@ -1,6 +1,7 @@
 package dev.gradcam.api.layer;
 
-import java.util.Objects;
+import dev.gradcam.api.InvalidArgumentException;
+
 
 /**
  * Levenshtein edit distance, the measure behind "nearest: ..." hints for misspelt layer, method and option names.
@@ -15,11 +16,11 @@ public final class EditDistance {
      * The fewest single-character insertions, deletions and substitutions that turn {@code a} into {@code b}
      * (case-sensitive; lower-case both first for a case-insensitive distance).
      *
-     * @throws NullPointerException if either string is null
+     * @throws dev.gradcam.api.InvalidArgumentException if either string is null
      */
     public static int levenshtein(String a, String b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
+        InvalidArgumentException.requireNonNull(a, "a");
+        InvalidArgumentException.requireNonNull(b, "b");
         // Two rolling rows of the dynamic-programming table: memory grows with b only.
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];

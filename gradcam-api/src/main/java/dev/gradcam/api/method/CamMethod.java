@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
@@ -43,6 +44,8 @@ public interface CamMethod {
      * rollout taps every attention layer); the explainer calls this form.
      */
     default void configure(PassRequest.Builder request, DifferentiableModel model) {
+        InvalidArgumentException.requireNonNull(request, "request");
+        InvalidArgumentException.requireNonNull(model, "model");
         configure(request);
     }
 

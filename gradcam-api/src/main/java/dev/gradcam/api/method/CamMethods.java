@@ -1,13 +1,13 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.GradientReducer;
 import dev.gradcam.api.cam.GradientReducers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -183,7 +183,7 @@ public final class CamMethods {
      * @throws GradCamException for an unknown name, listing the known ones
      */
     public static CamMethod byName(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         Supplier<CamMethod> s = BY_NAME.get(key);
         if (s == null) {

@@ -125,6 +125,7 @@ public interface Normalization {
 
     /** Shape helper for implementations: the per-image element count of a batch. */
     static int perImage(Shape batch) {
+        InvalidArgumentException.requireNonNull(batch, "batch");
         return batch.size() / Math.max(batch.intDim(0), 1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.PngWriter;
@@ -7,7 +8,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Attributions as pytorch-cnn-visualizations shows them, as tensors in [0, 1] (for further processing or your own
@@ -29,6 +29,7 @@ public final class SaliencyMaps {
 
     /** Min-max normalised per image, same shape. */
     public static FloatTensor colour(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, (g, out, off, n) -> {
             float min = Float.POSITIVE_INFINITY;
             float max = Float.NEGATIVE_INFINITY;
@@ -45,11 +46,13 @@ public final class SaliencyMaps {
 
     /** The positive part over its maximum, per image, same shape. */
     public static FloatTensor positive(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, (g, out, off, n) -> part(g, out, off, n, 1f));
     }
 
     /** The negative part over the minimum's magnitude, per image, same shape. */
     public static FloatTensor negative(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, (g, out, off, n) -> part(g, out, off, n, -1f));
     }
 
@@ -59,6 +62,7 @@ public final class SaliencyMaps {
      * @throws InvalidInputException for other ranks
      */
     public static FloatTensor grayscale(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         Shape s = gradients.shape();
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("grayscale needs gradients [C, H, W] or [N, C, H, W], got " + s);
@@ -95,8 +99,9 @@ public final class SaliencyMaps {
      * @throws dev.gradcam.api.GradCamException if a file cannot be written
      */
     public static void writePngs(Attribution attribution, Path dir, String prefix) {
-        Objects.requireNonNull(dir, "dir");
-        Objects.requireNonNull(prefix, "prefix");
+        InvalidArgumentException.requireNonNull(attribution, "attribution");
+        InvalidArgumentException.requireNonNull(dir, "dir");
+        InvalidArgumentException.requireNonNull(prefix, "prefix");
         for (int i = 0; i < attribution.size(); i++) {
             FloatTensor g = attribution.attribution(i);
             String base = prefix + "_" + i + "_";

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The built-in pixel-space {@link AttributionMethod}s by kebab-case name, the counterpart of {@link CamMethods} for
@@ -174,8 +173,8 @@ public final class SaliencyMethods {
      * @see #byName(String, DifferentiableModel, String)
      */
     public static AttributionMethod byName(String name, DifferentiableModel model, String layer, Settings settings) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(settings, "settings");
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(settings, "settings");
         return factory(name).create(model, layer, settings);
     }
 
@@ -194,7 +193,7 @@ public final class SaliencyMethods {
      * @throws GradCamException for an unknown name, listing the pixel-space and the class-activation names
      */
     public static String canonical(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = normalise(name);
         key = ALIASES.getOrDefault(key, key);
         if (BY_NAME.containsKey(key)) {
@@ -209,7 +208,7 @@ public final class SaliencyMethods {
 
     /** True if {@code name} is a known name or alias (spelt as {@link #byName} accepts it). */
     public static boolean isKnown(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = normalise(name);
         return BY_NAME.containsKey(ALIASES.getOrDefault(key, key));
     }

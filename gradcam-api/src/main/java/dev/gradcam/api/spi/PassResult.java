@@ -1,10 +1,10 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,8 +42,11 @@ public final class PassResult {
      */
     public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients) {
+        InvalidArgumentException.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
+        InvalidArgumentException.requireNonNull(biasGradients, "biasGradients");
         this.biasGradients = List.copyOf(biasGradients);
-        this.output = Objects.requireNonNull(output, "output");
+        this.output = InvalidArgumentException.requireNonNull(output, "output");
         this.activations = Map.copyOf(activations);
         this.gradients = Map.copyOf(gradients);
         this.inputGradient = inputGradient;
@@ -64,6 +67,7 @@ public final class PassResult {
 
     /** Activations at a tap; fails clearly if the pass did not compute them. */
     public FloatTensor activation(String tap) {
+        InvalidArgumentException.requireNonNull(tap, "tap");
         FloatTensor t = activations.get(tap);
         if (t == null) {
             throw new InvalidInputException("no activations for tap '" + tap + "'; this pass has " + activations.keySet());
@@ -73,6 +77,7 @@ public final class PassResult {
 
     /** Gradients at a tap; fails clearly if the pass did not compute them. */
     public FloatTensor gradient(String tap) {
+        InvalidArgumentException.requireNonNull(tap, "tap");
         FloatTensor t = gradients.get(tap);
         if (t == null) {
             throw new InvalidInputException("no gradients for tap '" + tap + "'; this pass has " + gradients.keySet());

@@ -1,9 +1,9 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -30,7 +30,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
     /** A seed that depends only on the output's shape. */
     record OfShape(Function<Shape, FloatTensor> seed) implements Seed {
         public OfShape {
-            Objects.requireNonNull(seed, "seed");
+            InvalidArgumentException.requireNonNull(seed, "seed");
         }
 
         @Override
@@ -60,7 +60,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor resolve(FloatTensor output) {
-            Shape s = output.shape();
+            Shape s = InvalidArgumentException.requireNonNull(output, "output").shape();
             if (s.rank() != 2) {
                 throw new InvalidInputException("the top-class target needs an output of shape [N, classes], got " + s
                         + "; use a region target for spatial outputs");
@@ -78,7 +78,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
     /** A seed computed from the output values. */
     record OfOutput(Function<FloatTensor, FloatTensor> seed) implements Seed {
         public OfOutput {
-            Objects.requireNonNull(seed, "seed");
+            InvalidArgumentException.requireNonNull(seed, "seed");
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
-import java.util.Objects;
 
 /** Masks [H, W] of 0 and 1 for {@link Targets#region}: from a segmentation prediction, a threshold or an image. */
 public final class RegionMasks {
@@ -20,6 +19,7 @@ public final class RegionMasks {
      * @throws InvalidInputException if the output is not [classes, H, W] with more than {@code cls} classes
      */
     public static FloatTensor predicted(FloatTensor output, int cls) {
+        InvalidArgumentException.requireNonNull(output, "output");
         Shape s = checkSpatial(output, cls);
         int classes = s.intDim(0);
         int plane = s.intDim(1) * s.intDim(2);
@@ -38,6 +38,7 @@ public final class RegionMasks {
 
     /** The pixels of channel {@code channel} of an output [channels, H, W] whose value exceeds {@code threshold}. */
     public static FloatTensor thresholded(FloatTensor output, int channel, double threshold) {
+        InvalidArgumentException.requireNonNull(output, "output");
         Shape s = checkSpatial(output, channel);
         int plane = s.intDim(1) * s.intDim(2);
         float[] m = new float[plane];
@@ -52,7 +53,7 @@ public final class RegionMasks {
      * nearest-neighbour to {@code height} x {@code width} when the picture has another size.
      */
     public static FloatTensor fromImage(BufferedImage image, int height, int width) {
-        Objects.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(image, "image");
         if (height < 1 || width < 1) {
             throw new InvalidArgumentException("mask size must be positive, got " + height + "x" + width);
         }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.spi.DifferentiableModel;
@@ -8,7 +9,6 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Class-specific image generation (Simonyan et al. 2014): an input optimised, from noise, to raise a target's score,
@@ -63,7 +63,7 @@ public final class ClassImageGeneration {
      * @throws InvalidInputException if no target is given
      */
     public Visualization run(List<Target> targets) {
-        Objects.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (targets.isEmpty()) {
             throw new InvalidInputException("give at least one target (class) to generate an image for");
         }
@@ -81,14 +81,14 @@ public final class ClassImageGeneration {
         private NoiseStart noise = NoiseStart.uniform(-1, 1);
 
         private Builder(DifferentiableModel model, String name, Optimization defaults) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
             this.name = name;
             this.optimization = defaults;
         }
 
         /** Steps, optimiser, regularisation, seed and listener. */
         public Builder optimization(Optimization optimization) {
-            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            this.optimization = InvalidArgumentException.requireNonNull(optimization, "optimization");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.gradcam.api.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import org.junit.jupiter.api.Test;
 
 class EditDistanceTest {
@@ -24,7 +25,7 @@ class EditDistanceTest {
 
     @Test
     void rejectsNull() {
-        assertThrows(NullPointerException.class, () -> EditDistance.levenshtein(null, "a"));
-        assertThrows(NullPointerException.class, () -> EditDistance.levenshtein("a", null));
+        assertThrows(InvalidArgumentException.class, () -> EditDistance.levenshtein(null, "a"));
+        assertThrows(InvalidArgumentException.class, () -> EditDistance.levenshtein("a", null));
     }
 }
