@@ -1,5 +1,6 @@
 package dev.gradcam.nd4j.onnx;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.nd4j.SameDiffModel;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
@@ -7,7 +8,6 @@ import dev.gradcam.nd4j.internal.StdoutSilencer;
 import dev.gradcam.onnx.model.OnnxModelReader;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -45,7 +45,7 @@ public final class OnnxSameDiff {
      * @param inputShape e.g. {@code {1, 3, 224, 224}}, or null to use the declared shape
      */
     public static SameDiffModel load(Path file, long[] inputShape) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         ModelProto proto = OnnxModelReader.readResolved(file);
         Translation t = translate(proto, inputShape, String.valueOf(file.getFileName()));
         return SameDiffModel.builder(t.graph()).input(t.input()).outputs(t.outputs().toArray(String[]::new))
@@ -66,7 +66,7 @@ public final class OnnxSameDiff {
     }
 
     private static Translation translate(ModelProto model, long[] inputShape, String source) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         Nd4jRuntime.ensureStarted();
         return StdoutSilencer.call(() -> OnnxTranslator.translate(model, inputShape, source));
     }

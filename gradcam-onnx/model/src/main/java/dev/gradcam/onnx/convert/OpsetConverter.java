@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.convert;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.ShapeInference;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -53,7 +53,7 @@ public final class OpsetConverter {
      * @throws UnsupportedOperatorException naming the node whose operator cannot be converted, and why
      */
     public static ModelProto upgrade(ModelProto model, int target) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         int from = OnnxFormat.opset(model);
         if (from >= target) {
             return model;

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.gradcam.api.BackendExecutionException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.api.ModelLoadException;
@@ -53,7 +54,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -187,7 +187,7 @@ public final class OnnxModel implements DifferentiableModel {
      * @throws dev.gradcam.api.BackendUnavailableException   if CUDA was requested and cannot be used
      */
     public static OnnxModel load(Path file, Map<String, String> options) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         OnnxOptions o = OnnxOptions.parse(options);
         OnnxModel m = new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
         m.modelFile = file;
@@ -196,7 +196,7 @@ public final class OnnxModel implements DifferentiableModel {
 
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         return new OnnxModel(model, name, options);
     }
 
@@ -290,7 +290,7 @@ public final class OnnxModel implements DifferentiableModel {
     @Override
     public PassResult run(PassRequest request) {
         ensureOpen();
-        Objects.requireNonNull(request, "request");
+        InvalidArgumentException.requireNonNull(request, "request");
         if (!unbatched) {
             Shape in = request.input().shape();
             if (fixedBatch > 0 && in.rank() >= 1 && in.dim(0) >= 1 && in.dim(0) != fixedBatch) {
@@ -597,7 +597,7 @@ public final class OnnxModel implements DifferentiableModel {
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output, FloatTensor input) {
         ensureOpen();
-        Objects.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(activations, "activations");
         LayerInfo l = resolveLayer(layer);
         String out = outputName(output);
         Shape expected = l.shape();
