@@ -81,6 +81,8 @@ class NullArgumentContractTest {
                 }
             }
         }
+        System.out.println("null-argument scan: " + calls + " calls on " + classes.size() + " classes and "
+                + instances.size() + " objects");
         assertTrue(calls > 500, "the scan reached " + calls + " calls");
         assertTrue(leaks.isEmpty(), leaks.size() + " calls let a non-GradCamException escape:\n"
                 + String.join("\n", leaks));
