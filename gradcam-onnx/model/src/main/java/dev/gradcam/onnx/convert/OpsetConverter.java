@@ -100,7 +100,17 @@ public final class OpsetConverter {
             List<NodeProto> next = new java.util.ArrayList<>(nodes.size());
             for (NodeProto n : nodes) {
                 OpsetAdapter a = OnnxFormat.isDefaultDomain(n.getDomain()) ? step.get(n.getOpType()) : null;
-                next.addAll(a == null ? List.of(n) : a.adapt(n, c));
+                if (a == null) {
+                    next.add(n);
+                    continue;
+                }
+                try {
+                    next.addAll(a.adapt(n, c));
+                } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+                    // A node the validator let through that has not the old form's inputs or attribute values.
+                    throw Conversion.refuse(n, v, "its inputs or attributes do not have the form of opset " + (v - 1)
+                            + " (" + e.getMessage() + ")");
+                }
             }
             nodes = next;
         }
