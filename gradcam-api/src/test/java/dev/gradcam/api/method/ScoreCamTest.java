@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Score-CAM (Wang et al. 2020, Eq. 5-6): w_k = score(X .* s(Up(A_k))), map = sum_k w_k A_k. */
 class ScoreCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m) {
+    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
         return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
                 .normalization(Normalization.none()).upsample(false);
     }
