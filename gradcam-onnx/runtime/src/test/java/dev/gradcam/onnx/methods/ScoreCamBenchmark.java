@@ -1,10 +1,10 @@
 package dev.gradcam.onnx.methods;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.lang.management.ManagementFactory;
