@@ -4,7 +4,7 @@ import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.spi.PassRequest;
