@@ -127,7 +127,7 @@ public final class Npy {
      * too large to hold in memory can be written as their parts arrive.
      */
     public static byte[] header(long[] shape) {
-        Objects.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(shape, "shape");
         byte[] dict = NpyHeader.formatFloat32(shape).getBytes(StandardCharsets.ISO_8859_1);
         int hlen = dict.length + 1; // the final newline
         int prefix = MAGIC.length + 2 + 2;
