@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.runtime;
 
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
@@ -30,6 +31,7 @@ final class FixedBatch {
     static PassResult run(PassRequest request, int batch, Function<PassRequest, PassResult> pass) {
         FloatTensor input = request.input();
         int n = input.shape().intDim(0);
+        checkPadding(input, batch);
         String output = request.output().orElse(null);
         FloatTensor seed = null;
         if (request.seed().isPresent()) {
@@ -62,6 +64,7 @@ final class FixedBatch {
     static FloatTensor map(FloatTensor a, FloatTensor b, int batch,
                            java.util.function.BinaryOperator<FloatTensor> f) {
         int n = a.shape().intDim(0);
+        checkPadding(a, batch);
         List<FloatTensor> outs = new ArrayList<>();
         for (int start = 0; start < n; start += batch) {
             int count = Math.min(batch, n - start);
@@ -70,6 +73,20 @@ final class FixedBatch {
             outs.add(rows(out, 0, count));
         }
         return FloatTensor.concat(outs);
+    }
+
+    /**
+     * Refuses a fixed batch whose padded part would not fit in memory (a file declaring a batch of 65,536 given one
+     * image), before anything is allocated.
+     */
+    private static void checkPadding(FloatTensor t, int batch) {
+        long perRow = t.size() / Math.max(1, t.shape().dim(0));
+        long bytes = (long) batch * perRow * Float.BYTES;
+        if (bytes > Runtime.getRuntime().maxMemory() / 8) {
+            throw new InvalidInputException("the model's input fixes the batch to " + batch + " images; padding "
+                    + t.shape().dim(0) + " to that many would take " + bytes / (1 << 20) + " MB. Give batches of "
+                    + "exactly " + batch + " images, or export the model with a dynamic batch axis");
+        }
     }
 
     /** Rows [start, start + count) of {@code t}, padded to {@code batch} rows with zeros or copies of the last. */

@@ -79,6 +79,16 @@ class FixedBatchTest {
         }
     }
 
+    @Test
+    void aFixedBatchTooLargeToPadIsAClearError() throws Exception {
+        // Found by the fuzzer: a file declaring a batch of 2^20 given one image must not pad it to 12 GB.
+        try (OnnxModel huge = OnnxModel.of(withBatch(fixture(), 1 << 20), "huge", OnnxOptions.parse(CPU))) {
+            dev.gradcam.api.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.gradcam.api.InvalidInputException.class, () -> huge.forward(images(1)));
+            assertTrue(e.getMessage().contains("fixes the batch to 1048576 images"), e.getMessage());
+        }
+    }
+
     /** d logit[i, 2] / d logits for every image: depends on the batch's size, not on padding. */
     private static FloatTensor classTwo(FloatTensor out) {
         float[] d = new float[out.size()];
