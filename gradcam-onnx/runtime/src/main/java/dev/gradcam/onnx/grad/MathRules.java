@@ -3,7 +3,11 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.onnx.graph.ConstValue;
 import java.util.Map;
 
-/** Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax. */
+/**
+ * Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax, and the
+ * piecewise-constant functions (Sign, Floor, Ceil, Round), whose derivative is zero wherever it exists: Abs's rule
+ * emits Sign, so second-order passes meet it.
+ */
 final class MathRules {
 
     private MathRules() {
@@ -23,6 +27,15 @@ final class MathRules {
         rules.put("Pow", MathRules::pow);
         rules.put("Softmax", MathRules::softmax);
         rules.put("LogSoftmax", MathRules::logSoftmax);
+        for (String op : java.util.List.of("Sign", "Floor", "Ceil", "Round")) {
+            rules.put(op, MathRules::piecewiseConstant);
+        }
+    }
+
+    /** Zero: the op is constant between its jumps, and a jump has no derivative to propagate. */
+    static void piecewiseConstant(BackwardContext c) {
+        String x = c.input(0);
+        c.addGradient(0, c.emit().zeros(c.dims(x), Emitter.floatType(c.elemType(x))));
     }
 
     static void erf(BackwardContext c) {
