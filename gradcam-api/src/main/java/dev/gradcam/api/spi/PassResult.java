@@ -22,6 +22,7 @@ public final class PassResult {
     private final FloatTensor inputGradient;
     private final FloatTensor seed;
     private final List<BiasGradient> biasGradients;
+    private Map<String, FloatTensor> hessianProducts = Map.of();
 
     /**
      * @param output        the explained output, e.g. logits [N, K]
@@ -91,5 +92,20 @@ public final class PassResult {
     /** Bias layers' biases and output gradients, in topological order; empty unless the request asked for them. */
     public List<BiasGradient> biasGradients() {
         return biasGradients;
+    }
+
+    /**
+     * Tap name to {@code H A}, the Hessian of the target with respect to the tap times the tap's activation, shaped
+     * like the activation; empty unless the request asked for {@link PassRequest#hessianProducts()}.
+     */
+    public Map<String, FloatTensor> hessianProducts() {
+        return hessianProducts;
+    }
+
+    /** This result with the taps' Hessian-vector products added (what a backend returns for such a request). */
+    public PassResult withHessianProducts(Map<String, FloatTensor> products) {
+        PassResult r = new PassResult(output, activations, gradients, inputGradient, seed, biasGradients);
+        r.hessianProducts = Map.copyOf(products);
+        return r;
     }
 }
