@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -107,6 +108,20 @@ class HessianReferenceTest {
         }
         double err = actual.relativeError(expected);
         assertTrue(err <= TOLERANCE, arch + " " + module + " " + target + ": relative L2 error " + err);
+    }
+
+    @Test
+    void eachTapsProductHoldsOnlyItsOwnSecondDerivatives() {
+        // Two ConvNeXt taps in one pass: features.0 feeds features.3, yet each product is that tap's alone, as
+        // pytorch-grad-cam's per-layer torch.autograd.grad(grads, activations, grad_outputs=activations).
+        String early = "/features/features.0/features.0.1/Transpose_1_output_0";
+        String late = "/features/features.3/features.3.0/Add_output_0";
+        PassResult r = model("convnext").run(PassRequest.builder(input("convnext")).taps(List.of(early, late))
+                .seed(Targets.seedFor(targets("rest"), 2)).hessianProducts(true).build());
+        assertTrue(r.hessianProducts().get(early).relativeError(reference("convnext", "hvp-rest__features.0"))
+                <= TOLERANCE);
+        assertTrue(r.hessianProducts().get(late).relativeError(reference("convnext", "hvp-rest__features.3"))
+                <= TOLERANCE);
     }
 
     @ParameterizedTest(name = "{0} {1} {3}")
