@@ -26,6 +26,9 @@ Shapley estimate), before ReLU and normalisation.
 
 Output: ARCH/hvp-TARGET__P.npy (float32 [2, K, h, w]), ARCH/shapley-cam-TARGET__P.npy (float32 [2, h, w]),
 manifest.json (taps, tensors, norms; a zero H A is recorded as such). Deterministic.
+
+With `conv3d` as the argument (or with no argument) it also writes conv3d/shapley-cam-TARGET__P.npy next to
+../conv3d's fixture (5-D maps, means over d, h, w), for Conv3dMethodsTest.
 """
 import json
 import os
@@ -99,8 +102,24 @@ def build(arch):
     return entry
 
 
+def build_conv3d():
+    sys.path.insert(0, os.path.join(HERE, "..", "conv3d"))
+    import make_conv3d_fixture as c3  # noqa: E402  (the Conv3d model, its seeds and taps)
+    model = c3.build().double()
+    x = torch.from_numpy(np.load(os.path.join(c3.HERE, "input.npy")).astype(np.float64))
+    for p in c3.TAPS:
+        for name, score in TARGETS.items():
+            a, g, hvp = second_order(model, p, x, score)
+            w = (g - 0.5 * hvp).mean(axis=(2, 3, 4))
+            mm.save(os.path.join(c3.HERE, f"shapley-cam-{name}__{p}.npy"), (w[:, :, None, None, None] * a).sum(1))
+            print(f"== conv3d {p} {name}: |H A| {np.linalg.norm(hvp):.3g}")
+
+
 def main():
-    archs = sys.argv[1:] or list(mm.mf.ARCHS)
+    args = sys.argv[1:]
+    if not args or "conv3d" in args:
+        build_conv3d()
+    archs = [a for a in args if a != "conv3d"] or ([] if args else list(mm.mf.ARCHS))
     manifest_path = os.path.join(HERE, "manifest.json")
     manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     for arch in archs:
