@@ -22,7 +22,7 @@ public final class PassResult {
     private final FloatTensor inputGradient;
     private final FloatTensor seed;
     private final List<BiasGradient> biasGradients;
-    private Map<String, FloatTensor> hessianProducts = Map.of();
+    private final Map<String, FloatTensor> hessianProducts;
 
     /**
      * @param output        the explained output, e.g. logits [N, K]
@@ -43,6 +43,13 @@ public final class PassResult {
      */
     public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients) {
+        this(output, activations, gradients, inputGradient, seed, biasGradients, Map.of());
+    }
+
+    private PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
+                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients,
+                       Map<String, FloatTensor> hessianProducts) {
+        this.hessianProducts = Map.copyOf(hessianProducts);
         this.biasGradients = List.copyOf(biasGradients);
         this.output = Objects.requireNonNull(output, "output");
         this.activations = Map.copyOf(activations);
@@ -104,8 +111,6 @@ public final class PassResult {
 
     /** This result with the taps' Hessian-vector products added (what a backend returns for such a request). */
     public PassResult withHessianProducts(Map<String, FloatTensor> products) {
-        PassResult r = new PassResult(output, activations, gradients, inputGradient, seed, biasGradients);
-        r.hessianProducts = Map.copyOf(products);
-        return r;
+        return new PassResult(output, activations, gradients, inputGradient, seed, biasGradients, products);
     }
 }

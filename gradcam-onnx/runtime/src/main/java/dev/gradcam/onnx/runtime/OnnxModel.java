@@ -481,7 +481,8 @@ public final class OnnxModel implements DifferentiableModel {
         return spec.mode() + (spec.mode().isLrp() ? " relevance" : " gradients") + " of " + spec.output()
                 + " (seed " + spec.seed().name().toLowerCase() + "), taps " + spec.taps()
                 + (spec.inputGradient() ? ", input gradient" : "")
-                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers");
+                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers")
+                + (spec.hessian() ? ", Hessian products" : "");
     }
 
     private Variant session(CompiledGraph cg, String what) {
