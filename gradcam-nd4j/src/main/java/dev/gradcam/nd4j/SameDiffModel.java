@@ -196,7 +196,7 @@ public final class SameDiffModel implements DifferentiableModel {
         ensureOpen();
         checkMode(request.mode());
         if (request.hessianProducts()) {
-            // SameDiff differentiates forward ops only: its backprop ops (conv2d_bp, ...) define no gradients.
+            // SameDiff's backprop ops (conv2d_bp, batchnorm_bp, ...) throw "Unable to take derivative of derivative".
             throw new UnsupportedCapabilityException(Capability.HESSIAN_PRODUCTS, BACKEND, "second-order methods "
                     + "(shapley-cam) run on the ONNX backend (--backend onnx, OnnxModel)");
         }
