@@ -1,5 +1,7 @@
 package dev.gradcam.onnx.grad;
 
+import dev.gradcam.api.UnsupportedOperatorException;
+import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Node;
 import dev.gradcam.onnx.graph.ShapeInference;
@@ -7,7 +9,6 @@ import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.proto.Onnx.NodeProto;
 import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
-import dev.gradcam.api.spi.GradientMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,7 +63,14 @@ final class HessianCompiler {
             String direction = first.activations().get(value);
             var sweep = new GradientCompiler.Backward(second, e, rewrites, GradientMode.STANDARD, tap.getValue(),
                     sources, first.input(), direction);
-            sweep.run();
+            try {
+                sweep.run();
+            } catch (UnsupportedOperatorException x) {
+                // The op was emitted by a backward rule: say so, rather than name compiler-internal values only.
+                throw new UnsupportedOperatorException(x.opType(), x.node(), "second-order gradients at '" + value
+                        + "' (Hessian-vector products, as ShapleyCAM needs) differentiate the backward graph, and "
+                        + "this op of it has no backward rule (" + x.getMessage() + ")");
+            }
             String product = PREFIX + "product/" + k;
             e.opInto("Identity", List.of(sweep.totalOrZeros(value)), List.of(product));
             products.put(value, product);

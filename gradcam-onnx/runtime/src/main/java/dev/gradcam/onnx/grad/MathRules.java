@@ -4,9 +4,9 @@ import dev.gradcam.onnx.graph.ConstValue;
 import java.util.Map;
 
 /**
- * Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax, and the
- * piecewise-constant functions (Sign, Floor, Ceil, Round), whose derivative is zero wherever it exists: Abs's rule
- * emits Sign, so second-order passes meet it.
+ * Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax, and Sign, whose
+ * derivative is zero wherever it exists: Abs's rule emits Sign, so second-order passes meet it. Floor, Ceil and Round
+ * get no rule on purpose: a model explained through them would get blank maps, better refused by name.
  */
 final class MathRules {
 
@@ -27,9 +27,7 @@ final class MathRules {
         rules.put("Pow", MathRules::pow);
         rules.put("Softmax", MathRules::softmax);
         rules.put("LogSoftmax", MathRules::logSoftmax);
-        for (String op : java.util.List.of("Sign", "Floor", "Ceil", "Round")) {
-            rules.put(op, MathRules::piecewiseConstant);
-        }
+        rules.put("Sign", MathRules::piecewiseConstant);
     }
 
     /** Zero: the op is constant between its jumps, and a jump has no derivative to propagate. */
