@@ -195,6 +195,11 @@ public final class SameDiffModel implements DifferentiableModel {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         checkMode(request.mode());
+        if (request.hessianProducts()) {
+            // SameDiff's backprop ops (conv2d_bp, batchnorm_bp, ...) throw "Unable to take derivative of derivative".
+            throw new UnsupportedCapabilityException(Capability.HESSIAN_PRODUCTS, BACKEND, "second-order methods "
+                    + "(shapley-cam) run on the ONNX backend (--backend onnx, OnnxModel)");
+        }
         if (!request.fixedInputs().isEmpty() || request.inputName().filter(n -> !n.equals(inputs().get(0).name()))
                 .isPresent()) {
             throw new InvalidInputException("the ND4J backend runs models with one input ("

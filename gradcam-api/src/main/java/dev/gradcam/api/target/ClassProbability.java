@@ -34,6 +34,24 @@ record ClassProbability(int classIndex) implements Target {
         return FloatTensor.wrapOwned(output.shape(), g);
     }
 
+    /** {@code p_c [(e_c - p)(u_c - p.u) - p (u - p.u)]}, the derivative of the gradient along u. */
+    @Override
+    public FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        Targets.checkClass(output, classIndex);
+        double[] p = softmax(output);
+        double pu = 0;
+        for (int i = 0; i < p.length; i++) {
+            pu += p[i] * direction.getFlat(i);
+        }
+        double pc = p[classIndex];
+        double uc = direction.getFlat(classIndex);
+        float[] h = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            h[i] = (float) (pc * (((i == classIndex ? 1 : 0) - p[i]) * (uc - pu) - p[i] * (direction.getFlat(i) - pu)));
+        }
+        return FloatTensor.wrapOwned(output.shape(), h);
+    }
+
     @Override
     public OptionalInt classIndex(FloatTensor output) {
         return OptionalInt.of(classIndex);

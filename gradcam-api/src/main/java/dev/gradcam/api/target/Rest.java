@@ -42,6 +42,22 @@ record Rest(int classIndex) implements Target {
         return FloatTensor.wrapOwned(output.shape(), g);
     }
 
+    /** {@code -p (u - p.u)}: the logsumexp's curvature (the doubled logit is linear). */
+    @Override
+    public FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        Targets.checkClass(output, classIndex);
+        double[] p = ClassProbability.softmax(output);
+        double pu = 0;
+        for (int i = 0; i < p.length; i++) {
+            pu += p[i] * direction.getFlat(i);
+        }
+        float[] h = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            h[i] = (float) (-p[i] * (direction.getFlat(i) - pu));
+        }
+        return FloatTensor.wrapOwned(output.shape(), h);
+    }
+
     @Override
     public OptionalInt classIndex(FloatTensor output) {
         return OptionalInt.of(classIndex);

@@ -241,6 +241,43 @@ public interface DifferentiableModelContract {
     }
 
     @Test
+    default void hessianProductsAreLinearInTheSeedOrRefused() {
+        try (DifferentiableModel m = createModel()) {
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor x = sampleInput(2);
+            Shape outShape = m.forward(x).shape();
+            FloatTensor s = randomSeed(outShape, 5);
+            PassRequest.Builder b = PassRequest.builder(x).tap(tap).hessianProducts(true);
+            if (!m.capabilities().contains(Capability.HESSIAN_PRODUCTS)) {
+                assertThrows(UnsupportedCapabilityException.class, () -> m.run(b.seed(new Seed.OfShape(sh -> s))
+                        .build()), "a backend without second order must refuse, not ignore, the request");
+                return;
+            }
+            PassResult once = m.run(b.seed(new Seed.OfShape(sh -> s)).build());
+            FloatTensor h = once.hessianProducts().get(tap);
+            assertEquals(once.activation(tap).shape(), h.shape(), "H A is shaped like the activations");
+            // The first-order results are those of a plain gradient pass.
+            PassResult plain = m.run(PassRequest.builder(x).tap(tap).seed(new Seed.OfShape(sh -> s)).build());
+            assertTrue(once.gradient(tap).relativeError(plain.gradient(tap)) < tolerance());
+            // T = s . y is linear in s, so is its Hessian.
+            float[] twice = s.toArray();
+            for (int i = 0; i < twice.length; i++) {
+                twice[i] *= 2;
+            }
+            FloatTensor s2 = FloatTensor.wrapOwned(outShape, twice);
+            FloatTensor h2 = m.run(PassRequest.builder(x).tap(tap).hessianProducts(true)
+                    .seed(new Seed.OfShape(sh -> s2)).build()).hessianProducts().get(tap);
+            float[] doubled = h.toArray();
+            for (int i = 0; i < doubled.length; i++) {
+                doubled[i] *= 2;
+            }
+            FloatTensor expected = FloatTensor.wrapOwned(h.shape(), doubled);
+            assertTrue(expected.norm() == 0 ? h2.norm() == 0 : h2.relativeError(expected) < tolerance(),
+                    "H A doubles with the seed");
+        }
+    }
+
+    @Test
     default void rejectsBadInputsWithClearErrors() {
         try (DifferentiableModel m = createModel()) {
             FloatTensor x = sampleInput(1);

@@ -151,6 +151,10 @@ public final class InMemoryCnn implements DifferentiableModel {
             throw new UnsupportedCapabilityException("gradient mode '" + req.mode() + "'", backendName(),
                     "available: " + gradientModes());
         }
+        if (req.hessianProducts()) {
+            throw new UnsupportedCapabilityException(Capability.HESSIAN_PRODUCTS, backendName(),
+                    "this test model has no second-order gradients");
+        }
         if (req.mode().isLrp()) {
             try {
                 LrpModes.validate(req.mode());

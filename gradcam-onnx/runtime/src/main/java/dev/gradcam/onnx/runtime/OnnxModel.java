@@ -82,7 +82,8 @@ public final class OnnxModel implements DifferentiableModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LAYER_GRADIENTS,
-            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION, Capability.LAYER_OUTPUT);
+            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION, Capability.LAYER_OUTPUT,
+            Capability.HESSIAN_PRODUCTS);
     /** Result keys of {@link #execute} besides output names. */
     private static final String INPUT_GRADIENT = "input-gradient";
     private static final String SEED = "seed";
@@ -321,9 +322,35 @@ public final class OnnxModel implements DifferentiableModel {
                     .get(output);
             seedTensor = seed.resolve(out);
         }
-        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias, attributed);
+        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias, attributed,
+                request.hessianProducts());
         Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, feeds, seedTensor);
-        return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
+        PassResult result = result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
+        if (!request.hessianProducts()) {
+            return result;
+        }
+        Map<String, FloatTensor> products = new LinkedHashMap<>();
+        for (String tap : taps) {
+            FloatTensor product = r.get("hvp:" + tap);
+            if (!seed.isLinear()) {
+                // The target's own curvature: J^T (d^2 T / d output^2) (J A), one more first-order pass per tap.
+                FloatTensor w = seed.curvature(r.get(output), r.get("tangent:" + tap));
+                GradientSpec curvature = new GradientSpec(output, List.of(tap), false, GradientMode.STANDARD,
+                        GradientSpec.SeedSource.FED, List.of(), attributed);
+                product = sum(product, execute(shapes, shapeKey, curvature, feeds, w).get("grad:" + tap));
+            }
+            products.put(tap, product);
+        }
+        return result.withHessianProducts(products);
+    }
+
+    private static FloatTensor sum(FloatTensor a, FloatTensor b) {
+        float[] x = a.toArray();
+        float[] y = b.toArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+        }
+        return FloatTensor.wrapOwned(a.shape(), x);
     }
 
     /** The bias layers a pass must report: none unless it asked for them. */
@@ -383,6 +410,8 @@ public final class OnnxModel implements DifferentiableModel {
                 out.put(SEED, raw.get(cg.seedOutput()));
             }
             cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
+            cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
+            cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
             return out;
         }
     }
@@ -452,7 +481,8 @@ public final class OnnxModel implements DifferentiableModel {
         return spec.mode() + (spec.mode().isLrp() ? " relevance" : " gradients") + " of " + spec.output()
                 + " (seed " + spec.seed().name().toLowerCase() + "), taps " + spec.taps()
                 + (spec.inputGradient() ? ", input gradient" : "")
-                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers");
+                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers")
+                + (spec.hessian() ? ", Hessian products" : "");
     }
 
     private Variant session(CompiledGraph cg, String what) {

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
-import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.method.CamMethod;
+import dev.gradcam.api.method.CamMethods;
+import dev.gradcam.api.post.MapActivation;
+import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,6 +83,26 @@ class InputsReferenceTest {
             InvalidInputException e = assertThrows(InvalidInputException.class,
                     () -> model.forward(FloatTensor.zeros(Shape.of(3, 32, 32))));
             assertTrue(e.getMessage().contains("one image [C, H, W] at a time"), e.getMessage());
+        }
+    }
+
+    @Test
+    void secondOrderRunsImageByImageWithEachImagesTargetCurvature() {
+        // ShapleyCAM with ReST (curved in the output) on a model without a batch axis: each image of the batch gets
+        // its own target's curvature, so the batch's maps are each image's alone; and the correction is not zero.
+        try (OnnxModel model = load("unbatched")) {
+            FloatTensor x = npy("unbatched/input.npy");
+            List<Target> rest = List.of(Targets.rest(1), Targets.rest(3));
+            Function<CamMethod, Explainer> explainer = m -> Explainer.of(model, m).layer("features.1")
+                    .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false).build();
+            Explainer shapley = explainer.apply(CamMethods.shapleyCam());
+            FloatTensor both = shapley.explain(x, rest).rawMaps();
+            FloatTensor gradCam = explainer.apply(CamMethods.gradCam()).explain(x, rest).rawMaps();
+            for (int i = 0; i < 2; i++) {
+                FloatTensor alone = shapley.explain(FloatTensor.stack(List.of(x.slice(i))), rest.get(i)).rawMaps();
+                assertClose(alone.slice(0), both.slice(i), "image " + i + " alone");
+                assertTrue(both.slice(i).relativeError(gradCam.slice(i)) > 1e-3, "H A changes the weights");
+            }
         }
     }
 

@@ -32,6 +32,9 @@ explaining logit 1 and image 1 logit 3 (ClassifierOutputTarget), the final heatm
                         in ../methods/make_method_fixtures.py, checked there against scikit-learn)
   seg-eigen-cam         get_2d_projection_with_sign_correction(|G| A)
   finer-cam             Grad-CAM of FinerWeightedTarget(c, classes at positions 1..3 of argsort |y - y_c|, alpha 1)
+  shapley-cam           ShapleyCAM.get_cam_weights: grads from torch.autograd.grad(loss, input, create_graph=True)
+                        (the layer's hooked gradient), hvp = torch.autograd.grad(grads, activations,
+                        grad_outputs=activations, allow_unused=True) (None -> 0), w = mean_ij (grads - 0.5 hvp)
 and the pipeline of BaseCAM.forward: cam = sum_k w_k A_k (or the map above), np.maximum(cam, 0),
 scale_cam_image(cam, (W, H)) = per image (x - min) / (max + 1e-7) after the shift, then cv2.resize (INTER_LINEAR);
 aggregate_multi_layers = mean over layers, then scale_cam_image again. Also
@@ -88,6 +91,21 @@ def capture(model, paths, x, classes=None):
     grads = torch.autograd.grad(target, [acts[p] for p in paths])
     return (logits.detach().numpy(), classes, {p: acts[p].detach().numpy() for p in paths},
             {p: g.numpy() for p, g in zip(paths, grads)})
+
+
+def shapley_weights(model, path, x, classes):
+    """pytorch-grad-cam's ShapleyCAM weights at `path` for the logit targets, float64."""
+    acts = {}
+    handle = dict(model.named_modules())[path].register_forward_hook(lambda m, i, o: acts.__setitem__("a", o))
+    try:
+        logits = model(x)
+    finally:
+        handle.remove()
+    a = acts["a"]
+    (g,) = torch.autograd.grad(sum(logits[n, c] for n, c in enumerate(classes)), a, create_graph=True)
+    hvp = torch.autograd.grad(g, a, grad_outputs=a.detach(), allow_unused=True)[0] if g.requires_grad else None
+    hvp = torch.zeros_like(a) if hvp is None else hvp
+    return (g - 0.5 * hvp).detach().numpy().mean((2, 3))
 
 
 def projection(x):
@@ -254,6 +272,7 @@ def build(arch):
     finer = mm.target_gradient(model, deepest, x, mm.finer_score(logits))
     cams["finer-cam"] = combine(finer.mean((2, 3)), a)
     cams["ablation-cam"] = ablation_cam(model, deepest, x, a, logits, CLASSES)
+    cams["shapley-cam"] = combine(shapley_weights(model, deepest, x, CLASSES), a)
     maps = {name: heatmap([cam], size) for name, cam in cams.items()}
     maps["full-grad"] = heatmap([full_grad(model, x, CLASSES)], size)
     maps["multi-layer"] = heatmap([combine(grads[first].mean((2, 3)), acts[first]), cams["grad-cam"]], size)
