@@ -435,13 +435,14 @@ public final class Explainer {
             return this;
         }
 
-        /** Heatmap size when it should differ from the input's height and width. */
-        public Builder outputSize(int height, int width) {
-            if (height < 1 || width < 1) {
-                throw new InvalidArgumentException("output size must be positive, got " + height + "x" + width);
-            }
-            this.outHeight = height;
-            this.outWidth = width;
+        /**
+         * Heatmap size when it should differ from the input's, width first: {@code outputSize(Size.of(640, 480))}
+         * makes maps 640 wide and 480 high, {@code [N, 480, 640]}.
+         */
+        public Builder outputSize(Size size) {
+            Objects.requireNonNull(size, "size");
+            this.outHeight = size.height();
+            this.outWidth = size.width();
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -30,16 +31,9 @@ record NoiseStart(double low, double high, int height, int width) {
         return new NoiseStart(low, high, height, width);
     }
 
-    /**
-     * The same start at another image size.
-     *
-     * @throws InvalidArgumentException if a size is below 1
-     */
-    NoiseStart withImageSize(int height, int width) {
-        if (height < 1 || width < 1) {
-            throw new InvalidArgumentException("image size must be positive, got " + height + "x" + width);
-        }
-        return new NoiseStart(low, high, height, width);
+    /** The same start at another image size. */
+    NoiseStart withImageSize(Size size) {
+        return new NoiseStart(low, high, size.height(), size.width());
     }
 
     /**

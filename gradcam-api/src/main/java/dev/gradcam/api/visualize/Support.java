@@ -61,7 +61,7 @@ final class Support {
         Shape s = Shape.of(dims);
         if (!s.isStatic()) {
             throw new InvalidInputException("the model's input " + declared + " has open sizes; set the image size "
-                    + "with imageSize(height, width)");
+                    + "with imageSize(Size.of(width, height))");
         }
         if (!declared.accepts(s)) {
             throw new InvalidInputException("the model's input is " + declared + "; images of shape " + s

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.cam.GradientReducers;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
@@ -93,7 +94,7 @@ class CompatibilityTest {
         pixels[4] = 5;
         pixels[1] = 1;
         FloatTensor x = FloatTensor.wrapOwned(Shape.of(1, 3, 3, 3), pixels);
-        Explainer.Builder b = Explainer.gradCam(model).layer("relu").outputSize(8, 8);
+        Explainer.Builder b = Explainer.gradCam(model).layer("relu").outputSize(Size.square(8));
         FloatTensor plain = b.build().explain(x, Targets.classLogit(0)).heatmaps();
         FloatTensor pt = b.compatibility(Compatibility.PYTORCH_GRAD_CAM).build().explain(x, Targets.classLogit(0))
                 .heatmaps();
