@@ -56,6 +56,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,8 @@ public final class OnnxModel implements DifferentiableModel {
      */
     private final Map<List<Long>, CompletableFuture<Shapes>> specialised;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Graphs compiled into sessions so far (gradient passes and heads): what a warm-up saves later requests. */
+    private final AtomicInteger sessionsCreated = new AtomicInteger();
     /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
     private final boolean unbatched;
     /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
@@ -412,6 +415,11 @@ public final class OnnxModel implements DifferentiableModel {
         return v;
     }
 
+    /** How many compiled graphs became sessions so far (tests: a warmed-up request compiles nothing). */
+    int sessionsCreated() {
+        return sessionsCreated.get();
+    }
+
     /** The compile cache on disk, or null without the {@code compileCache} option. */
     CompileCache compileCache() {
         return compileCache;
@@ -461,6 +469,7 @@ public final class OnnxModel implements DifferentiableModel {
 
     /** A session for a compiled graph; with a compile-cache key, ONNX Runtime's optimised graph is kept on disk. */
     private Variant session(CompiledGraph cg, String what, String cacheKey) {
+        sessionsCreated.incrementAndGet();
         if (cacheKey != null) {
             Path written = null;
             try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
