@@ -3,6 +3,7 @@ package dev.gradcam.api;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.GradientReducer;
+import dev.gradcam.api.internal.ModelRequirements;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.method.AttentionRollout;
 import dev.gradcam.api.method.AugSmoothing;
@@ -184,23 +185,8 @@ public final class Explainer {
         if (settings.model.isClosed()) {
             throw new ResourceClosedException("the model behind this explainer");
         }
-        Shape declared = settings.model.inputs().get(0).shape();
-        long[] dims = declared.dims();
-        dims[0] = n;
-        if (imageSize != null && dims.length >= 3) {
-            dims[dims.length - 2] = imageSize.height();
-            dims[dims.length - 1] = imageSize.width();
-        }
-        Shape s = Shape.of(dims);
-        if (!s.isStatic()) {
-            throw new InvalidInputException("the model's input " + declared + " leaves sizes open; give the image size: "
-                    + "warmUp(Size.of(width, height), target, batchSizes...)");
-        }
-        if (!declared.accepts(s)) {
-            throw new InvalidInputException("the model's input is " + declared + "; a warm-up batch of shape " + s
-                    + " does not fit it");
-        }
-        return s;
+        return ModelRequirements.inputShape(settings.model, n, imageSize,
+                "warmUp(Size.of(width, height), target, batchSizes...)");
     }
 
     /** One explanation without aug-smoothing. */

@@ -36,7 +36,7 @@ class ExplainerWarmUpTest {
             assertThrows(InvalidArgumentException.class, () -> explainer.warmUp(2, 0));
             InvalidInputException wrong = assertThrows(InvalidInputException.class,
                     () -> explainer.warmUp(Size.of(8, 6), Targets.topClass(), 1));
-            assertTrue(wrong.getMessage().contains("does not fit"), wrong.getMessage());
+            assertTrue(wrong.getMessage().contains("do not fit"), wrong.getMessage());
 
             ForwardingModel open = new ForwardingModel(cnn) {
                 @Override
@@ -46,7 +46,7 @@ class ExplainerWarmUpTest {
             };
             Explainer openSized = Explainer.gradCam(open).layer(InMemoryCnn.RELU).build();
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> openSized.warmUp(1));
-            assertTrue(e.getMessage().contains("warmUp(Size.of(width, height)"), e.getMessage());
+            assertTrue(e.getMessage().contains("with warmUp(Size.of(width, height)"), e.getMessage());
             openSized.warmUp(Size.square(6), Targets.topClass(), 1);
         }
     }
