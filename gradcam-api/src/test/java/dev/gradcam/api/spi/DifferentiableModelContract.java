@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -250,6 +252,41 @@ public interface DifferentiableModelContract {
             String tap = m.resolveLayer(tapLayer()).name();
             assertThrows(UnsupportedCapabilityException.class, () -> m.run(PassRequest.builder(x).tap(tap)
                     .seed(new Seed.TopClass()).mode(new GradientMode("no-such-mode")).build()));
+        }
+    }
+
+    /**
+     * The request checks of {@link AbstractDifferentiableModel}, which every backend extends: the same malformed
+     * request gets the same exception type on every backend.
+     */
+    @Test
+    default void rejectsMalformedRequestsWithTheSameErrorsOnEveryBackend() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(1);
+            String input = m.inputs().get(0).name();
+            String tap = m.resolveLayer(tapLayer()).name();
+            long[] dims = x.shape().dims();
+            dims[1] += 1;
+            InvalidInputException shape = assertThrows(InvalidInputException.class,
+                    () -> m.run(PassRequest.forward(FloatTensor.zeros(Shape.of(dims)))));
+            assertTrue(shape.getMessage().contains(input), "names the input: " + shape.getMessage());
+            assertThrows(UnknownOutputException.class,
+                    () -> m.run(PassRequest.builder(x).output("no_such_output_xyz").build()));
+            UnknownLayerException tapError = assertThrows(UnknownLayerException.class,
+                    () -> m.run(PassRequest.builder(x).tap("no_such_layer_xyz").build()));
+            assertFalse(tapError.nearest().isEmpty(), "unknown taps list candidates");
+            InvalidInputException extra = assertThrows(InvalidInputException.class,
+                    () -> m.run(PassRequest.builder(x).fixedInput("no_such_input_xyz", x).build()));
+            assertTrue(extra.getMessage().contains("no_such_input_xyz"), extra.getMessage());
+            PassRequest.Builder bias = PassRequest.builder(x).seed(new Seed.TopClass()).biasGradients(true);
+            if (!m.capabilities().contains(Capability.BIAS_GRADIENTS)) {
+                assertThrows(UnsupportedCapabilityException.class, () -> m.run(bias.build()));
+            } else if (m.supports(LrpModes.epsilon(1e-6))) {
+                assertThrows(InvalidInputException.class, () -> m.run(bias.mode(LrpModes.epsilon(1e-6)).build()),
+                        "bias gradients are gradients, not LRP relevance");
+            }
+            PassResult twice = m.run(PassRequest.builder(x).tap(tap).tap(tap).build());
+            assertEquals(List.of(tap), List.copyOf(twice.activations().keySet()), "a tap asked twice runs once");
         }
     }
 
