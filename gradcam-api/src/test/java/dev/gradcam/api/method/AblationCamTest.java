@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,12 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** Ablation-CAM (Desai and Ramaswamy 2020, Eq. 3): w_k = (y - y_k) / y, y_k the score with map k switched off. */
 class AblationCamTest {
-
-    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m,
-                                               String layer) {
-        return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
 
     @Test
     void weightsByHandOnTheHandModel() {

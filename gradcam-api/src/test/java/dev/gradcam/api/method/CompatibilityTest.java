@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,11 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link Compatibility#PYTORCH_GRAD_CAM}: each switched setting, derived by hand from pytorch-grad-cam's source. */
 class CompatibilityTest {
-
-    private static Explainer.Builder signedRaw(InMemoryCnn model, CamMethod m, String layer) {
-        return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
 
     @Test
     void gradCamPlusPlusGetsPytorchGradCamsEpsilon() {
