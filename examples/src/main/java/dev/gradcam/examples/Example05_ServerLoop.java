@@ -1,16 +1,16 @@
 package dev.gradcam.examples;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.numeric.Percentiles;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.examples.demo.DemoImages;
-import dev.gradcam.examples.demo.DemoModel;
-import dev.gradcam.examples.demo.DemoModels;
+import dev.gradcam.cli.demo.DemoImages;
+import dev.gradcam.cli.demo.DemoModel;
+import dev.gradcam.cli.demo.DemoModels;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

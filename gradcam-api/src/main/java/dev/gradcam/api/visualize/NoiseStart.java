@@ -1,8 +1,8 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Size;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Random;

@@ -1,10 +1,10 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Provenance;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.internal.ModelRequirements;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;

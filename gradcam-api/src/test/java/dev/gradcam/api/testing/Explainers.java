@@ -1,10 +1,10 @@
 package dev.gradcam.api.testing;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
-import dev.gradcam.api.spi.DifferentiableModel;
 
 /** Explainer settings the method tests share. */
 public final class Explainers {

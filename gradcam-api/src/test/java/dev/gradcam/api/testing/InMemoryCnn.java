@@ -2,7 +2,6 @@ package dev.gradcam.api.testing;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
-import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.AbstractDifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
