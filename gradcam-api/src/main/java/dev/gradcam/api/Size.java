@@ -8,8 +8,9 @@ package dev.gradcam.api;
  *
  * <p>Every API setting that takes an image size takes a {@code Size}:
  * {@code Preprocessing.withSize(Size)}, {@code Explainer.Builder.outputSize(Size)},
- * {@code ClassImageGeneration.Builder.imageSize(Size)}, {@code ActivationMaximization.Builder.imageSize(Size)}.
- * Immutable.
+ * {@code ClassImageGeneration.Builder.imageSize(Size)}, {@code ActivationMaximization.Builder.imageSize(Size)},
+ * {@code RegionMasks.fromImage(image, Size)}, {@code Explainer.warmUp(Size, ...)}. Tensor-level operations that take
+ * the sizes of tensor axes ({@code Bilinear.resize(maps, height, width)}) keep the axes' order. Immutable.
  *
  * @param width  pixels across, at least 1
  * @param height pixels down, at least 1

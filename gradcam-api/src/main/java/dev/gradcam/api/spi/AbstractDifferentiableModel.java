@@ -59,6 +59,11 @@ public abstract class AbstractDifferentiableModel implements DifferentiableModel
     public record Pass(PassRequest request, String output, List<String> taps, Map<String, FloatTensor> feeds,
                        SeedKind seedKind, FloatTensor seed) {
 
+        /**
+         * Copies the taps and feeds.
+         *
+         * @throws IllegalArgumentException if a fed seed has no tensor or another kind has one
+         */
         public Pass {
             Objects.requireNonNull(request, "request");
             Objects.requireNonNull(output, "output");
