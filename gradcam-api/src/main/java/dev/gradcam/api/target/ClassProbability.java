@@ -1,6 +1,7 @@
 package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -62,21 +63,12 @@ record ClassProbability(int classIndex) implements Target {
         return "softmax[" + classIndex + "]";
     }
 
+    /** The softmax over an image's whole output, in double precision. */
     static double[] softmax(FloatTensor logits) {
-        int n = logits.size();
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits.getFlat(i));
+        double[] x = new double[logits.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = logits.getFlat(i);
         }
-        double[] p = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(logits.getFlat(i) - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return Softmax.of(x);
     }
 }

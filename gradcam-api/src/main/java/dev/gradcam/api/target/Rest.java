@@ -1,6 +1,7 @@
 package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -20,15 +21,11 @@ record Rest(int classIndex) implements Target {
     @Override
     public double score(FloatTensor output) {
         Targets.checkClass(output, classIndex);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < output.size(); i++) {
-            max = Math.max(max, output.getFlat(i));
+        double[] x = new double[output.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = output.getFlat(i);
         }
-        double sum = 0;
-        for (int i = 0; i < output.size(); i++) {
-            sum += Math.exp(output.getFlat(i) - max);
-        }
-        return 2.0 * output.getFlat(classIndex) - (max + Math.log(sum));
+        return 2.0 * output.getFlat(classIndex) - Softmax.logSumExp(x);
     }
 
     @Override

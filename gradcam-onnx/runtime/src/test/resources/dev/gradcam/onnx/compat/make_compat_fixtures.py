@@ -63,16 +63,9 @@ sys.dont_write_bytecode = True
 import make_fixtures as mf  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "..", "methods"))
 import make_method_fixtures as mm  # noqa: E402  (FEM, KPCA, Seg-Eigen and Finer formulas)
+from make_method_fixtures import combine, rebuild, save  # noqa: E402  (one definition of the models and outputs)
 
 CLASSES = mf.CLASSES
-
-
-def rebuild(arch):
-    ctor, taps = mf.ARCHS[arch]
-    torch.manual_seed(0)
-    model = ctor()
-    mf.randomize_norms(model, torch.Generator().manual_seed(1234))
-    return model.double().eval(), taps
 
 
 def capture(model, paths, x, classes=None):
@@ -119,10 +112,6 @@ def projection(x):
     total, size = v.sum(), np.abs(v).sum()
     flip = total < 0 if abs(total) > 1e-9 * size else p[np.argmax(np.abs(p))] < 0
     return (-p if flip else p).reshape(h, w)
-
-
-def combine(w, a):
-    return (w[:, :, None, None] * a).sum(1)
 
 
 def scale_cam_image(cam, size=None):
@@ -247,10 +236,6 @@ def aug_smooth(model, path, x, size):
             cam = heatmap([combine(g.mean((2, 3)), a)], size)
             cams.append(cam[:, :, ::-1] if flip else cam)
     return np.mean(np.stack(cams), 0)
-
-
-def save(path, arr):
-    np.save(path, np.ascontiguousarray(np.asarray(arr, np.float64).astype("<f4")), allow_pickle=False)
 
 
 def build(arch):
