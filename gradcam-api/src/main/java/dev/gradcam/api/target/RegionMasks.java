@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -13,6 +13,7 @@ import dev.gradcam.onnx.fuzz.OnnxMutator;
 import dev.gradcam.onnx.proto.Onnx.AttributeProto;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.proto.Onnx.NodeProto;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class Nd4jHostileModelsTest {
         List<String> archs = List.of("resnet_basic", "vgg", "squeezenet", "mobilenetv2");
         List<OnnxMutator> mutators = new ArrayList<>();
         for (String a : archs) {
-            mutators.add(new OnnxMutator(Files.readAllBytes(Fixtures.model(a))));
+            mutators.add(new OnnxMutator(Files.readAllBytes(OnnxFixtures.model(a))));
         }
         Map<String, Integer> outcomes = new TreeMap<>();
         List<String> internal = new ArrayList<>();
@@ -73,7 +74,7 @@ class Nd4jHostileModelsTest {
 
     @Test
     void theReviewsHostileModelsGetTheValidatorsMessages() throws IOException {
-        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(Fixtures.model("resnet_basic")));
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(OnnxFixtures.model("resnet_basic")));
         // A Conv stride of 0 (a division by zero in shape arithmetic).
         ModelProto.Builder strides = m.toBuilder();
         NodeProto.Builder conv = firstNode(strides, "Conv");

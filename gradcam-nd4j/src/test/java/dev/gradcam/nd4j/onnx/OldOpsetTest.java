@@ -10,6 +10,7 @@ import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.nd4j.SameDiffModel;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,15 +22,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class OldOpsetTest {
 
-    private static final Path OPSETS = Path.of("../gradcam-onnx/runtime/src/test/resources/dev/gradcam/onnx/opsets");
+    private static final Path OPSETS = OnnxFixtures.root().resolveSibling("opsets");
 
     @ParameterizedTest(name = "{0} at opset {1}")
     @CsvSource({"resnet_basic, 7, layer2.0", "vgg, 9, features.4", "mobilenetv2, 10, features.2",
         "squeezenet, 11, features.3"})
     void gradCamEqualsTheOpset17Export(String arch, int opset, String layer) {
-        FloatTensor x = Fixtures.array(arch, "input");
+        FloatTensor x = OnnxFixtures.array(arch, "input");
         try (SameDiffModel old = OnnxSameDiff.load(OPSETS.resolve(arch + "_opset" + opset + ".onnx"));
-             SameDiffModel ref = OnnxSameDiff.load(Fixtures.model(arch))) {
+             SameDiffModel ref = OnnxSameDiff.load(OnnxFixtures.model(arch))) {
             FloatTensor a = explain(old, layer, x).rawMaps();
             FloatTensor b = explain(ref, layer, x).rawMaps();
             double err = a.relativeError(b);
