@@ -33,16 +33,19 @@ public final class SaliencyMaps {
 
     /** Min-max normalised per image, same shape. */
     public static FloatTensor colour(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::normalized);
     }
 
     /** The positive part over its maximum, per image, same shape. */
     public static FloatTensor positive(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::positive);
     }
 
     /** The negative part over the minimum's magnitude, per image, same shape. */
     public static FloatTensor negative(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::negative);
     }
 
@@ -52,6 +55,7 @@ public final class SaliencyMaps {
      * @throws InvalidInputException for other ranks
      */
     public static FloatTensor grayscale(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         Shape s = gradients.shape();
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("grayscale needs gradients [C, H, W] or [N, C, H, W], got " + s);
@@ -74,6 +78,7 @@ public final class SaliencyMaps {
      * @throws dev.gradcam.api.GradCamException if a file cannot be written
      */
     public static void writePngs(Attribution attribution, Path dir, String prefix) {
+        InvalidArgumentException.requireNonNull(attribution, "attribution");
         InvalidArgumentException.requireNonNull(dir, "dir");
         InvalidArgumentException.requireNonNull(prefix, "prefix");
         for (int i = 0; i < attribution.size(); i++) {

@@ -116,6 +116,7 @@ public final class PassResult {
 
     /** This result with the taps' Hessian-vector products added (what a backend returns for such a request). */
     public PassResult withHessianProducts(Map<String, FloatTensor> products) {
+        InvalidArgumentException.requireNonNull(products, "products");
         return new PassResult(output, activations, gradients, inputGradient, seed, biasGradients, products);
     }
 }

@@ -69,7 +69,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
-            return FloatTensor.zeros(output.shape());
+            return FloatTensor.zeros(InvalidArgumentException.requireNonNull(output, "output").shape());
         }
     }
 
@@ -105,7 +105,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
-            return FloatTensor.zeros(output.shape());
+            return FloatTensor.zeros(InvalidArgumentException.requireNonNull(output, "output").shape());
         }
     }
 
