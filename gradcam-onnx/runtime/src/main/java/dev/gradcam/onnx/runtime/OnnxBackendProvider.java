@@ -13,6 +13,10 @@ public final class OnnxBackendProvider implements BackendProvider {
     /** The backend's name, for {@code -Dgradcam.backend=onnx}. */
     public static final String NAME = "onnx";
 
+    /** Made by {@link java.util.ServiceLoader} when {@code Models.load} looks for backends. */
+    public OnnxBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;
