@@ -22,6 +22,11 @@ import java.util.Objects;
  */
 public final class SmoothGrad implements AttributionMethod {
 
+    /** Noisy copies per image by default. */
+    public static final int DEFAULT_SAMPLES = 50;
+    /** Gaussian noise by default, as a fraction of each image's value range (Smilkov et al. found 10-20% best). */
+    public static final double DEFAULT_NOISE_LEVEL = 0.15;
+
     /** How the attributions of the noisy copies are combined. */
     public enum Variant {
         /** The mean: SmoothGrad. */
@@ -139,8 +144,8 @@ public final class SmoothGrad implements AttributionMethod {
     public static final class Builder {
         private final AttributionMethod base;
         private Variant variant = Variant.PLAIN;
-        private int samples = SaliencyMethods.Settings.DEFAULT_SAMPLES;
-        private double noiseLevel = SaliencyMethods.Settings.DEFAULT_NOISE_LEVEL;
+        private int samples = DEFAULT_SAMPLES;
+        private double noiseLevel = DEFAULT_NOISE_LEVEL;
         private long seed;
         private boolean levelOrSeedSet;
         private Noise noise;

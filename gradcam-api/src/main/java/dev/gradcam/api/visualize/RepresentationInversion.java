@@ -93,7 +93,7 @@ public final class RepresentationInversion {
         /**
          * Builds the method.
          *
-         * @throws InvalidArgumentException                    if no layer is set
+         * @throws dev.gradcam.api.InvalidArgumentException                 if no layer is set
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or layer passes
          */
         public RepresentationInversion build() {
