@@ -1,5 +1,6 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Methods;
@@ -9,7 +10,6 @@ import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.saliency.AttributionMethod;
 import dev.gradcam.api.saliency.SaliencyMaps;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

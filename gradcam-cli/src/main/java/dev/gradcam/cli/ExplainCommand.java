@@ -1,5 +1,6 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
@@ -17,7 +18,6 @@ import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.saliency.IntegratedGradients;
 import dev.gradcam.api.saliency.SmoothGrad;
 import dev.gradcam.api.spi.LrpModes;

@@ -1,8 +1,8 @@
 package dev.gradcam.onnx.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.BackendProvider;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
