@@ -28,14 +28,15 @@ import java.util.Optional;
  *   <li>{@code summary.json}: method, settings, targets, scores, completeness where the method checks it
  *       (Integrated Gradients, LRP), timings, backend and execution provider.</li>
  * </ul>
- * Attributions must be channels-first; transpose NHWC ones first ({@link #toChannelsFirst}). Not thread-safe.
+ * Attributions must be channels-first; transpose NHWC ones first ({@link #toChannelsFirst}). The arrays wait on disk
+ * ({@link ArraySpool}), not in memory, until {@link #finish}; {@link #close()} removes them. Not thread-safe.
  */
-final class AttributionWriter {
+final class AttributionWriter implements AutoCloseable {
 
     private final Path dir;
     private final List<String> names = new ArrayList<>();
-    private final List<FloatTensor> attributions = new ArrayList<>();
-    private final List<FloatTensor> heat = new ArrayList<>();
+    private ArraySpool attributions;
+    private ArraySpool heat;
     private final List<Map<String, Object>> images = new ArrayList<>();
     private final List<String> diagnostics = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
@@ -85,6 +86,10 @@ final class AttributionWriter {
             record.put("negative", negative.getFileName().toString());
             images.add(record);
             names.add(name);
+            if (attributions == null) {
+                attributions = new ArraySpool(dir, "attribution");
+                heat = new ArraySpool(dir, "heatmap");
+            }
             attributions.add(g);
             heat.add(gray);
         }
@@ -197,5 +202,14 @@ final class AttributionWriter {
         m.put("absoluteError", c.absoluteError());
         m.put("relativeError", c.relativeError());
         return m;
+    }
+
+    /** Deletes the spooled arrays; idempotent. */
+    @Override
+    public void close() {
+        if (attributions != null) {
+            attributions.close();
+            heat.close();
+        }
     }
 }

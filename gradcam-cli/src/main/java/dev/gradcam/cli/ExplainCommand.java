@@ -71,6 +71,9 @@ import picocli.CommandLine.TypeConversionException;
             "  gradcam explain --demo --method hires-cam"})
 final class ExplainCommand implements Callable<Integer> {
 
+    /** Batches read ahead, and batches waiting to be written: two keep every stage busy with bounded memory. */
+    private static final int PIPELINE_DEPTH = 2;
+
     @Spec
     CommandSpec spec;
 
@@ -336,7 +339,6 @@ final class ExplainCommand implements Callable<Integer> {
         int step = step(model, in);
         Explainer explainer = make.apply(InputPlan.view(model, a.name(), fixed, 0, Math.min(step, in.size())));
 
-        ResultWriter writer = new ResultWriter(a.out(), overlay);
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("family", "class-activation");
         putSource(header, demo, in, p);
@@ -350,28 +352,37 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("augSmooth", augSmooth);
         header.put("eigenSmooth", eigenSmooth);
         Path summary;
-        try {
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, from, to);
-                List<Target> targets = plan.targets(m, output, batch, p);
-                Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(batch, targets);
-                List<BufferedImage> backdrops = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    backdrops.add(in.backdrop(i, batch.slice(i - from)));
+        int written;
+        List<String> diagnostics;
+        // Three stages overlap: the next batch is read and decoded, this one explained, the last one written.
+        int batches = LoadedBatch.count(in.size(), step);
+        try (ResultWriter writer = new ResultWriter(a.out(), overlay);
+             Prefetcher<LoadedBatch> reads = new Prefetcher<>("gradcam-read", batches, PIPELINE_DEPTH,
+                     b -> LoadedBatch.read(in, b, step, true));
+             WriteQueue writes = new WriteQueue("gradcam-write", PIPELINE_DEPTH)) {
+            try {
+                for (int b = 0; b < batches; b++) {
+                    LoadedBatch l = reads.next();
+                    DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
+                    List<Target> targets = plan.targets(m, output, l.batch(), p);
+                    Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(l.batch(), targets);
+                    List<String> names = names(in, l.from(), l.to());
+                    writes.submit(() -> writer.add(names, l.backdrops(), e));
+                    bar.advance(l.to() - l.from());
                 }
-                writer.add(names(in, from, to), backdrops, e);
-                bar.advance(to - from);
+                writes.await();
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                writes.close(); // what was explained before the failure is written; then the file list is final
+                ResultWriter.failed(a.out(), header, writer.written(), e);
+                throw e;
             }
-            summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-        } catch (RuntimeException | Error e) {
-            ResultWriter.failed(a.out(), header, writer.written(), e);
-            throw e;
+            written = writer.written().size();
+            diagnostics = writer.diagnostics();
         }
         stdout.printf("%s at %s (%s) on %s, %s: %s%n", explainer.method(), explainer.layer().name(),
                 explainer.layer().op(), model.backendName(), model.executionProvider(), images(in.size()));
-        reportWritten(a.out(), writer.written().size(), summary, writer.diagnostics());
+        reportWritten(a.out(), written, summary, diagnostics);
     }
 
     /** A pixel-space method: attributions at the input. */
@@ -420,7 +431,6 @@ final class ExplainCommand implements Callable<Integer> {
         AttributionMethod method = make.apply(InputPlan.view(model, a.name(), fixed, 0, Math.min(step, in.size())));
         boolean nhwc = p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput);
         ProgressBar bar = new ProgressBar(stderr, "attributing", "images", in.size(), !common.quiet);
-        AttributionWriter writer = new AttributionWriter(a.out());
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("method", methodName);
         header.put("family", "pixel-space");
@@ -430,34 +440,48 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
         header.put("targetSpec", plan.text());
         Path summary;
-        try {
-            for (int from = 0; from < in.size(); from += step) {
-                int to = Math.min(in.size(), from + step);
-                FloatTensor batch = in.load(from, to);
-                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, from, to);
-                List<Target> targets = plan.targets(m, output, batch, p);
-                Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(batch, targets);
-                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(attribution.attributions())
-                        : attribution.attributions();
-                writer.add(names(in, from, to), attribution, channelsFirst);
-                bar.advance(to - from);
+        int written;
+        List<String> diagnostics;
+        double worst;
+        int batches = LoadedBatch.count(in.size(), step);
+        try (AttributionWriter writer = new AttributionWriter(a.out());
+             Prefetcher<LoadedBatch> reads = new Prefetcher<>("gradcam-read", batches, PIPELINE_DEPTH,
+                     b -> LoadedBatch.read(in, b, step, false));
+             WriteQueue writes = new WriteQueue("gradcam-write", PIPELINE_DEPTH)) {
+            try {
+                for (int b = 0; b < batches; b++) {
+                    LoadedBatch l = reads.next();
+                    DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
+                    List<Target> targets = plan.targets(m, output, l.batch(), p);
+                    Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(l.batch(),
+                            targets);
+                    FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(attribution.attributions())
+                            : attribution.attributions();
+                    List<String> names = names(in, l.from(), l.to());
+                    writes.submit(() -> writer.add(names, attribution, channelsFirst));
+                    bar.advance(l.to() - l.from());
+                }
+                writes.await();
+                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+            } catch (RuntimeException | Error e) {
+                writes.close(); // what was explained before the failure is written; then the file list is final
+                ResultWriter.failed(a.out(), header, writer.written(), e);
+                throw e;
             }
-            summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-        } catch (RuntimeException | Error e) {
-            ResultWriter.failed(a.out(), header, writer.written(), e);
-            throw e;
+            written = writer.written().size();
+            diagnostics = writer.diagnostics();
+            worst = writer.maxCompletenessError();
         }
 
         stdout.printf("%s on %s, %s: %s%n", methodName, model.backendName(), model.executionProvider(),
                 images(in.size()));
-        double worst = writer.maxCompletenessError();
         if (!Double.isNaN(worst)) {
             stdout.printf(Locale.ROOT, methodName.startsWith("lrp-")
                     ? "conservation: input relevance misses the output relevance by at most %.3g%%%n"
                     : "completeness: attributions miss f(input) - f(baseline) by at most %.3g%% (more --steps "
                     + "shrink it)%n", 100 * worst);
         }
-        reportWritten(a.out(), writer.written().size(), summary, writer.diagnostics());
+        reportWritten(a.out(), written, summary, diagnostics);
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.io.OutputFiles;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,15 +33,16 @@ import java.util.Objects;
  *       {@code "status"} and every file it wrote ({@code "files"}); a failed run that wrote something leaves a summary
  *       with {@code "status": "failed"} and the {@code "error"}.</li>
  * </ul>
+ * The maps wait on disk ({@link ArraySpool}), not in memory, until {@link #finish}; {@link #close()} removes them.
  * Not thread-safe.
  */
-final class ResultWriter {
+final class ResultWriter implements AutoCloseable {
 
     private final Path dir;
     private final Overlay overlay;
     private final List<String> names = new ArrayList<>();
-    private final List<FloatTensor> raw = new ArrayList<>();
-    private final List<FloatTensor> heat = new ArrayList<>();
+    private ArraySpool raw;
+    private ArraySpool heat;
     private final List<Map<String, Object>> images = new ArrayList<>();
     private final List<String> diagnostics = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
@@ -88,6 +90,10 @@ final class ResultWriter {
             record.put("heatmap", heatPng.getFileName().toString());
             images.add(record);
             names.add(name);
+            if (raw == null) {
+                raw = new ArraySpool(dir, "raw");
+                heat = new ArraySpool(dir, "heatmap");
+            }
             raw.add(e.rawMaps().slice(i));
             heat.add(h);
         }
@@ -210,27 +216,25 @@ final class ResultWriter {
      * @param kind the first array's name, e.g. {@code raw} or {@code attribution}
      * @return the summary's {@code arrays} entry
      */
-    static Map<String, Object> writeArrays(Path dir, String kind, List<FloatTensor> maps, List<FloatTensor> heat,
+    static Map<String, Object> writeArrays(Path dir, String kind, ArraySpool maps, ArraySpool heat,
                                            List<String> names, List<Map<String, Object>> images, List<Path> written) {
         Map<String, Object> arrays = new LinkedHashMap<>();
-        if (sameShapes(maps) && sameShapes(heat)) {
-            FloatTensor mapsAll = FloatTensor.stack(maps);
-            FloatTensor heatAll = FloatTensor.stack(heat);
+        if (maps.uniform() && heat.uniform()) {
             Path mapsFile = dir.resolve(kind + ".npy");
             Path heatFile = dir.resolve("heatmap.npy");
-            Npy.write(mapsAll, mapsFile);
-            Npy.write(heatAll, heatFile);
+            maps.writeStacked(mapsFile);
             written.add(mapsFile);
+            heat.writeStacked(heatFile);
             written.add(heatFile);
-            arrays.put(kind, fileAndShape(mapsFile, mapsAll));
-            arrays.put("heatmap", fileAndShape(heatFile, heatAll));
+            arrays.put(kind, fileAndShape(mapsFile, maps.stackedShape()));
+            arrays.put("heatmap", fileAndShape(heatFile, heat.stackedShape()));
         } else {
             for (int i = 0; i < names.size(); i++) {
                 Path m = dir.resolve(names.get(i) + "." + kind + ".npy");
                 Path h = dir.resolve(names.get(i) + ".heatmap.npy");
-                Npy.write(maps.get(i), m);
-                Npy.write(heat.get(i), h);
+                maps.writeOne(i, m);
                 written.add(m);
+                heat.writeOne(i, h);
                 written.add(h);
                 images.get(i).put(kind, m.getFileName().toString());
                 images.get(i).put("heatmapArray", h.getFileName().toString());
@@ -249,15 +253,20 @@ final class ResultWriter {
         summary.put("backendDetails", new LinkedHashMap<>(p.details()));
     }
 
-    private static Map<String, Object> fileAndShape(Path file, FloatTensor t) {
+    private static Map<String, Object> fileAndShape(Path file, Shape shape) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file.getFileName().toString());
-        m.put("shape", t.shape().dims());
+        m.put("shape", shape.dims());
         return m;
     }
 
-    private static boolean sameShapes(List<FloatTensor> ts) {
-        return ts.stream().map(FloatTensor::shape).distinct().count() == 1;
+    /** Deletes the spooled maps; idempotent. */
+    @Override
+    public void close() {
+        if (raw != null) {
+            raw.close();
+            heat.close();
+        }
     }
 
     static double millis(Duration d) {
