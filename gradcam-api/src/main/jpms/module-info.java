@@ -2,8 +2,8 @@
  * gradcam's API: what users call (explainers, methods, targets, images, I/O) and what backends implement (the SPI,
  * tensors, layer resolution, exceptions). No dependencies beyond the JDK.
  *
- * <p>Not exported: {@code dev.gradcam.api.numeric} (eigen-decomposition, NMF, a seeded generator), helpers of the
- * CAM methods with no use on their own. docs/architecture.md lists which package may import which.
+ * <p>Not exported: {@code dev.gradcam.api.internal}, the helpers the API's own packages share.
+ * docs/architecture.md lists which package may import which.
  */
 module dev.gradcam.api {
     requires transitive java.desktop; // BufferedImage in image/ signatures; ImageIO
@@ -14,6 +14,7 @@ module dev.gradcam.api {
     exports dev.gradcam.api.io;
     exports dev.gradcam.api.layer;
     exports dev.gradcam.api.method;
+    exports dev.gradcam.api.numeric;
     exports dev.gradcam.api.post;
     exports dev.gradcam.api.saliency;
     exports dev.gradcam.api.spi;

@@ -15,6 +15,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.Size;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,10 @@ class ArchitectureTest {
 
     private static JavaClasses classes;
 
-    /** The root package's base types, which every layer may use: the exceptions and the model handle. */
+    /** The root package's base types, which every layer may use: the exceptions, the model handle, Size. */
     private static final DescribedPredicate<JavaClass> BASE = or(assignableTo(GradCamException.class),
-            assignableTo(DifferentiableModel.class).and(resideInAnyPackage("dev.gradcam.api")))
-            .as("the exceptions and DifferentiableModel");
+            assignableTo(DifferentiableModel.class).and(resideInAnyPackage("dev.gradcam.api")),
+            assignableTo(Size.class)).as("the exceptions, DifferentiableModel and Size");
 
     @BeforeAll
     static void importMainClasses() {
@@ -64,9 +65,10 @@ class ArchitectureTest {
                         "dev.gradcam.api.cam..", "dev.gradcam.api.image..")
                         .as("spi, layer, target, post, io, cam, image"))
                 .layer("Methods").definedBy(resideInAnyPackage("dev.gradcam.api", "dev.gradcam.api.method..",
-                        "dev.gradcam.api.saliency..", "dev.gradcam.api.visualize..").and(DescribedPredicate.not(BASE))
+                        "dev.gradcam.api.saliency..", "dev.gradcam.api.visualize..", "dev.gradcam.api.internal..")
+                        .and(DescribedPredicate.not(BASE))
                         .as("Explainer, Models, Methods and the rest of the root package; method, saliency, "
-                                + "visualize"))
+                                + "visualize, internal"))
                 .layer("Backends").definedBy("dev.gradcam.onnx..", "dev.gradcam.nd4j..")
                 .layer("Tools").definedBy("dev.gradcam.metrics..", "dev.gradcam.spark..", "dev.gradcam.cli..")
                 .whereLayer("Tools").mayNotBeAccessedByAnyLayer()
@@ -122,6 +124,9 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().resideOutsideOfPackage("dev.gradcam.nd4j..")
                 .should().dependOnClassesThat().resideInAPackage("dev.gradcam.nd4j.internal..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackage("dev.gradcam.api..")
+                .should().dependOnClassesThat().resideInAPackage("dev.gradcam.api.internal..")
                 .check(classes);
     }
 }

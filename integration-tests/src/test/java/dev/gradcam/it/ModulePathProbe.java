@@ -27,7 +27,7 @@ public final class ModulePathProbe {
             Module onnx = model.getClass().getModule();
             System.out.println("api module: " + api.getName());
             System.out.println("backend module: " + onnx.getName());
-            System.out.println("numeric exported: " + api.isExported("dev.gradcam.api.numeric"));
+            System.out.println("internal exported: " + api.isExported("dev.gradcam.api.internal"));
             System.out.println("grad exported: " + onnx.isExported("dev.gradcam.onnx.grad"));
             System.out.println("heatmaps: " + e.heatmaps().shape() + " max " + e.heatmaps().max());
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,8 +48,8 @@ class ModulePathTest {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--module-path", String.join(File.pathSeparator, modulePath), "--add-modules", "dev.gradcam.onnx",
                 "-cp", testClasses, ModulePathProbe.class.getName(),
-                Fixtures.model("resnet_basic").toString(),
-                Fixtures.ROOT.resolve("resnet_basic/input.npy").toString());
+                OnnxFixtures.model("resnet_basic").toString(),
+                OnnxFixtures.root().resolve("resnet_basic/input.npy").toString());
         Path out = dir.resolve("out.txt");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the probe JVM timed out");
@@ -56,7 +57,7 @@ class ModulePathTest {
         assertEquals(0, p.exitValue(), printed);
         assertTrue(printed.contains("api module: dev.gradcam.api"), printed);
         assertTrue(printed.contains("backend module: dev.gradcam.onnx"), printed);
-        assertTrue(printed.contains("numeric exported: false"), printed);
+        assertTrue(printed.contains("internal exported: false"), printed);
         assertTrue(printed.contains("grad exported: false"), printed);
         assertTrue(printed.contains("heatmaps: [2, 32, 32]"), printed);
     }
