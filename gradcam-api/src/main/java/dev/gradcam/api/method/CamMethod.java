@@ -1,8 +1,7 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.InvalidArgumentException;
-import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -44,8 +43,6 @@ public interface CamMethod {
      * rollout taps every attention layer); the explainer calls this form.
      */
     default void configure(PassRequest.Builder request, DifferentiableModel model) {
-        InvalidArgumentException.requireNonNull(request, "request");
-        InvalidArgumentException.requireNonNull(model, "model");
         configure(request);
     }
 

@@ -1,8 +1,8 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import java.util.Set;
 
