@@ -48,7 +48,8 @@ public final class EditDistance {
      * length, at least 2) or containing it, closest first, case ignored: the "nearest: ..." of an error message.
      */
     public static List<String> nearest(String query, Collection<String> known, int limit) {
-        String q = query.toLowerCase(Locale.ROOT);
+        InvalidArgumentException.requireNonNull(known, "known");
+        String q = InvalidArgumentException.requireNonNull(query, "query").toLowerCase(Locale.ROOT);
         int budget = Math.max(2, q.length() / 3);
         return known.stream()
                 .filter(k -> levenshtein(q, k.toLowerCase(Locale.ROOT)) <= budget
