@@ -7,7 +7,7 @@ import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.examples.render.Figure;
+import dev.gradcam.cli.render.Figure;
 import dev.gradcam.metrics.Localisation;
 import dev.gradcam.nd4j.SameDiffModel;
 import dev.gradcam.nd4j.demo.ShapesCnn;

@@ -9,7 +9,7 @@ import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.ChannelStats;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectorContract;
-import dev.gradcam.examples.demo.DemoImages;
+import dev.gradcam.cli.demo.DemoImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.tensor.Shape;
-import dev.gradcam.examples.demo.OcrDemo;
+import dev.gradcam.cli.demo.OcrDemo;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

@@ -17,7 +17,6 @@ import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.post.PostProcessing;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;

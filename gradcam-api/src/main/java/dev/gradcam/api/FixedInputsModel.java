@@ -1,7 +1,6 @@
 package dev.gradcam.api;
 
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;

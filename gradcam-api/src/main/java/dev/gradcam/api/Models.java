@@ -2,7 +2,6 @@ package dev.gradcam.api;
 
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.spi.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.nio.file.Files;
 import java.nio.file.Path;

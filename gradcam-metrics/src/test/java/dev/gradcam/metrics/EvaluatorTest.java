@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,6 +1,6 @@
 package dev.gradcam.metrics;
 
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.saliency.Saliency;
 import dev.gradcam.api.saliency.SaliencyMaps;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The sanity-check runners on the fixture CNN (the trained-model result is Example06_SanityChecksTest's). */
+/** The sanity-check runners on the fixture CNN (the trained-model result is Example07_SanityChecksTest's). */
 class SanityChecksTest {
 
     private final MetricFixtures fx = new MetricFixtures();

@@ -10,7 +10,7 @@ import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.nd4j.demo.ShapesCnn;
 import java.nio.file.Files;
 import java.nio.file.Path;

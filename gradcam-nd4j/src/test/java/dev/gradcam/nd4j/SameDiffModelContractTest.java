@@ -1,6 +1,6 @@
 package dev.gradcam.nd4j;
 
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.DifferentiableModelContract;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.nd4j.demo.ShapesCnn;

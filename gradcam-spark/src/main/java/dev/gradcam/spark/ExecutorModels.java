@@ -1,7 +1,7 @@
 package dev.gradcam.spark;
 
 import dev.gradcam.api.Models;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,7 +6,7 @@ import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.metrics.MetricName;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -19,8 +19,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's CPU-only setup: gradcam-onnx with ONNX Runtime's CUDA jar excluded and the CPU jar added. Runs only in
- * the surefire execution {@code cpu-jar} of this module's pom, which builds exactly that class path.
+ * The CPU-only class path gradcam-onnx-cpu gives: gradcam-onnx with ONNX Runtime's CUDA jar excluded and the CPU
+ * jar added. Runs only in the surefire execution {@code cpu-jar} of this module's pom, which builds exactly that
+ * class path.
  */
 class CpuJarTest {
 

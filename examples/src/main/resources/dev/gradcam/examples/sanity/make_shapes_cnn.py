@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A small trained CNN for the sanity-check example (Example06_SanityChecks) and its test.
+"""A small trained CNN for the sanity-check example (Example07_SanityChecks) and its test.
 
 Run with Debian bookworm's system interpreter (python3-torch 1.13.1, python3-onnx):
 

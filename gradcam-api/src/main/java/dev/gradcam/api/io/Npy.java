@@ -121,8 +121,13 @@ public final class Npy {
         return out.toByteArray();
     }
 
-    /** The header (magic, version, length, dictionary, padding, newline) numpy.save writes for a float32 array. */
-    static byte[] header(long[] shape) {
+    /**
+     * The header (magic, version, length, dictionary, padding, newline) numpy.save writes for a float32 C-order array
+     * of this shape: followed by the array's little-endian float32 data, it makes the {@code .npy} file, so arrays
+     * too large to hold in memory can be written as their parts arrive.
+     */
+    public static byte[] header(long[] shape) {
+        Objects.requireNonNull(shape, "shape");
         byte[] dict = NpyHeader.formatFloat32(shape).getBytes(StandardCharsets.ISO_8859_1);
         int hlen = dict.length + 1; // the final newline
         int prefix = MAGIC.length + 2 + 2;

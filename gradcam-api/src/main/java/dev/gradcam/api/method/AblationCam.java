@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p><b>Cost:</b> the backbone runs once (the explainer's forward pass with the tap); then only the head, the part of
  * the model after the layer, runs on ablated copies of the activations through
- * {@link dev.gradcam.api.spi.DifferentiableModel#runHead} — never the whole model per ablation. Copies go
+ * {@link dev.gradcam.api.DifferentiableModel#runHead} — never the whole model per ablation. Copies go
  * {@link #maxBatch()} at a time, so memory is one batch of [maxBatch, K, h, w] activations. N*K head evaluations in
  * all, reported to the context's {@link ProgressListener}. Needs {@link Capability#HEAD_EXECUTION}.
  *

@@ -30,7 +30,9 @@ import java.util.Set;
  * available: {@link #withAlignCorners(boolean) align_corners=True} upsampling ({@code nn.UpsamplingBilinear2d}) and a
  * {@link #withChannelSoftmax(boolean) softmax over the channel scores} of each image; it also normalises with
  * {@code (x - min) / (max - min + 1e-8)} and runs constant channels as all-zero masks. {@link #pytorchGradCam()} turns
- * all of that on. The selector acts after the weights are known, so it saves no passes. Immutable.
+ * all of that on; it runs the all-zero masked image once per image and gives its score to every constant channel
+ * (the same value pytorch-grad-cam computes once per channel), which saves a pass per constant channel on trained
+ * networks, whose last-layer channels are often all zero after the ReLU. The selector acts after the weights are known, so it saves no passes. Immutable.
  */
 public final class ScoreCam extends ChannelWeightingMethod {
 
@@ -112,16 +114,28 @@ public final class ScoreCam extends ChannelWeightingMethod {
         long total = (long) n * k;
         long done = 0;
         String task = name() + " masked passes at " + layer.name();
+        // Under the channel softmax every constant channel masks the image to all zeros: one pass scores them all.
+        int[] zeroMaskChannel = new int[n];
+        Arrays.fill(zeroMaskChannel, -1);
+        List<int[]> zeroMaskCopies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             FloatTensor image = context.images().slice(i);
             for (int ch = 0; ch < k; ch++) {
                 FloatTensor up = upsample(activations.slice(i).slice(ch), height, width);
                 float min = up.min();
                 float max = up.max();
-                if (!channelSoftmax && max == min) {
-                    scores[i][ch] = 0; // a constant map carries no information: weight 0, no pass (paper code)
-                    done++;
-                    continue;
+                if (max == min) {
+                    if (!channelSoftmax) {
+                        scores[i][ch] = 0; // a constant map carries no information: weight 0, no pass (paper code)
+                        done++;
+                        continue;
+                    }
+                    if (zeroMaskChannel[i] >= 0) {
+                        zeroMaskCopies.add(new int[] {i, ch});
+                        done++;
+                        continue;
+                    }
+                    zeroMaskChannel[i] = ch;
                 }
                 // pytorch-grad-cam divides by (max - min + 1e-8); the paper code skips constants, so needs no guard.
                 double range = channelSoftmax ? (double) max - min + 1e-8 : (double) max - min;
@@ -141,6 +155,9 @@ public final class ScoreCam extends ChannelWeightingMethod {
         }
         done += batch.flush();
         context.progress().progress(task, done, total);
+        for (int[] copy : zeroMaskCopies) {
+            scores[copy[0]][copy[1]] = scores[copy[0]][zeroMaskChannel[copy[0]]];
+        }
         List<FloatTensor> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(FloatTensor.wrapOwned(Shape.of(k), channelSoftmax ? softmax(scores[i]) : toFloat(scores[i])));

@@ -1,7 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.InvalidInputException;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;

@@ -1,6 +1,6 @@
 package dev.gradcam.api.saliency;
 
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LrpModes;
 

@@ -3,7 +3,7 @@ package dev.gradcam.api.saliency;
 import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.method.CamMethods;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LrpModes;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.DifferentiableModel;
+
 import java.nio.file.Path;
 import java.util.Map;
 

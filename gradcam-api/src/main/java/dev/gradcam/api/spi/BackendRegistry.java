@@ -1,5 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.DifferentiableModel;
+
 import dev.gradcam.api.BackendUnavailableException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.DifferentiableModel;
+
 /** Something a backend may or may not be able to do; declared by {@link DifferentiableModel#capabilities()}. */
 public enum Capability {
     /** Activations and gradients at intermediate layers. */

@@ -1,5 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.DifferentiableModel;
+
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;

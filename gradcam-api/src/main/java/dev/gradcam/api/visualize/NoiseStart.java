@@ -1,7 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.InvalidArgumentException;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Random;

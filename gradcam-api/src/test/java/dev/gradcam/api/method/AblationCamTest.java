@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Ablation-CAM (Desai and Ramaswamy 2020, Eq. 3): w_k = (y - y_k) / y, y_k the score with map k switched off. */
 class AblationCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m,
+    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m,
                                                String layer) {
         return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
                 .normalization(Normalization.none()).upsample(false);

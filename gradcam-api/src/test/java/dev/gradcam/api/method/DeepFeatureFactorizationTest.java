@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DeepFeatureFactorizationTest {
 
-    private static Explainer.Builder raw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m) {
+    private static Explainer.Builder raw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
         return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
                 .normalization(Normalization.none()).upsample(false);
     }

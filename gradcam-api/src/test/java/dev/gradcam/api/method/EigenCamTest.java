@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class EigenCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m) {
+    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
         return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
                 .normalization(Normalization.none()).upsample(false);
     }

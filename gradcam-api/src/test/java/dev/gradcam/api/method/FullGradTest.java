@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FullGradTest {
 
-    private static Explanation explain(dev.gradcam.api.spi.DifferentiableModel model, FullGrad m, FloatTensor x,
+    private static Explanation explain(dev.gradcam.api.DifferentiableModel model, FullGrad m, FloatTensor x,
                                        int cls) {
         return Explainer.of(model, m).activation(MapActivation.SIGNED).normalization(Normalization.none())
                 .upsample(false).build().explain(x, Targets.classLogit(cls));

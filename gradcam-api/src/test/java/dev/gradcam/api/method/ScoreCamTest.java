@@ -11,6 +11,7 @@ import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Score-CAM (Wang et al. 2020, Eq. 5-6): w_k = score(X .* s(Up(A_k))), map = sum_k w_k A_k. */
 class ScoreCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.spi.DifferentiableModel model, CamMethod m) {
+    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
         return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
                 .normalization(Normalization.none()).upsample(false);
     }
@@ -100,6 +101,41 @@ class ScoreCamTest {
                     .explain(image, Targets.classLogit(0));
             assertTrue(compat.rawMaps().allFinite() && compat.weights(0).allFinite());
             assertEquals(1.0, compat.weights(0).sum(), 1e-6, "pytorch-grad-cam: softmax over channels");
+        }
+    }
+
+    @Test
+    void thePytorchGradCamPresetRunsTheAllZeroMaskedImageOncePerImage() {
+        // Filters 1 and 3 zeroed: A1 = A3 = 0 everywhere, both mask the image to all zeros under (x - min) /
+        // (max - min + 1e-8). Reference: pytorch-grad-cam's ScoreCAM.get_cam_weights restated below, every channel
+        // run on its own masked image.
+        InMemoryCnn inner = InMemoryCnn.random(8, 2, 6, 3, 5, 4).withFilterZeroed(1).withFilterZeroed(3);
+        FloatTensor x = inner.randomInput(5, 2);
+        CountingModel model = new CountingModel(inner);
+        Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3).pytorchGradCam()).build()
+                .explain(x, Targets.classLogit(2));
+        List<Integer> batches = model.runBatches();
+        assertEquals(2 * (6 - 2 + 1), batches.subList(1, batches.size()).stream().mapToInt(Integer::intValue).sum(),
+                "per image: 4 informative channels and one all-zero masked image");
+        FloatTensor acts = inner.run(PassRequest.builder(x).tap(InMemoryCnn.RELU).build()).activation(InMemoryCnn.RELU);
+        for (int i = 0; i < 2; i++) {
+            double[] scores = new double[6];
+            for (int k = 0; k < 6; k++) {
+                FloatTensor up = Bilinear.resizeAlignCorners(acts.slice(i).slice(k), 5, 4);
+                float min = up.min();
+                double range = (double) up.max() - min + 1e-8;
+                float[] masked = x.slice(i).toArray();
+                for (int q = 0; q < masked.length; q++) {
+                    masked[q] *= (float) ((up.getFlat(q % 20) - min) / range);
+                }
+                scores[k] = inner.forward(FloatTensor.wrapOwned(Shape.of(1, 2, 5, 4), masked)).getFlat(2);
+            }
+            double max = java.util.Arrays.stream(scores).max().orElseThrow();
+            double sum = java.util.Arrays.stream(scores).map(v -> Math.exp(v - max)).sum();
+            for (int k = 0; k < 6; k++) {
+                assertEquals(Math.exp(scores[k] - max) / sum, e.weights(i).getFlat(k), 1e-6, "image " + i + " k " + k);
+            }
+            assertEquals(e.weights(i).getFlat(1), e.weights(i).getFlat(3));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.DifferentiableModel;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -5,7 +5,7 @@ import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.LrpModes;

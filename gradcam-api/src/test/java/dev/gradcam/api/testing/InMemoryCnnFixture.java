@@ -1,6 +1,6 @@
 package dev.gradcam.api.testing;
 
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 
 /**

@@ -66,7 +66,7 @@ public final class GradientModes {
 
     /**
      * The modes supported, each family once with example parameters (see
-     * {@link dev.gradcam.api.spi.DifferentiableModel#supports}): standard, guided, deconvnet and every LRP family
+     * {@link dev.gradcam.api.DifferentiableModel#supports}): standard, guided, deconvnet and every LRP family
      * ({@link LrpModes#all()}; z-box, flat and w-square only as input-layer rules).
      */
     public static Set<GradientMode> supported() {

@@ -2,7 +2,7 @@ package dev.gradcam.onnx.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.gradcam.api.spi.BackendProvider;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;

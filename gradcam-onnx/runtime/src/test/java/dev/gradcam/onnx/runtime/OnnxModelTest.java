@@ -9,7 +9,7 @@ import dev.gradcam.api.Models;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;

@@ -13,7 +13,7 @@ import dev.gradcam.api.saliency.Noise;
 import dev.gradcam.api.saliency.Quadrature;
 import dev.gradcam.api.saliency.Saliency;
 import dev.gradcam.api.saliency.SmoothGrad;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -10,7 +10,7 @@ import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
-import dev.gradcam.api.spi.DifferentiableModel;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;

@@ -1,6 +1,0 @@
-/**
- * The demo's ingredients: PaddleOCR's text-direction classifier and text detector, unpacked from the class path
- * ({@link dev.gradcam.examples.demo.DemoModels}), and text images rendered at run time with Java2D
- * ({@link dev.gradcam.examples.demo.DemoImages}), upright and upside down.
- */
-package dev.gradcam.examples.demo;

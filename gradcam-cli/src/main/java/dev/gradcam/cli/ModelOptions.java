@@ -1,0 +1,97 @@
+package dev.gradcam.cli;
+
+import dev.gradcam.api.Models;
+import dev.gradcam.api.spi.BackendProvider;
+import dev.gradcam.api.spi.BackendRegistry;
+import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.cli.demo.DemoModel;
+import dev.gradcam.cli.demo.DemoModels;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** Which model to load, and with which backend: {@code --model FILE} or {@code --demo}, {@code --backend NAME}. */
+final class ModelOptions {
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "The model file (.onnx).")
+    Path model;
+
+    @Option(names = "--demo", description = "Use the embedded demo model (PaddleOCR's text-direction classifier) "
+            + "instead of --model; explain then defaults to rendered text images.")
+    boolean demo;
+
+    @Option(names = {"-b", "--backend"}, paramLabel = "NAME", description = "onnx or nd4j (default: the best "
+            + "available, or -Dgradcam.backend).")
+    String backend;
+
+    @Option(names = "--backend-option", paramLabel = "KEY=VALUE", description = "A backend setting; repeatable.")
+    Map<String, String> backendOptions = new LinkedHashMap<>();
+
+    @Option(names = "--compile-cache", paramLabel = "DIR|off", description = "Where the ONNX backend keeps compiled "
+            + "variants between runs, so that a second run on the same model skips compilation (default: "
+            + "$GRADCAM_CACHE_DIR, else $XDG_CACHE_HOME/gradcam/onnx, else ~/.cache/gradcam/onnx; 2 GiB at most, "
+            + "--backend-option compileCacheMb=N to change); off: none.")
+    String compileCache;
+
+    /**
+     * Checks that exactly one of {@code --model} and {@code --demo} is given.
+     *
+     * @throws ParameterException otherwise
+     */
+    void validate(CommandSpec spec) {
+        if (model == null && !demo) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--model=FILE' (or --demo "
+                    + "for the embedded demo model)");
+        }
+        if (model != null && demo) {
+            throw new ParameterException(spec.commandLine(), "--model and --demo exclude each other; give one");
+        }
+    }
+
+    /** The demo model, or null when {@code --model} was given. */
+    DemoModel demoModel() {
+        return demo ? DemoModels.classifier() : null;
+    }
+
+    /** The model file to load. */
+    Path file() {
+        return demo ? DemoModels.classifier().file() : model;
+    }
+
+    /**
+     * Loads the model; the caller closes it.
+     *
+     * @throws dev.gradcam.api.ModelLoadException          if the file is missing or unreadable
+     * @throws dev.gradcam.api.BackendUnavailableException if no backend can load it
+     */
+    DifferentiableModel load() {
+        Path f = file();
+        Models.requireModelFile(f);
+        BackendProvider provider = BackendRegistry.choose(f, backend);
+        Map<String, String> options = new LinkedHashMap<>(backendOptions);
+        if (provider.name().equals("onnx") && !options.containsKey("compileCache")) {
+            Path dir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
+            if (dir != null) {
+                options.put("compileCache", dir.toString());
+            }
+        }
+        return Models.load(f, provider.name(), options);
+    }
+
+    /**
+     * The compile-cache folder: the flag's value, else the environment's, else the user's cache folder; null for
+     * {@code off}.
+     */
+    static Path compileCacheDir(String flag, Map<String, String> env, String home) {
+        String chosen = flag != null ? flag : env.get("GRADCAM_CACHE_DIR");
+        if (chosen != null) {
+            return chosen.isBlank() || chosen.equalsIgnoreCase("off") ? null : Path.of(chosen);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".cache");
+        return base.resolve("gradcam").resolve("onnx");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gradcam.cli.bench;
+
+import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Models;
+import dev.gradcam.api.image.Images;
+import dev.gradcam.api.image.PngWriter;
+import dev.gradcam.api.image.Preprocessing;
+import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.cli.GradcamCli;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The {@code gradcam explain} tool's time per image against the library's, on folders of generated 224x224 PNGs
+ * (a main, not a test; docs/performance.md). The tool runs in-process on a folder of {@code large} and one of
+ * {@code small} images; its time per image is the difference of the two runs over the difference of their sizes, so
+ * model loading and variant compilation cancel. The library's time per image is {@link Explainer#explain} on the
+ * same images already decoded and preprocessed, in batches of the tool's size, after a warm-up. Each measurement is
+ * the best of {@code rounds}; wall and process CPU time are both printed.
+ *
+ * <p>Usage: {@code CliBenchmark MODEL LAYER [LARGE] [SMALL] [BATCH] [ROUNDS]}, defaults 64, 16, 8, 3.
+ */
+public final class CliBenchmark {
+
+    private CliBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path model = Path.of(args[0]);
+        String layer = args[1];
+        int large = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        int small = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        int batch = args.length > 4 ? Integer.parseInt(args[4]) : 8;
+        int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+        Path root = Files.createTempDirectory("gradcam-cli-bench");
+        Path largeDir = Files.createDirectories(root.resolve("large"));
+        Path smallDir = Files.createDirectories(root.resolve("small"));
+        Random random = new Random(1);
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < large; i++) {
+            BufferedImage image = scene(random);
+            images.add(image);
+            String name = String.format(Locale.ROOT, "img%04d.png", i);
+            PngWriter.write(image, largeDir.resolve(name));
+            if (i < small) {
+                PngWriter.write(image, smallDir.resolve(name));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores%n", large, small, batch,
+                model.getFileName(), layer, Runtime.getRuntime().availableProcessors());
+
+        double[] library = library(model, layer, images, batch, rounds);
+        double[] cliLarge = best(rounds, r -> cli(model, layer, largeDir, root.resolve("out-large-" + r), batch));
+        double[] cliSmall = best(rounds, r -> cli(model, layer, smallDir, root.resolve("out-small-" + r), batch));
+        double wall = (cliLarge[0] - cliSmall[0]) / (large - small);
+        double cpu = (cliLarge[1] - cliSmall[1]) / (large - small);
+        System.out.printf(Locale.ROOT, "library: %.1f ms wall, %.1f ms CPU per image%n", library[0] * 1e3,
+                library[1] * 1e3);
+        System.out.printf(Locale.ROOT, "tool: %d images %.2f s, %d images %.2f s -> %.1f ms wall, %.1f ms CPU per "
+                + "image%n", large, cliLarge[0], small, cliSmall[0], wall * 1e3, cpu * 1e3);
+        System.out.printf(Locale.ROOT, "tool / library per image: %.2f wall, %.2f CPU; load %.1f%n",
+                wall / library[0], cpu / library[1], load());
+    }
+
+    private static double[] library(Path path, String layer, List<BufferedImage> images, int batch, int rounds) {
+        Preprocessing pre = Preprocessing.imagenet().withSize(224, 224);
+        List<FloatTensor> batches = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += batch) {
+            batches.add(Images.toTensor(images.subList(from, Math.min(images.size(), from + batch)), pre));
+        }
+        try (DifferentiableModel model = Models.load(path)) {
+            Explainer explainer = Explainer.of(model, dev.gradcam.api.method.CamMethods.gradCam()).layer(layer)
+                    .build();
+            batches.forEach(explainer::explain); // warm-up: variants compiled for every batch size
+            return best(rounds, r -> {
+                batches.forEach(explainer::explain);
+                return images.size();
+            }, images.size());
+        }
+    }
+
+    private static int cli(Path model, String layer, Path input, Path out, int batch) {
+        StringWriter err = new StringWriter();
+        int code = GradcamCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "explain", "--model",
+                model.toString(), "--layer", layer, "--input", input.toString(), "--out", out.toString(),
+                "--batch-size", String.valueOf(batch), "--quiet");
+        if (code != 0) {
+            throw new IllegalStateException("gradcam explain failed (" + code + "): " + err);
+        }
+        return 1;
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        int run(int round);
+    }
+
+    /** The best round's {wall s, CPU s}, each divided by {@code per}. */
+    private static double[] best(int rounds, Run run, int per) {
+        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
+        for (int r = 0; r < rounds; r++) {
+            long wall = System.nanoTime();
+            long cpu = cpuNanos();
+            run.run(r);
+            double w = (System.nanoTime() - wall) / 1e9 / per;
+            double c = (cpuNanos() - cpu) / 1e9 / per;
+            if (w < best[0]) {
+                best[0] = w;
+                best[1] = c;
+            }
+        }
+        return best;
+    }
+
+    private static double[] best(int rounds, Run run) {
+        return best(rounds, run, 1);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static BufferedImage scene(Random random) {
+        BufferedImage image = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(random.nextInt(0xFFFFFF)));
+        g.fillRect(0, 0, 224, 224);
+        for (int k = 0; k < 6; k++) {
+            g.setColor(new Color(random.nextInt(0xFFFFFF)));
+            g.fillOval(random.nextInt(200), random.nextInt(200), 20 + random.nextInt(80), 20 + random.nextInt(80));
+        }
+        g.dispose();
+        return image;
+    }
+}

@@ -1,7 +1,0 @@
-/**
- * A self-contained demonstration task for the ND4J backend, reusable by examples: {@link
- * dev.gradcam.nd4j.demo.ShapesDataset} generates shapes on noise with known bounding boxes, {@link
- * dev.gradcam.nd4j.demo.ShapesCnn} builds and trains a small SameDiff CNN on them in seconds. Score maps against
- * the boxes with {@code dev.gradcam.metrics.Localisation} (gradcam-metrics), e.g. the pointing game.
- */
-package dev.gradcam.nd4j.demo;
