@@ -1,11 +1,12 @@
 package dev.gradcam.examples;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Images;
-import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.numeric.Percentiles;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.cli.demo.DemoImages;
 import dev.gradcam.cli.demo.DemoModel;
@@ -106,8 +107,8 @@ public final class Example05_ServerLoop {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Arrays.sort(latencies);
-                return new Result(threads, requests, requests * batch, seconds, percentile(latencies, 0.5),
-                        percentile(latencies, 0.95), correct, finite, model.executionProvider());
+                return new Result(threads, requests, requests * batch, seconds, Percentiles.ofSorted(latencies, 50),
+                        Percentiles.ofSorted(latencies, 95), correct, finite, model.executionProvider());
             } finally {
                 pool.shutdown();
             }
@@ -138,10 +139,5 @@ public final class Example05_ServerLoop {
             }
             throw new IllegalStateException("a request failed", e.getCause());
         }
-    }
-
-    private static double percentile(double[] sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }

@@ -4,6 +4,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -107,7 +108,7 @@ public final class Example06_FaceDetector {
                     .build()).output();
             Box box = decode(boxes.slice(0).slice(bestAnchor), bestLayer, bestAnchor);
             // The score logit of that anchor: element [anchor, 0] of the [512 or 384, 1] output of one image.
-            Explanation e = Explainer.gradCam(model).output(SCORES[bestLayer]).layer(LAYERS[bestLayer]).outputSize(SIZE, SIZE)
+            Explanation e = Explainer.gradCam(model).output(SCORES[bestLayer]).layer(LAYERS[bestLayer]).outputSize(Size.square(SIZE))
                     .build().explain(input, Targets.element(bestAnchor, 0));
             Result r = new Result(SCORES[bestLayer], bestAnchor, 1 / (1 + Math.exp(-bestLogit)), box, e);
             writeFigure(image, pre, r, out);

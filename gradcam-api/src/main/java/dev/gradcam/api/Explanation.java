@@ -124,4 +124,11 @@ public final class Explanation extends BatchResult {
     public Optional<ConceptFactorization> concepts() {
         return layerMaps.get(0).concepts();
     }
+
+    /** Like {@code Explanation[grad-cam at layer4, heatmaps [2, 224, 224]; backend 61.2 ms, ..., total 65.9 ms]}. */
+    @Override
+    public String toString() {
+        return "Explanation[" + provenance.method() + " at " + provenance.layer() + ", heatmaps " + heatmaps.shape()
+                + "; " + timings + "]";
+    }
 }

@@ -20,7 +20,11 @@ public record Timings(Duration backend, Duration maps, Duration postProcessing, 
                 + ", total " + millis(total);
     }
 
-    private static String millis(Duration d) {
+    /**
+     * A duration as people read it, in milliseconds with one decimal ({@code 645.0 ms}) rather than
+     * {@link Duration#toString()}'s {@code PT0.645S}; {@code -} for null.
+     */
+    public static String millis(Duration d) {
         return d == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", d.toNanos() / 1e6);
     }
 }

@@ -36,7 +36,7 @@ class ExceptionContractTest {
         invalid(() -> Shape.of(-2, 3), "dimension sizes must be >= 0 or -1");
         invalid(() -> FloatTensor.of(Shape.of(2, 2), 1, 2, 3), "holds 4");
         try (InMemoryCnn model = InMemoryCnn.random(1, 3, 4, 5, 6, 6)) {
-            invalid(() -> Explainer.gradCam(model).outputSize(0, 0), "output size must be positive, got 0x0");
+            invalid(() -> Explainer.gradCam(model).outputSize(Size.of(0, 0)), "a size must be positive, got width 0 x height 0");
         }
     }
 

@@ -53,7 +53,7 @@ class ExplainerTest {
     @Test
     void defaultPostProcessingIsReluMinMaxAndUpsampling() {
         try (InMemoryCnn model = HandModel.model()) {
-            Explanation e = Explainer.gradCam(model).layer("relu").outputSize(4, 4).build()
+            Explanation e = Explainer.gradCam(model).layer("relu").outputSize(Size.square(4)).build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             assertEquals(Shape.of(1, 4, 4), e.heatmaps().shape());
             // At layer resolution: ReLU [[0, 2], [3.01, 3.01]] / (3.01 + 1e-7); the 4x4 corners repeat the corners.

@@ -4,6 +4,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
@@ -310,13 +311,13 @@ final class ExplainCommand implements Callable<Integer> {
         InputSource in = open(p, a.path());
         Map<String, FloatTensor> fixed = InputPlan.fixed(a.others(), a.name(), in.size(),
                 n -> preprocessing(demo, model, n));
-        int[] outputSize = null;
+        Size outputSize = null;
         if (p.layout() == TensorLayout.NHWC && !(in instanceof NpyInput)) {
             FloatTensor first = in.load(0, 1);
-            outputSize = new int[] {first.shape().intDim(1), first.shape().intDim(2)};
+            outputSize = Size.ofTensorDims(first.shape().dim(1), first.shape().dim(2));
         }
         ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
-        int[] size = outputSize;
+        Size size = outputSize;
         Function<DifferentiableModel, Explainer> make = m -> {
             Explainer.Builder b = MethodCatalog.builder(methodName, m)
                     .layer(layerQuery)
@@ -333,7 +334,7 @@ final class ExplainCommand implements Callable<Integer> {
                 b.output(output);
             }
             if (size != null) {
-                b.outputSize(size[0], size[1]);
+                b.outputSize(size);
             }
             return b.progress(bar::detail).build();
         };

@@ -1,6 +1,7 @@
 package dev.gradcam.cli;
 
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.io.Npy;
@@ -118,7 +119,7 @@ final class TargetPlan {
             }
             FloatTensor mask;
             if (spec.file() != null) {
-                mask = RegionMasks.fromImage(Images.read(spec.file()), s.intDim(1), s.intDim(2));
+                mask = RegionMasks.fromImage(Images.read(spec.file()), Size.ofTensorDims(s.dim(1), s.dim(2)));
             } else if (Double.isNaN(spec.threshold()) && s.dim(0) > 1) {
                 mask = RegionMasks.predicted(o, spec.index());
             } else {

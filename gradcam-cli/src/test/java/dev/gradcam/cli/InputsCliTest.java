@@ -1,5 +1,6 @@
 package dev.gradcam.cli;
 
+import static dev.gradcam.api.testing.TensorAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,12 +32,6 @@ class InputsCliTest {
         return FloatTensor.stack(java.util.List.of(t.slice(0)));
     }
 
-    private static void assertClose(FloatTensor expected, FloatTensor actual) {
-        assertEquals(expected.shape(), actual.shape());
-        double err = actual.relativeError(expected);
-        assertTrue(err <= 1e-4, "relative error " + err);
-    }
-
     @Test
     void namedInputsAttributeToTheChosenOne() throws IOException {
         Path out = dir.resolve("out");
@@ -46,7 +41,8 @@ class InputsCliTest {
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         FloatTensor raw = Npy.read(out.resolve("raw.npy"));
         assertEquals(Shape.of(2, 16, 16), raw.shape());
-        assertClose(first(Npy.read(CliFixtures.copy(fixtures, "two_tower_cam__fusion.npy"))), first(raw));
+        assertClose(first(Npy.read(CliFixtures.copy(fixtures, "two_tower_cam__fusion.npy"))), first(raw), 1e-4,
+                "attribution");
         String summary = Files.readString(out.resolve("summary.json"));
         assertTrue(summary.contains("\"attributedInput\": \"rgb\""), summary);
     }
@@ -59,9 +55,9 @@ class InputsCliTest {
                 "vanilla-gradient", "--attribute", "all", "--target", "1", "--out", out.toString(), "--quiet");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
         assertClose(first(Npy.read(CliFixtures.copy(fixtures, "two_tower_grad_rgb.npy"))),
-                first(Npy.read(out.resolve("rgb").resolve("attribution.npy"))));
+                first(Npy.read(out.resolve("rgb").resolve("attribution.npy"))), 1e-4, "attribution");
         assertClose(first(Npy.read(CliFixtures.copy(fixtures, "two_tower_grad_depth.npy"))),
-                first(Npy.read(out.resolve("depth").resolve("attribution.npy"))));
+                first(Npy.read(out.resolve("depth").resolve("attribution.npy"))), 1e-4, "attribution");
     }
 
     @Test
@@ -84,7 +80,8 @@ class InputsCliTest {
                 CliFixtures.copy(fixtures, "unbatched_image.npy").toString(), "--layer", "features.1", "--target", "1", "--activation",
                 "signed", "--out", out.toString(), "--quiet");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
-        assertClose(Npy.read(CliFixtures.copy(fixtures, "unbatched_cam.npy")), Npy.read(out.resolve("raw.npy")));
+        assertClose(Npy.read(CliFixtures.copy(fixtures, "unbatched_cam.npy")), Npy.read(out.resolve("raw.npy")), 1e-4,
+                "attribution");
     }
 
     @Test
@@ -94,6 +91,7 @@ class InputsCliTest {
                 CliFixtures.copy(fixtures, "embedding_face.npy").toString(), "--layer", "/net/body/body.2/body.2.2/Relu_output_0",
                 "--target", "similar-to:" + CliFixtures.copy(fixtures, "embedding_reference.npy"), "--out", out.toString(), "--quiet");
         assertEquals(ExitCodes.OK, r.code(), r::toString);
-        assertClose(Npy.read(CliFixtures.copy(fixtures, "embedding_cam.npy")), Npy.read(out.resolve("raw.npy")));
+        assertClose(Npy.read(CliFixtures.copy(fixtures, "embedding_cam.npy")), Npy.read(out.resolve("raw.npy")), 1e-4,
+                "attribution");
     }
 }

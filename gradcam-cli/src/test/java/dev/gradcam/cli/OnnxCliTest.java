@@ -218,7 +218,7 @@ class OnnxCliTest {
     @Test
     void theNewestMethodsAndTargetsRunByName() {
         for (String[] run : new String[][] {{"fem", "top"}, {"kpca-cam", "top"}, {"seg-eigen-cam", "rest"},
-            {"finer-cam", "3"}, {"refine-cam", "softmax:3"}, {"grad-cam", "raw-scores"}}) {
+            {"finer-cam", "3"}, {"refine-cam", "softmax:3"}, {"grad-cam", "raw-scores"}, {"shapley-cam", "rest"}}) {
             Path out = dir.resolve(run[0] + "-" + run[1].replace(':', '-'));
             CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
                     "layer2", "--method", run[0], "--target", run[1], "--out", out.toString(), "--quiet");

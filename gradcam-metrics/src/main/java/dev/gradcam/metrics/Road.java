@@ -1,6 +1,7 @@
 package dev.gradcam.metrics;
 
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.numeric.Percentiles;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
@@ -99,7 +100,7 @@ public final class Road {
                 m[i] = 1 - m[i];
             }
         }
-        double threshold = Percentile.of(m, percentile);
+        double threshold = Percentiles.of(m, percentile);
         boolean[] keep = new boolean[m.length];
         for (int i = 0; i < m.length; i++) {
             keep[i] = m[i] < threshold;

@@ -5,15 +5,14 @@ import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
-import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.layer.LayerResolver;
+import dev.gradcam.api.spi.AbstractDifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
-import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.spi.ValueInfo;
@@ -22,9 +21,9 @@ import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.nd4j.internal.GradientGraph;
 import dev.gradcam.nd4j.internal.GraphDescription;
 import dev.gradcam.nd4j.internal.HeadGraph;
+import dev.gradcam.nd4j.internal.Nd4jRuntime;
 import dev.gradcam.nd4j.internal.NdArrays;
 import dev.gradcam.nd4j.internal.OneDnnGuard;
-import dev.gradcam.nd4j.internal.Nd4jRuntime;
 import dev.gradcam.nd4j.internal.StdoutSilencer;
 import java.io.File;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * for parallel throughput build one model per thread. {@link #close()} is idempotent; any call but
  * {@link #backendName()}, {@link #isClosed()} and {@code close()} afterwards throws {@link ResourceClosedException}.
  */
-public final class SameDiffModel implements DifferentiableModel {
+public final class SameDiffModel extends AbstractDifferentiableModel {
 
     /** The backend name reported by {@link #backendName()}. */
     public static final String BACKEND = "nd4j";
@@ -190,38 +189,65 @@ public final class SameDiffModel implements DifferentiableModel {
         return provenance;
     }
 
+    /** Any activation computed from the input, not only the listed layers. */
     @Override
-    public PassResult run(PassRequest request) {
-        Objects.requireNonNull(request, "request");
-        ensureOpen();
-        checkMode(request.mode());
-        if (!request.fixedInputs().isEmpty() || request.inputName().filter(n -> !n.equals(inputs().get(0).name()))
-                .isPresent()) {
-            throw new InvalidInputException("the ND4J backend runs models with one input ("
-                    + inputs().get(0).name() + "); this request feeds " + request.inputName().orElse("the input")
-                    + (request.fixedInputs().isEmpty() ? "" : " and fixed inputs " + request.fixedInputs().keySet())
-                    + "; use the ONNX backend for models with several inputs");
+    protected boolean isTap(String name) {
+        return description.shapes().containsKey(name);
+    }
+
+    /** Standard, guided and deconvnet gradients at every unit; no mode switched on from a layer onward. */
+    @Override
+    protected void checkMode(GradientMode mode) {
+        if (mode.inputLayer().isPresent()) {
+            throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", BACKEND,
+                    "available: " + MODES + ", applied to the whole graph");
         }
-        String output = description.checkOutput(request.output().orElse(description.defaultOutput()));
-        List<String> taps = request.taps().stream().map(this::checkTap).distinct().toList();
-        List<String> biasLayers = biasLayersFor(request);
-        INDArray x = toInput(request.input());
+    }
+
+    /** SameDiff's backprop ops (conv2d_bp, batchnorm_bp, ...) throw "Unable to take derivative of derivative". */
+    @Override
+    protected String hessianProductsHint() {
+        return "second-order methods (shapley-cam) run on the ONNX backend (--backend onnx, OnnxModel)";
+    }
+
+    /** The top class is found inside the gradient graph: one pass. */
+    @Override
+    protected boolean computesTopClass() {
+        return true;
+    }
+
+    /** Output shapes depend only on the input shape: each is learnt once, then seeds need no extra pass. */
+    @Override
+    protected Shape outputShape(Pass pass) {
+        INDArray x = toInput(pass.input());
+        synchronized (lock) {
+            ensureOpen();
+            return outputShapes.computeIfAbsent(new GraphKey(pass.output(), null, pass.input().shape()),
+                    k -> NdArrays.shapeOf(template.output(feed(x), List.of(pass.output())).get(pass.output())));
+        }
+    }
+
+    @Override
+    protected PassResult execute(Pass pass) {
+        String output = pass.output();
+        List<String> taps = pass.taps();
+        List<String> biasLayers = pass.biasGradients() ? List.copyOf(description.biases().keySet()) : List.of();
+        INDArray x = toInput(pass.input());
         List<String> values = new ArrayList<>(new LinkedHashSet<>(concat(concat(List.of(output), taps), biasLayers)));
         synchronized (lock) {
             ensureOpen();
             try {
-                if (!request.needsBackward()) {
+                if (!pass.needsBackward()) {
                     Map<String, INDArray> v = template.output(feed(x), values);
                     return new PassResult(NdArrays.toTensor(v.get(output)), tensors(v, taps), Map.of(), null, null);
                 }
-                Seed requested = request.seed().orElseThrow();
-                boolean topClass = requested instanceof Seed.TopClass;
+                boolean topClass = pass.seedKind() == SeedKind.TOP_CLASS;
                 List<String> wanted = new ArrayList<>(new LinkedHashSet<>(concat(taps, biasLayers)));
                 String input = description.input().name();
-                if (request.inputGradient()) {
+                if (pass.inputGradient()) {
                     wanted.add(input);
                 }
-                GradientGraph graph = gradientGraph(output, request.mode(), topClass);
+                GradientGraph graph = gradientGraph(output, pass.mode(), topClass);
                 GradientGraph.Result r;
                 FloatTensor seed;
                 if (topClass) {
@@ -230,12 +256,11 @@ public final class SameDiffModel implements DifferentiableModel {
                     r = graph.run(x, null, fetched, wanted);
                     seed = NdArrays.toTensor(r.outputs().get(graph.seedName()));
                 } else {
-                    seed = seedFor(requested, output, x, request.input().shape());
+                    seed = pass.seed();
                     DataType outType = template.getVariable(output).dataType();
                     r = graph.run(x, NdArrays.toNd(seed).castTo(outType), values, wanted);
                 }
-                FloatTensor inputGradient = request.inputGradient()
-                        ? NdArrays.toTensor(r.gradients().get(input)) : null;
+                FloatTensor inputGradient = pass.inputGradient() ? NdArrays.toTensor(r.gradients().get(input)) : null;
                 List<BiasGradient> biasGradients = new ArrayList<>();
                 for (String b : biasLayers) {
                     biasGradients.add(new BiasGradient(b, description.biases().get(b),
@@ -246,9 +271,9 @@ public final class SameDiffModel implements DifferentiableModel {
             } catch (GradCamException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new BackendExecutionException("SameDiff failed on a " + (request.needsBackward()
+                throw new BackendExecutionException("SameDiff failed on a " + (pass.needsBackward()
                         ? "forward and backward" : "forward") + " pass for output '" + output + "' with input "
-                        + request.input().shape() + ": " + e.getMessage(), e);
+                        + pass.input().shape() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -319,44 +344,8 @@ public final class SameDiffModel implements DifferentiableModel {
         }
     }
 
-    private static void checkMode(GradientMode mode) {
-        // Families, not parameters, decide (DifferentiableModel#supports); these modes have no parameters to use.
-        boolean known = MODES.stream().anyMatch(m -> m.sameFamily(mode)) && mode.inputLayer().isEmpty();
-        if (!known) {
-            throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", BACKEND,
-                    "available: " + MODES);
-        }
-    }
-
-    /** The bias layers a pass must report, or none when it did not ask. */
-    private List<String> biasLayersFor(PassRequest request) {
-        if (!request.biasGradients()) {
-            return List.of();
-        }
-        if (description.biases().isEmpty()) {
-            throw new UnsupportedCapabilityException(Capability.BIAS_GRADIENTS, BACKEND,
-                    "this graph has no 2-D convolution with a bias (nor, for ONNX files, a batch normalisation)");
-        }
-        if (!request.needsBackward()) {
-            throw new InvalidInputException("bias gradients need a seed (a target); the pass has none");
-        }
-        return List.copyOf(description.biases().keySet());
-    }
-
-    private String checkTap(String tap) {
-        if (!description.shapes().containsKey(tap)) {
-            throw new UnknownLayerException(tap, LayerResolver.nearest(description.layers(), tap, 5),
-                    "taps are activation names (LayerInfo.name()); resolve user queries with resolveLayer first");
-        }
-        return tap;
-    }
-
+    /** The input as SameDiff's input type; its shape was checked by {@link #check}. */
     private INDArray toInput(FloatTensor input) {
-        ValueInfo in = description.input();
-        if (!in.shape().accepts(input.shape())) {
-            throw new InvalidInputException("an input of shape " + input.shape() + " does not fit input '"
-                    + in.name() + "' of shape " + in.shape());
-        }
         INDArray x = NdArrays.toNd(input);
         return description.inputType() == DataType.FLOAT ? x : x.castTo(description.inputType());
     }
@@ -365,18 +354,6 @@ public final class SameDiffModel implements DifferentiableModel {
         Map<String, INDArray> feed = new HashMap<>();
         feed.put(description.input().name(), x);
         return feed;
-    }
-
-    private FloatTensor seedFor(Seed seed, String output, INDArray x, Shape inputShape) {
-        if (seed instanceof Seed.OfShape s) {
-            // Output shapes depend only on the input shape: learn each once, then seed without an extra pass.
-            Shape outShape = outputShapes.computeIfAbsent(new GraphKey(output, null, inputShape),
-                    k -> NdArrays.shapeOf(template.output(feed(x), List.of(output)).get(output)));
-            return s.forShape(outShape);
-        }
-        // OfOutput needs the output's values: a forward pass first, then the backward pass (TopClass is in-graph).
-        FloatTensor out = NdArrays.toTensor(template.output(feed(x), List.of(output)).get(output));
-        return seed.resolve(out);
     }
 
     private GradientGraph gradientGraph(String output, GradientMode mode, boolean topClass) {

@@ -264,6 +264,22 @@ class SameDiffModelTest {
     }
 
     @Test
+    void secondOrderIsRefusedNamingTheBackendAndWhereItRuns() {
+        try (SameDiffModel m = TestGraphs.cnnModel()) {
+            assertFalse(m.capabilities().contains(Capability.HESSIAN_PRODUCTS));
+            UnsupportedCapabilityException pass = assertThrows(UnsupportedCapabilityException.class, () -> m.run(
+                    gradientsAt(TestGraphs.images(1, 1), "conv3").hessianProducts(true).build()));
+            assertEquals(Capability.HESSIAN_PRODUCTS, pass.capability());
+            assertTrue(pass.getMessage().contains("'nd4j'") && pass.getMessage().contains("ONNX backend"),
+                    pass.getMessage());
+            UnsupportedCapabilityException method = assertThrows(UnsupportedCapabilityException.class,
+                    () -> dev.gradcam.api.Explainer.of(m, "shapley-cam").layer("conv3").build());
+            assertTrue(method.getMessage().contains("'nd4j'") && method.getMessage().contains("shapley-cam"),
+                    method.getMessage());
+        }
+    }
+
+    @Test
     void everyCallButCloseFailsAfterClose() {
         SameDiffModel m = TestGraphs.cnnModel();
         m.close();

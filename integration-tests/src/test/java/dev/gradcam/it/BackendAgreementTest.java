@@ -15,6 +15,7 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,9 +68,9 @@ class BackendAgreementTest {
 
     private Pair models(String arch) {
         return models.computeIfAbsent(arch, a -> {
-            DifferentiableModel onnx = Models.load(Fixtures.model(a), "onnx",
+            DifferentiableModel onnx = Models.load(OnnxFixtures.model(a), "onnx",
                     Map.of("executionProvider", "cpu", "intraOpThreads", "1"));
-            DifferentiableModel nd4j = Models.load(Fixtures.model(a), "nd4j", Map.of());
+            DifferentiableModel nd4j = Models.load(OnnxFixtures.model(a), "nd4j", Map.of());
             assertEquals("onnx", onnx.backendName());
             assertEquals("nd4j", nd4j.backendName());
             return new Pair(onnx, nd4j);
@@ -92,18 +93,18 @@ class BackendAgreementTest {
         System.out.print(sb);
     }
 
-    static Stream<Fixtures.Tap> taps() {
-        return Fixtures.allTaps().stream();
+    static Stream<OnnxFixtures.Tap> taps() {
+        return OnnxFixtures.allTaps().stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("taps")
-    void passesAgree(Fixtures.Tap tap) {
+    void passesAgree(OnnxFixtures.Tap tap) {
         Pair m = models(tap.arch());
         assertEquals(tap.tensor(), m.onnx().resolveLayer(tap.module()).name(), "ONNX backend resolves " + tap.module());
         assertEquals(tap.tensor(), m.nd4j().resolveLayer(tap.module()).name(), "ND4J backend resolves " + tap.module());
-        FloatTensor input = Fixtures.array(tap.arch(), "input");
-        FloatTensor seed = Fixtures.array(tap.arch(), "seed");
+        FloatTensor input = OnnxFixtures.array(tap.arch(), "input");
+        FloatTensor seed = OnnxFixtures.array(tap.arch(), "seed");
         Comparison c = new Comparison(tap.arch());
         for (GradientMode mode : List.of(GradientMode.STANDARD, GradientMode.GUIDED)) {
             assertTrue(m.onnx().supports(mode) && m.nd4j().supports(mode), mode + " supported by both backends");
@@ -121,7 +122,7 @@ class BackendAgreementTest {
         c.assertAgree(tap.toString());
     }
 
-    static Stream<Fixtures.Tap> tiedTaps() {
+    static Stream<OnnxFixtures.Tap> tiedTaps() {
         return taps().filter(t -> t.maxPoolZeroTies() > 0);
     }
 
@@ -135,10 +136,10 @@ class BackendAgreementTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("tiedTaps")
-    void maxPoolZeroTiesRouteAlike(Fixtures.Tap tap) {
+    void maxPoolZeroTiesRouteAlike(OnnxFixtures.Tap tap) {
         Pair m = models(tap.arch());
-        FloatTensor input = Fixtures.array(tap.arch(), "input");
-        FloatTensor seed = Fixtures.array(tap.arch(), "seed");
+        FloatTensor input = OnnxFixtures.array(tap.arch(), "input");
+        FloatTensor seed = OnnxFixtures.array(tap.arch(), "seed");
         Comparison c = new Comparison(tap.arch());
         for (GradientMode mode : List.of(GradientMode.STANDARD, GradientMode.GUIDED)) {
             PassRequest request = PassRequest.builder(input).tap(tap.tensor()).mode(mode)
@@ -168,7 +169,7 @@ class BackendAgreementTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("taps")
-    void gradCamAgrees(Fixtures.Tap tap) {
+    void gradCamAgrees(OnnxFixtures.Tap tap) {
         Comparison c = new Comparison(tap.arch());
         compareExplanations(c, "grad-cam", List.of(tap.module()));
         c.assertAgree(tap + " Grad-CAM");
@@ -178,7 +179,7 @@ class BackendAgreementTest {
     @ValueSource(strings = {"hires-cam", "layer-cam", "xgrad-cam", "grad-cam-plus-plus", "grad-cam-elementwise"})
     void otherMethodsAgree(String method) {
         Comparison c = new Comparison(METHODS_ARCH);
-        for (Fixtures.Tap tap : Fixtures.taps(METHODS_ARCH)) {
+        for (OnnxFixtures.Tap tap : OnnxFixtures.taps(METHODS_ARCH)) {
             compareExplanations(c, method, List.of(tap.module()));
         }
         c.assertAgree(METHODS_ARCH + " " + method);
@@ -187,7 +188,7 @@ class BackendAgreementTest {
     @Test
     void multiLayerGradCamAgrees() {
         Comparison c = new Comparison(METHODS_ARCH);
-        compareExplanations(c, "grad-cam", Fixtures.taps(METHODS_ARCH).stream().map(Fixtures.Tap::module).toList());
+        compareExplanations(c, "grad-cam", OnnxFixtures.taps(METHODS_ARCH).stream().map(OnnxFixtures.Tap::module).toList());
         c.assertAgree(METHODS_ARCH + " multi-layer Grad-CAM");
     }
 
@@ -195,8 +196,8 @@ class BackendAgreementTest {
     private void compareExplanations(Comparison c, String method, List<String> layers) {
         String arch = c.arch;
         Pair m = models(arch);
-        FloatTensor input = Fixtures.array(arch, "input");
-        List<Target> targets = Arrays.stream(Fixtures.classes(arch)).mapToObj(Targets::classLogit).toList();
+        FloatTensor input = OnnxFixtures.array(arch, "input");
+        List<Target> targets = Arrays.stream(OnnxFixtures.classes(arch)).mapToObj(Targets::classLogit).toList();
         Explanation a = Explainer.of(m.nd4j(), method).layers(layers).build().explain(input, targets);
         Explanation b = Explainer.of(m.onnx(), method).layers(layers).build().explain(input, targets);
         String p = method + (layers.size() > 1 ? " multi-layer " : " ");

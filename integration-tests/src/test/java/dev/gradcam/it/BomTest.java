@@ -24,7 +24,7 @@ class BomTest {
 
     /** Reactor modules that are not published (or are the BOM itself). */
     private static final Set<String> UNPUBLISHED = Set.of("gradcam-parent", "gradcam-onnx-parent", "gradcam-bom",
-            "gradcam-examples", "gradcam-integration-tests");
+            "gradcam-examples", "gradcam-integration-tests", "gradcam-test-support");
 
     private static final Path ROOT = Path.of("..");
 

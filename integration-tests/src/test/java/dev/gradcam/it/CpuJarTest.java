@@ -13,6 +13,7 @@ import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,9 @@ class CpuJarTest {
         assertTrue(jar.contains("/onnxruntime/") && !jar.contains("onnxruntime_gpu"),
                 "ONNX Runtime must come from the CPU jar, came from " + jar);
 
-        Path dir = Fixtures.ROOT.resolve("resnet_basic");
+        Path dir = OnnxFixtures.root().resolve("resnet_basic");
         FloatTensor input = Npy.read(dir.resolve("input.npy"));
-        try (DifferentiableModel model = Models.load(Fixtures.ROOT.resolve("resnet_basic.onnx"), "onnx",
+        try (DifferentiableModel model = Models.load(OnnxFixtures.root().resolve("resnet_basic.onnx"), "onnx",
                 Map.of("executionProvider", "auto"))) {
             assertEquals("CPU", model.executionProvider().toUpperCase(java.util.Locale.ROOT).replaceAll(":.*", ""));
             Explanation e = Explainer.gradCam(model).layer("layer2").build()

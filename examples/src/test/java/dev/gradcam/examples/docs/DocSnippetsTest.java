@@ -3,67 +3,51 @@ package dev.gradcam.examples.docs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.testsupport.DocSnippets;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Java snippets in the README, the getting-started, pixel-methods and evaluation guides compile against the current
- * API, so the docs cannot drift from the code. Each {@code ```java} block is wrapped in a method (with the API's
- * packages imported) and compiled with the JDK's compiler on this module's test class path; running them needs real
- * files, which the numbered examples' smoke tests cover.
+ * Every {@code ```java} block of README.md and of every guide in docs/ compiles against the current API with its own
+ * imports only ({@link DocSnippets} says how a block becomes Java), so the docs cannot drift from the code and what a
+ * reader copies compiles. Documents whose snippets use Spark compile in gradcam-spark's {@code SparkDocSnippetsTest},
+ * where Spark is on the class path. Running the snippets needs real models and images, which the numbered examples'
+ * smoke tests cover.
  */
 class DocSnippetsTest {
-
-    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-    private static final String IMPORTS = String.join("\n",
-            "import dev.gradcam.api.*;", "import dev.gradcam.api.cam.*;", "import dev.gradcam.api.image.*;",
-            "import dev.gradcam.api.post.*;", "import dev.gradcam.api.spi.*;", "import dev.gradcam.api.target.*;",
-            "import dev.gradcam.api.tensor.*;", "import dev.gradcam.api.method.*;", "import dev.gradcam.api.saliency.*;",
-            "import dev.gradcam.api.visualize.*;", "import dev.gradcam.metrics.*;",
-            "import java.nio.file.Path;", "import java.util.List;", "import java.util.Map;");
 
     @TempDir
     Path out;
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"../README.md", "../docs/getting-started.md", "../docs/pixel-methods.md",
-        "../docs/detection-and-segmentation.md", "../docs/evaluation.md"})
-    void javaSnippetsCompile(String doc) throws IOException {
-        String text = Files.readString(Path.of(doc));
-        Matcher m = JAVA_BLOCK.matcher(text);
-        List<JavaFileObject> sources = new ArrayList<>();
-        int i = 0;
-        while (m.find()) {
-            String cls = "Snippet" + i++;
-            String code = IMPORTS + "\nclass " + cls + " {\n  void run() throws Exception {\n" + m.group(1)
-                    + "\n  }\n}\n";
-            sources.add(new SimpleJavaFileObject(URI.create("string:///" + cls + ".java"), JavaFileObject.Kind.SOURCE) {
-                @Override
-                public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                    return code;
-                }
-            });
+    /** README.md and every Markdown file in docs/. */
+    static Stream<String> documents() throws IOException {
+        try (Stream<Path> docs = Files.list(Path.of("../docs"))) {
+            return Stream.concat(Stream.of("../README.md"), docs.map(Path::toString).filter(p -> p.endsWith(".md"))
+                    .sorted().toList().stream());
         }
-        assertFalse(sources.isEmpty(), doc + " has no ```java snippet");
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        boolean ok = javac.getTask(diagnostics, null, null,
-                List.of("-d", out.toString(), "-classpath", System.getProperty("java.class.path"), "-proc:none"),
-                null, sources).call();
-        assertTrue(ok, doc + ": a Java snippet no longer compiles:\n" + diagnostics);
+    }
+
+    @Test
+    void theReadmeAndTheGuidesHaveJavaSnippets() throws IOException {
+        assertFalse(DocSnippets.blocks(Path.of("../README.md")).isEmpty(), "the README shows code");
+        assertTrue(documents().count() > 10, "docs/ was found");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("documents")
+    void javaSnippetsCompileWithTheirOwnImports(String doc) throws IOException {
+        Path file = Path.of(doc);
+        if (DocSnippets.imports(file, "org.apache.spark")) {
+            return; // compiled by gradcam-spark's SparkDocSnippetsTest
+        }
+        DocSnippets.Result r = DocSnippets.compile(file, out);
+        assertTrue(r.ok(), doc + ": a Java snippet does not compile (each block must import what it uses):\n"
+                + r.diagnostics());
     }
 }

@@ -5,11 +5,11 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 
 /**
  * Turns maps and input gradients into 8-bit images the way pytorch-cnn-visualizations ({@code misc_functions.py})
- * does, so saliency, guided-backprop and guided Grad-CAM pictures look the same.
+ * does, so saliency, guided-backprop and guided Grad-CAM pictures look the same. The values come from
+ * {@link GradientScaling}, as {@code SaliencyMaps}' tensors do.
  *
  * <p>Shapes: a gradient is {@code [3, H, W]} (colour, channels R, G, B), {@code [1, H, W]} or {@code [H, W]}
  * (grey), optionally with a leading batch axis of size 1; that is PyTorch's layout, so transpose NHWC gradients
@@ -27,18 +27,7 @@ public final class GradientImages {
      * {@code save_gradient_images}.
      */
     public static BufferedImage normalized(FloatTensor gradient) {
-        float[] g = gradient.toArray();
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : g) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        float range = max - min;
-        for (int i = 0; i < g.length; i++) {
-            g[i] = range > 0 ? (g[i] - min) / range : 0f;
-        }
-        return image(g, gradient.shape());
+        return image(GradientScaling.normalized(gradient));
     }
 
     /**
@@ -46,12 +35,12 @@ public final class GradientImages {
      * {@code get_positive_negative_saliency}.
      */
     public static BufferedImage positive(FloatTensor gradient) {
-        return part(gradient, 1f);
+        return image(GradientScaling.positive(gradient));
     }
 
     /** The negative part divided by the minimum's magnitude, {@code max(0, -g) / -min(g)}. */
     public static BufferedImage negative(FloatTensor gradient) {
-        return part(gradient, -1f);
+        return image(GradientScaling.negative(gradient));
     }
 
     /**
@@ -60,36 +49,12 @@ public final class GradientImages {
      * interpolation, NumPy's default).
      */
     public static BufferedImage grayscale(FloatTensor gradient) {
-        Shape s = squeezeLeading(gradient.shape(), 3);
-        if (s.rank() != 2 && s.rank() != 3 || s.size() == 0) {
-            throw new InvalidInputException("expected a non-empty gradient [C, H, W] or [H, W], with an optional "
-                    + "leading batch axis of size 1, got " + gradient.shape());
-        }
-        int channels = s.rank() == 3 ? s.intDim(0) : 1;
-        int h = s.intDim(-2);
-        int w = s.intDim(-1);
-        int n = h * w;
-        float[] sum = new float[n];
-        for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < n; i++) {
-                sum[i] += Math.abs(gradient.getFlat(c * n + i));
-            }
-        }
-        float[] sorted = sum.clone();
-        Arrays.sort(sorted);
-        double top = percentile(sorted, 99);
-        float min = sorted[0];
-        float[] out = new float[n];
-        double range = top - min;
-        for (int i = 0; i < n; i++) {
-            out[i] = range > 0 ? (float) Math.min(1.0, Math.max(0.0, (sum[i] - min) / range)) : 0f;
-        }
-        return image(out, Shape.of(h, w));
+        return image(GradientScaling.grayscale(gradient));
     }
 
     /** A map with values in [0, 1] as a grey image, levels {@code (int)(255 * v)} clamped, NaN black. */
     public static BufferedImage gray(FloatTensor map) {
-        Shape s = squeezeLeading(map.shape(), 2);
+        Shape s = GradientScaling.squeezeLeading(map.shape(), 2);
         if (s.rank() != 2) {
             throw new InvalidInputException("expected a 2-D map [H, W] (leading axes of size 1 allowed), got "
                     + map.shape());
@@ -97,31 +62,13 @@ public final class GradientImages {
         return image(map.toArray(), s);
     }
 
-    private static BufferedImage part(FloatTensor gradient, float sign) {
-        float[] g = gradient.toArray();
-        float extreme = 0f;
-        for (float v : g) {
-            extreme = Math.max(extreme, sign * v);
-        }
-        for (int i = 0; i < g.length; i++) {
-            float v = sign * g[i];
-            g[i] = extreme > 0 && v > 0 ? v / extreme : 0f;
-        }
-        return image(g, gradient.shape());
-    }
-
-    /** NumPy's default ("linear") percentile of sorted data. */
-    static double percentile(float[] sorted, double q) {
-        double index = q / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(index);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        double t = index - lo;
-        return sorted[lo] + (sorted[hi] - (double) sorted[lo]) * t;
+    private static BufferedImage image(FloatTensor values) {
+        return image(values.toArray(), values.shape());
     }
 
     /** Values in [0, 1], laid out as {@code shape} ([C, H, W] or [H, W], leading 1s allowed), as an image. */
     private static BufferedImage image(float[] values, Shape shape) {
-        Shape s = squeezeLeading(shape, 3);
+        Shape s = GradientScaling.squeezeLeading(shape, 3);
         if (s.rank() == 3 && s.dim(0) == 1) {
             s = s.dropFirst(1);
         }
@@ -147,13 +94,5 @@ public final class GradientImages {
         }
         throw new InvalidInputException("expected a gradient [3, H, W] (colour) or [H, W] / [1, H, W] (grey), with "
                 + "an optional leading batch axis of size 1, got " + shape);
-    }
-
-    /** Drops leading axes of size 1 until the rank is at most {@code rank}. */
-    private static Shape squeezeLeading(Shape s, int rank) {
-        while (s.rank() > rank && s.dim(0) == 1) {
-            s = s.dropFirst(1);
-        }
-        return s;
     }
 }

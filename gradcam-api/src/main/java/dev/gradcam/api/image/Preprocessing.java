@@ -1,6 +1,7 @@
 package dev.gradcam.api.image;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.Size;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -107,7 +108,15 @@ public final class Preprocessing {
         return b;
     }
 
-    /** The same settings resizing to exactly {@code width x height} (any shorter-side resize is dropped). */
+    /** The same settings resizing to exactly {@code size} (any shorter-side resize is dropped). */
+    public Preprocessing withSize(Size size) {
+        return toBuilder().resize(size).build();
+    }
+
+    /**
+     * The same settings resizing to exactly {@code width x height}, width first as {@link Size#of(int, int)} (any
+     * shorter-side resize is dropped).
+     */
     public Preprocessing withSize(int width, int height) {
         return toBuilder().resize(width, height).build();
     }
@@ -241,7 +250,13 @@ public final class Preprocessing {
         private Builder() {
         }
 
-        /** Resize to exactly {@code width x height} (replaces a shorter-side resize). */
+        /** Resize to exactly {@code size} (replaces a shorter-side resize). */
+        public Builder resize(Size size) {
+            Objects.requireNonNull(size, "size");
+            return resize(size.width(), size.height());
+        }
+
+        /** Resize to exactly {@code width x height}, width first (replaces a shorter-side resize). */
         public Builder resize(int width, int height) {
             this.width = positive(width, "width");
             this.height = positive(height, "height");
@@ -265,7 +280,13 @@ public final class Preprocessing {
             return this;
         }
 
-        /** Crop the centre {@code width x height} after resizing. */
+        /** Crop the centre {@code size} after resizing. */
+        public Builder centerCrop(Size size) {
+            Objects.requireNonNull(size, "size");
+            return centerCrop(size.width(), size.height());
+        }
+
+        /** Crop the centre {@code width x height} after resizing, width first. */
         public Builder centerCrop(int width, int height) {
             this.cropWidth = positive(width, "crop width");
             this.cropHeight = positive(height, "crop height");

@@ -172,6 +172,21 @@ public final class CamContext {
         return layout == null || g == null ? g : layout.toChannelsFirst(g);
     }
 
+    /**
+     * The Hessian-vector products {@code H A} at a layer, shaped as {@link #activations} gives them.
+     *
+     * @throws InvalidInputException if the pass did not compute them ({@link dev.gradcam.api.spi.PassRequest.Builder#hessianProducts})
+     */
+    public FloatTensor hessianProducts(LayerInfo layer) {
+        FloatTensor h = pass.hessianProducts().get(layer.name());
+        if (h == null) {
+            throw new InvalidInputException("the pass computed no Hessian-vector products at " + layer.describe()
+                    + "; a method using them must ask for them in configure (PassRequest.Builder.hessianProducts)");
+        }
+        LayerLayout layout = layouts.get(layer.name());
+        return layout == null ? h : layout.toChannelsFirst(h);
+    }
+
     /** The layer's layout (grid filled in), or channels first when none was resolved. */
     public LayerLayout layout(LayerInfo layer) {
         LayerLayout l = layouts.get(layer.name());

@@ -37,6 +37,7 @@ public final class CamMethods {
         BY_NAME.put("deep-feature-factorization", CamMethods::deepFeatureFactorization);
         BY_NAME.put("random-cam", CamMethods::randomCam);
         BY_NAME.put("fem", CamMethods::fem);
+        BY_NAME.put("shapley-cam", CamMethods::shapleyCam);
         BY_NAME.put("kpca-cam", CamMethods::kpcaCam);
         BY_NAME.put("seg-eigen-cam", CamMethods::segEigenCam);
         BY_NAME.put("finer-cam", CamMethods::finerCam);
@@ -146,6 +147,14 @@ public final class CamMethods {
     /** Random-CAM: uniform random channel weights in [-1, 1), seed 0; a sanity baseline. */
     public static RandomCam randomCam() {
         return new RandomCam(RandomCam.DEFAULT_SEED);
+    }
+
+    /**
+     * ShapleyCAM (Cai et al. 2025): {@code w_k = mean_ij (g - 0.5 H A)_k}, the gradient corrected by the Hessian of
+     * the target with respect to the layer applied to the activations; a second-order pass, see {@link ShapleyCam}.
+     */
+    public static ShapleyCam shapleyCam() {
+        return new ShapleyCam();
     }
 
     /** FEM (Fuad et al. 2020): channels weighted by their share of positions above mean + 2 std; gradient-free. */

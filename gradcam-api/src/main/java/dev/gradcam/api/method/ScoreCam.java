@@ -1,6 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
@@ -160,31 +161,13 @@ public final class ScoreCam extends ChannelWeightingMethod {
         }
         List<FloatTensor> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(FloatTensor.wrapOwned(Shape.of(k), channelSoftmax ? softmax(scores[i]) : toFloat(scores[i])));
+            out.add(FloatTensor.wrapOwned(Shape.of(k), toFloat(channelSoftmax ? Softmax.of(scores[i]) : scores[i])));
         }
         return out;
     }
 
     private FloatTensor upsample(FloatTensor map, int height, int width) {
         return alignCorners ? Bilinear.resizeAlignCorners(map, height, width) : Bilinear.resize(map, height, width);
-    }
-
-    private static float[] softmax(double[] s) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : s) {
-            max = Math.max(max, v);
-        }
-        double sum = 0;
-        double[] e = new double[s.length];
-        for (int i = 0; i < s.length; i++) {
-            e[i] = Math.exp(s[i] - max);
-            sum += e[i];
-        }
-        float[] out = new float[s.length];
-        for (int i = 0; i < s.length; i++) {
-            out[i] = (float) (e[i] / sum);
-        }
-        return out;
     }
 
     private static float[] toFloat(double[] d) {

@@ -1,6 +1,7 @@
 package dev.gradcam.api.post;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Percentiles;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Arrays;
@@ -64,8 +65,8 @@ public interface Normalization {
             for (int i = 0; i < n; i++) {
                 float[] sorted = Arrays.copyOfRange(out, i * per, (i + 1) * per);
                 Arrays.sort(sorted);
-                float lo = (float) percentileOf(sorted, low);
-                float hi = (float) percentileOf(sorted, high);
+                float lo = (float) Percentiles.ofSorted(sorted, low);
+                float hi = (float) Percentiles.ofSorted(sorted, high);
                 for (int j = i * per; j < (i + 1) * per; j++) {
                     out[j] = Math.min(Math.max(out[j], lo), hi);
                 }
@@ -92,13 +93,6 @@ public interface Normalization {
             }
             return FloatTensor.wrapOwned(maps.shape(), out);
         };
-    }
-
-    private static double percentileOf(float[] sorted, double p) {
-        double pos = p / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static float min(float[] a, int from, int len) {

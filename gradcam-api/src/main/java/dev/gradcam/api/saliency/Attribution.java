@@ -3,6 +3,7 @@ package dev.gradcam.api.saliency;
 import dev.gradcam.api.BatchResult;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Provenance;
+import dev.gradcam.api.Timings;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,5 +133,12 @@ public final class Attribution extends BatchResult {
     /** Wall-clock time the method took. */
     public Duration elapsed() {
         return elapsed;
+    }
+
+    /** Like {@code Attribution[integrated-gradients(...), attributions [2, 3, 224, 224], 645.0 ms]}. */
+    @Override
+    public String toString() {
+        return "Attribution[" + method() + ", attributions " + attributions().shape() + ", "
+                + Timings.millis(elapsed) + "]";
     }
 }

@@ -1,17 +1,14 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
-import dev.gradcam.api.LibraryVersion;
 import dev.gradcam.api.Provenance;
-import dev.gradcam.api.ResourceClosedException;
-import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.internal.ModelRequirements;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
-import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -28,24 +25,14 @@ final class Passes {
 
     /** Fails unless the backend gives input gradients, naming the method that needs them. */
     static void requireInputGradient(DifferentiableModel model, String method) {
-        Objects.requireNonNull(model, "model");
-        if (model.isClosed()) {
-            throw new ResourceClosedException("the model");
-        }
-        if (!model.capabilities().contains(Capability.INPUT_GRADIENT)) {
-            throw new UnsupportedCapabilityException(Capability.INPUT_GRADIENT, model.backendName(),
-                    method + " attributes pixels from the gradient with respect to the input; use a backend that "
-                            + "provides it (onnx, nd4j), or a class-activation method (Explainer), which needs only "
-                            + "layer gradients");
-        }
+        ModelRequirements.requireInputGradient(model, method, "attributes pixels from the gradient with respect to "
+                + "the input; use a backend that provides it (onnx, nd4j), or a class-activation method (Explainer), "
+                + "which needs only layer gradients");
     }
 
     /** Fails unless the backend accepts the gradient mode. */
     static void requireMode(DifferentiableModel model, GradientMode mode, String method) {
-        if (!model.supports(mode)) {
-            throw new UnsupportedCapabilityException("gradient mode '" + mode.describe() + "'", model.backendName(),
-                    method + " needs it; this backend offers " + model.gradientModes());
-        }
+        ModelRequirements.requireMode(model, mode, method);
     }
 
     /**
@@ -53,19 +40,7 @@ final class Passes {
      * anything else is resolved as a layer, which needs {@link Capability#LAYER_OUTPUT}.
      */
     static String resolveOutput(DifferentiableModel model, String query, String method) {
-        if (query == null || model.outputs().stream().map(ValueInfo::name).anyMatch(query::equals)) {
-            return query;
-        }
-        String layer = model.resolveLayer(query).name();
-        if (model.outputs().stream().map(ValueInfo::name).anyMatch(layer::equals)) {
-            return layer;
-        }
-        if (!model.capabilities().contains(Capability.LAYER_OUTPUT)) {
-            throw new UnsupportedCapabilityException(Capability.LAYER_OUTPUT, model.backendName(),
-                    method + " explains layer " + layer + " directly; choose a model output "
-                            + model.outputs().stream().map(ValueInfo::name).toList() + " or another backend");
-        }
-        return layer;
+        return query == null ? null : ModelRequirements.resolveOutput(model, query, method, "explains layer");
     }
 
     /** The batch size of {@code [N, ...]} inputs. */
@@ -118,8 +93,7 @@ final class Passes {
 
     /** Provenance of a pixel-space method; {@code layer} null means the model input. */
     static Provenance provenance(String method, String layer, DifferentiableModel model, GradientMode mode) {
-        return new Provenance(method, layer != null ? layer : model.inputs().get(0).name(), model.backendName(),
-                model.executionProvider(), mode.describe(), LibraryVersion.get(), model.provenance());
+        return ModelRequirements.provenance(method, layer != null ? layer : model.inputs().get(0).name(), model, mode);
     }
 
     /** Rows {@code from..to} of a batch, as one tensor. */

@@ -2,16 +2,20 @@ package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.GradientImages;
+import dev.gradcam.api.image.GradientScaling;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Attributions as pytorch-cnn-visualizations shows them, as tensors in [0, 1] (for further processing or your own
- * rendering) and as PNG files (through {@link PngWriter} and {@link GradientImages}, which use the same formulas):
+ * rendering) and as PNG files (through {@link PngWriter} and {@link GradientImages}); both come from
+ * {@link GradientScaling}, so a PNG shows exactly the tensor:
  * <ul>
  *   <li>{@link #colour}: min-max over all channels and pixels ({@code save_gradient_images});</li>
  *   <li>{@link #grayscale}: absolute values summed over channels, scaled from the minimum to the 99th percentile and
@@ -29,28 +33,17 @@ public final class SaliencyMaps {
 
     /** Min-max normalised per image, same shape. */
     public static FloatTensor colour(FloatTensor gradients) {
-        return perImage(gradients, (g, out, off, n) -> {
-            float min = Float.POSITIVE_INFINITY;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                min = Math.min(min, g[off + i]);
-                max = Math.max(max, g[off + i]);
-            }
-            float range = max - min;
-            for (int i = 0; i < n; i++) {
-                out[off + i] = range > 0 ? (g[off + i] - min) / range : 0f;
-            }
-        });
+        return perImage(gradients, GradientScaling::normalized);
     }
 
     /** The positive part over its maximum, per image, same shape. */
     public static FloatTensor positive(FloatTensor gradients) {
-        return perImage(gradients, (g, out, off, n) -> part(g, out, off, n, 1f));
+        return perImage(gradients, GradientScaling::positive);
     }
 
     /** The negative part over the minimum's magnitude, per image, same shape. */
     public static FloatTensor negative(FloatTensor gradients) {
-        return perImage(gradients, (g, out, off, n) -> part(g, out, off, n, -1f));
+        return perImage(gradients, GradientScaling::negative);
     }
 
     /**
@@ -63,28 +56,14 @@ public final class SaliencyMaps {
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("grayscale needs gradients [C, H, W] or [N, C, H, W], got " + s);
         }
-        int n = s.rank() == 4 ? s.intDim(0) : 1;
-        int channels = s.intDim(-3);
-        int plane = s.intDim(-2) * s.intDim(-1);
-        float[] out = new float[n * plane];
-        for (int i = 0; i < n; i++) {
-            float[] sum = new float[plane];
-            for (int c = 0; c < channels; c++) {
-                for (int p = 0; p < plane; p++) {
-                    sum[p] += Math.abs(gradients.getFlat((i * channels + c) * plane + p));
-                }
-            }
-            float[] sorted = sum.clone();
-            Arrays.sort(sorted);
-            double top = percentile(sorted, 99);
-            double range = top - sorted[0];
-            for (int p = 0; p < plane; p++) {
-                out[i * plane + p] = range > 0
-                        ? (float) Math.min(1.0, Math.max(0.0, (sum[p] - sorted[0]) / range)) : 0f;
-            }
+        if (s.rank() == 3) {
+            return GradientScaling.grayscale(gradients);
         }
-        Shape os = s.rank() == 4 ? Shape.of(n, s.intDim(2), s.intDim(3)) : Shape.of(s.intDim(1), s.intDim(2));
-        return FloatTensor.wrapOwned(os, out);
+        List<FloatTensor> maps = new ArrayList<>(s.intDim(0));
+        for (int i = 0; i < s.intDim(0); i++) {
+            maps.add(GradientScaling.grayscale(gradients.slice(i)));
+        }
+        return FloatTensor.stack(maps);
     }
 
     /**
@@ -106,41 +85,19 @@ public final class SaliencyMaps {
         }
     }
 
-    /** NumPy's default ("linear") percentile of sorted data. */
-    static double percentile(float[] sorted, double q) {
-        double index = q / 100.0 * (sorted.length - 1);
-        int lo = (int) Math.floor(index);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (sorted[hi] - (double) sorted[lo]) * (index - lo);
-    }
-
-    private static void part(float[] g, float[] out, int off, int n, float sign) {
-        float extreme = 0f;
-        for (int i = 0; i < n; i++) {
-            extreme = Math.max(extreme, sign * g[off + i]);
-        }
-        for (int i = 0; i < n; i++) {
-            float v = sign * g[off + i];
-            out[off + i] = extreme > 0 && v > 0 ? v / extreme : 0f;
-        }
-    }
-
-    private interface ImageOp {
-        void apply(float[] in, float[] out, int offset, int size);
-    }
-
-    private static FloatTensor perImage(FloatTensor gradients, ImageOp op) {
+    /** {@code op} on each image of {@code [N, C, H, W]}, or on the one image of {@code [C, H, W]} / {@code [H, W]}. */
+    private static FloatTensor perImage(FloatTensor gradients, UnaryOperator<FloatTensor> op) {
         Shape s = gradients.shape();
         if (s.rank() < 2 || s.rank() > 4) {
             throw new InvalidInputException("expected gradients [H, W], [C, H, W] or [N, C, H, W], got " + s);
         }
-        int n = s.rank() == 4 ? s.intDim(0) : 1;
-        float[] g = gradients.toArray();
-        float[] out = new float[g.length];
-        int per = g.length / n;
-        for (int i = 0; i < n; i++) {
-            op.apply(g, out, i * per, per);
+        if (s.rank() < 4) {
+            return op.apply(gradients);
         }
-        return FloatTensor.wrapOwned(s, out);
+        List<FloatTensor> out = new ArrayList<>(s.intDim(0));
+        for (int i = 0; i < s.intDim(0); i++) {
+            out.add(op.apply(gradients.slice(i)));
+        }
+        return FloatTensor.stack(out);
     }
 }

@@ -16,7 +16,12 @@ public enum Capability {
      * Passes whose explained output is an intermediate layer ({@link PassRequest#output()} naming a layer tensor):
      * feature-map gradients, activation maximisation, DeepDream, inverted representations.
      */
-    LAYER_OUTPUT("passes explaining an intermediate layer (a layer tensor as the output)");
+    LAYER_OUTPUT("passes explaining an intermediate layer (a layer tensor as the output)"),
+    /**
+     * Second-order gradients: the Hessian of the target with respect to a tap times the tap's activation
+     * ({@link PassRequest#hessianProducts()}), as ShapleyCAM needs.
+     */
+    HESSIAN_PRODUCTS("second-order gradients (Hessian-vector products at layers)");
 
     private final String description;
 

@@ -26,6 +26,7 @@ public final class PassRequest {
     private final List<String> taps;
     private final boolean inputGradient;
     private final boolean biasGradients;
+    private final boolean hessianProducts;
     private final Seed seed;
     private final GradientMode mode;
 
@@ -37,6 +38,7 @@ public final class PassRequest {
         this.taps = List.copyOf(b.taps);
         this.inputGradient = b.inputGradient;
         this.biasGradients = b.biasGradients;
+        this.hessianProducts = b.hessianProducts;
         this.seed = b.seed;
         this.mode = b.mode;
     }
@@ -104,6 +106,17 @@ public final class PassRequest {
         return biasGradients;
     }
 
+    /**
+     * Whether the pass should also return, for every tap {@code A}, the Hessian-vector product {@code H A}: the
+     * second derivative of the target (the scalar whose gradient the seed is) with respect to {@code A}, applied to
+     * {@code A} itself, the target's own curvature in the output included ({@link PassResult#hessianProducts()}).
+     * Each tap's product holds its own second derivatives only. Standard gradients only; only backends declaring
+     * {@link Capability#HESSIAN_PRODUCTS} honour it, others throw {@link dev.gradcam.api.UnsupportedCapabilityException}.
+     */
+    public boolean hessianProducts() {
+        return hessianProducts;
+    }
+
     /** The seed; empty for a forward-only pass. */
     public Optional<Seed> seed() {
         return Optional.ofNullable(seed);
@@ -131,6 +144,7 @@ public final class PassRequest {
         b.taps.addAll(taps);
         b.inputGradient = inputGradient;
         b.biasGradients = biasGradients;
+        b.hessianProducts = hessianProducts;
         b.seed = seed;
         b.mode = mode;
         return b;
@@ -145,6 +159,7 @@ public final class PassRequest {
         private final List<String> taps = new ArrayList<>();
         private boolean inputGradient;
         private boolean biasGradients;
+        private boolean hessianProducts;
         private Seed seed;
         private GradientMode mode = GradientMode.STANDARD;
 
@@ -203,6 +218,12 @@ public final class PassRequest {
             return this;
         }
 
+        /** Asks for every tap's Hessian-vector product {@code H A} (ShapleyCAM); needs a seed and standard mode. */
+        public Builder hessianProducts(boolean wanted) {
+            this.hessianProducts = wanted;
+            return this;
+        }
+
         public Builder seed(Seed seed) {
             this.seed = seed;
             return this;
@@ -224,6 +245,10 @@ public final class PassRequest {
             }
             if (biasGradients && seed == null) {
                 throw new InvalidArgumentException("bias gradients need a seed (a target); none was given");
+            }
+            if (hessianProducts && (seed == null || mode != GradientMode.STANDARD)) {
+                throw new InvalidArgumentException("Hessian-vector products need a seed (a target) and standard "
+                        + "gradients; got " + (seed == null ? "no seed" : "mode " + mode));
             }
             if (inputName != null && fixedInputs.containsKey(inputName)) {
                 throw new IllegalStateException("input '" + inputName + "' is both the attributed input and fixed");

@@ -22,6 +22,7 @@ public final class PassResult {
     private final FloatTensor inputGradient;
     private final FloatTensor seed;
     private final List<BiasGradient> biasGradients;
+    private final Map<String, FloatTensor> hessianProducts;
 
     /**
      * @param output        the explained output, e.g. logits [N, K]
@@ -42,6 +43,13 @@ public final class PassResult {
      */
     public PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients) {
+        this(output, activations, gradients, inputGradient, seed, biasGradients, Map.of());
+    }
+
+    private PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
+                       FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients,
+                       Map<String, FloatTensor> hessianProducts) {
+        this.hessianProducts = Map.copyOf(hessianProducts);
         this.biasGradients = List.copyOf(biasGradients);
         this.output = Objects.requireNonNull(output, "output");
         this.activations = Map.copyOf(activations);
@@ -91,5 +99,18 @@ public final class PassResult {
     /** Bias layers' biases and output gradients, in topological order; empty unless the request asked for them. */
     public List<BiasGradient> biasGradients() {
         return biasGradients;
+    }
+
+    /**
+     * Tap name to {@code H A}, the Hessian of the target with respect to the tap times the tap's activation, shaped
+     * like the activation; empty unless the request asked for {@link PassRequest#hessianProducts()}.
+     */
+    public Map<String, FloatTensor> hessianProducts() {
+        return hessianProducts;
+    }
+
+    /** This result with the taps' Hessian-vector products added (what a backend returns for such a request). */
+    public PassResult withHessianProducts(Map<String, FloatTensor> products) {
+        return new PassResult(output, activations, gradients, inputGradient, seed, biasGradients, products);
     }
 }

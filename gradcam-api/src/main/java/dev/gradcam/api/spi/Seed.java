@@ -4,6 +4,7 @@ import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,18 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
     /** True if the seed can only be computed from the output values. */
     boolean needsOutput();
+
+    /** True if the seed does not change with the output's values (the target is linear in the output). */
+    boolean isLinear();
+
+    /**
+     * The derivative of the seed along {@code direction} (output-shaped, batched): the target's Hessian with respect
+     * to the output times the direction, what second-order passes ({@link PassRequest#hessianProducts()}) add for
+     * targets that are not linear in the output. Zeros for linear seeds.
+     *
+     * @throws dev.gradcam.api.InvalidArgumentException if the target does not define its second derivative
+     */
+    FloatTensor curvature(FloatTensor output, FloatTensor direction);
 
     /**
      * The seed for a given output batch; every backend can fall back on this.
@@ -47,6 +60,16 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
         public FloatTensor resolve(FloatTensor output) {
             return forShape(output.shape());
         }
+
+        @Override
+        public boolean isLinear() {
+            return true;
+        }
+
+        @Override
+        public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
+            return FloatTensor.zeros(output.shape());
+        }
     }
 
     /**
@@ -73,12 +96,49 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
             }
             return FloatTensor.wrapOwned(s, seed);
         }
+
+        @Override
+        public boolean isLinear() {
+            return true;
+        }
+
+        @Override
+        public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
+            return FloatTensor.zeros(output.shape());
+        }
     }
 
-    /** A seed computed from the output values. */
-    record OfOutput(Function<FloatTensor, FloatTensor> seed) implements Seed {
+    /**
+     * A seed computed from the output values.
+     *
+     * @param seed      the seed for an output batch
+     * @param curvature the seed's derivative along a direction, {@code (output, direction) -> H direction}, or null
+     *                  when the target does not define it (second-order passes then fail clearly)
+     */
+    record OfOutput(Function<FloatTensor, FloatTensor> seed,
+                    BiFunction<FloatTensor, FloatTensor, FloatTensor> curvature) implements Seed {
         public OfOutput {
             Objects.requireNonNull(seed, "seed");
+        }
+
+        /** A seed without a second derivative. */
+        public OfOutput(Function<FloatTensor, FloatTensor> seed) {
+            this(seed, null);
+        }
+
+        @Override
+        public boolean isLinear() {
+            return false;
+        }
+
+        @Override
+        public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
+            if (curvature == null) {
+                throw new dev.gradcam.api.InvalidArgumentException("this target's seed depends on the output but "
+                        + "defines no second derivative, which second-order methods (shapley-cam) need; use a target "
+                        + "that does (logit, softmax, ReST, raw scores) or one linear in the output");
+            }
+            return checked(curvature.apply(output, direction), output.shape());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -34,6 +35,24 @@ record ClassProbability(int classIndex) implements Target {
         return FloatTensor.wrapOwned(output.shape(), g);
     }
 
+    /** {@code p_c [(e_c - p)(u_c - p.u) - p (u - p.u)]}, the derivative of the gradient along u. */
+    @Override
+    public FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        Targets.checkClass(output, classIndex);
+        double[] p = softmax(output);
+        double pu = 0;
+        for (int i = 0; i < p.length; i++) {
+            pu += p[i] * direction.getFlat(i);
+        }
+        double pc = p[classIndex];
+        double uc = direction.getFlat(classIndex);
+        float[] h = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            h[i] = (float) (pc * (((i == classIndex ? 1 : 0) - p[i]) * (uc - pu) - p[i] * (direction.getFlat(i) - pu)));
+        }
+        return FloatTensor.wrapOwned(output.shape(), h);
+    }
+
     @Override
     public OptionalInt classIndex(FloatTensor output) {
         return OptionalInt.of(classIndex);
@@ -44,21 +63,12 @@ record ClassProbability(int classIndex) implements Target {
         return "softmax[" + classIndex + "]";
     }
 
+    /** The softmax over an image's whole output, in double precision. */
     static double[] softmax(FloatTensor logits) {
-        int n = logits.size();
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits.getFlat(i));
+        double[] x = new double[logits.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = logits.getFlat(i);
         }
-        double[] p = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = Math.exp(logits.getFlat(i) - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < n; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return Softmax.of(x);
     }
 }

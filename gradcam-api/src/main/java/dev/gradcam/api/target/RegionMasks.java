@@ -1,7 +1,7 @@
 package dev.gradcam.api.target;
 
-import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
@@ -49,13 +49,13 @@ public final class RegionMasks {
 
     /**
      * A mask from a picture: 1 where the pixel's grey level (mean of red, green and blue) is at least 128, sampled
-     * nearest-neighbour to {@code height} x {@code width} when the picture has another size.
+     * nearest-neighbour to {@code size} when the picture has another size; shape {@code [height, width]}.
      */
-    public static FloatTensor fromImage(BufferedImage image, int height, int width) {
+    public static FloatTensor fromImage(BufferedImage image, Size size) {
         Objects.requireNonNull(image, "image");
-        if (height < 1 || width < 1) {
-            throw new InvalidArgumentException("mask size must be positive, got " + height + "x" + width);
-        }
+        Objects.requireNonNull(size, "size");
+        int height = size.height();
+        int width = size.width();
         float[] m = new float[height * width];
         for (int y = 0; y < height; y++) {
             int sy = (int) ((y + 0.5) * image.getHeight() / height);

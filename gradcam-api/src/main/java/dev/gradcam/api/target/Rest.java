@@ -1,6 +1,7 @@
 package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -20,15 +21,11 @@ record Rest(int classIndex) implements Target {
     @Override
     public double score(FloatTensor output) {
         Targets.checkClass(output, classIndex);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < output.size(); i++) {
-            max = Math.max(max, output.getFlat(i));
+        double[] x = new double[output.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = output.getFlat(i);
         }
-        double sum = 0;
-        for (int i = 0; i < output.size(); i++) {
-            sum += Math.exp(output.getFlat(i) - max);
-        }
-        return 2.0 * output.getFlat(classIndex) - (max + Math.log(sum));
+        return 2.0 * output.getFlat(classIndex) - Softmax.logSumExp(x);
     }
 
     @Override
@@ -40,6 +37,22 @@ record Rest(int classIndex) implements Target {
             g[i] = (float) ((i == classIndex ? 2 : 0) - p[i]);
         }
         return FloatTensor.wrapOwned(output.shape(), g);
+    }
+
+    /** {@code -p (u - p.u)}: the logsumexp's curvature (the doubled logit is linear). */
+    @Override
+    public FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        Targets.checkClass(output, classIndex);
+        double[] p = ClassProbability.softmax(output);
+        double pu = 0;
+        for (int i = 0; i < p.length; i++) {
+            pu += p[i] * direction.getFlat(i);
+        }
+        float[] h = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            h[i] = (float) (-p[i] * (direction.getFlat(i) - pu));
+        }
+        return FloatTensor.wrapOwned(output.shape(), h);
     }
 
     @Override

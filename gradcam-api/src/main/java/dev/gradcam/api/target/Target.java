@@ -1,5 +1,6 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.OptionalInt;
 
@@ -26,6 +27,22 @@ public interface Target {
      */
     default boolean dependsOnOutput() {
         return true;
+    }
+
+    /**
+     * The Hessian of {@link #score} with respect to the output times {@code direction} (same shape): what
+     * second-order methods (ShapleyCAM) need from a target that is not linear in the output. Zeros for targets
+     * whose gradient ignores the output.
+     *
+     * @throws InvalidArgumentException if the target is not linear and does not define its second derivative
+     */
+    default FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        if (!dependsOnOutput()) {
+            return FloatTensor.zeros(output.shape());
+        }
+        throw new InvalidArgumentException("target '" + describe() + "' defines no second derivative, which "
+                + "second-order methods (shapley-cam) need; use logit, softmax, ReST, raw scores or a target linear "
+                + "in the output");
     }
 
     /** The class this target explains for this output, if it is about one class. */

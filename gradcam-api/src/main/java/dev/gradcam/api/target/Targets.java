@@ -140,7 +140,7 @@ public final class Targets {
         if (ts.stream().noneMatch(Target::dependsOnOutput)) {
             return new Seed.OfShape(shape -> batchGradient(ts, FloatTensor.zeros(shape)));
         }
-        return new Seed.OfOutput(out -> batchGradient(ts, out));
+        return new Seed.OfOutput(out -> batchGradient(ts, out), (out, dir) -> batchHessianVector(ts, out, dir));
     }
 
     /**
@@ -180,6 +180,24 @@ public final class Targets {
                         + g.shape() + " for an output of shape " + slice.shape());
             }
             parts.add(g);
+        }
+        return FloatTensor.stack(parts);
+    }
+
+    private static FloatTensor batchHessianVector(List<Target> targets, FloatTensor output, FloatTensor direction) {
+        if (!direction.shape().equals(output.shape()) || output.shape().dim(0) != targets.size()) {
+            throw new InvalidInputException("a direction " + direction.shape() + " for an output " + output.shape()
+                    + " of " + targets.size() + " images");
+        }
+        List<FloatTensor> parts = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            FloatTensor slice = output.slice(i);
+            FloatTensor h = targets.get(i).hessianVector(slice, direction.slice(i));
+            if (!h.shape().equals(slice.shape())) {
+                throw new InvalidInputException("target '" + targets.get(i).describe() + "' returned a Hessian-vector "
+                        + "product of shape " + h.shape() + " for an output of shape " + slice.shape());
+            }
+            parts.add(h);
         }
         return FloatTensor.stack(parts);
     }

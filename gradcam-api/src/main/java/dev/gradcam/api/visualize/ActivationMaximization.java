@@ -1,8 +1,9 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
-import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
@@ -121,9 +122,9 @@ public final class ActivationMaximization {
             return this;
         }
 
-        /** The image size, needed when the model's input leaves it open. */
-        public Builder imageSize(int height, int width) {
-            this.noise = noise.withImageSize(height, width);
+        /** The image size (width first, {@link Size#of(int, int)}), needed when the model's input leaves it open. */
+        public Builder imageSize(Size size) {
+            this.noise = noise.withImageSize(Objects.requireNonNull(size, "size"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
@@ -104,9 +105,9 @@ public final class ClassImageGeneration {
             return this;
         }
 
-        /** The image size, needed when the model's input leaves it open. */
-        public Builder imageSize(int height, int width) {
-            this.noise = noise.withImageSize(height, width);
+        /** The image size (width first, {@link Size#of(int, int)}), needed when the model's input leaves it open. */
+        public Builder imageSize(Size size) {
+            this.noise = noise.withImageSize(Objects.requireNonNull(size, "size"));
             return this;
         }
 

@@ -1,21 +1,22 @@
 package dev.gradcam.api.visualize;
 
-import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.Random;
 
 /**
  * Where an optimisation from noise starts: uniform noise in [low, high) and, for models whose input leaves the
- * image size open, the size to draw it at (0 x 0 takes the model's). Shared by the builders of the visualisations
+ * image size open, the size to draw it at (null takes the model's). Shared by the builders of the visualisations
  * that start from noise, so their range and size checks agree. Immutable.
  */
-record NoiseStart(double low, double high, int height, int width) {
+record NoiseStart(double low, double high, Size imageSize) {
 
     /** Noise in [low, high) at the model's own image size. */
     static NoiseStart uniform(double low, double high) {
-        return new NoiseStart(0, 1, 0, 0).withRange(low, high); // checked like a user's range
+        return new NoiseStart(0, 1, null).withRange(low, high); // checked like a user's range
     }
 
     /**
@@ -27,19 +28,12 @@ record NoiseStart(double low, double high, int height, int width) {
         if (!(low < high)) {
             throw new InvalidArgumentException("start noise needs low < high, got " + low + ", " + high);
         }
-        return new NoiseStart(low, high, height, width);
+        return new NoiseStart(low, high, imageSize);
     }
 
-    /**
-     * The same start at another image size.
-     *
-     * @throws InvalidArgumentException if a size is below 1
-     */
-    NoiseStart withImageSize(int height, int width) {
-        if (height < 1 || width < 1) {
-            throw new InvalidArgumentException("image size must be positive, got " + height + "x" + width);
-        }
-        return new NoiseStart(low, high, height, width);
+    /** The same start at another image size. */
+    NoiseStart withImageSize(Size size) {
+        return new NoiseStart(low, high, size);
     }
 
     /**
@@ -48,7 +42,7 @@ record NoiseStart(double low, double high, int height, int width) {
      * @throws dev.gradcam.api.InvalidInputException if the size is open or does not fit the model
      */
     Shape shape(DifferentiableModel model, int n) {
-        return Support.inputShape(model, n, height, width);
+        return Support.inputShape(model, n, imageSize);
     }
 
     /** {@code n} start images for {@code model}, drawn from {@code seed}. */

@@ -1,6 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.Provenance;
+import dev.gradcam.api.Timings;
 import dev.gradcam.api.saliency.SaliencyMaps;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
@@ -122,5 +123,11 @@ public final class Visualization {
     /** Wall-clock time the optimisation took. */
     public Duration elapsed() {
         return elapsed;
+    }
+
+    /** Like {@code Visualization[deep-dream, images [1, 3, 224, 224], 6410.2 ms]}. */
+    @Override
+    public String toString() {
+        return "Visualization[" + method() + ", images " + images().shape() + ", " + Timings.millis(elapsed) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.UnsupportedCapabilityException;
-import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
@@ -23,12 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** Ablation-CAM (Desai and Ramaswamy 2020, Eq. 3): w_k = (y - y_k) / y, y_k the score with map k switched off. */
 class AblationCamTest {
-
-    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m,
-                                               String layer) {
-        return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
 
     @Test
     void weightsByHandOnTheHandModel() {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.cam.GradientReducers;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
@@ -22,11 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link Compatibility#PYTORCH_GRAD_CAM}: each switched setting, derived by hand from pytorch-grad-cam's source. */
 class CompatibilityTest {
-
-    private static Explainer.Builder signedRaw(InMemoryCnn model, CamMethod m, String layer) {
-        return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
 
     @Test
     void gradCamPlusPlusGetsPytorchGradCamsEpsilon() {
@@ -93,7 +90,7 @@ class CompatibilityTest {
         pixels[4] = 5;
         pixels[1] = 1;
         FloatTensor x = FloatTensor.wrapOwned(Shape.of(1, 3, 3, 3), pixels);
-        Explainer.Builder b = Explainer.gradCam(model).layer("relu").outputSize(8, 8);
+        Explainer.Builder b = Explainer.gradCam(model).layer("relu").outputSize(Size.square(8));
         FloatTensor plain = b.build().explain(x, Targets.classLogit(0)).heatmaps();
         FloatTensor pt = b.compatibility(Compatibility.PYTORCH_GRAD_CAM).build().explain(x, Targets.classLogit(0))
                 .heatmaps();

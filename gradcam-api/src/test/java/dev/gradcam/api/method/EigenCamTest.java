@@ -1,15 +1,13 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.cam.PrincipalComponent;
-import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -25,17 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class EigenCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
-        return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
-
     @Test
     void eigenCamIsThePrincipalComponentOfTheActivationsWithoutGradients() {
         InMemoryCnn inner = InMemoryCnn.random(4, 2, 6, 3, 5, 4);
         CountingModel model = new CountingModel(inner);
         FloatTensor x = inner.randomInput(1, 2);
-        Explanation e = signedRaw(model, CamMethods.eigenCam()).build().explain(x);
+        Explanation e = signedRaw(model, CamMethods.eigenCam(), "relu").build().explain(x);
         FloatTensor acts = inner.run(PassRequest.builder(x).tap(InMemoryCnn.RELU).build()).activation(InMemoryCnn.RELU);
         for (int i = 0; i < 2; i++) {
             PrincipalComponent pc = PrincipalComponent.of(acts.slice(i));
@@ -49,7 +42,7 @@ class EigenCamTest {
     void eigenGradCamProjectsGradientTimesActivation() {
         // HandModel class 0: G .* A = [A0, -0.5 A1, 0.01 A2]; the explanation is that matrix's component.
         try (InMemoryCnn model = HandModel.model()) {
-            Explanation e = signedRaw(model, CamMethods.eigenGradCam()).build()
+            Explanation e = signedRaw(model, CamMethods.eigenGradCam(), "relu").build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             FloatTensor ga = FloatTensor.of(dev.gradcam.api.tensor.Shape.of(3, 2, 2),
                     1, 2, 3, 4, -2, 0, 0, -1, 0, 0, 0.01f, 0.01f);
@@ -61,8 +54,8 @@ class EigenCamTest {
     @Test
     void theSelectorRestrictsTheProjection() {
         try (InMemoryCnn model = HandModel.model()) {
-            Explanation all = signedRaw(model, CamMethods.eigenCam()).build().explain(HandModel.image());
-            Explanation one = signedRaw(model, CamMethods.eigenCam()).selector(FeatureMapSelectors.indices(2)).build()
+            Explanation all = signedRaw(model, CamMethods.eigenCam(), "relu").build().explain(HandModel.image());
+            Explanation one = signedRaw(model, CamMethods.eigenCam(), "relu").selector(FeatureMapSelectors.indices(2)).build()
                     .explain(HandModel.image());
             // v_2 (A2 - mean A2) with A2 = [[0, 0], [1, 1]].
             float v2 = all.weights(0).getFlat(2);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.post.PostProcessing;
@@ -20,12 +21,12 @@ class MultiLayerTest {
     private final FloatTensor x = model.randomInput(4, 2);
 
     private Explanation single(CamMethod m, String layer) {
-        return Explainer.of(model, m).layer(layer).outputSize(12, 12).build().explain(x);
+        return Explainer.of(model, m).layer(layer).outputSize(Size.square(12)).build().explain(x);
     }
 
     @Test
     void meanFusionIsTheMeanOfTheScaledLayerMapsRescaled() {
-        Explanation fused = Explainer.of(model, CamMethods.layerCam()).layers("conv", "relu").outputSize(12, 12)
+        Explanation fused = Explainer.of(model, CamMethods.layerCam()).layers("conv", "relu").outputSize(Size.square(12))
                 .build().explain(x);
         // Each single-layer heatmap already is ReLU -> min-max -> upsample, the per-layer step of the fusion.
         float[] a = single(CamMethods.layerCam(), "conv").heatmaps().toArray();
@@ -46,7 +47,7 @@ class MultiLayerTest {
     @Test
     void layerCamFusionIsTheMaximumOfTanhScaledMaps() {
         Explanation fused = Explainer.of(model, CamMethods.layerCam()).layers("conv", "relu")
-                .fusion(LayerFusion.layerCam()).normalization(Normalization.none()).outputSize(6, 6).build()
+                .fusion(LayerFusion.layerCam()).normalization(Normalization.none()).outputSize(Size.square(6)).build()
                 .explain(x);
         float[] expected = null;
         for (String layer : List.of("conv", "relu")) {

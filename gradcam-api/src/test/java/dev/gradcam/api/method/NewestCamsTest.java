@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import dev.gradcam.api.InvalidArgumentException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,11 +24,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** FEM, KPCA-CAM, Seg-Eigen-CAM, Finer-CAM and Refine-CAM on models small enough to derive by hand. */
 class NewestCamsTest {
-
-    private static Explainer.Builder signedRaw(InMemoryCnn model, CamMethod m, String layer) {
-        return Explainer.of(model, m).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
 
     /** One filter copying input channel 0 (centre tap) into the ReLU layer, one class with logit 4 mean(A). */
     private static InMemoryCnn identity(int height, int width) {

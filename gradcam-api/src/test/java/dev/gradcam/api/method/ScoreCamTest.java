@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import static dev.gradcam.api.testing.Explainers.signedRaw;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,8 +10,6 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
-import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -25,11 +24,6 @@ import org.junit.jupiter.api.Test;
 /** Score-CAM (Wang et al. 2020, Eq. 5-6): w_k = score(X .* s(Up(A_k))), map = sum_k w_k A_k. */
 class ScoreCamTest {
 
-    private static Explainer.Builder signedRaw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
-        return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
-    }
-
     @Test
     void weightsAreTheTargetScoresOfTheMaskedImagesByHand() {
         // HandModel: a masked input X .* M gives maps A_q .* M (M >= 0), so logit_0 = sum_q w_q sum_ij A_q M with
@@ -39,7 +33,7 @@ class ScoreCamTest {
         double s1 = 3 - 2.5 + 0.005;
         double s2 = 7 - 1 + 0.02;
         try (InMemoryCnn model = HandModel.model()) {
-            Explanation e = signedRaw(model, CamMethods.scoreCam()).build()
+            Explanation e = signedRaw(model, CamMethods.scoreCam(), "relu").build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             assertArrayEquals(new float[] {(float) s0, (float) s1, (float) s2}, e.weights(0).toArray(), 1e-5f);
             float[] a0 = {1, 2, 3, 4};
@@ -57,7 +51,7 @@ class ScoreCamTest {
     void theDefaultTopClassTargetKeepsTheOriginalClassOnMaskedImages() {
         InMemoryCnn model = InMemoryCnn.random(9, 2, 6, 5, 5, 5);
         FloatTensor x = model.randomInput(4, 3);
-        Explainer ex = signedRaw(model, CamMethods.scoreCam()).build();
+        Explainer ex = signedRaw(model, CamMethods.scoreCam(), "relu").build();
         Explanation top = ex.explain(x);
         FloatTensor logits = model.forward(x);
         for (int i = 0; i < 3; i++) {
@@ -73,7 +67,7 @@ class ScoreCamTest {
         FloatTensor x = inner.randomInput(2, 3);
         for (int bound : new int[] {1, 4, 16}) {
             CountingModel model = new CountingModel(inner);
-            Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(bound)).build().explain(x);
+            Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(bound), "relu").build().explain(x);
             List<Integer> batches = model.runBatches();
             assertEquals(3, batches.get(0), "the explainer's own pass over the batch");
             List<Integer> masked = batches.subList(1, batches.size());
@@ -93,11 +87,11 @@ class ScoreCamTest {
         // x1 all negative makes A1 = relu(x1) = 0 everywhere: a constant channel.
         FloatTensor image = FloatTensor.of(Shape.of(1, 3, 2, 2), 1, 2, 3, 4, -1, -2, -3, -4, -1, -1, 1, 1);
         try (InMemoryCnn model = HandModel.model()) {
-            Explanation paper = signedRaw(model, CamMethods.scoreCam()).build()
+            Explanation paper = signedRaw(model, CamMethods.scoreCam(), "relu").build()
                     .explain(image, Targets.classLogit(0));
             assertEquals(0f, paper.weights(0).getFlat(1), "constant channel: weight 0, no pass");
             assertTrue(paper.rawMaps().allFinite() && paper.heatmaps().allFinite());
-            Explanation compat = signedRaw(model, CamMethods.scoreCam().pytorchGradCam()).build()
+            Explanation compat = signedRaw(model, CamMethods.scoreCam().pytorchGradCam(), "relu").build()
                     .explain(image, Targets.classLogit(0));
             assertTrue(compat.rawMaps().allFinite() && compat.weights(0).allFinite());
             assertEquals(1.0, compat.weights(0).sum(), 1e-6, "pytorch-grad-cam: softmax over channels");
@@ -112,7 +106,7 @@ class ScoreCamTest {
         InMemoryCnn inner = InMemoryCnn.random(8, 2, 6, 3, 5, 4).withFilterZeroed(1).withFilterZeroed(3);
         FloatTensor x = inner.randomInput(5, 2);
         CountingModel model = new CountingModel(inner);
-        Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3).pytorchGradCam()).build()
+        Explanation e = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3).pytorchGradCam(), "relu").build()
                 .explain(x, Targets.classLogit(2));
         List<Integer> batches = model.runBatches();
         assertEquals(2 * (6 - 2 + 1), batches.subList(1, batches.size()).stream().mapToInt(Integer::intValue).sum(),
@@ -143,7 +137,7 @@ class ScoreCamTest {
     void progressIsReportedAfterEveryBatchUntilDone() {
         InMemoryCnn model = InMemoryCnn.random(2, 2, 5, 3, 4, 4);
         List<long[]> seen = new ArrayList<>();
-        signedRaw(model, CamMethods.scoreCam().withMaxBatch(3)).progress((task, done, total) -> {
+        signedRaw(model, CamMethods.scoreCam().withMaxBatch(3), "relu").progress((task, done, total) -> {
             assertTrue(task.startsWith("score-cam"));
             seen.add(new long[] {done, total});
         }).build().explain(model.randomInput(5, 2));
@@ -158,7 +152,7 @@ class ScoreCamTest {
     void aBatchWithATargetPerImageEqualsTheImagesExplainedAlone() {
         InMemoryCnn model = InMemoryCnn.random(3, 2, 4, 3, 5, 5);
         FloatTensor x = model.randomInput(7, 2);
-        Explainer ex = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3)).build();
+        Explainer ex = signedRaw(model, CamMethods.scoreCam().withMaxBatch(3), "relu").build();
         Explanation both = ex.explain(x, List.of(Targets.classLogit(2), Targets.classProbability(0)));
         Explanation first = ex.explain(FloatTensor.stack(List.of(x.slice(0))), Targets.classLogit(2));
         Explanation second = ex.explain(FloatTensor.stack(List.of(x.slice(1))), Targets.classProbability(0));

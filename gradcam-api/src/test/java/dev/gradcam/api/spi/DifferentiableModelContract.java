@@ -1,23 +1,26 @@
 package dev.gradcam.api.spi;
 
-import dev.gradcam.api.DifferentiableModel;
-
+import static dev.gradcam.api.testing.Tensors.dot;
+import static dev.gradcam.api.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.api.testing.FiniteDifferences;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,29 +55,12 @@ public interface DifferentiableModelContract {
         return 2e-2;
     }
 
-    private static FloatTensor randomSeed(Shape s, long seed) {
-        Random r = new Random(seed);
-        float[] d = new float[s.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) r.nextGaussian();
-        }
-        return FloatTensor.wrapOwned(s, d);
-    }
-
     private static FloatTensor add(FloatTensor a, FloatTensor b) {
         float[] d = a.toArray();
         for (int i = 0; i < d.length; i++) {
             d[i] += b.getFlat(i);
         }
         return FloatTensor.wrapOwned(a.shape(), d);
-    }
-
-    private static double dot(FloatTensor a, FloatTensor b) {
-        double s = 0;
-        for (int i = 0; i < a.size(); i++) {
-            s += (double) a.getFlat(i) * b.getFlat(i);
-        }
-        return s;
     }
 
     private PassResult pass(DifferentiableModel m, FloatTensor x, String tap, FloatTensor seed, boolean inputGrad) {
@@ -128,8 +114,8 @@ public interface DifferentiableModelContract {
             FloatTensor x = sampleInput(2);
             String tap = m.resolveLayer(tapLayer()).name();
             Shape out = m.forward(x).shape();
-            FloatTensor s1 = randomSeed(out, 1);
-            FloatTensor s2 = randomSeed(out, 2);
+            FloatTensor s1 = gaussian(out, 1);
+            FloatTensor s2 = gaussian(out, 2);
             FloatTensor g1 = pass(m, x, tap, s1, false).gradient(tap);
             FloatTensor g2 = pass(m, x, tap, s2, false).gradient(tap);
             PassResult both = pass(m, x, tap, add(s1, s2), false);
@@ -146,7 +132,7 @@ public interface DifferentiableModelContract {
             assumeTrue(m.capabilities().contains(Capability.INPUT_GRADIENT));
             FloatTensor x = sampleInput(1);
             String tap = m.resolveLayer(tapLayer()).name();
-            FloatTensor seed = randomSeed(m.forward(x).shape(), 3);
+            FloatTensor seed = gaussian(m.forward(x).shape(), 3);
             FloatTensor gx = pass(m, x, tap, seed, true).inputGradient().orElseThrow();
             assertEquals(x.shape(), gx.shape());
             double gNorm = gx.norm();
@@ -157,7 +143,7 @@ public interface DifferentiableModelContract {
             assertTrue(Math.abs(along - gNorm) <= finiteDifferenceTolerance() * gNorm,
                     "input gradient norm " + gNorm + " vs finite difference along it " + along);
             // Along a random direction: the projection must agree too, to the same tolerance relative to |grad|.
-            FloatTensor d = randomSeed(x.shape(), 4);
+            FloatTensor d = gaussian(x.shape(), 4);
             double numeric = directionalDerivative(m, x, seed, d);
             double analytic = dot(gx, d) / d.norm();
             assertTrue(Math.abs(numeric - analytic) <= finiteDifferenceTolerance() * gNorm,
@@ -169,18 +155,7 @@ public interface DifferentiableModelContract {
     /** Central difference of {@code <f(x), seed>} along the unit vector of {@code direction}. */
     private static double directionalDerivative(DifferentiableModel m, FloatTensor x, FloatTensor seed,
                                                 FloatTensor direction) {
-        double norm = direction.norm();
-        double h = 1e-2;
-        float[] plus = x.toArray();
-        float[] minus = x.toArray();
-        for (int i = 0; i < plus.length; i++) {
-            double step = h * direction.getFlat(i) / norm;
-            plus[i] += (float) step;
-            minus[i] -= (float) step;
-        }
-        double fPlus = dot(m.forward(FloatTensor.wrapOwned(x.shape(), plus)), seed);
-        double fMinus = dot(m.forward(FloatTensor.wrapOwned(x.shape(), minus)), seed);
-        return (fPlus - fMinus) / (2 * h);
+        return FiniteDifferences.directional(t -> dot(m.forward(t), seed), x, direction, 1e-2);
     }
 
     @Test
@@ -188,7 +163,7 @@ public interface DifferentiableModelContract {
         try (DifferentiableModel m = createModel()) {
             FloatTensor x = sampleInput(2);
             String tap = m.resolveLayer(tapLayer()).name();
-            FloatTensor seed = randomSeed(m.forward(x).shape(), 5);
+            FloatTensor seed = gaussian(m.forward(x).shape(), 5);
             PassResult batch = pass(m, x, tap, seed, false);
             for (int i = 0; i < 2; i++) {
                 FloatTensor xi = x.slice(i).reshape(x.shape().withDim(0, 1));
@@ -241,6 +216,43 @@ public interface DifferentiableModelContract {
     }
 
     @Test
+    default void hessianProductsAreLinearInTheSeedOrRefused() {
+        try (DifferentiableModel m = createModel()) {
+            String tap = m.resolveLayer(tapLayer()).name();
+            FloatTensor x = sampleInput(2);
+            Shape outShape = m.forward(x).shape();
+            FloatTensor s = gaussian(outShape, 5);
+            PassRequest.Builder b = PassRequest.builder(x).tap(tap).hessianProducts(true);
+            if (!m.capabilities().contains(Capability.HESSIAN_PRODUCTS)) {
+                assertThrows(UnsupportedCapabilityException.class, () -> m.run(b.seed(new Seed.OfShape(sh -> s))
+                        .build()), "a backend without second order must refuse, not ignore, the request");
+                return;
+            }
+            PassResult once = m.run(b.seed(new Seed.OfShape(sh -> s)).build());
+            FloatTensor h = once.hessianProducts().get(tap);
+            assertEquals(once.activation(tap).shape(), h.shape(), "H A is shaped like the activations");
+            // The first-order results are those of a plain gradient pass.
+            PassResult plain = m.run(PassRequest.builder(x).tap(tap).seed(new Seed.OfShape(sh -> s)).build());
+            assertTrue(once.gradient(tap).relativeError(plain.gradient(tap)) < tolerance());
+            // T = s . y is linear in s, so is its Hessian.
+            float[] twice = s.toArray();
+            for (int i = 0; i < twice.length; i++) {
+                twice[i] *= 2;
+            }
+            FloatTensor s2 = FloatTensor.wrapOwned(outShape, twice);
+            FloatTensor h2 = m.run(PassRequest.builder(x).tap(tap).hessianProducts(true)
+                    .seed(new Seed.OfShape(sh -> s2)).build()).hessianProducts().get(tap);
+            float[] doubled = h.toArray();
+            for (int i = 0; i < doubled.length; i++) {
+                doubled[i] *= 2;
+            }
+            FloatTensor expected = FloatTensor.wrapOwned(h.shape(), doubled);
+            assertTrue(expected.norm() == 0 ? h2.norm() == 0 : h2.relativeError(expected) < tolerance(),
+                    "H A doubles with the seed");
+        }
+    }
+
+    @Test
     default void rejectsBadInputsWithClearErrors() {
         try (DifferentiableModel m = createModel()) {
             FloatTensor x = sampleInput(1);
@@ -252,6 +264,41 @@ public interface DifferentiableModelContract {
             String tap = m.resolveLayer(tapLayer()).name();
             assertThrows(UnsupportedCapabilityException.class, () -> m.run(PassRequest.builder(x).tap(tap)
                     .seed(new Seed.TopClass()).mode(new GradientMode("no-such-mode")).build()));
+        }
+    }
+
+    /**
+     * The request checks of {@link AbstractDifferentiableModel}, which every backend extends: the same malformed
+     * request gets the same exception type on every backend.
+     */
+    @Test
+    default void rejectsMalformedRequestsWithTheSameErrorsOnEveryBackend() {
+        try (DifferentiableModel m = createModel()) {
+            FloatTensor x = sampleInput(1);
+            String input = m.inputs().get(0).name();
+            String tap = m.resolveLayer(tapLayer()).name();
+            long[] dims = x.shape().dims();
+            dims[1] += 1;
+            InvalidInputException shape = assertThrows(InvalidInputException.class,
+                    () -> m.run(PassRequest.forward(FloatTensor.zeros(Shape.of(dims)))));
+            assertTrue(shape.getMessage().contains(input), "names the input: " + shape.getMessage());
+            assertThrows(UnknownOutputException.class,
+                    () -> m.run(PassRequest.builder(x).output("no_such_output_xyz").build()));
+            UnknownLayerException tapError = assertThrows(UnknownLayerException.class,
+                    () -> m.run(PassRequest.builder(x).tap("no_such_layer_xyz").build()));
+            assertFalse(tapError.nearest().isEmpty(), "unknown taps list candidates");
+            InvalidInputException extra = assertThrows(InvalidInputException.class,
+                    () -> m.run(PassRequest.builder(x).fixedInput("no_such_input_xyz", x).build()));
+            assertTrue(extra.getMessage().contains("no_such_input_xyz"), extra.getMessage());
+            PassRequest.Builder bias = PassRequest.builder(x).seed(new Seed.TopClass()).biasGradients(true);
+            if (!m.capabilities().contains(Capability.BIAS_GRADIENTS)) {
+                assertThrows(UnsupportedCapabilityException.class, () -> m.run(bias.build()));
+            } else if (m.supports(LrpModes.epsilon(1e-6))) {
+                assertThrows(InvalidInputException.class, () -> m.run(bias.mode(LrpModes.epsilon(1e-6)).build()),
+                        "bias gradients are gradients, not LRP relevance");
+            }
+            PassResult twice = m.run(PassRequest.builder(x).tap(tap).tap(tap).build());
+            assertEquals(List.of(tap), List.copyOf(twice.activations().keySet()), "a tap asked twice runs once");
         }
     }
 

@@ -1,17 +1,17 @@
 package dev.gradcam.api.spi;
 
-import dev.gradcam.api.DifferentiableModel;
-
+import static dev.gradcam.api.testing.Tensors.dot;
+import static dev.gradcam.api.testing.Tensors.gaussian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.api.tensor.Shape;
-import java.util.Random;
+import dev.gradcam.api.testing.FiniteDifferences;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,23 +36,6 @@ public interface LayerOutputContract {
     /** Relative tolerance of the finite-difference check. */
     default double finiteDifferenceTolerance() {
         return 2e-2;
-    }
-
-    private static FloatTensor random(Shape s, long seed) {
-        Random r = new Random(seed);
-        float[] d = new float[s.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) r.nextGaussian();
-        }
-        return FloatTensor.wrapOwned(s, d);
-    }
-
-    private static double dot(FloatTensor a, FloatTensor b) {
-        double s = 0;
-        for (int i = 0; i < a.size(); i++) {
-            s += (double) a.getFlat(i) * b.getFlat(i);
-        }
-        return s;
     }
 
     @Test
@@ -81,22 +64,13 @@ public interface LayerOutputContract {
             String layer = m.resolveLayer(outputLayer()).name();
             FloatTensor x = sampleInput(1);
             FloatTensor a = m.run(PassRequest.builder(x).tap(layer).build()).activation(layer);
-            FloatTensor seed = random(a.shape(), 1);
+            FloatTensor seed = gaussian(a.shape(), 1);
             FloatTensor gx = m.run(PassRequest.builder(x).output(layer).inputGradient(true)
                     .seed(new Seed.OfShape(s -> seed)).build()).inputGradient().orElseThrow();
-            FloatTensor d = random(x.shape(), 2);
-            double h = 1e-2 / d.norm();
-            float[] plus = x.toArray();
-            float[] minus = x.toArray();
-            for (int i = 0; i < plus.length; i++) {
-                plus[i] += (float) (h * d.getFlat(i));
-                minus[i] -= (float) (h * d.getFlat(i));
-            }
-            double fp = dot(m.run(PassRequest.builder(FloatTensor.wrapOwned(x.shape(), plus)).tap(layer).build())
-                    .activation(layer), seed);
-            double fm = dot(m.run(PassRequest.builder(FloatTensor.wrapOwned(x.shape(), minus)).tap(layer).build())
-                    .activation(layer), seed);
-            double numeric = (fp - fm) / (2 * h);
+            FloatTensor d = gaussian(x.shape(), 2);
+            // Steps of 1e-2 along d's unit vector; times |d|, the derivative along d itself.
+            double numeric = FiniteDifferences.directional(t -> dot(m.run(PassRequest.builder(t).tap(layer).build())
+                    .activation(layer), seed), x, d, 1e-2) * d.norm();
             double analytic = dot(gx, d);
             double scale = Math.max(Math.abs(numeric), gx.norm() * d.norm() * 1e-3);
             assertTrue(Math.abs(numeric - analytic) <= finiteDifferenceTolerance() * scale,

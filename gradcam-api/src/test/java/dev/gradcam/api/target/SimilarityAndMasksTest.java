@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.FiniteDifferences;
@@ -49,8 +50,8 @@ class SimilarityAndMasksTest {
         BufferedImage img = new BufferedImage(4, 2, BufferedImage.TYPE_INT_RGB);
         img.setRGB(2, 1, Color.WHITE.getRGB());
         img.setRGB(3, 1, Color.GRAY.getRGB());
-        assertEquals(FloatTensor.of(Shape.of(1, 2), 0f, 1f), RegionMasks.fromImage(img, 1, 2),
+        assertEquals(FloatTensor.of(Shape.of(1, 2), 0f, 1f), RegionMasks.fromImage(img, Size.of(2, 1)),
                 "nearest sampling of the 4x2 picture at (1, 1) and (3, 1); grey 128 counts as white");
-        assertEquals(FloatTensor.of(Shape.of(2, 4), 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f), RegionMasks.fromImage(img, 2, 4));
+        assertEquals(FloatTensor.of(Shape.of(2, 4), 0f, 0f, 0f, 0f, 0f, 0f, 1f, 1f), RegionMasks.fromImage(img, Size.of(4, 2)));
     }
 }

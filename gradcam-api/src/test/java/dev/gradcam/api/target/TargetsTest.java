@@ -36,6 +36,47 @@ class TargetsTest {
         }
     }
 
+    /** H u against central differences of the target's own gradient along u. */
+    private static void assertHessianVectorIsFiniteDifference(Target t, FloatTensor out, FloatTensor u) {
+        FloatTensor hu = t.hessianVector(out, u);
+        float[] p = out.toArray();
+        float[] m = out.toArray();
+        for (int i = 0; i < p.length; i++) {
+            p[i] += 1e-3f * u.getFlat(i);
+            m[i] -= 1e-3f * u.getFlat(i);
+        }
+        FloatTensor gp = t.gradient(FloatTensor.of(out.shape(), p));
+        FloatTensor gm = t.gradient(FloatTensor.of(out.shape(), m));
+        for (int i = 0; i < out.size(); i++) {
+            double fd = ((double) gp.getFlat(i) - gm.getFlat(i)) / 2e-3;
+            assertEquals(fd, hu.getFlat(i), 1e-3, t.describe() + " element " + i);
+        }
+    }
+
+    @Test
+    void secondDerivativesForShapleyCam() {
+        FloatTensor u = FloatTensor.of(Shape.of(4), 0.3f, -1.2f, 0.7f, 2f);
+        assertHessianVectorIsFiniteDifference(Targets.classProbability(1), logits, u);
+        assertHessianVectorIsFiniteDifference(Targets.classProbability(2), logits, u);
+        assertHessianVectorIsFiniteDifference(Targets.rest(1), logits, u);
+        assertHessianVectorIsFiniteDifference(Targets.rest(3), logits, u);
+        assertEquals(0, Targets.classLogit(2).hessianVector(logits, u).norm());
+        assertEquals(0, Targets.rawScores().hessianVector(logits, u).norm());
+        InvalidArgumentException finer = assertThrows(InvalidArgumentException.class,
+                () -> Targets.finer(1, new int[] {0, 3}, 0.5).hessianVector(logits, u));
+        assertTrue(finer.getMessage().contains("second derivative"), finer.getMessage());
+        // Batched through the seed: image by image.
+        FloatTensor batch = FloatTensor.stack(List.of(logits, u));
+        FloatTensor dirs = FloatTensor.stack(List.of(u, logits));
+        Seed seed = Targets.seedFor(List.of(Targets.rest(1), Targets.classProbability(0)), 2);
+        assertFalse(seed.isLinear());
+        FloatTensor h = seed.curvature(batch, dirs);
+        assertEquals(0, h.slice(0).relativeError(Targets.rest(1).hessianVector(logits, u)), 1e-7);
+        assertEquals(0, h.slice(1).relativeError(Targets.classProbability(0).hessianVector(u, logits)), 1e-7);
+        assertTrue(Targets.seedFor(List.of(Targets.classLogit(1)), 1).isLinear());
+        assertTrue(Targets.seedFor(List.of(Targets.topClass()), 1).isLinear());
+    }
+
     @Test
     void classLogit() {
         Target t = Targets.classLogit(2);

@@ -2,10 +2,9 @@ package dev.gradcam.api.testing;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
-import dev.gradcam.api.UnsupportedCapabilityException;
+import dev.gradcam.api.spi.AbstractDifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.LrpModes;
@@ -24,12 +23,12 @@ import java.util.Set;
 /**
  * A pure-Java CNN with analytic gradients, for testing the pipeline without a backend: conv 3x3 (pad 1) -> ReLU ->
  * global average pool -> linear. Layer names follow PyTorch's exporter ({@code /conv/Conv} ...), so module paths
- * resolve as on real models. Gradients are derived by hand (see {@link #run}); guided and deconvnet modes change
+ * resolve as on real models. Gradients are derived by hand (see {@link #execute}); guided and deconvnet modes change
  * only the ReLU rule; the LRP modes follow {@link LrpModes} (see {@link InMemoryLrp}). Any layer may be the explained
  * output ({@link Capability#LAYER_OUTPUT}). Its one 2-D bias layer, the convolution, reports {@link BiasGradient}s for
  * FullGrad ({@link Capability#BIAS_GRADIENTS}). Thread-safe: no mutable state besides the closed flag.
  */
-public final class InMemoryCnn implements DifferentiableModel {
+public final class InMemoryCnn extends AbstractDifferentiableModel {
 
     public static final String CONV = "/conv/Conv_output_0";
     public static final String RELU = "/relu/Relu_output_0";
@@ -144,29 +143,23 @@ public final class InMemoryCnn implements DifferentiableModel {
         return Set.copyOf(modes);
     }
 
+    /** LRP modes carry parameters: checked here, beyond the family check of the base class. */
     @Override
-    public PassResult run(PassRequest req) {
-        checkOpen();
-        if (!supports(req.mode())) {
-            throw new UnsupportedCapabilityException("gradient mode '" + req.mode() + "'", backendName(),
-                    "available: " + gradientModes());
-        }
-        if (req.mode().isLrp()) {
+    protected void checkMode(GradientMode mode) {
+        if (mode.isLrp()) {
             try {
-                LrpModes.validate(req.mode());
+                LrpModes.validate(mode);
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage(), e);
             }
         }
-        String outName = req.output().orElse(LOGITS);
-        if (!ORDER.contains(outName)) {
-            throw new InvalidInputException("unknown output '" + outName + "'; outputs: [" + LOGITS + "], layers: "
-                    + ORDER);
-        }
-        FloatTensor x = req.input();
-        if (!inputs().get(0).shape().accepts(x.shape())) {
-            throw new InvalidInputException("input must be " + inputs().get(0).shape() + ", got " + x.shape());
-        }
+    }
+
+    @Override
+    protected PassResult execute(Pass pass) {
+        PassRequest req = pass.request();
+        String outName = pass.output();
+        FloatTensor x = pass.input();
         int n = x.shape().intDim(0);
         double[] conv = conv(x, n);
         double[] relu = new double[conv.length];
@@ -179,13 +172,13 @@ public final class InMemoryCnn implements DifferentiableModel {
         FloatTensor out = tensor(values.get(outName), shapeOf(outName, n));
 
         Map<String, FloatTensor> acts = new LinkedHashMap<>();
-        for (String tap : req.taps()) {
-            acts.put(tap, tensor(values.get(checkTap(tap)), shapeOf(tap, n)));
+        for (String tap : pass.taps()) {
+            acts.put(tap, tensor(values.get(tap), shapeOf(tap, n)));
         }
-        if (!req.needsBackward()) {
+        if (!pass.needsBackward()) {
             return new PassResult(out, acts, Map.of(), null, null);
         }
-        FloatTensor seed = req.seed().orElseThrow().resolve(out);
+        FloatTensor seed = pass.seed();
         int start = ORDER.indexOf(outName);
         double[] s = toDouble(seed);
         Map<String, double[]> grads;
@@ -208,7 +201,7 @@ public final class InMemoryCnn implements DifferentiableModel {
             gx = req.inputGradient() ? convBackward(gConv, n) : null;
         }
         Map<String, FloatTensor> gradients = new LinkedHashMap<>();
-        for (String tap : req.taps()) {
+        for (String tap : pass.taps()) {
             gradients.put(tap, tensor(grads.get(tap), shapeOf(tap, n)));
         }
         // FullGrad's bias layers: the conv is the only 2-D one (the classifier's bias is 1-D, as in FullGrad's code).

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.InMemoryCnn;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,14 @@ class ClassImageGenerationTest {
             assertEquals(logit, v.finalObjective(i), 1e-5);
             assertTrue(v.finalObjective(i) > v.initialObjective(i) + 1);
         }
+    }
+
+    @Test
+    void imageSizeIsWidthByHeightForOpenSizeModels() {
+        // Not square: an imageSize read as (height, width) would give [1, 3, 6, 10].
+        Visualization v = ClassImageGeneration.plain(new AnySizeCnn(4, 3, 5, 4)).imageSize(Size.of(6, 10))
+                .optimization(Optimization.of(2, Optimizers.sgd(1))).build().run(1);
+        assertEquals(Shape.of(1, 3, 10, 6), v.images().shape());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.gradcam.cli.demo;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
@@ -7,7 +8,7 @@ import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
-import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -140,16 +141,11 @@ public final class OcrDemo {
 
     /** The softmax probability of class {@code c} for image {@code i} of a batch of logits [N, K]. */
     static double probability(FloatTensor logits, int i, int c) {
-        int k = logits.shape().intDim(1);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            max = Math.max(max, logits.get(i, j));
+        double[] row = new double[logits.shape().intDim(1)];
+        for (int j = 0; j < row.length; j++) {
+            row[j] = logits.get(i, j);
         }
-        double sum = 0;
-        for (int j = 0; j < k; j++) {
-            sum += Math.exp(logits.get(i, j) - max);
-        }
-        return Math.exp(logits.get(i, c) - max) / sum;
+        return Softmax.of(row)[c];
     }
 
     /** 1 where the detector's probability exceeds {@link #TEXT_THRESHOLD}, else 0; [H, W]. */

@@ -5,6 +5,7 @@ import dev.gradcam.api.spi.DifferentiableModelContract;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.nd4j.TestGraphs;
+import dev.gradcam.testsupport.OnnxFixtures;
 
 /**
  * The backend contract on an ONNX file translated to SameDiff: the EfficientNet-style fixture (SiLU and sigmoid
@@ -14,7 +15,7 @@ class OnnxContractTest implements DifferentiableModelContract {
 
     @Override
     public DifferentiableModel createModel() {
-        return OnnxSameDiff.load(Fixtures.model("efficientnet"));
+        return OnnxSameDiff.load(OnnxFixtures.model("efficientnet"));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.nd4j.SameDiffModel;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,37 +36,37 @@ class OnnxFixturesTest {
     @ValueSource(strings = {"vgg", "resnet_basic", "resnet_bottleneck", "densenet", "mobilenetv2", "squeezenet",
             "efficientnet", "convnext"})
     void matchesPyTorch(String arch) {
-        FloatTensor input = Fixtures.array(arch, "input");
-        FloatTensor seed = Fixtures.array(arch, "seed");
-        List<Fixtures.Tap> taps = Fixtures.taps(arch);
+        FloatTensor input = OnnxFixtures.array(arch, "input");
+        FloatTensor seed = OnnxFixtures.array(arch, "seed");
+        List<OnnxFixtures.Tap> taps = OnnxFixtures.taps(arch);
         assertFalse(taps.isEmpty(), "manifest lists taps");
         List<String> errors = new ArrayList<>();
-        try (SameDiffModel m = OnnxSameDiff.load(Fixtures.model(arch))) {
-            for (Fixtures.Tap t : taps) {
+        try (SameDiffModel m = OnnxSameDiff.load(OnnxFixtures.model(arch))) {
+            for (OnnxFixtures.Tap t : taps) {
                 assertEquals(t.tensor(), m.resolveLayer(t.module()).name(), "module path " + t.module());
             }
             assertTrue(m.capabilities().contains(Capability.BIAS_GRADIENTS), "convolution biases or batch norms");
-            List<String> names = taps.stream().map(Fixtures.Tap::tensor).toList();
+            List<String> names = taps.stream().map(OnnxFixtures.Tap::tensor).toList();
             for (GradientMode mode : List.of(GradientMode.STANDARD, GradientMode.GUIDED)) {
                 PassResult r = m.run(PassRequest.builder(input).taps(names).seed(new Seed.OfShape(s -> seed))
                         .inputGradient(true).mode(mode).build());
                 String g = mode.equals(GradientMode.GUIDED) ? "_guided" : "";
-                check(errors, mode + " logits", r.output(), Fixtures.array(arch, "logits"));
+                check(errors, mode + " logits", r.output(), OnnxFixtures.array(arch, "logits"));
                 check(errors, mode + " input gradient", r.inputGradient().orElseThrow(),
-                        Fixtures.array(arch, "input_grad" + g));
-                for (Fixtures.Tap t : taps) {
+                        OnnxFixtures.array(arch, "input_grad" + g));
+                for (OnnxFixtures.Tap t : taps) {
                     check(errors, mode + " activation " + t.module(), r.activation(t.tensor()),
-                            Fixtures.array(arch, "act__" + t.module()));
+                            OnnxFixtures.array(arch, "act__" + t.module()));
                     check(errors, mode + " gradient " + t.module(), r.gradient(t.tensor()),
-                            Fixtures.array(arch, "grad" + g + "__" + t.module()));
+                            OnnxFixtures.array(arch, "grad" + g + "__" + t.module()));
                 }
             }
             // Grad-CAM through the public API at the last tap, against the map of the reference tensors.
-            Fixtures.Tap last = taps.get(taps.size() - 1);
-            List<Target> targets = Arrays.stream(Fixtures.classes(arch)).mapToObj(Targets::classLogit).toList();
+            OnnxFixtures.Tap last = taps.get(taps.size() - 1);
+            List<Target> targets = Arrays.stream(OnnxFixtures.classes(arch)).mapToObj(Targets::classLogit).toList();
             Explanation e = Explainer.gradCam(m).layer(last.module()).build().explain(input, targets);
             check(errors, "Grad-CAM map at " + last.module(), e.rawMaps(), gradCam(
-                    Fixtures.array(arch, "act__" + last.module()), Fixtures.array(arch, "grad__" + last.module())));
+                    OnnxFixtures.array(arch, "act__" + last.module()), OnnxFixtures.array(arch, "grad__" + last.module())));
         }
         assertTrue(errors.isEmpty(), arch + ": " + String.join("; ", errors));
     }

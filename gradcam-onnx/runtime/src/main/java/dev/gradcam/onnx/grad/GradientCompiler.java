@@ -2,6 +2,7 @@ package dev.gradcam.onnx.grad;
 
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedOperatorException;
+import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Node;
 import dev.gradcam.onnx.graph.Shapes;
@@ -52,6 +53,9 @@ public final class GradientCompiler {
      * provider ({@link BlockedLayout}): they are exact everywhere, but only the CPU provider gains from them.
      */
     public static CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
+        if (spec.hessian()) {
+            return HessianCompiler.compile(shapes, spec);
+        }
         Graph g = shapes.graph();
         List<String> graphInputs = g.inputs().stream().map(ValueInfoProto::getName).toList();
         String input = spec.input() != null ? spec.input() : graphInputs.get(0);
@@ -193,13 +197,15 @@ public final class GradientCompiler {
         return e.op("OneHot", List.of(idx, e.longs(dims[1]), values), Attr.i("axis", -1));
     }
 
-    /** The reverse sweep of one compilation. */
-    private static final class Backward {
+    /** The reverse sweep of one compilation: the gradient of one output, seeded, with respect to chosen sources. */
+    static final class Backward {
         private final Shapes shapes;
         private final Graph graph;
         private final Emitter emitter;
         private final ForwardRewrites rewrites;
-        private final GradientSpec spec;
+        private final GradientMode mode;
+        private final String output;
+        private final Set<String> sources;
         private final Map<String, BackwardRule> rules;
         private final Set<String> onPath = new HashSet<>();
         private final Map<String, List<String>> contributions = new HashMap<>();
@@ -209,20 +215,35 @@ public final class GradientCompiler {
 
         Backward(Shapes shapes, Emitter emitter, ForwardRewrites rewrites, GradientSpec spec, String input,
                  String seed) {
+            this(shapes, emitter, rewrites, spec.mode(), spec.output(), sourcesOf(spec, input), input, seed);
+        }
+
+        /**
+         * A sweep from {@code output}, whose gradient is {@code seed}, to {@code sources}: any values of the graph
+         * (inputs or inner tensors).
+         */
+        Backward(Shapes shapes, Emitter emitter, ForwardRewrites rewrites, GradientMode mode, String output,
+                 Set<String> sources, String input, String seed) {
             this.shapes = shapes;
             this.graph = shapes.graph();
             this.emitter = emitter;
             this.rewrites = rewrites;
-            this.spec = spec;
-            this.rules = GradientModes.rules(spec.mode());
+            this.mode = mode;
+            this.output = output;
+            this.sources = new java.util.LinkedHashSet<>(sources);
+            this.rules = GradientModes.rules(mode);
             this.input = input;
-            Set<String> sources = new HashSet<>(spec.taps());
+            markPath(this.sources);
+            contributions.computeIfAbsent(output, x -> new ArrayList<>()).add(seed);
+        }
+
+        private static Set<String> sourcesOf(GradientSpec spec, String input) {
+            Set<String> sources = new java.util.LinkedHashSet<>(spec.taps());
             sources.addAll(spec.biasLayers());
             if (spec.inputGradient()) {
                 sources.add(input);
             }
-            markPath(sources);
-            contributions.computeIfAbsent(spec.output(), x -> new ArrayList<>()).add(seed);
+            return sources;
         }
 
         /** Values that depend on a source through floating edges and that the output depends on. */
@@ -242,7 +263,7 @@ public final class GradientCompiler {
                 }
             }
             Set<String> backward = new HashSet<>();
-            backward.add(spec.output());
+            backward.add(output);
             List<Node> nodes = graph.nodes();
             for (int i = nodes.size() - 1; i >= 0; i--) {
                 Node n = nodes.get(i);
@@ -262,7 +283,7 @@ public final class GradientCompiler {
         }
 
         void run() {
-            if (!onPath.contains(spec.output())) {
+            if (!onPath.contains(output)) {
                 return;
             }
             List<Node> nodes = graph.nodes();
@@ -296,7 +317,7 @@ public final class GradientCompiler {
                 throw new UnsupportedOperatorException("com.microsoft." + n.opType(), n.label(), "it is one of ONNX "
                         + "Runtime's fused operators (Attention, SkipLayerNormalization, BiasGelu, FastGelu, ...), "
                         + "which an optimiser wrote into the file and whose gradients are not defined here; it lies "
-                        + "on the gradient path to '" + spec.output() + "'. Export the model without those "
+                        + "on the gradient path to '" + output + "'. Export the model without those "
                         + "optimisations (the plain torch.onnx / tf2onnx export, not the output of onnxruntime's "
                         + "transformer optimizer or a session saved with optimized_model_filepath at "
                         + "extended/all level), so that the graph holds standard ONNX operators");
@@ -304,12 +325,12 @@ public final class GradientCompiler {
             if (rule == null) {
                 String op = OnnxFormat.isDefaultDomain(n.domain()) ? n.opType() : n.domain() + "." + n.opType();
                 throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "
-                        + sourcesText() + " to '" + spec.output() + "' and has no backward rule; pick a layer "
+                        + sourcesText() + " to '" + output + "' and has no backward rule; pick a layer "
                         + "after it, explain a tensor before it as the output (--output, Explainer.Builder.output: "
                         + "e.g. a detector's head before NMS and RoiAlign, '" + n.input(0) + "'), or ask for support",
                         BackwardRules.supportedOps());
             }
-            BackwardContext ctx = new BackwardContext(n, shapes, emitter, spec.mode(), outGrads, needed, rewrites,
+            BackwardContext ctx = new BackwardContext(n, shapes, emitter, mode, outGrads, needed, rewrites,
                     input, directInputRelevance);
             rule.backward(ctx);
             String[] inGrads = ctx.inputGradients();
@@ -329,10 +350,9 @@ public final class GradientCompiler {
         }
 
         private String sourcesText() {
-            List<String> s = new ArrayList<>(spec.taps());
-            s.addAll(spec.biasLayers());
-            if (spec.inputGradient()) {
-                s.add("the input");
+            List<String> s = new ArrayList<>();
+            for (String v : sources) {
+                s.add(v.equals(input) ? "the input" : v);
             }
             return s.toString();
         }

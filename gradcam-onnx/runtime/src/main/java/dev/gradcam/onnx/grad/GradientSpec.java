@@ -16,9 +16,13 @@ import java.util.Objects;
  * @param biasLayers    value names whose gradients alone are wanted (FullGrad's bias layers); needs a seed
  * @param input         the graph input whose gradient is wanted, or null for the first; other inputs are fed as
  *                      constants of the pass
+ * @param hessian       whether the pass also returns, per tap, the Hessian-vector product of the seeded scalar with
+ *                      respect to the tap in the direction of the tap's own activation ({@code H A}), and, with a
+ *                      fed seed, the directional derivative of the output along it ({@code J A}): the second-order
+ *                      terms ShapleyCAM needs. Standard mode only.
  */
 public record GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
-                           SeedSource seed, List<String> biasLayers, String input) {
+                           SeedSource seed, List<String> biasLayers, String input, boolean hessian) {
 
     public GradientSpec {
         Objects.requireNonNull(output, "output");
@@ -29,6 +33,20 @@ public record GradientSpec(String output, List<String> taps, boolean inputGradie
         if (seed == SeedSource.NONE && (inputGradient || !biasLayers.isEmpty())) {
             throw new IllegalArgumentException("an input gradient or bias-layer gradients need a seed");
         }
+        if (hessian && (seed == SeedSource.NONE || mode != GradientMode.STANDARD)) {
+            throw new IllegalArgumentException("Hessian-vector products need a seed and standard gradients");
+        }
+    }
+
+    /** A first-order spec. */
+    public GradientSpec(String output, List<String> taps, boolean inputGradient, GradientMode mode,
+                        SeedSource seed, List<String> biasLayers, String input) {
+        this(output, taps, inputGradient, mode, seed, biasLayers, input, false);
+    }
+
+    /** This spec without the second-order terms. */
+    public GradientSpec firstOrder() {
+        return new GradientSpec(output, taps, inputGradient, mode, seed, biasLayers, input, false);
     }
 
     /** A spec for the first input. */

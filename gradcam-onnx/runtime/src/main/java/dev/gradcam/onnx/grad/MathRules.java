@@ -3,7 +3,11 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.onnx.graph.ConstValue;
 import java.util.Map;
 
-/** Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax. */
+/**
+ * Backward rules of unary math functions, Pow with a constant exponent, Softmax and LogSoftmax, and Sign, whose
+ * derivative is zero wherever it exists: Abs's rule emits Sign, so second-order passes meet it. Floor, Ceil and Round
+ * get no rule on purpose: a model explained through them would get blank maps, better refused by name.
+ */
 final class MathRules {
 
     private MathRules() {
@@ -23,6 +27,13 @@ final class MathRules {
         rules.put("Pow", MathRules::pow);
         rules.put("Softmax", MathRules::softmax);
         rules.put("LogSoftmax", MathRules::logSoftmax);
+        rules.put("Sign", MathRules::piecewiseConstant);
+    }
+
+    /** Zero: the op is constant between its jumps, and a jump has no derivative to propagate. */
+    static void piecewiseConstant(BackwardContext c) {
+        String x = c.input(0);
+        c.addGradient(0, c.emit().zeros(c.dims(x), Emitter.floatType(c.elemType(x))));
     }
 
     static void erf(BackwardContext c) {

@@ -261,6 +261,8 @@ final class CompileCache {
         g.activations().forEach((tap, name) -> p.setProperty("activation." + tap, name));
         g.gradients().forEach((tap, name) -> p.setProperty("gradient." + tap, name));
         g.biasGradients().forEach((layer, name) -> p.setProperty("bias." + layer, name));
+        g.hessianProducts().forEach((tap, name) -> p.setProperty("hvp." + tap, name));
+        g.outputTangents().forEach((tap, name) -> p.setProperty("tangent." + tap, name));
         // The graph's inputs with their types: what feeds are converted to.
         ModelProto inputsOnly = ModelProto.newBuilder()
                 .setGraph(GraphProto.newBuilder().addAllInput(g.model().getGraph().getInputList())).build();
@@ -272,7 +274,7 @@ final class CompileCache {
         ModelProto inputsOnly = ModelProto.parseFrom(Base64.getDecoder().decode(required(p, "inputs")));
         return new CompiledGraph(inputsOnly, required(p, "input"), p.getProperty("seedInput"), required(p, "output"),
                 prefixed(p, "activation."), prefixed(p, "gradient."), p.getProperty("inputGradient"),
-                p.getProperty("seedOutput"), prefixed(p, "bias."));
+                p.getProperty("seedOutput"), prefixed(p, "bias."), prefixed(p, "hvp."), prefixed(p, "tangent."));
     }
 
     private static String required(Properties p, String key) throws IOException {

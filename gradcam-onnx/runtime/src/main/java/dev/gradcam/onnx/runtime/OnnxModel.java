@@ -9,11 +9,11 @@ import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
-import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.layer.LayerResolver;
+import dev.gradcam.api.spi.AbstractDifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
@@ -56,6 +56,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +79,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one instance serves many threads. The caller closes it; close is idempotent and later calls (all
  * but {@link #isClosed()} and {@link #backendName()}) throw {@link ResourceClosedException}.
  */
-public final class OnnxModel implements DifferentiableModel {
+public final class OnnxModel extends AbstractDifferentiableModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
     private static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.LAYER_GRADIENTS,
-            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION, Capability.LAYER_OUTPUT);
+            Capability.INPUT_GRADIENT, Capability.HEAD_EXECUTION, Capability.LAYER_OUTPUT,
+            Capability.HESSIAN_PRODUCTS);
     /** Result keys of {@link #execute} besides output names. */
     private static final String INPUT_GRADIENT = "input-gradient";
     private static final String SEED = "seed";
@@ -109,6 +111,8 @@ public final class OnnxModel implements DifferentiableModel {
      */
     private final Map<List<Long>, CompletableFuture<Shapes>> specialised;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Graphs compiled into sessions so far (gradient passes and heads): what a warm-up saves later requests. */
+    private final AtomicInteger sessionsCreated = new AtomicInteger();
     /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
     private final boolean unbatched;
     /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
@@ -268,78 +272,116 @@ public final class OnnxModel implements DifferentiableModel {
         }
     }
 
+    /** Models without a batch axis run image by image ({@link Unbatched}); the others as the base class does. */
     @Override
     public PassResult run(PassRequest request) {
+        if (!unbatched) {
+            return super.run(request);
+        }
         ensureOpen();
         Objects.requireNonNull(request, "request");
-        if (!unbatched) {
-            return runGraph(request);
-        }
         Shape given = request.input().shape();
         if (given.rank() != 4 || given.dim(0) < 1) {
             throw new InvalidInputException("input '" + inputs.get(0).name() + "' takes one image [C, H, W] at a time; "
                     + "give a batch [N, C, H, W] (N >= 1), got " + given);
         }
+        check(request); // the whole batch's request, before any image runs
         Map<String, FloatTensor> perImage = Map.of(inputs.get(0).name(), request.input().slice(0));
         Shapes shapes = shapesFor(shapeKey(perImage));
         String first = graph.outputs().get(0).getName();
-        return Unbatched.run(request, this::runGraph, name -> {
+        return Unbatched.run(request, r -> dispatch(check(r)), name -> {
             ValueType t = shapes.type(name.isEmpty() ? first : name);
             return t != null && t.hasRank() && t.rank() >= 1 && t.dim(0) == 1;
         });
     }
 
-    /** One pass whose inputs match the graph's. */
-    private PassResult runGraph(PassRequest request) {
-        Map<String, FloatTensor> feeds = feeds(request);
-        String attributed = feeds.keySet().iterator().next();
-        List<Long> shapeKey = shapeKey(feeds);
-        Shapes shapes = shapesFor(shapeKey);
-        String output = outputName(request.output().orElse(null));
-        List<String> taps = checkTaps(request.taps());
-        GradientMode mode = request.mode();
+    /**
+     * Unbatched models are shown with a batch axis of 1 in {@link #inputs()} but take batches of any size, run one
+     * image [C, H, W] at a time: their images are checked without the batch axis.
+     */
+    @Override
+    protected void checkInputShape(String name, Shape declared, Shape given) {
+        if (!unbatched) {
+            super.checkInputShape(name, declared, given);
+        } else {
+            super.checkInputShape(name, declared.dropFirst(1), given.rank() == declared.rank() ? given.dropFirst(1)
+                    : given);
+        }
+    }
+
+    @Override
+    protected boolean isTap(String name) {
+        return layerNames.contains(name);
+    }
+
+    /** Families are checked by the base; here the parameters of LRP and guided modes. */
+    @Override
+    protected void checkMode(GradientMode mode) {
         if (!GradientModes.isSupported(mode)) {
             throw new UnsupportedCapabilityException("gradient mode '" + mode + "'", backendName(),
                     "supported modes: " + GradientModes.supported());
         }
         GradientModes.validate(mode);
-        List<String> bias = biasLayersFor(request);
-        if (request.seed().isEmpty()) {
+    }
+
+    /** The top class is found inside the compiled graph: one pass. */
+    @Override
+    protected boolean computesTopClass() {
+        return true;
+    }
+
+    /** From shape inference at the pass's input shapes: no pass runs. */
+    @Override
+    protected Shape outputShape(Pass pass) {
+        return Shape.of(dims(shapesFor(shapeKey(pass.feeds())), pass.output()));
+    }
+
+    /** One pass whose inputs match the graph's. */
+    @Override
+    protected PassResult execute(Pass pass) {
+        Map<String, FloatTensor> feeds = pass.feeds();
+        List<Long> shapeKey = shapeKey(feeds);
+        Shapes shapes = shapesFor(shapeKey);
+        String output = pass.output();
+        List<String> taps = pass.taps();
+        List<String> bias = pass.biasGradients() ? List.copyOf(biasLayers.keySet()) : List.of();
+        if (!pass.needsBackward()) {
             Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), feeds, null);
             return result(r, output, taps, false, null, List.of());
         }
-        Seed seed = request.seed().get();
-        GradientSpec.SeedSource source = GradientSpec.SeedSource.FED;
-        FloatTensor seedTensor = null;
-        if (seed instanceof Seed.OfShape s) {
-            seedTensor = s.forShape(Shape.of(dims(shapes, output)));
-        } else if (seed instanceof Seed.TopClass) {
-            source = GradientSpec.SeedSource.TOP_CLASS;
-        } else {
-            // The seed depends on the output values: a forward pass first, then the gradient pass.
-            FloatTensor out = execute(shapes, shapeKey, GradientSpec.forward(output, List.of()), feeds, null)
-                    .get(output);
-            seedTensor = seed.resolve(out);
+        GradientSpec.SeedSource source = pass.seedKind() == SeedKind.TOP_CLASS ? GradientSpec.SeedSource.TOP_CLASS
+                : GradientSpec.SeedSource.FED;
+        boolean hessian = pass.request().hessianProducts();
+        GradientSpec spec = new GradientSpec(output, taps, pass.inputGradient(), pass.mode(), source, bias,
+                pass.attributedInput(), hessian);
+        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, feeds, pass.seed());
+        PassResult result = result(r, output, taps, true, pass.seed() != null ? pass.seed() : r.get(SEED), bias);
+        if (!hessian) {
+            return result;
         }
-        GradientSpec spec = new GradientSpec(output, taps, request.inputGradient(), mode, source, bias, attributed);
-        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, feeds, seedTensor);
-        return result(r, output, taps, true, seedTensor != null ? seedTensor : r.get(SEED), bias);
+        Seed seed = pass.request().seed().orElseThrow();
+        Map<String, FloatTensor> products = new LinkedHashMap<>();
+        for (String tap : taps) {
+            FloatTensor product = r.get("hvp:" + tap);
+            if (!seed.isLinear()) {
+                // The target's own curvature: J^T (d^2 T / d output^2) (J A), one more first-order pass per tap.
+                FloatTensor w = seed.curvature(r.get(output), r.get("tangent:" + tap));
+                GradientSpec curvature = new GradientSpec(output, List.of(tap), false, GradientMode.STANDARD,
+                        GradientSpec.SeedSource.FED, List.of(), pass.attributedInput());
+                product = sum(product, execute(shapes, shapeKey, curvature, feeds, w).get("grad:" + tap));
+            }
+            products.put(tap, product);
+        }
+        return result.withHessianProducts(products);
     }
 
-    /** The bias layers a pass must report: none unless it asked for them. */
-    private List<String> biasLayersFor(PassRequest request) {
-        if (!request.biasGradients()) {
-            return List.of();
+    private static FloatTensor sum(FloatTensor a, FloatTensor b) {
+        float[] x = a.toArray();
+        float[] y = b.toArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
         }
-        if (biasLayers.isEmpty()) {
-            throw new UnsupportedCapabilityException(Capability.BIAS_GRADIENTS, backendName(),
-                    "this model has no 2-D convolution with a constant bias and no 2-D batch normalisation");
-        }
-        if (request.mode().isLrp()) {
-            throw new InvalidInputException("bias gradients (FullGrad) are gradients, and an LRP mode ("
-                    + request.mode().describe() + ") returns relevance; ask for them in a gradient mode");
-        }
-        return List.copyOf(biasLayers.keySet());
+        return FloatTensor.wrapOwned(a.shape(), x);
     }
 
     private PassResult result(Map<String, FloatTensor> r, String output, List<String> taps, boolean grads,
@@ -383,6 +425,8 @@ public final class OnnxModel implements DifferentiableModel {
                 out.put(SEED, raw.get(cg.seedOutput()));
             }
             cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
+            cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
+            cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
             return out;
         }
     }
@@ -410,6 +454,11 @@ public final class OnnxModel implements DifferentiableModel {
         Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /** How many compiled graphs became sessions so far (tests: a warmed-up request compiles nothing). */
+    int sessionsCreated() {
+        return sessionsCreated.get();
     }
 
     /** The compile cache on disk, or null without the {@code compileCache} option. */
@@ -452,7 +501,8 @@ public final class OnnxModel implements DifferentiableModel {
         return spec.mode() + (spec.mode().isLrp() ? " relevance" : " gradients") + " of " + spec.output()
                 + " (seed " + spec.seed().name().toLowerCase() + "), taps " + spec.taps()
                 + (spec.inputGradient() ? ", input gradient" : "")
-                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers");
+                + (spec.biasLayers().isEmpty() ? "" : ", " + spec.biasLayers().size() + " bias layers")
+                + (spec.hessian() ? ", Hessian products" : "");
     }
 
     private Variant session(CompiledGraph cg, String what) {
@@ -461,6 +511,7 @@ public final class OnnxModel implements DifferentiableModel {
 
     /** A session for a compiled graph; with a compile-cache key, ONNX Runtime's optimised graph is kept on disk. */
     private Variant session(CompiledGraph cg, String what, String cacheKey) {
+        sessionsCreated.incrementAndGet();
         if (cacheKey != null) {
             Path written = null;
             try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
@@ -572,28 +623,6 @@ public final class OnnxModel implements DifferentiableModel {
         return FloatTensor.concat(java.util.Collections.nCopies(rows, input));
     }
 
-    /**
-     * The graph's inputs fed by a request, the attributed input first.
-     *
-     * @throws InvalidInputException naming unknown inputs, inputs not given, or an attributed input that is also fixed
-     */
-    private Map<String, FloatTensor> feeds(PassRequest request) {
-        List<String> names = inputs.stream().map(ValueInfo::name).toList();
-        String attributed = request.inputName().orElse(names.get(0));
-        Map<String, FloatTensor> feeds = new LinkedHashMap<>();
-        feeds.put(attributed, request.input());
-        feeds.putAll(request.fixedInputs());
-        List<String> unknown = feeds.keySet().stream().filter(n -> !names.contains(n)).toList();
-        List<String> missing = names.stream().filter(n -> !feeds.containsKey(n)).toList();
-        if (!unknown.isEmpty() || !missing.isEmpty()) {
-            throw new InvalidInputException("the model's inputs are " + names + "; "
-                    + (unknown.isEmpty() ? "" : "unknown: " + unknown + (missing.isEmpty() ? "" : "; "))
-                    + (missing.isEmpty() ? "" : "not given: " + missing + " (feed every input: the attributed one "
-                    + "as the input, the others as fixed inputs)"));
-        }
-        return feeds;
-    }
-
     /** Input name to dims, flattened in the graph's input order. */
     private List<Long> shapeKey(Map<String, FloatTensor> feeds) {
         List<Long> key = new ArrayList<>();
@@ -686,20 +715,6 @@ public final class OnnxModel implements DifferentiableModel {
         throw new UnknownOutputException("unknown output '" + requested + "': neither a model output "
                 + outputs.stream().map(ValueInfo::name).toList() + " nor a layer tensor (LayerInfo.name(); resolve "
                 + "queries with resolveLayer first); nearest layers: " + LayerResolver.nearest(layers, requested, 5));
-    }
-
-    private List<String> checkTaps(List<String> taps) {
-        List<String> out = new ArrayList<>();
-        for (String t : taps) {
-            if (!layerNames.contains(t)) {
-                throw new UnknownLayerException(t, LayerResolver.nearest(layers, t, 5),
-                        "taps are tensor names as listed by layers(); resolve names with resolveLayer first");
-            }
-            if (!out.contains(t)) {
-                out.add(t);
-            }
-        }
-        return out;
     }
 
     private void ensureOpen() {

@@ -46,6 +46,7 @@ final class Unbatched {
         String output = request.output().orElse(null);
         Predicate<String> outputBatched = name -> hasBatchAxis.test(name == null ? "" : name);
         FloatTensor seed = null;
+        FloatTensor stackedOutput = null;
         if (request.seed().isPresent()) {
             // Targets see the stacked batch, so compute the seed on it, then feed each image its slice.
             List<FloatTensor> outs = new ArrayList<>(n);
@@ -54,13 +55,23 @@ final class Unbatched {
             }
             FloatTensor stacked = stack(outs, outputBatched.test(output), "output");
             seed = request.seed().get().resolve(stacked);
+            stackedOutput = stacked;
         }
         List<PassResult> parts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             PassRequest.Builder b = request.toBuilder().input(input.slice(i));
             if (seed != null) {
                 FloatTensor slice = seed.slice(i);
-                b.seed(new Seed.OfShape(s -> slice.reshape(s)));
+                Seed whole = request.seed().get();
+                if (request.hessianProducts() && !whole.isLinear()) {
+                    // Second order needs the target's curvature too: image i's part of the batch's.
+                    int image = i;
+                    FloatTensor out = stackedOutput;
+                    b.seed(new Seed.OfOutput(o -> slice.reshape(o.shape()), (o, dir) ->
+                            whole.curvature(out, onlyImage(out.shape(), image, dir)).slice(image).reshape(o.shape())));
+                } else {
+                    b.seed(new Seed.OfShape(s -> slice.reshape(s)));
+                }
             }
             parts.add(single.apply(b.build()));
         }
@@ -91,7 +102,21 @@ final class Unbatched {
             bias.add(new BiasGradient(b.layer(), b.bias(), stack(parts.stream()
                     .map(p -> p.biasGradients().get(index).gradient()).toList(), true, b.layer())));
         }
-        return new PassResult(output, acts, grads, inputGradient, seed, bias);
+        PassResult result = new PassResult(output, acts, grads, inputGradient, seed, bias);
+        Map<String, FloatTensor> products = new LinkedHashMap<>();
+        for (String tap : parts.get(0).hessianProducts().keySet()) {
+            products.put(tap, stack(parts.stream().map(p -> p.hessianProducts().get(tap)).toList(),
+                    hasBatchAxis.test(tap), tap));
+        }
+        return products.isEmpty() ? result : result.withHessianProducts(products);
+    }
+
+    /** A batch-shaped tensor that is zero except image {@code i}, which holds {@code values}. */
+    private static FloatTensor onlyImage(Shape batch, int i, FloatTensor values) {
+        float[] data = new float[batch.size()];
+        int per = data.length / batch.intDim(0);
+        System.arraycopy(values.toArray(), 0, data, i * per, per);
+        return FloatTensor.wrapOwned(batch, data);
     }
 
     /** Stacks per-image tensors along a new axis, or concatenates them along an existing batch axis of 1. */

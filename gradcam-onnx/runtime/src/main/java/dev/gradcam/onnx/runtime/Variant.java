@@ -54,6 +54,8 @@ final class Variant implements AutoCloseable {
             f.add(graph.seedOutput());
         }
         f.addAll(graph.biasGradients().values());
+        f.addAll(graph.hessianProducts().values());
+        f.addAll(graph.outputTangents().values());
         this.fetches = Collections.unmodifiableSet(f);
     }
 

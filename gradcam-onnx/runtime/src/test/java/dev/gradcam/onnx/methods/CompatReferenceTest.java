@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * heatmaps [2, 32, 32] computed in float64 with pytorch-grad-cam master's formulas and pipeline (Grad-CAM++ eps,
  * Score-CAM channel softmax and corner-aligned masks, Ablation-CAM's compounding ablation value, FullGrad per-channel
  * scaling, per-layer min-max, cv2 resize, mean over layers and the second min-max, aug-smoothing with ttach's flip and
- * multipliers; FEM, KPCA-CAM, Seg-Eigen-CAM, Finer-CAM, Refine-CAM). Relative L2 error at most 1e-4 for every method on the 8 fixture architectures.
+ * multipliers; FEM, KPCA-CAM, Seg-Eigen-CAM, Finer-CAM, Refine-CAM, ShapleyCAM). Relative L2 error at most 1e-4 for every method on the 8 fixture architectures.
  */
 class CompatReferenceTest {
 

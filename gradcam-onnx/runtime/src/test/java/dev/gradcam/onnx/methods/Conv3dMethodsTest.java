@@ -75,6 +75,30 @@ class Conv3dMethodsTest {
         }
     }
 
+    static Stream<Arguments> secondOrder() {
+        return TAPS.keySet().stream().sorted().flatMap(tap -> Stream.of("logit", "softmax", "rest")
+                .map(t -> Arguments.of(tap, t)));
+    }
+
+    /** ShapleyCAM on 5-D maps against torch's double backward ({@code hessian/make_hessian_fixtures.py conv3d}). */
+    @ParameterizedTest(name = "shapley-cam {0} {1}")
+    @MethodSource("secondOrder")
+    void shapleyCamOnVolumesMatchesTorch(String tap, String target) {
+        FloatTensor expected = Npy.read(dir().resolve("shapley-cam-" + target + "__" + tap + ".npy"));
+        List<Target> targets = switch (target) {
+            case "softmax" -> List.of(Targets.classProbability(1), Targets.classProbability(3));
+            case "rest" -> List.of(Targets.rest(1), Targets.rest(3));
+            default -> TARGETS;
+        };
+        Explanation e = Explainer.of(model, "shapley-cam").layer(TAPS.get(tap)).activation(MapActivation.SIGNED)
+                .normalization(Normalization.none()).upsample(false).build().explain(input, targets);
+        assertEquals(expected.shape(), e.rawMaps().shape());
+        for (int i = 0; i < 2; i++) {
+            double err = e.rawMaps().slice(i).relativeError(expected.slice(i));
+            assertTrue(err <= TOLERANCE, tap + " " + target + " image " + i + ": relative L2 error " + err);
+        }
+    }
+
     @Test
     void heatmapsAreUpsampledTrilinearlyToTheInputVolume() {
         FloatTensor expected = Npy.read(dir().resolve("grad-cam-heatmap.npy"));

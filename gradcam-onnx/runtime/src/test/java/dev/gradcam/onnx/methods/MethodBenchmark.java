@@ -27,6 +27,8 @@ import java.util.Random;
  *   runs the full model on B copies of the image and then the same head, so both produce the same weights (checked);
  *   it is timed on the first {@code baselineChannels} ablations and its per-ablation cost extrapolated to all K.</li>
  *   <li>Score-CAM throughput, masked forward passes per second, at memory bounds (batch) 1, 16 and 64.</li>
+ *   <li>ShapleyCAM (second order) against Grad-CAM on the same layer: time per explanation with the top-class logit
+ *   (one pass each) and with ReST (a forward pass for the seed, then ShapleyCAM's curvature pass), as ratios.</li>
  * </ol>
  * Usage: {@code MethodBenchmark MODEL.onnx LAYER [scoreLayer] [baselineChannels] [size]}, e.g. a ResNet-50 exported
  * by {@code make_benchmark_model.py} with {@code layer4}. Options via system properties are the backend's
@@ -56,7 +58,33 @@ public final class MethodBenchmark {
                     Runtime.getRuntime().availableProcessors());
             ablation(model, image, layer, baselineChannels);
             scoreCam(model, image, scoreLayer);
+            shapley(model, image, layer);
         }
+    }
+
+    static void shapley(DifferentiableModel model, FloatTensor image, String layerName) {
+        int top = model.forward(image).slice(0).argMax();
+        for (Target target : List.of(Targets.classLogit(top), Targets.rest(top))) {
+            double gradCam = seconds(Explainer.gradCam(model).layer(layerName).build(), image, target);
+            double shapley = seconds(Explainer.of(model, CamMethods.shapleyCam()).layer(layerName).build(), image,
+                    target);
+            System.out.printf(Locale.ROOT, "shapley-cam at %s, target %s: %.1f ms vs grad-cam %.1f ms = %.2fx%n",
+                    layerName, target.describe(), shapley * 1e3, gradCam * 1e3, shapley / gradCam);
+        }
+    }
+
+    /** Median seconds of 7 explanations after 2 warm-ups (which compile and cache the variants). */
+    private static double seconds(Explainer ex, FloatTensor image, Target target) {
+        ex.explain(image, target);
+        ex.explain(image, target);
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            ex.explain(image, target);
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
     }
 
     private static void ablation(DifferentiableModel model, FloatTensor image, String layerName, int baselineChannels) {

@@ -16,8 +16,9 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.onnx.runtime.OnnxModel;
+import dev.gradcam.testsupport.OnnxFixtures;
+import dev.gradcam.testsupport.TestResources;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,17 +41,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MethodReferenceTest {
 
     private static final double TOLERANCE = 1e-4;
-    private static final Pattern MODULE = Pattern.compile("\"module\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern TENSOR = Pattern.compile("\"onnx_tensor\"\\s*:\\s*\"([^\"]+)\"");
     private static final List<Target> TARGETS = List.of(Targets.classLogit(1), Targets.classLogit(3));
     private static final Map<String, OnnxModel> MODELS = new ConcurrentHashMap<>();
 
     static Path resource(String dir) {
-        try {
-            return Path.of(MethodReferenceTest.class.getResource("/dev/gradcam/onnx/" + dir).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.path("/dev/gradcam/onnx/" + dir);
     }
 
     /** (arch, module, tensor, method) for every reference file ARCH/METHOD__MODULE.npy. */
@@ -59,16 +54,13 @@ class MethodReferenceTest {
         try (Stream<Path> dirs = Files.list(resource("methods"))) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 String arch = dir.getFileName().toString();
-                String json = Files.readString(resource("fixtures").resolve(arch).resolve("manifest.json"));
-                Matcher m = MODULE.matcher(json);
-                Matcher t = TENSOR.matcher(json);
-                while (m.find() && t.find()) {
-                    String suffix = "__" + m.group(1) + ".npy";
+                for (OnnxFixtures.Tap tap : OnnxFixtures.taps(arch)) {
+                    String suffix = "__" + tap.module() + ".npy";
                     try (Stream<Path> files = Files.list(dir)) {
                         for (Path f : files.sorted().toList()) {
                             String name = f.getFileName().toString();
                             if (name.endsWith(suffix)) {
-                                out.add(Arguments.of(arch, m.group(1), t.group(1),
+                                out.add(Arguments.of(arch, tap.module(), tap.tensor(),
                                         name.substring(0, name.length() - suffix.length())));
                             }
                         }

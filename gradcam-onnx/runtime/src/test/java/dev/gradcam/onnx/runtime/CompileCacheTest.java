@@ -96,6 +96,24 @@ class CompileCacheTest {
     }
 
     @Test
+    void secondOrderVariantsKeepTheirHessianProductsThroughTheCache(@TempDir Path cache) {
+        FloatTensor x = images(1);
+        PassResult first;
+        String tap;
+        try (OnnxModel m = model(cache)) {
+            tap = m.resolveLayer("auto").name();
+            first = m.run(gradCam(x, m).toBuilder().hessianProducts(true).build());
+            assertEquals(1, m.compileCache().writes());
+        }
+        try (OnnxModel m = model(cache)) {
+            PassResult again = m.run(gradCam(x, m).toBuilder().hessianProducts(true).build());
+            assertEquals(1, m.compileCache().hits(), "loaded, not compiled again");
+            assertEquals(first.hessianProducts().get(tap), again.hessianProducts().get(tap));
+            assertEquals(first.gradient(tap), again.gradient(tap));
+        }
+    }
+
+    @Test
     void aDamagedEntryIsRebuiltNotTrusted(@TempDir Path cache) throws IOException {
         FloatTensor x = images(1);
         PassResult good;

@@ -1,7 +1,7 @@
 package dev.gradcam.onnx.runtime;
 
+import static dev.gradcam.api.testing.TensorAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.spi.GradientMode;
@@ -10,17 +10,12 @@ import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
+import dev.gradcam.api.testing.Tensors;
+import dev.gradcam.testsupport.OnnxFixtures;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,16 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixtureTest {
 
     private static final double TOLERANCE = 1e-4;
-    private static final Pattern MODULE = Pattern.compile("\"module\"\\s*:\\s*\"([^\"]+)\"");
-    private static final Pattern TENSOR = Pattern.compile("\"onnx_tensor\"\\s*:\\s*\"([^\"]+)\"");
     private static final Map<String, OnnxModel> MODELS = new ConcurrentHashMap<>();
 
     static Path fixtures() {
-        try {
-            return Path.of(FixtureTest.class.getResource("/dev/gradcam/onnx/fixtures").toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return OnnxFixtures.root();
     }
 
     /**
@@ -58,31 +47,11 @@ class FixtureTest {
 
     /** {@code n} standard-normal 3x32x32 images, the input of {@link #resnetBasic()}, from {@code seed}. */
     static FloatTensor resnetBasicInput(int n, long seed) {
-        Random r = new Random(seed);
-        float[] d = new float[n * 3 * 32 * 32];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) r.nextGaussian();
-        }
-        return FloatTensor.wrapOwned(Shape.of(n, 3, 32, 32), d);
+        return Tensors.gaussian(Shape.of(n, 3, 32, 32), seed);
     }
 
-    static Stream<Arguments> taps() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(fixtures())) {
-            for (Path dir : dirs.sorted().toList()) {
-                Path manifest = dir.resolve("manifest.json");
-                if (!Files.isRegularFile(manifest)) {
-                    continue;
-                }
-                String json = Files.readString(manifest);
-                Matcher m = MODULE.matcher(json);
-                Matcher t = TENSOR.matcher(json);
-                while (m.find() && t.find()) {
-                    out.add(Arguments.of(dir.getFileName().toString(), m.group(1), t.group(1)));
-                }
-            }
-        }
-        return out.stream();
+    static Stream<Arguments> taps() {
+        return OnnxFixtures.allTaps().stream().map(t -> Arguments.of(t.arch(), t.module(), t.tensor()));
     }
 
     private static OnnxModel model(String arch) {
@@ -113,18 +82,13 @@ class FixtureTest {
             PassResult r = model.run(PassRequest.builder(x).tap(tap).inputGradient(true).mode(mode)
                     .seed(new Seed.OfShape(s -> seed)).build());
             String suffix = mode.equals(GradientMode.GUIDED) ? "_guided" : "";
-            check(arch + " logits", r.output(), npy(arch, "logits.npy"));
-            check(arch + " " + module + " activations", r.activation(tap), npy(arch, "act__" + safe + ".npy"));
-            check(arch + " " + module + " " + mode + " gradient", r.gradient(tap),
-                    npy(arch, "grad" + suffix + "__" + safe + ".npy"));
-            check(arch + " " + mode + " input gradient", r.inputGradient().orElseThrow(),
-                    npy(arch, "input_grad" + suffix + ".npy"));
+            assertClose(npy(arch, "logits.npy"), r.output(), TOLERANCE, arch + " logits");
+            assertClose(npy(arch, "act__" + safe + ".npy"), r.activation(tap), TOLERANCE,
+                    arch + " " + module + " activations");
+            assertClose(npy(arch, "grad" + suffix + "__" + safe + ".npy"), r.gradient(tap), TOLERANCE,
+                    arch + " " + module + " " + mode + " gradient");
+            assertClose(npy(arch, "input_grad" + suffix + ".npy"), r.inputGradient().orElseThrow(), TOLERANCE,
+                    arch + " " + mode + " input gradient");
         }
-    }
-
-    private static void check(String what, FloatTensor actual, FloatTensor expected) {
-        assertEquals(expected.shape(), actual.shape(), what + " shape");
-        double err = actual.relativeError(expected);
-        assertTrue(err < TOLERANCE, what + ": relative L2 error " + err + " >= " + TOLERANCE);
     }
 }

@@ -1,5 +1,7 @@
 package dev.gradcam.onnx.runtime;
 
+import static dev.gradcam.api.testing.Tensors.dot;
+import static dev.gradcam.api.testing.Tensors.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,12 +13,11 @@ import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.api.testing.FiniteDifferences;
 import dev.gradcam.onnx.model.OnnxModelReader;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.gradcam.testsupport.TestResources;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,42 +32,12 @@ class RapidOcrModelsTest {
     static final String DETECTOR = "models/ch_PP-OCRv4_det_infer.onnx";
 
     static byte[] resource(String name) {
-        try (InputStream in = RapidOcrModelsTest.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is not on the test class path");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.bytes(name);
     }
 
     static OnnxModel load(String name) {
         ModelProto m = OnnxModelReader.parse(resource(name), name);
         return OnnxModel.of(m, name, OnnxOptions.parse(Map.of("executionProvider", "cpu")));
-    }
-
-    static FloatTensor uniform(Shape s, long seed) {
-        Random r = new Random(seed);
-        float[] d = new float[s.size()];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) (r.nextDouble() * 2 - 1);
-        }
-        return FloatTensor.wrapOwned(s, d);
-    }
-
-    static double dot(FloatTensor a, FloatTensor b) {
-        double s = 0;
-        for (int i = 0; i < a.size(); i++) {
-            s += (double) a.getFlat(i) * b.getFlat(i);
-        }
-        return s;
-    }
-
-    static FloatTensor bump(FloatTensor t, int i, double h) {
-        float[] d = t.toArray();
-        d[i] += (float) h;
-        return FloatTensor.wrapOwned(t.shape(), d);
     }
 
     static int[] topAbs(FloatTensor t, int k) {
@@ -109,13 +80,12 @@ class RapidOcrModelsTest {
             double h = 1e-2;
             int[] inputCoords = {argMaxAbs(gx), 1234, 9000, 20000};
             for (int i : inputCoords) {
-                double fd = (dot(m.forward(bump(x, i, h)), seed) - dot(m.forward(bump(x, i, -h)), seed)) / (2 * h);
+                double fd = FiniteDifferences.partial(t -> dot(m.forward(t), seed), x, i, h);
                 assertClose("input gradient at " + i, gx.getFlat(i), fd, Math.abs(gx.getFlat(argMaxAbs(gx))));
             }
             int[] layerCoords = {argMaxAbs(ga), 7, ga.size() / 2, ga.size() - 3};
             for (int i : layerCoords) {
-                double fd = (dot(m.runHead(layer.name(), bump(a, i, h), null), seed)
-                        - dot(m.runHead(layer.name(), bump(a, i, -h), null), seed)) / (2 * h);
+                double fd = FiniteDifferences.partial(t -> dot(m.runHead(layer.name(), t, null), seed), a, i, h);
                 assertClose(layer.name() + " gradient at " + i, ga.getFlat(i), fd,
                         Math.abs(ga.getFlat(argMaxAbs(ga))));
             }
@@ -175,14 +145,13 @@ class RapidOcrModelsTest {
             // The map saturates (sigmoid of a steep head), so the step must be small to stay in the linear regime.
             double h = 1e-3;
             for (int i : new int[] {argMaxAbs(gx), 42 * 96 + 52, 96 * 96 + 40 * 96 + 50}) {
-                double fd = (dot(m.forward(bump(x, i, h)), seed) - dot(m.forward(bump(x, i, -h)), seed)) / (2 * h);
+                double fd = FiniteDifferences.partial(t -> dot(m.forward(t), seed), x, i, h);
                 assertClose("detector input gradient at " + i, gx.getFlat(i), fd, Math.abs(gx.getFlat(argMaxAbs(gx))));
             }
             // Layer gradients are small (~1e-3): a larger step keeps float32 rounding of the summed map below them.
             double hl = 1e-2;
             for (int i : topAbs(ga, 4)) {
-                double fd = (dot(m.runHead(layer.name(), bump(a, i, hl), null), seed)
-                        - dot(m.runHead(layer.name(), bump(a, i, -hl), null), seed)) / (2 * hl);
+                double fd = FiniteDifferences.partial(t -> dot(m.runHead(layer.name(), t, null), seed), a, i, hl);
                 assertClose("detector layer gradient at " + i, ga.getFlat(i), fd, Math.abs(ga.getFlat(argMaxAbs(ga))));
             }
         }

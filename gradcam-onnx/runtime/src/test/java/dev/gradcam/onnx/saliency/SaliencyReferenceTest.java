@@ -18,8 +18,8 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.testsupport.TestResources;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,11 +79,7 @@ class SaliencyReferenceTest {
     private static final Map<String, Double> WORST = new ConcurrentHashMap<>();
 
     static Path resource(String dir) {
-        try {
-            return Path.of(SaliencyReferenceTest.class.getResource("/dev/gradcam/onnx/" + dir).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.path("/dev/gradcam/onnx/" + dir);
     }
 
     static List<String> archs() throws IOException {

@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.targets;
 
+import static dev.gradcam.api.testing.TensorAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,14 +88,14 @@ class DetectionTargetTest {
                 Map.of("executionProvider", "cpu"))) {
             PassResult pass = model.run(PassRequest.builder(input).seed(Targets.seedFor(targets, 2))
                     .inputGradient(true).build());
-            assertClose(Npy.read(dir.resolve("output.npy")), pass.output(), "output");
+            assertClose(Npy.read(dir.resolve("output.npy")), pass.output(), TOLERANCE, "output");
             double[] expectedScores = toDoubles(Npy.read(dir.resolve(kind + ".score.npy")));
             assertArrayEquals(expectedScores, Targets.scores(targets, pass.output()), 1e-4, "target scores");
-            assertClose(Npy.read(dir.resolve(kind + ".input_grad.npy")), pass.inputGradient().orElseThrow(),
+            assertClose(Npy.read(dir.resolve(kind + ".input_grad.npy")), pass.inputGradient().orElseThrow(), TOLERANCE,
                     "input gradient");
 
             Explanation e = Explainer.gradCam(model).layer("neck").build().explain(input, targets);
-            assertClose(Npy.read(dir.resolve(kind + ".cam__neck.npy")), e.rawMaps(), "Grad-CAM at neck");
+            assertClose(Npy.read(dir.resolve(kind + ".cam__neck.npy")), e.rawMaps(), TOLERANCE, "Grad-CAM at neck");
         }
     }
 
@@ -104,12 +105,5 @@ class DetectionTargetTest {
             d[i] = t.getFlat(i);
         }
         return d;
-    }
-
-    private static void assertClose(FloatTensor expected, FloatTensor actual, String what) {
-        assertTrue(expected.shape().equals(actual.shape()), what + ": shape " + actual.shape() + ", expected "
-                + expected.shape());
-        double err = actual.relativeError(expected);
-        assertTrue(err <= TOLERANCE, what + ": relative error " + err + " > " + TOLERANCE);
     }
 }

@@ -18,7 +18,7 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.runtime.OnnxModel;
-import java.net.URISyntaxException;
+import dev.gradcam.testsupport.TestResources;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +47,7 @@ class LayerLayoutReferenceTest {
     private static final Map<String, OnnxModel> MODELS = new ConcurrentHashMap<>();
 
     static Path resource(String name) {
-        try {
-            return Path.of(LayerLayoutReferenceTest.class.getResource("/dev/gradcam/onnx/transformers/" + name)
-                    .toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.path("/dev/gradcam/onnx/transformers/" + name);
     }
 
     static OnnxModel model(String name) {

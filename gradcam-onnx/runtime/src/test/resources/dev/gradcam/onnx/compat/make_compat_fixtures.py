@@ -32,6 +32,9 @@ explaining logit 1 and image 1 logit 3 (ClassifierOutputTarget), the final heatm
                         in ../methods/make_method_fixtures.py, checked there against scikit-learn)
   seg-eigen-cam         get_2d_projection_with_sign_correction(|G| A)
   finer-cam             Grad-CAM of FinerWeightedTarget(c, classes at positions 1..3 of argsort |y - y_c|, alpha 1)
+  shapley-cam           ShapleyCAM.get_cam_weights: grads from torch.autograd.grad(loss, input, create_graph=True)
+                        (the layer's hooked gradient), hvp = torch.autograd.grad(grads, activations,
+                        grad_outputs=activations, allow_unused=True) (None -> 0), w = mean_ij (grads - 0.5 hvp)
 and the pipeline of BaseCAM.forward: cam = sum_k w_k A_k (or the map above), np.maximum(cam, 0),
 scale_cam_image(cam, (W, H)) = per image (x - min) / (max + 1e-7) after the shift, then cv2.resize (INTER_LINEAR);
 aggregate_multi_layers = mean over layers, then scale_cam_image again. Also
@@ -60,16 +63,9 @@ sys.dont_write_bytecode = True
 import make_fixtures as mf  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "..", "methods"))
 import make_method_fixtures as mm  # noqa: E402  (FEM, KPCA, Seg-Eigen and Finer formulas)
+from make_method_fixtures import combine, rebuild, save  # noqa: E402  (one definition of the models and outputs)
 
 CLASSES = mf.CLASSES
-
-
-def rebuild(arch):
-    ctor, taps = mf.ARCHS[arch]
-    torch.manual_seed(0)
-    model = ctor()
-    mf.randomize_norms(model, torch.Generator().manual_seed(1234))
-    return model.double().eval(), taps
 
 
 def capture(model, paths, x, classes=None):
@@ -90,6 +86,21 @@ def capture(model, paths, x, classes=None):
             {p: g.numpy() for p, g in zip(paths, grads)})
 
 
+def shapley_weights(model, path, x, classes):
+    """pytorch-grad-cam's ShapleyCAM weights at `path` for the logit targets, float64."""
+    acts = {}
+    handle = dict(model.named_modules())[path].register_forward_hook(lambda m, i, o: acts.__setitem__("a", o))
+    try:
+        logits = model(x)
+    finally:
+        handle.remove()
+    a = acts["a"]
+    (g,) = torch.autograd.grad(sum(logits[n, c] for n, c in enumerate(classes)), a, create_graph=True)
+    hvp = torch.autograd.grad(g, a, grad_outputs=a.detach(), allow_unused=True)[0] if g.requires_grad else None
+    hvp = torch.zeros_like(a) if hvp is None else hvp
+    return (g - 0.5 * hvp).detach().numpy().mean((2, 3))
+
+
 def projection(x):
     """get_2d_projection of one image [K, h, w], with gradcam's sign convention."""
     k, h, w = x.shape
@@ -101,10 +112,6 @@ def projection(x):
     total, size = v.sum(), np.abs(v).sum()
     flip = total < 0 if abs(total) > 1e-9 * size else p[np.argmax(np.abs(p))] < 0
     return (-p if flip else p).reshape(h, w)
-
-
-def combine(w, a):
-    return (w[:, :, None, None] * a).sum(1)
 
 
 def scale_cam_image(cam, size=None):
@@ -231,10 +238,6 @@ def aug_smooth(model, path, x, size):
     return np.mean(np.stack(cams), 0)
 
 
-def save(path, arr):
-    np.save(path, np.ascontiguousarray(np.asarray(arr, np.float64).astype("<f4")), allow_pickle=False)
-
-
 def build(arch):
     model, taps = rebuild(arch)
     fixture = json.load(open(os.path.join(FIXTURES, arch, "manifest.json")))
@@ -254,6 +257,7 @@ def build(arch):
     finer = mm.target_gradient(model, deepest, x, mm.finer_score(logits))
     cams["finer-cam"] = combine(finer.mean((2, 3)), a)
     cams["ablation-cam"] = ablation_cam(model, deepest, x, a, logits, CLASSES)
+    cams["shapley-cam"] = combine(shapley_weights(model, deepest, x, CLASSES), a)
     maps = {name: heatmap([cam], size) for name, cam in cams.items()}
     maps["full-grad"] = heatmap([full_grad(model, x, CLASSES)], size)
     maps["multi-layer"] = heatmap([combine(grads[first].mean((2, 3)), acts[first]), cams["grad-cam"]], size)
