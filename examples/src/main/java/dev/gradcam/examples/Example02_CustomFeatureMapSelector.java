@@ -1,5 +1,6 @@
 package dev.gradcam.examples;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
@@ -9,7 +10,6 @@ import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.cli.demo.DemoImages;
 import dev.gradcam.cli.demo.DemoModel;

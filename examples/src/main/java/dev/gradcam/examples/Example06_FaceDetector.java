@@ -1,5 +1,6 @@
 package dev.gradcam.examples;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.ModelLoadException;
@@ -9,7 +10,6 @@ import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Box;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

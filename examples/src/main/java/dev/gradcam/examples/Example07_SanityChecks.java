@@ -1,5 +1,6 @@
 package dev.gradcam.examples;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Colormap;
@@ -9,7 +10,6 @@ import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.saliency.Saliency;
 import dev.gradcam.api.saliency.SaliencyMaps;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

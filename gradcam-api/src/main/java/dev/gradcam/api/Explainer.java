@@ -93,12 +93,13 @@ public final class Explainer {
     }
 
     /**
-     * A builder for a built-in method by kebab-case name.
+     * A builder for a built-in class-activation method by name, as {@link Methods#cam} reads it.
      *
-     * @throws GradCamException for an unknown name, listing the known ones
+     * @throws UnknownMethodException   for an unknown name, listing the nearest and the known ones
+     * @throws InvalidArgumentException for a pixel-space method
      */
     public static Builder of(DifferentiableModel model, String method) {
-        return of(model, CamMethods.byName(method));
+        return of(model, Methods.cam(method));
     }
 
     /** A builder with Grad-CAM; set another with {@link Builder#method}. */

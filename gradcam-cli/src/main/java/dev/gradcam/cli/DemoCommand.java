@@ -1,5 +1,7 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Methods;
 import dev.gradcam.cli.demo.OcrDemo;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
-            completionCandidates = MethodCatalog.CamCandidates.class,
+            completionCandidates = MethodHelp.CamCandidates.class,
             description = "A class-activation method, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
                     + "For pixel-space methods use 'gradcam explain --demo --method NAME'.")
     String method;
@@ -44,14 +46,14 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         common.apply();
-        String name = MethodCatalog.canonical(method);
-        if (MethodCatalog.isPixel(name)) {
+        String name = Methods.canonical(method);
+        if (Methods.family(name) == Methods.Family.PIXEL_SPACE) {
             throw new ParameterException(spec.commandLine(), "the demo draws class-activation maps, and " + name
                     + " is a pixel-space method; try: gradcam explain --demo --method " + name);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         long start = System.nanoTime();
-        OcrDemo.Result r = OcrDemo.run(out, name, m -> MethodCatalog.builder(name, m), backend);
+        OcrDemo.Result r = OcrDemo.run(out, name, m -> Explainer.of(m, Methods.cam(name)), backend);
         r.lines().forEach(stdout::println);
         stdout.printf("wrote %s%n", r.classifierFigure().toAbsolutePath());
         stdout.printf("wrote %s%n", r.detectorFigure().toAbsolutePath());

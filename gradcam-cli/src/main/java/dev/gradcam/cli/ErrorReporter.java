@@ -6,6 +6,7 @@ import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.UnknownLayerException;
+import dev.gradcam.api.UnknownMethodException;
 import dev.gradcam.api.UnknownOutputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.UnsupportedOperatorException;

@@ -1,15 +1,15 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Explainer;
+import dev.gradcam.api.Methods;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.saliency.AttributionMethod;
 import dev.gradcam.api.saliency.SaliencyMaps;
-import dev.gradcam.api.saliency.SaliencyMethods;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -76,9 +76,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "An image, a folder of images, or a .npy float32 tensor [N,C,H,W] used as is.")
     Path input;
 
-    @Option(names = {"-l", "--layer"}, paramLabel = "LAYER", defaultValue = "auto",
-            description = "The layer of class-activation methods (default: ${DEFAULT-VALUE}).")
-    String layer;
+    @Mixin
+    LayerOption layer;
 
     @Option(names = {"-M", "--method"}, paramLabel = "A,B,...", split = ",",
             description = "Methods to compare (class-activation or pixel-space; default: grad-cam).")
@@ -90,7 +89,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path maps;
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
-            converter = ExplainCommand.TargetConverter.class,
+            converter = TargetSpec.Converter.class,
             description = "What to explain, in the forms of explain --target: top (default), a class index N, "
                     + "region[:CLASS[:THRESHOLD|:MASK.png]], element:I[,J...], detection:BOX:CLASS, "
                     + "box:X1,Y1,X2,Y2:LABEL[:IOU] or similar-to:REF.")
@@ -184,18 +183,17 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--maps must hold values in [0, 1], got ["
                         + allMaps.min() + ", " + allMaps.max() + "]; normalise each map first");
             }
-            String layerQuery = demo != null && layer.equals("auto") ? demo.layer() : layer;
+            String layerQuery = layer.query(demo);
             ProgressBar bar = new ProgressBar(stderr, "evaluating", "images", in.size(), !common.quiet);
             Scoring scoring = Scoring.of(model).withBatchSize(batchSize).withProgress(bar::detail);
             Map<String, Explainer> explainers = new LinkedHashMap<>();
             Map<String, AttributionMethod> attributions = new LinkedHashMap<>();
             if (allMaps == null) {
                 for (String m : names) {
-                    if (MethodCatalog.isPixel(m)) {
-                        attributions.put(m, MethodCatalog.attribution(m, model, layerQuery,
-                                SaliencyMethods.Settings.defaults()));
+                    if (Methods.family(m) == Methods.Family.PIXEL_SPACE) {
+                        attributions.put(m, Methods.attribution(m, model, layerQuery));
                     } else {
-                        explainers.put(m, MethodCatalog.builder(m, model).layer(layerQuery).build());
+                        explainers.put(m, Explainer.of(model, Methods.cam(m)).layer(layerQuery).build());
                     }
                 }
             }
@@ -339,7 +337,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private List<String> methodNames() {
         List<String> out = new ArrayList<>();
         for (String m : methods == null ? List.of("grad-cam") : methods) {
-            String c = MethodCatalog.canonical(m);
+            String c = Methods.canonical(m);
             if (!out.contains(c)) {
                 out.add(c);
             }

@@ -1,9 +1,11 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
+import dev.gradcam.api.Methods;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.image.Colormap;
 import dev.gradcam.api.image.Overlay;
@@ -17,8 +19,8 @@ import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.saliency.Attribution;
 import dev.gradcam.api.saliency.AttributionMethod;
-import dev.gradcam.api.saliency.SaliencyMethods;
-import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.saliency.IntegratedGradients;
+import dev.gradcam.api.saliency.SmoothGrad;
 import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.target.DetectionLayout;
 import dev.gradcam.api.target.Target;
@@ -90,11 +92,8 @@ final class ExplainCommand implements Callable<Integer> {
                     + "fixed; or all, each in turn, results in OUT/NAME/.")
     String attribute;
 
-    @Option(names = {"-l", "--layer"}, paramLabel = "LAYER", defaultValue = "auto",
-            description = "Tensor name, node name, module path (layer4, features.29) or auto (default: "
-                    + "${DEFAULT-VALUE}; with --demo the classifier's last feature map). See 'gradcam layers'. "
-                    + "Class-activation methods and guided-grad-cam only.")
-    String layer;
+    @Mixin
+    LayerOption layer;
 
     @Option(names = "--layer-layout", paramLabel = "LAYOUT", defaultValue = "auto",
             description = "How the layer holds feature maps: auto (default: detected from the graph), nchw, nhwc "
@@ -112,12 +111,12 @@ final class ExplainCommand implements Callable<Integer> {
     double discardRatio;
 
     @Option(names = {"-M", "--method"}, paramLabel = "NAME", defaultValue = "grad-cam",
-            completionCandidates = MethodCatalog.Candidates.class,
+            completionCandidates = MethodHelp.Candidates.class,
             description = "A class-activation or pixel-space method, see Methods below (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = {"-t", "--target"}, paramLabel = "TARGET", defaultValue = "top",
-            converter = TargetConverter.class,
+            converter = TargetSpec.Converter.class,
             description = {"What to explain: top (default), a class index N, softmax[:N] (probability), rest[:N] "
                     + "(logit minus cross-entropy, ShapleyCAM's ReST), raw-scores (sum of the output); without N: "
                     + "each image's top class;",
@@ -187,16 +186,16 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_STEPS,
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "" + IntegratedGradients.DEFAULT_STEPS,
             description = "integrated-gradients: gradient evaluations per image, at least 1 (default: "
                     + "${DEFAULT-VALUE}); more steps shrink the completeness error.")
     int steps;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_SAMPLES,
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "" + SmoothGrad.DEFAULT_SAMPLES,
             description = "smooth-grad: noisy copies per image, at least 1 (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--noise", paramLabel = "LEVEL", defaultValue = "" + SaliencyMethods.Settings.DEFAULT_NOISE_LEVEL,
+    @Option(names = "--noise", paramLabel = "LEVEL", defaultValue = "" + SmoothGrad.DEFAULT_NOISE_LEVEL,
             description = "smooth-grad: Gaussian noise as a fraction of each image's value range, >= 0 (default: "
                     + "${DEFAULT-VALUE}).")
     double noise;
@@ -234,8 +233,8 @@ final class ExplainCommand implements Callable<Integer> {
         Overlay overlay = overlay();
         MapActivation act = activation();
         TargetPlan plan = targetPlan();
-        String methodName = MethodCatalog.canonical(method);
-        if (MethodCatalog.isPixel(methodName)) {
+        String methodName = Methods.canonical(method);
+        if (Methods.family(methodName) == Methods.Family.PIXEL_SPACE) {
             return attribute(methodName, settings(), plan, start);
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
@@ -307,7 +306,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Preprocessing p = preprocessing(demo, model, a.name());
-        String layerQuery = layerQuery(demo);
+        String layerQuery = layer.query(demo);
         InputSource in = open(p, a.path());
         Map<String, FloatTensor> fixed = InputPlan.fixed(a.others(), a.name(), in.size(),
                 n -> preprocessing(demo, model, n));
@@ -319,7 +318,7 @@ final class ExplainCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
         Size size = outputSize;
         Function<DifferentiableModel, Explainer> make = m -> {
-            Explainer.Builder b = MethodCatalog.builder(methodName, m)
+            Explainer.Builder b = Explainer.of(m, Methods.cam(methodName))
                     .layer(layerQuery)
                     .selector(selector.selector())
                     .activation(act)
@@ -388,11 +387,11 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** A pixel-space method: attributions at the input. */
-    private int attribute(String methodName, SaliencyMethods.Settings settings, TargetPlan plan, long start) {
+    private int attribute(String methodName, PixelFlags settings, TargetPlan plan, long start) {
         warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
                 "--eigen-smooth"),
                 "by pixel-space methods");
-        if (!SaliencyMethods.needsLayer(methodName)) {
+        if (!Methods.needsLayer(methodName)) {
             warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");
         }
         if (!methodName.equals("integrated-gradients")) {
@@ -414,17 +413,17 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private void attribute(DifferentiableModel model, DemoModel demo, Attributed a, String methodName,
-                           SaliencyMethods.Settings settings, TargetPlan plan, long start) {
+                           PixelFlags settings, TargetPlan plan, long start) {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Preprocessing p = preprocessing(demo, model, a.name());
-        String layerQuery = layerQuery(demo);
+        String layerQuery = layer.query(demo);
         InputSource in = open(p, a.path());
         Map<String, FloatTensor> fixed = InputPlan.fixed(a.others(), a.name(), in.size(),
                 n -> preprocessing(demo, model, n));
         Function<DifferentiableModel, AttributionMethod> make = m -> {
             try {
-                return MethodCatalog.attribution(methodName, m, layerQuery, settings.withOutput(output));
+                return settings.method(methodName, m, layerQuery, output);
             } catch (IllegalArgumentException | InvalidArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -538,7 +537,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The pixel-space settings from the options, validated. */
-    private SaliencyMethods.Settings settings() {
+    private PixelFlags settings() {
         if (steps < 1) {
             throw new ParameterException(spec.commandLine(), "--steps must be at least 1, got " + steps);
         }
@@ -553,12 +552,11 @@ final class ExplainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epsilon must be a finite number >= 0, got "
                     + epsilon);
         }
-        return SaliencyMethods.Settings.defaults().withSteps(steps).withSamples(samples).withNoiseLevel(noise)
-                .withSeed(seed).withEpsilon(epsilon);
+        return new PixelFlags(steps, samples, noise, seed, epsilon);
     }
 
     /** The settings the method reads, for the summary. */
-    private static Map<String, Object> settingsSummary(String methodName, SaliencyMethods.Settings s,
+    private static Map<String, Object> settingsSummary(String methodName, PixelFlags s,
                                                        DifferentiableModel model, String layerQuery) {
         Map<String, Object> m = new LinkedHashMap<>();
         switch (methodName) {
@@ -655,11 +653,6 @@ final class ExplainCommand implements Callable<Integer> {
         }
     }
 
-    /** The layer asked for; with {@code --demo} and {@code auto}, the demo model's layer. */
-    private String layerQuery(DemoModel demo) {
-        return demo != null && layer.equals("auto") ? demo.layer() : layer;
-    }
-
     /** The demo model's preprocessing, or the one the options describe for {@code model}'s input {@code name}. */
     private Preprocessing preprocessing(DemoModel demo, DifferentiableModel model, String name) {
         if (demo != null) {
@@ -700,18 +693,6 @@ final class ExplainCommand implements Callable<Integer> {
             default -> throw new ParameterException(spec.commandLine(), "unknown --activation '" + activation
                     + "'; use relu, signed or abs");
         };
-    }
-
-    /** Parses {@code --target}. */
-    static final class TargetConverter implements ITypeConverter<TargetSpec> {
-        @Override
-        public TargetSpec convert(String value) {
-            try {
-                return TargetSpec.parse(value);
-            } catch (IllegalArgumentException | InvalidArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
     }
 
     /** Parses {@code --selector}. */

@@ -95,7 +95,7 @@ public final class GradcamCli implements Runnable {
         keys.add(at < 0 ? keys.size() : at + 1, METHODS);
         usage.sectionKeys(keys);
         usage.sectionMap().put(METHODS_HEADING, help -> String.format("%nMethods (--method):%n"));
-        usage.sectionMap().put(METHODS, help -> MethodCatalog.help(usage.width()));
+        usage.sectionMap().put(METHODS, help -> MethodHelp.help(usage.width()));
     }
 
     private static void setExitCodes(CommandLine cl, Map<String, String> codes) {

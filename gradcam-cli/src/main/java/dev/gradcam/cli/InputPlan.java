@@ -1,9 +1,9 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Preprocessing;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.nio.file.Path;

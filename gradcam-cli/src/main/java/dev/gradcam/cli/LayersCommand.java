@@ -1,8 +1,8 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.layer.LayerLayout;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.ValueInfo;
 import java.io.PrintWriter;

@@ -1,9 +1,9 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.cli.demo.DemoModel;
 import dev.gradcam.cli.demo.DemoModels;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.gradcam.cli;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.io.Npy;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.target.DetectionLayout;

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * What to explain, written on the command line (one {@code --target}); {@link TargetPlan} turns one or more of them
@@ -212,5 +214,17 @@ public record TargetSpec(String text, Kind kind, int index, int box, double thre
     @Override
     public String toString() {
         return text;
+    }
+
+    /** Parses {@code --target} for picocli (explain and evaluate). */
+    static final class Converter implements ITypeConverter<TargetSpec> {
+        @Override
+        public TargetSpec convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException | InvalidArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

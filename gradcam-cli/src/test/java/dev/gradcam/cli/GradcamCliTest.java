@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.Methods;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -55,10 +56,10 @@ class GradcamCliTest {
         assertTrue(methods > 0 && methods < cam && cam < pixel && pixel < exits, r::toString);
         String camPart = help.substring(cam, pixel);
         String pixelPart = help.substring(pixel, exits);
-        for (String name : MethodCatalog.camNames()) {
+        for (String name : Methods.names(Methods.Family.CLASS_ACTIVATION)) {
             assertTrue(camPart.contains(name), () -> "missing " + name + " in " + camPart);
         }
-        for (String name : MethodCatalog.pixelNames()) {
+        for (String name : Methods.names(Methods.Family.PIXEL_SPACE)) {
             assertTrue(pixelPart.contains(name), () -> "missing " + name + " in " + pixelPart);
         }
         assertTrue(pixelPart.contains("saliency"), "the alias is listed");

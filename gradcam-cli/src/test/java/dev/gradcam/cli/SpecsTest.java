@@ -2,7 +2,6 @@ package dev.gradcam.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,23 +108,6 @@ class SpecsTest {
     }
 
     @Test
-    void methodNamesAreCanonicalisedAndSuggested() {
-        assertEquals("grad-cam-plus-plus", MethodCatalog.canonical("Grad_CAM++"));
-        assertEquals("hires-cam", MethodCatalog.canonical(" HiRes-CAM "));
-        UnknownMethodException e = assertThrows(UnknownMethodException.class,
-                () -> MethodCatalog.canonical("xgradcam"));
-        assertTrue(e.getMessage().contains("nearest: xgrad-cam"), e.getMessage());
-        assertTrue(e.getMessage().contains("known methods: grad-cam"), e.getMessage());
-        assertEquals("vanilla-gradient", MethodCatalog.canonical("Saliency"));
-        assertEquals("integrated-gradients", MethodCatalog.canonical("Integrated_Gradients"));
-        assertEquals("lrp-z-plus", MethodCatalog.canonical("LRP z plus"));
-        assertTrue(MethodCatalog.isPixel("guided-grad-cam"));
-        assertFalse(MethodCatalog.isPixel("grad-cam"));
-        assertEquals(MethodCatalog.camNames().size() + MethodCatalog.pixelNames().size(),
-                java.util.Set.copyOf(MethodCatalog.names()).size(), "the families share no name");
-    }
-
-    @Test
     void jsonEscapesAndNests() {
         String json = Json.write(Map.of("a", List.of(1, 2.5, true), "b\"", "x\ny"));
         assertTrue(json.contains("\"a\": [1, 2.5, true]"), json);
@@ -159,10 +141,5 @@ class SpecsTest {
                 "cat-2.png")));
         assertEquals(List.of("cat-2", "cat-png", "cat-png-2", "cat-jpg"), OutputNames.unique(List.of("cat-2.png",
                 "cat.png", "cat.PNG", "cat.jpg")));
-    }
-
-    @Test
-    void nearestFindsCloseNames() {
-        assertEquals(List.of("grad-cam"), Nearest.names("gradcam", List.of("grad-cam", "hires-cam"), 1));
     }
 }

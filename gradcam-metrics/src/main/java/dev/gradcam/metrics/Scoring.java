@@ -1,9 +1,9 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.method.ProgressListener;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;

@@ -1,7 +1,7 @@
 package dev.gradcam.metrics;
 
-import dev.gradcam.api.Models;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Models;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.saliency.Saliency;
 import dev.gradcam.api.saliency.SaliencyMaps;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.gradcam.nd4j;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.spi.BackendProvider;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
 import dev.gradcam.nd4j.onnx.OnnxSameDiff;
 import java.nio.file.Path;

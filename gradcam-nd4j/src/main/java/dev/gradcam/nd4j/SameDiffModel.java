@@ -1,6 +1,7 @@
 package dev.gradcam.nd4j;
 
 import dev.gradcam.api.BackendExecutionException;
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
@@ -10,7 +11,6 @@ import dev.gradcam.api.layer.LayerResolver;
 import dev.gradcam.api.spi.AbstractDifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassResult;

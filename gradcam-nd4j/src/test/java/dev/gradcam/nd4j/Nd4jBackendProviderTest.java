@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.nd4j.demo.ShapesCnn;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.gradcam.spark;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Provenance;
@@ -8,7 +9,6 @@ import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.image.Preprocessing;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

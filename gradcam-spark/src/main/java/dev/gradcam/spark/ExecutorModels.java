@@ -1,7 +1,7 @@
 package dev.gradcam.spark;
 
-import dev.gradcam.api.Models;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Models;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 package dev.gradcam.spark;
 
-import dev.gradcam.api.Explainer;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Explainer;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

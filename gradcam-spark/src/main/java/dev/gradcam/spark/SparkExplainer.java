@@ -1,12 +1,12 @@
 package dev.gradcam.spark;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.metrics.MetricName;
 import java.io.IOException;

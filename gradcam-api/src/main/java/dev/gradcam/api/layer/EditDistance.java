@@ -1,5 +1,9 @@
 package dev.gradcam.api.layer;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,5 +41,21 @@ public final class EditDistance {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /**
+     * Up to {@code limit} of the {@code known} names within a small edit distance of {@code query} (a third of its
+     * length, at least 2) or containing it, closest first, case ignored: the "nearest: ..." of an error message.
+     */
+    public static List<String> nearest(String query, Collection<String> known, int limit) {
+        String q = query.toLowerCase(Locale.ROOT);
+        int budget = Math.max(2, q.length() / 3);
+        return known.stream()
+                .filter(k -> levenshtein(q, k.toLowerCase(Locale.ROOT)) <= budget
+                        || (!q.isEmpty() && k.toLowerCase(Locale.ROOT).contains(q)))
+                .sorted(Comparator.comparingInt((String k) -> levenshtein(q, k.toLowerCase(Locale.ROOT)))
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(limit)
+                .toList();
     }
 }

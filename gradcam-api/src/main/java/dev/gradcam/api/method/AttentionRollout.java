@@ -1,11 +1,11 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.tensor.FloatTensor;

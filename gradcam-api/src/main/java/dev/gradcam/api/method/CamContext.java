@@ -1,12 +1,12 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.ChannelStats;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.layer.LayerLayout;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;

@@ -1,7 +1,7 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;

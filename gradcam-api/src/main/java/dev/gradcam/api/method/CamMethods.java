@@ -5,9 +5,7 @@ import dev.gradcam.api.cam.GradientReducer;
 import dev.gradcam.api.cam.GradientReducers;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -186,14 +184,13 @@ public final class CamMethods {
     }
 
     /**
-     * A built-in method with its defaults, by kebab-case name (case and surrounding blanks ignored; {@code _} counts
-     * as {@code -}).
+     * A built-in method with its defaults, by kebab-case name, spelt as {@link MethodNames#normalise} allows
+     * ({@code Grad_CAM++}). {@code dev.gradcam.api.Methods} looks up both method families.
      *
      * @throws GradCamException for an unknown name, listing the known ones
      */
     public static CamMethod byName(String name) {
-        Objects.requireNonNull(name, "name");
-        String key = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        String key = MethodNames.normalise(name);
         Supplier<CamMethod> s = BY_NAME.get(key);
         if (s == null) {
             throw new GradCamException("unknown CAM method '" + name + "'; known methods: "

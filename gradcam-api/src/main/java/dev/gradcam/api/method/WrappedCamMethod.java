@@ -1,7 +1,7 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import java.util.Objects;
 import java.util.Set;

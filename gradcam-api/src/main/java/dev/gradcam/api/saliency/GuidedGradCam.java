@@ -1,9 +1,9 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidInputException;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -1,7 +1,7 @@
 package dev.gradcam.api.saliency;
 
-import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
@@ -25,6 +25,9 @@ import java.util.Objects;
  * model is.
  */
 public final class IntegratedGradients implements AttributionMethod {
+
+    /** Gradient evaluations per image by default (Captum's). */
+    public static final int DEFAULT_STEPS = 50;
 
     private static final String NAME = "integrated-gradients";
 
@@ -131,7 +134,7 @@ public final class IntegratedGradients implements AttributionMethod {
     public static final class Builder {
         private final DifferentiableModel model;
         private Baseline baseline = Baselines.zero();
-        private int steps = SaliencyMethods.Settings.DEFAULT_STEPS;
+        private int steps = DEFAULT_STEPS;
         private Quadrature quadrature = Quadrature.GAUSS_LEGENDRE;
         private int batchSize = 32;
         private String output;
@@ -173,7 +176,7 @@ public final class IntegratedGradients implements AttributionMethod {
         /**
          * Builds the method.
          *
-         * @throws InvalidArgumentException                     if the steps do not suit the quadrature
+         * @throws dev.gradcam.api.InvalidArgumentException                 if the steps do not suit the quadrature
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients
          */
         public IntegratedGradients build() {

@@ -1,9 +1,9 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LrpModes;
 import dev.gradcam.api.spi.PassRequest;
@@ -134,7 +134,7 @@ public final class Lrp implements AttributionMethod {
         /**
          * Builds the method.
          *
-         * @throws InvalidArgumentException     if a rule is not an LRP rule, or an input-only rule is the main rule
+         * @throws dev.gradcam.api.InvalidArgumentException     if a rule is not an LRP rule, or an input-only rule is the main rule
          * @throws UnsupportedCapabilityException if the backend lacks input gradients or these LRP rules
          * @throws dev.gradcam.api.UnknownLayerException if a tap matches no layer
          */

@@ -1,8 +1,8 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -21,6 +21,11 @@ import java.util.Objects;
  * noise results depend only on the seed, not on batching. Immutable and thread-safe when the wrapped method is.
  */
 public final class SmoothGrad implements AttributionMethod {
+
+    /** Noisy copies per image by default. */
+    public static final int DEFAULT_SAMPLES = 50;
+    /** Gaussian noise by default, as a fraction of each image's value range (Smilkov et al. found 10-20% best). */
+    public static final double DEFAULT_NOISE_LEVEL = 0.15;
 
     /** How the attributions of the noisy copies are combined. */
     public enum Variant {
@@ -139,8 +144,8 @@ public final class SmoothGrad implements AttributionMethod {
     public static final class Builder {
         private final AttributionMethod base;
         private Variant variant = Variant.PLAIN;
-        private int samples = SaliencyMethods.Settings.DEFAULT_SAMPLES;
-        private double noiseLevel = SaliencyMethods.Settings.DEFAULT_NOISE_LEVEL;
+        private int samples = DEFAULT_SAMPLES;
+        private double noiseLevel = DEFAULT_NOISE_LEVEL;
         private long seed;
         private boolean levelOrSeedSet;
         private Noise noise;

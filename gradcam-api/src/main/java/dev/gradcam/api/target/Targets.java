@@ -98,7 +98,7 @@ public final class Targets {
      * {@code sum_j p_j (y_main - alpha y_j) / (sum_j p_j + 1e-9)} over the comparison classes j, p the softmax.
      * {@code CamMethods.finerCam()} chooses the comparison classes from the output for you.
      *
-     * @throws InvalidArgumentException for a negative class, no comparison class or a non-finite alpha
+     * @throws dev.gradcam.api.InvalidArgumentException for a negative class, no comparison class or a non-finite alpha
      */
     public static Target finer(int main, int[] comparison, double alpha) {
         return new FinerTarget(main, comparison, alpha);

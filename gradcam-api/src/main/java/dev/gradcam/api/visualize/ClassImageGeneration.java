@@ -1,9 +1,9 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.UnknownOutputException;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -1,7 +1,7 @@
 package dev.gradcam.api.visualize;
 
-import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;

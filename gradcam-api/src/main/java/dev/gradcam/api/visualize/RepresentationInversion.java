@@ -1,7 +1,7 @@
 package dev.gradcam.api.visualize;
 
-import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -93,7 +93,7 @@ public final class RepresentationInversion {
         /**
          * Builds the method.
          *
-         * @throws InvalidArgumentException                    if no layer is set
+         * @throws dev.gradcam.api.InvalidArgumentException                 if no layer is set
          * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or layer passes
          */
         public RepresentationInversion build() {

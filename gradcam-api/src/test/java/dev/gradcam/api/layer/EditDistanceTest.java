@@ -3,6 +3,7 @@ package dev.gradcam.api.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EditDistanceTest {
@@ -26,5 +27,14 @@ class EditDistanceTest {
     void rejectsNull() {
         assertThrows(NullPointerException.class, () -> EditDistance.levenshtein(null, "a"));
         assertThrows(NullPointerException.class, () -> EditDistance.levenshtein("a", null));
+    }
+
+    @Test
+    void nearestFindsCloseOrContainingNamesClosestFirst() {
+        assertEquals(List.of("grad-cam"), EditDistance.nearest("gradcam", List.of("grad-cam", "hires-cam"), 1));
+        assertEquals(List.of("xgrad-cam", "grad-cam"), EditDistance.nearest("XGradCam",
+                List.of("grad-cam", "xgrad-cam", "score-cam"), 3));
+        assertEquals(List.of("layer4.1.conv2"), EditDistance.nearest("conv2", List.of("layer4.1.conv2", "fc"), 3));
+        assertEquals(List.of(), EditDistance.nearest("eigen", List.of("grad-cam"), 3));
     }
 }

@@ -3,8 +3,8 @@ package dev.gradcam.api.method;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;

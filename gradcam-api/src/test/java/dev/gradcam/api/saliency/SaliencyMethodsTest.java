@@ -57,8 +57,7 @@ class SaliencyMethodsTest {
         InMemoryCnn model = model();
         FloatTensor x = model.randomInput(23, 3);
         List<Target> targets = List.of(Targets.classLogit(0), Targets.classLogit(2), Targets.topClass());
-        SaliencyMethods.Settings settings = SaliencyMethods.Settings.defaults().withSteps(16).withSamples(4);
-        AttributionMethod method = SaliencyMethods.byName(name, model, "relu", settings);
+        AttributionMethod method = SaliencyMethods.byName(name, model, "relu");
         assertEquals(REPORTED.get(name), method.name());
         assertEquals(name.equals("guided-grad-cam"), SaliencyMethods.needsLayer(name));
 
@@ -75,20 +74,11 @@ class SaliencyMethodsTest {
     }
 
     @Test
-    void settingsReachTheMethods() {
+    void lrpAndGuidedGradCamGetTheirRuleAndLayer() {
         InMemoryCnn model = model();
         FloatTensor x = model.randomInput(5, 2);
-        SaliencyMethods.Settings s = SaliencyMethods.Settings.defaults().withSteps(7).withSamples(3)
-                .withNoiseLevel(0.3).withSeed(11).withEpsilon(0.25);
-
-        assertEquals(0, SaliencyMethods.byName("integrated-gradients", model, null, s).attribute(x).attributions()
-                .relativeError(Saliency.integratedGradients(model).steps(7).build().attribute(x).attributions()),
-                1e-6);
-        assertEquals(0, SaliencyMethods.byName("smooth-grad", model, null, s).attribute(x).attributions()
-                .relativeError(Saliency.smoothGrad(Saliency.vanilla(model)).samples(3).noiseLevel(0.3).seed(11)
-                        .build().attribute(x).attributions()), 1e-6);
-        Lrp lrp = assertInstanceOf(Lrp.class, SaliencyMethods.byName("lrp-epsilon", model, null, s));
-        assertEquals(LrpModes.epsilon(0.25), lrp.mode());
+        Lrp lrp = assertInstanceOf(Lrp.class, SaliencyMethods.byName("lrp-epsilon", model, null));
+        assertEquals(LrpModes.epsilon(LrpModes.DEFAULT_EPSILON), lrp.mode());
         Lrp zPlus = assertInstanceOf(Lrp.class, SaliencyMethods.byName("lrp-z-plus", model, null));
         assertEquals(LrpModes.zPlus(), zPlus.mode());
         assertEquals(0, SaliencyMethods.byName("guided-grad-cam", model, "relu").attribute(x).attributions()
@@ -97,14 +87,11 @@ class SaliencyMethodsTest {
 
     @Test
     void defaultsAreTheBuildersDefaults() {
-        SaliencyMethods.Settings d = SaliencyMethods.Settings.defaults();
         // Captum's IntegratedGradients n_steps=50; SmoothGrad (Smilkov et al. 2017): 50 samples, noise 10-20 % of the
         // input range (0.15 in between).
-        assertEquals(50, d.steps());
-        assertEquals(50, d.samples());
-        assertEquals(0.15, d.noiseLevel());
-        assertEquals(LrpModes.DEFAULT_EPSILON, d.epsilon());
-        assertEquals(null, d.output());
+        assertEquals(50, IntegratedGradients.DEFAULT_STEPS);
+        assertEquals(50, SmoothGrad.DEFAULT_SAMPLES);
+        assertEquals(0.15, SmoothGrad.DEFAULT_NOISE_LEVEL);
         // And they are what the builders do when left alone.
         InMemoryCnn model = model();
         FloatTensor x = model.randomInput(5, 1);
@@ -115,16 +102,15 @@ class SaliencyMethodsTest {
     }
 
     @Test
-    void outputIsExplainedWhereTheSettingsSayIt() {
+    void outputIsExplainedWhereAsked() {
         InMemoryCnn model = model();
         FloatTensor x = model.randomInput(5, 1);
-        SaliencyMethods.Settings atPool = SaliencyMethods.Settings.defaults().withOutput("pool");
-        Attribution a = SaliencyMethods.byName("vanilla-gradient", model, null, atPool).attribute(x,
+        Attribution a = SaliencyMethods.byName("vanilla-gradient", model, null, "pool").attribute(x,
                 Targets.classLogit(1));
         Attribution b = Saliency.vanilla(model).explaining("pool").attribute(x, Targets.classLogit(1));
         assertEquals(0, a.attributions().relativeError(b.attributions()), 1e-6);
         InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-                () -> SaliencyMethods.byName("guided-grad-cam", model, "relu", atPool));
+                () -> SaliencyMethods.byName("guided-grad-cam", model, "relu", "pool"));
         assertTrue(e.getMessage().contains("first output only"), e.getMessage());
     }
 
@@ -178,15 +164,5 @@ class SaliencyMethodsTest {
             assertThrows(UnsupportedCapabilityException.class, () -> SaliencyMethods.byName(name, noInput, "relu"),
                     name);
         }
-    }
-
-    @Test
-    void settingsAreValidated() {
-        SaliencyMethods.Settings d = SaliencyMethods.Settings.defaults();
-        assertThrows(InvalidArgumentException.class, () -> d.withSteps(0));
-        assertThrows(InvalidArgumentException.class, () -> d.withSamples(0));
-        assertThrows(InvalidArgumentException.class, () -> d.withNoiseLevel(-0.1));
-        assertThrows(InvalidArgumentException.class, () -> d.withNoiseLevel(Double.NaN));
-        assertThrows(InvalidArgumentException.class, () -> d.withEpsilon(-1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.testing;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.spi.AbstractDifferentiableModel;

@@ -1,7 +1,7 @@
 package dev.gradcam.api.visualize;
 
-import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;

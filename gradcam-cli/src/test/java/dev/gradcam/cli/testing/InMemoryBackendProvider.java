@@ -1,8 +1,8 @@
 package dev.gradcam.cli.testing;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.spi.BackendProvider;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.testing.InMemoryCnn;
 import java.io.IOException;
 import java.io.Reader;

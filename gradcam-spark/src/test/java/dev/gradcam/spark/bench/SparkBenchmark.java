@@ -1,5 +1,6 @@
 package dev.gradcam.spark.bench;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
@@ -7,7 +8,6 @@ import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.image.Preprocessing;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.spark.SparkExplainer;
 import java.awt.Color;

@@ -1,7 +1,7 @@
 package dev.gradcam.it.bench;
 
-import dev.gradcam.api.Models;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.Models;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.Seed;

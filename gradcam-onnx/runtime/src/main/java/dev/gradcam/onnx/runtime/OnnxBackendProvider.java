@@ -1,8 +1,8 @@
 package dev.gradcam.onnx.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.gradcam.api.spi.BackendProvider;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.spi.BackendProvider;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +12,10 @@ public final class OnnxBackendProvider implements BackendProvider {
 
     /** The backend's name, for {@code -Dgradcam.backend=onnx}. */
     public static final String NAME = "onnx";
+
+    /** Made by {@link java.util.ServiceLoader} when {@code Models.load} looks for backends. */
+    public OnnxBackendProvider() {
+    }
 
     @Override
     public String name() {

@@ -1,8 +1,8 @@
 package dev.gradcam.onnx.methods;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.BiasGradient;
 import dev.gradcam.api.spi.Capability;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.tensor.FloatTensor;

@@ -1,10 +1,10 @@
 package dev.gradcam.onnx.methods;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.method.CamMethods;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;

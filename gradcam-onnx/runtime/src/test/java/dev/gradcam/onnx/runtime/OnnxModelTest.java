@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.api.spi.BackendRegistry;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;

@@ -3,6 +3,7 @@ package dev.gradcam.onnx.saliency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.saliency.Attribution;
@@ -13,7 +14,6 @@ import dev.gradcam.api.saliency.Noise;
 import dev.gradcam.api.saliency.Quadrature;
 import dev.gradcam.api.saliency.Saliency;
 import dev.gradcam.api.saliency.SmoothGrad;
-import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
