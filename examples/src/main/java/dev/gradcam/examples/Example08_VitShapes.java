@@ -2,7 +2,7 @@ package dev.gradcam.examples;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Models;
-import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Colormaps;
 import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
@@ -124,7 +124,7 @@ public final class Example08_VitShapes {
                 .subtitle(String.format(Locale.ROOT, "held-out accuracy %.0f %%; pointing game %s", 100 * r.accuracy(),
                         String.join(", ", r.maps().keySet().stream().map(m -> String.format(Locale.ROOT, "%s %.0f %%",
                                 m, 100 * r.pointingGame(m))).toList())));
-        Overlay overlay = Overlay.defaults().withColormap(Colormap.turbo());
+        Overlay overlay = Overlay.defaults().withColormap(Colormaps.turbo());
         String[] kinds = {"square", "frame", "cross"};
         for (int image = 0; image < 6; image++) {
             BufferedImage picture = GradientImages.normalized(data.images(image, image + 1).slice(0));
