@@ -2,7 +2,7 @@ package dev.gradcam.examples;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
-import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Colormaps;
 import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
@@ -76,7 +76,7 @@ public final class Example03_Nd4jBackend {
                     .title("Grad-CAM on a SameDiff CNN (ND4J backend)")
                     .subtitle(String.format("pointing game %.0f%%, accuracy %.0f%% on %d held-out images",
                             100 * pointing, 100 * accuracy, test.count()));
-            Overlay overlay = Overlay.defaults().withColormap(Colormap.turbo());
+            Overlay overlay = Overlay.defaults().withColormap(Colormaps.turbo());
             for (int i = 0; i < Math.min(6, test.count()); i++) {
                 BufferedImage picture = GradientImages.normalized(images.slice(i));
                 String kind = ShapesDataset.Kind.values()[test.label(i)].name().toLowerCase(Locale.ROOT);

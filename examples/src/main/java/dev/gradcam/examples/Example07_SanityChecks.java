@@ -3,7 +3,7 @@ package dev.gradcam.examples;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Models;
-import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Colormaps;
 import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
@@ -117,7 +117,7 @@ public final class Example07_SanityChecks {
         Figure.Builder fig = Figure.builder().columns(columns).scale(4)
                 .title("Cascading parameter randomisation (Adebayo et al. 2018)")
                 .subtitle("layers re-initialised from the output backwards; Spearman to the trained model's map");
-        Overlay overlay = Overlay.defaults().withColormap(Colormap.turbo());
+        Overlay overlay = Overlay.defaults().withColormap(Colormaps.turbo());
         BufferedImage picture = GradientImages.normalized(images.slice(0));
         for (SanityChecks.Cascade c : r.cascades()) {
             fig.panel(picture, c.method(), "input");

@@ -12,6 +12,7 @@ import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.method.Compatibility;
 import dev.gradcam.api.method.LayerFusion;
+import dev.gradcam.api.method.LayerFusions;
 import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.method.ProgressListener;
 import dev.gradcam.api.post.MapActivation;
@@ -270,7 +271,7 @@ public final class Explainer {
         int fh = post.upsample() ? h : first.shape().intDim(1);
         int fw = post.upsample() ? w : first.shape().intDim(2);
         LayerFusion fusion = own.orElse(settings.compatibility == Compatibility.PYTORCH_GRAD_CAM
-                ? LayerFusion.mean() : settings.fusion);
+                ? LayerFusions.mean() : settings.fusion);
         FloatTensor fused = fusion.fuse(maps.stream().map(LayerMaps::rawMaps).toList(), post.activation(),
                 fh, fw);
         return post.normalization().apply(fused);
@@ -383,7 +384,7 @@ public final class Explainer {
         private int outWidth;
         private boolean eigenSmooth;
         private AugSmoothing aug;
-        private LayerFusion fusion = LayerFusion.mean();
+        private LayerFusion fusion = LayerFusions.mean();
         private ProgressListener progress = ProgressListener.NONE;
         private LayerLayout layout;
         private Compatibility compatibility = Compatibility.GRADCAM;
@@ -525,7 +526,7 @@ public final class Explainer {
             return this;
         }
 
-        /** How several layers' maps combine (default {@link LayerFusion#mean()}, as pytorch-grad-cam). */
+        /** How several layers' maps combine (default {@link LayerFusions#mean()}, as pytorch-grad-cam). */
         public Builder fusion(LayerFusion fusion) {
             this.fusion = InvalidArgumentException.requireNonNull(fusion, "fusion");
             return this;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.cam.FeatureMapSelector;
 import dev.gradcam.api.cam.FeatureMapSelectors;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.testing.HandModel;
@@ -34,7 +34,7 @@ class ExplainerTest {
     private static Explanation explain(FeatureMapSelector selector, MapActivation activation, int cls) {
         try (InMemoryCnn model = HandModel.model()) {
             return Explainer.gradCam(model).layer("relu").selector(selector).activation(activation)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(cls));
         }
     }
@@ -96,7 +96,7 @@ class ExplainerTest {
     void aBatchCanExplainADifferentTargetPerImage() {
         try (InMemoryCnn model = HandModel.model()) {
             Explanation e = Explainer.gradCam(model).layer("relu").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.batchOfTwo(), List.of(Targets.classLogit(0), Targets.classLogit(1)));
             assertArrayEquals(CLASS0_ALL, e.rawMaps().slice(0).toArray(), EPS);
             assertArrayEquals(CLASS1_ALL, e.rawMaps().slice(1).toArray(), EPS);
@@ -110,7 +110,7 @@ class ExplainerTest {
         try (InMemoryCnn model = HandModel.model()) {
             // logit_1 = 4 * (-2.5 + 2*1.5 + 0.5*0.5) = 3.0 < logit_0 = 7.02: the top class is 0.
             Explanation e = Explainer.gradCam(model).layer("relu").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build().explain(HandModel.image());
+                    .normalization(Normalizations.none()).upsample(false).build().explain(HandModel.image());
             assertEquals(0, e.targetClass(0));
             assertArrayEquals(CLASS0_ALL, e.rawMaps().toArray(), EPS);
         }
@@ -121,7 +121,7 @@ class ExplainerTest {
         try (InMemoryCnn model = HandModel.model()) {
             // Gradients are constant over positions here, so HiResCAM equals Grad-CAM: a textbook identity.
             Explanation e = Explainer.hiResCam(model).layer("relu").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(1));
             assertArrayEquals(CLASS1_ALL, e.rawMaps().toArray(), EPS);
             assertEquals(Shape.of(3, 2, 2), e.weights(0).shape());
@@ -134,7 +134,7 @@ class ExplainerTest {
         try (InMemoryCnn model = HandModel.model()) {
             // d/d conv_k = w_k * [x_k > 0]; Grad-CAM averages it: w0 = 1*4/4, w1 = -0.5*2/4, w2 = 0.01*2/4.
             Explanation e = Explainer.gradCam(model).layer("conv").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             assertArrayEquals(new float[] {1f, -0.25f, 0.005f}, e.weights(0).toArray(), EPS);
             // map = 1*x0 - 0.25*x1 + 0.005*x2 = [[1-1-0.005, 2-0-0.005], [3+0.25+0.005, 4-0.5+0.005]]
@@ -156,7 +156,7 @@ class ExplainerTest {
         try (InMemoryCnn model = HandModel.model()) {
             // Guided: the ReLU gate also needs a positive incoming gradient, so channel 1 (w < 0) gets zero weight.
             Explanation e = Explainer.gradCam(model).layer("conv").gradientMode(GradientMode.GUIDED)
-                    .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false).build()
+                    .activation(MapActivation.SIGNED).normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             assertArrayEquals(new float[] {1f, 0f, 0.005f}, e.weights(0).toArray(), EPS);
         }
@@ -191,7 +191,7 @@ class ExplainerTest {
         try (InMemoryCnn model = HandModel.model()) {
             // Explaining pooled channel 1 (mean of A1): d/dA_k = [k == 1] / 4, so Grad-CAM's map is A1 / 4.
             Explanation e = Explainer.gradCam(model).layer("relu").output("pool").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(1));
             assertArrayEquals(new float[] {0f, 0.25f, 0f}, e.weights(0).toArray(), EPS);
             assertArrayEquals(new float[] {1f, 0f, 0f, 0.5f}, e.rawMaps().toArray(), EPS);

@@ -7,7 +7,7 @@ import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Methods;
 import dev.gradcam.api.Size;
-import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Colormaps;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
@@ -667,7 +667,7 @@ final class ExplainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--alpha must be in [0, 1], got " + alpha);
         }
         try {
-            return Overlay.defaults().withColormap(Colormap.named(colormap)).withAlpha(alpha);
+            return Overlay.defaults().withColormap(Colormaps.named(colormap)).withAlpha(alpha);
         } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

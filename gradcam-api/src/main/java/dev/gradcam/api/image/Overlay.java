@@ -43,7 +43,7 @@ public record Overlay(Colormap colormap, double alpha, boolean renormalise) {
 
     /** Jet, alpha 0.5, renormalised: pytorch-grad-cam's {@code show_cam_on_image} defaults. */
     public static Overlay defaults() {
-        return new Overlay(Colormap.jet(), 0.5, true);
+        return new Overlay(Colormaps.jet(), 0.5, true);
     }
 
     /** The same overlay with another colormap. */

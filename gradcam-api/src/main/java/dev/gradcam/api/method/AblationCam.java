@@ -26,7 +26,11 @@ import java.util.Set;
  * {@code AblationLayer} takes that minimum over the whole batch of copies it is ablating in place, so the j-th copy of
  * a batch (j from 0) gets {@code min - (j + 1) * 1e7}: the value depends on the position in the batch, which we
  * reproduce (with the same batch of 32 copies it gives the same weights). When {@code y} is exactly 0 the relative drop is undefined
- * and the weights are the plain drops {@code y - y_k}. The selector acts after the weights are known. Immutable.
+ * and the weights are the plain drops {@code y - y_k}. The selector acts after the weights are known.
+ *
+ * <p>On a token layer [N, K + h*w, C] channel k is switched off in every token, the leading ones (class,
+ * distillation) included, as pytorch-grad-cam's {@code AblationLayerVit} does; the minimum for its ablation value is
+ * taken over all tokens. Immutable.
  */
 public final class AblationCam extends ChannelWeightingMethod {
 
@@ -96,17 +100,29 @@ public final class AblationCam extends ChannelWeightingMethod {
         List<FloatTensor> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             FloatTensor a = activations.slice(i);
-            float min = a.min();
+            // A token layer's leading tokens (the class token) hold the same channels: channel k is switched off
+            // there too, as pytorch-grad-cam's AblationLayerVit does, and they count for its minimum.
+            FloatTensor lead = context.leadingTokens(layer, i);
+            int tokens = lead.shape().intDim(1);
+            float min = tokens > 0 ? Math.min(a.min(), lead.min()) : a.min();
             float[] w = new float[k];
             for (int start = 0; start < k; start += maxBatch) {
                 int b = Math.min(maxBatch, k - start);
                 float[] data = new float[b * per];
+                float[] leading = new float[b * tokens * k];
                 for (int j = 0; j < b; j++) {
                     a.copyTo(data, j * per);
                     int ch = start + j;
-                    Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, ablationValue(min, j));
+                    float value = ablationValue(min, j);
+                    Arrays.fill(data, j * per + ch * plane, j * per + (ch + 1) * plane, value);
+                    lead.copyTo(leading, j * tokens * k);
+                    for (int t = 0; t < tokens; t++) {
+                        leading[(j * tokens + t) * k + ch] = value;
+                    }
                 }
-                FloatTensor head = context.runHead(layer, FloatTensor.wrapOwned(s.withDim(0, b), data), i);
+                FloatTensor ablated = FloatTensor.wrapOwned(s.withDim(0, b), data);
+                FloatTensor head = tokens == 0 ? context.runHead(layer, ablated, i)
+                        : context.runHead(layer, ablated, i, FloatTensor.wrapOwned(Shape.of(b, tokens, k), leading));
                 for (int j = 0; j < b; j++) {
                     double yk = context.targets().get(i).score(head.slice(j));
                     w[start + j] = (float) (y[i] != 0 ? (y[i] - yk) / y[i] : y[i] - yk);

@@ -203,15 +203,36 @@ public final class CamContext {
      */
     public FloatTensor runHead(LayerInfo layer, FloatTensor maps, int image) {
         LayerLayout layout = layouts.get(layer.name());
+        FloatTensor leading = null;
+        if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
+            leading = image >= 0 ? leadingTokens(layer, image) : gridMeans(maps, layout.leadingTokens());
+        }
+        return runHead(layer, maps, image, leading);
+    }
+
+    /**
+     * The leading tokens [1, K, C] (class token, distillation token) of image {@code image} at a token layer, as the
+     * pass computed them; K is 0 for other layouts.
+     */
+    public FloatTensor leadingTokens(LayerInfo layer, int image) {
+        LayerLayout layout = layouts.get(layer.name());
+        FloatTensor a = pass.activation(layer.name()).slice(image);
+        if (layout == null || layout.kind() != LayerLayout.Kind.TOKENS) {
+            int c = layout == null || layout.kind() == LayerLayout.Kind.CHANNELS_FIRST ? a.shape().intDim(0)
+                    : a.shape().intDim(a.shape().rank() - 1);
+            return FloatTensor.wrapOwned(Shape.of(1, 0, c), new float[0]);
+        }
+        return layout.leadingTokens(a.reshape(a.shape().prepend(1)));
+    }
+
+    /**
+     * As {@link #runHead(LayerInfo, FloatTensor, int)}, with the leading tokens of a token layer given: [B, K, C],
+     * one row per map (or [1, K, C] for all), e.g. with a channel ablated there too. Ignored for other layouts.
+     */
+    public FloatTensor runHead(LayerInfo layer, FloatTensor maps, int image, FloatTensor leading) {
+        LayerLayout layout = layouts.get(layer.name());
         FloatTensor values = maps;
         if (layout != null && layout.kind() != LayerLayout.Kind.CHANNELS_FIRST) {
-            FloatTensor leading;
-            if (image >= 0) {
-                FloatTensor a = pass.activation(layer.name()).slice(image);
-                leading = layout.leadingTokens(a.reshape(a.shape().prepend(1)));
-            } else {
-                leading = gridMeans(maps, layout.leadingTokens());
-            }
             values = layout.fromChannelsFirst(maps, leading);
         }
         if (image < 0) {

@@ -97,7 +97,7 @@ public final class CamMethods {
 
     /**
      * LayerCAM (Jiang et al. 2021): {@code sum_k relu(dy/dA_k) .* A_k}; for several layers use
-     * {@code Explainer.Builder#layers} with {@link LayerFusion#layerCam()}.
+     * {@code Explainer.Builder#layers} with {@link LayerFusions#layerCam()}.
      */
     public static ReducerMethod layerCam() {
         return new ReducerMethod("layer-cam", GradientReducers.positiveGradient());

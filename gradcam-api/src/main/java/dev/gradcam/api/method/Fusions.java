@@ -1,7 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.post.PostProcessing;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -16,7 +16,7 @@ final class Fusions {
 
     /** Activation, per-image min-max, upsampling to [N, h, w]: pytorch-grad-cam's per-layer scaling. */
     static FloatTensor scaled(FloatTensor raw, MapActivation act, int h, int w) {
-        return new PostProcessing(act, Normalization.perImageMinMax(), true).apply(raw, h, w);
+        return new PostProcessing(act, Normalizations.perImageMinMax(), true).apply(raw, h, w);
     }
 
     /** The element-wise maximum over layers of {@code perLayer(raw)}, each [N, h, w]. */

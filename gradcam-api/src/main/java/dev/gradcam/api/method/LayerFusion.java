@@ -1,17 +1,15 @@
 package dev.gradcam.api.method;
 
-import dev.gradcam.api.InvalidArgumentException;
-import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
 import dev.gradcam.api.tensor.FloatTensor;
-import dev.gradcam.api.tensor.Shape;
 import java.util.List;
 
 /**
  * Combines the maps of several layers into one map per image (multi-layer CAM). The explainer hands over each
  * layer's raw maps [N, h_l, w_l] (any resolutions) and normalises the fused result with the user's normalisation.
  * Implementations must be stateless and thread-safe.
+ *
+ * <p>The built-in ones come from {@link LayerFusions}.
  */
 @FunctionalInterface
 public interface LayerFusion {
@@ -23,85 +21,4 @@ public interface LayerFusion {
      * @param activation what is kept of each signed map (ReLU by default)
      */
     FloatTensor fuse(List<FloatTensor> rawMaps, MapActivation activation, int height, int width);
-
-    /**
-     * pytorch-grad-cam's {@code aggregate_multi_layers}: each layer's map goes through the activation, a per-image
-     * min-max to [0, 1] and bilinear upsampling; the fused map is their mean (the explainer then min-max scales it
-     * again, as pytorch-grad-cam does). Every layer counts equally whatever its raw magnitude.
-     */
-    static LayerFusion mean() {
-        return (raw, act, h, w) -> {
-            float[] acc = new float[raw.get(0).shape().intDim(0) * h * w];
-            for (FloatTensor r : raw) {
-                float[] s = Fusions.scaled(r, act, h, w).toArray();
-                for (int i = 0; i < acc.length; i++) {
-                    acc[i] += s[i] / raw.size();
-                }
-            }
-            return FloatTensor.wrapOwned(Shape.of(raw.get(0).shape().dim(0), h, w), acc);
-        };
-    }
-
-    /**
-     * Refine-CAM's fusion (pytorch-grad-cam's {@code RefineCAM}): each layer's map scaled as in {@link #mean()}, then
-     * the element-wise product over layers, so a region survives only where every layer finds it; deep layers'
-     * coarse maps gate shallow layers' noisy, detailed ones. With {@code rescaleAfterUpsampling} each layer's map is
-     * min-max scaled once more after the resize, as pytorch-grad-cam's per-layer heatmaps are.
-     */
-    static LayerFusion product(boolean rescaleAfterUpsampling) {
-        return (raw, act, h, w) -> {
-            float[] acc = null;
-            for (FloatTensor r : raw) {
-                FloatTensor scaled = Fusions.scaled(r, act, h, w);
-                float[] s = (rescaleAfterUpsampling ? Normalization.perImageMinMax().apply(scaled) : scaled).toArray();
-                if (acc == null) {
-                    acc = s;
-                } else {
-                    for (int i = 0; i < acc.length; i++) {
-                        acc[i] *= s[i];
-                    }
-                }
-            }
-            return FloatTensor.wrapOwned(Shape.of(raw.get(0).shape().dim(0), h, w), acc);
-        };
-    }
-
-    /** As {@link #mean()} but the element-wise maximum over layers: a region counts if any layer finds it. */
-    static LayerFusion max() {
-        return (raw, act, h, w) -> Fusions.maximum(raw, h, w, r -> Fusions.scaled(r, act, h, w));
-    }
-
-    /** {@link #layerCam(double)} with the paper's gamma = 2. */
-    static LayerFusion layerCam() {
-        return layerCam(2.0);
-    }
-
-    /**
-     * LayerCAM's fusion (Jiang et al. 2021, Eq. 9): each layer's map M (after the activation) is rescaled per image to
-     * {@code tanh(gamma * M / max(M))}, which lifts the weak values of shallow layers, upsampled, and the layers are
-     * combined by element-wise maximum (as torchcam does). A map with no positive value stays 0.
-     *
-     * @throws InvalidArgumentException unless gamma > 0
-     */
-    static LayerFusion layerCam(double gamma) {
-        if (!(gamma > 0)) {
-            throw new InvalidArgumentException("gamma must be > 0, got " + gamma);
-        }
-        return (raw, act, h, w) -> Fusions.maximum(raw, h, w, r -> {
-            int n = r.shape().intDim(0);
-            float[] a = r.toArray();
-            int per = a.length / n;
-            for (int i = 0; i < n; i++) {
-                float max = 0;
-                for (int j = i * per; j < (i + 1) * per; j++) {
-                    a[j] = act.apply(a[j]);
-                    max = Math.max(max, a[j]);
-                }
-                for (int j = i * per; j < (i + 1) * per; j++) {
-                    a[j] = max > 0 ? (float) Math.tanh(gamma * a[j] / max) : 0f;
-                }
-            }
-            return Bilinear.resize(FloatTensor.wrapOwned(r.shape(), a), h, w);
-        });
-    }
 }

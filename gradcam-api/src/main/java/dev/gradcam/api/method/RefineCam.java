@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * Refine-CAM (pytorch-grad-cam's {@code RefineCAM}, arXiv 2605.14641): a base method (Grad-CAM++ by default) at
  * several layers, each layer's map normalised to [0, 1] and upsampled, multiplied together
- * ({@link LayerFusion#product(boolean)}) and normalised. A region survives only where every layer agrees, which
+ * ({@link LayerFusions#product(boolean)}) and normalised. A region survives only where every layer agrees, which
  * denoises the detailed maps of early layers with the coarse maps of deep ones. Give it two or more layers
  * ({@code Explainer.Builder#layers}); with one layer it is the base method. Cost: the base method's at every layer, in
  * one pass. Raw maps, weights and masks per layer are the base method's ({@code Explanation#layerMaps()}). Immutable.
@@ -47,7 +47,7 @@ public final class RefineCam extends WrappedCamMethod {
 
     @Override
     public Optional<LayerFusion> fusion() {
-        return Optional.of(LayerFusion.product(pytorchGradCam));
+        return Optional.of(LayerFusions.product(pytorchGradCam));
     }
 
     /** pytorch-grad-cam's per-layer heatmaps are min-max scaled again after resizing, before the product. */

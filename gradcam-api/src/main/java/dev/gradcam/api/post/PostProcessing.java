@@ -20,7 +20,7 @@ public record PostProcessing(MapActivation activation, Normalization normalizati
 
     /** Grad-CAM's defaults: ReLU, per-image min-max, upsampled. */
     public static PostProcessing defaults() {
-        return new PostProcessing(MapActivation.RELU, Normalization.perImageMinMax(), true);
+        return new PostProcessing(MapActivation.RELU, Normalizations.perImageMinMax(), true);
     }
 
     /** Applies the steps to a batch of raw maps [N, h, w]; {@code height}/{@code width} are the input's. */

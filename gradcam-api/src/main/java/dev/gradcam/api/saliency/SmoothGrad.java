@@ -57,7 +57,7 @@ public final class SmoothGrad implements AttributionMethod {
         this.base = b.base;
         this.variant = b.variant;
         this.samples = b.samples;
-        this.noise = b.noise != null ? b.noise : Noise.gaussian(b.noiseLevel, b.seed);
+        this.noise = b.noise != null ? b.noise : Noises.gaussian(b.noiseLevel, b.seed);
         this.batchSize = b.batchSize;
     }
 
@@ -207,7 +207,7 @@ public final class SmoothGrad implements AttributionMethod {
                         + "both");
             }
             if (noise == null) {
-                Noise.gaussian(noiseLevel, seed); // validates the level
+                Noises.gaussian(noiseLevel, seed); // validates the level
             }
             return new SmoothGrad(this);
         }

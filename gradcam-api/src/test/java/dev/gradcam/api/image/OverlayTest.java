@@ -53,7 +53,7 @@ class OverlayTest {
         assertArrayEquals(new int[] {100, 50, 89, 0, 62, 127, 190, 255, 192, 132, 74, 15, 111, 90, 22, 128, 32, 16},
                 levels(Overlay.defaults().apply(image, mask)));
         // image_weight 0.7 (alpha 0.3), COLORMAP_VIRIDIS
-        Overlay viridis = new Overlay(Colormap.viridis(), 0.3, true);
+        Overlay viridis = new Overlay(Colormaps.viridis(), 0.3, true);
         assertArrayEquals(new int[] {184, 80, 69, 20, 27, 47, 216, 255, 253, 39, 85, 58, 159, 224, 48, 190, 131, 38},
                 levels(viridis.apply(image, mask)));
     }
@@ -61,7 +61,7 @@ class OverlayTest {
     @Test
     void alphaZeroWithoutRenormalisingKeepsTheImage() {
         BufferedImage image = ImagesTest.fourPixels();
-        BufferedImage out = new Overlay(Colormap.turbo(), 0, false)
+        BufferedImage out = new Overlay(Colormaps.turbo(), 0, false)
                 .apply(image, FloatTensor.of(Shape.of(2, 2), 0.1f, 0.2f, 0.3f, 0.4f));
         assertArrayEquals(Pixels.rgb(image), Pixels.rgb(out));
     }

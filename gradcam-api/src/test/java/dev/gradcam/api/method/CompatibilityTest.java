@@ -14,7 +14,7 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.cam.GradientReducers;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -94,7 +94,7 @@ class CompatibilityTest {
         FloatTensor plain = b.build().explain(x, Targets.classLogit(0)).heatmaps();
         FloatTensor pt = b.compatibility(Compatibility.PYTORCH_GRAD_CAM).build().explain(x, Targets.classLogit(0))
                 .heatmaps();
-        assertArrayEquals(Normalization.perImageMinMax().apply(plain).toArray(), pt.toArray(), 1e-6f);
+        assertArrayEquals(Normalizations.perImageMinMax().apply(plain).toArray(), pt.toArray(), 1e-6f);
         double moved = 0;
         for (int i = 0; i < plain.size(); i++) {
             moved = Math.max(moved, Math.abs(plain.getFlat(i) - pt.getFlat(i)));

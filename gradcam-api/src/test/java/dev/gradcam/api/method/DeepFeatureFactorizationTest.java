@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Targets;
@@ -26,7 +26,7 @@ class DeepFeatureFactorizationTest {
 
     private static Explainer.Builder raw(dev.gradcam.api.DifferentiableModel model, CamMethod m) {
         return Explainer.of(model, m).layer("relu").activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
+                .normalization(Normalizations.none()).upsample(false);
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Targets;
@@ -30,7 +30,7 @@ class FullGradTest {
 
     private static Explanation explain(dev.gradcam.api.DifferentiableModel model, FullGrad m, FloatTensor x,
                                        int cls) {
-        return Explainer.of(model, m).activation(MapActivation.SIGNED).normalization(Normalization.none())
+        return Explainer.of(model, m).activation(MapActivation.SIGNED).normalization(Normalizations.none())
                 .upsample(false).build().explain(x, Targets.classLogit(cls));
     }
 

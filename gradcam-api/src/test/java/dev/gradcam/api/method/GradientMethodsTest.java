@@ -9,7 +9,7 @@ import dev.gradcam.api.cam.CamMath;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.GradientReducers;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -84,7 +84,7 @@ class GradientMethodsTest {
         try (InMemoryCnn model = HandModel.model()) {
             Explanation e = Explainer.gradCam(model).layer("relu").eigenSmooth(true)
                     .selector(dev.gradcam.api.cam.FeatureMapSelectors.indices(0)).activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(0));
             assertArrayEquals(new float[] {-1.5f, -0.5f, 0.5f, 1.5f}, e.rawMaps().toArray(), EPS);
             assertEquals("true", e.provenance().details().get("method.eigenSmooth"));
@@ -94,7 +94,7 @@ class GradientMethodsTest {
     private static Explanation explain(CamMethod method, int cls) {
         try (InMemoryCnn model = HandModel.model()) {
             return Explainer.of(model, method).layer("relu").activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(HandModel.image(), Targets.classLogit(cls));
         }
     }

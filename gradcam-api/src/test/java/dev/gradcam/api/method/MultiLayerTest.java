@@ -7,7 +7,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.post.PostProcessing;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.testing.InMemoryCnn;
@@ -35,7 +35,7 @@ class MultiLayerTest {
         for (int i = 0; i < a.length; i++) {
             mean[i] = (a[i] + b[i]) / 2;
         }
-        FloatTensor expected = Normalization.perImageMinMax().apply(FloatTensor.of(fused.heatmaps().shape(), mean));
+        FloatTensor expected = Normalizations.perImageMinMax().apply(FloatTensor.of(fused.heatmaps().shape(), mean));
         assertArrayEquals(expected.toArray(), fused.heatmaps().toArray(), 1e-5f);
         assertEquals(2, fused.layerMaps().size());
         assertEquals(InMemoryCnn.CONV, fused.layerMaps().get(0).layer().name());
@@ -47,7 +47,7 @@ class MultiLayerTest {
     @Test
     void layerCamFusionIsTheMaximumOfTanhScaledMaps() {
         Explanation fused = Explainer.of(model, CamMethods.layerCam()).layers("conv", "relu")
-                .fusion(LayerFusion.layerCam()).normalization(Normalization.none()).outputSize(Size.square(6)).build()
+                .fusion(LayerFusions.layerCam()).normalization(Normalizations.none()).outputSize(Size.square(6)).build()
                 .explain(x);
         float[] expected = null;
         for (String layer : List.of("conv", "relu")) {
@@ -78,8 +78,8 @@ class MultiLayerTest {
     @Test
     void withoutUpsamplingLayersFuseAtTheFirstLayersResolution() {
         Explanation fused = Explainer.of(model, CamMethods.gradCam()).layers("relu", "conv")
-                .postProcessing(new PostProcessing(MapActivation.RELU, Normalization.perImageMinMax(), false))
-                .fusion(LayerFusion.max()).build().explain(x);
+                .postProcessing(new PostProcessing(MapActivation.RELU, Normalizations.perImageMinMax(), false))
+                .fusion(LayerFusions.max()).build().explain(x);
         assertEquals(dev.gradcam.api.tensor.Shape.of(2, 6, 6), fused.heatmaps().shape());
     }
 }

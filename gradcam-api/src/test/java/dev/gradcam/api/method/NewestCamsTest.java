@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -135,7 +135,7 @@ class NewestCamsTest {
         for (int i = 0; i < product.length; i++) {
             product[i] *= relu.getFlat(i);
         }
-        FloatTensor expected = Normalization.perImageMinMax().apply(FloatTensor.wrapOwned(conv.shape(), product));
+        FloatTensor expected = Normalizations.perImageMinMax().apply(FloatTensor.wrapOwned(conv.shape(), product));
         FloatTensor refined = Explainer.of(model, "refine-cam").layers("conv", "relu").build().explain(x, targets)
                 .heatmaps();
         assertArrayEquals(expected.toArray(), refined.toArray(), 1e-6f);

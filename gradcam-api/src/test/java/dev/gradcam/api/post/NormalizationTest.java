@@ -14,21 +14,21 @@ class NormalizationTest {
 
     @Test
     void perImageMinMaxAsPytorchGradCam() {
-        float[] out = Normalization.perImageMinMax().apply(maps).toArray();
+        float[] out = Normalizations.perImageMinMax().apply(maps).toArray();
         assertArrayEquals(new float[] {0, 0.25f, 0.5f, 1, 0, 0.5f, 1, 1}, out, 1e-6f);
     }
 
     @Test
     void perBatchMinMaxSharesOneScale() {
         // min -2, max 5: (x + 2) / 7
-        float[] out = Normalization.perBatchMinMax().apply(maps).toArray();
+        float[] out = Normalizations.perBatchMinMax().apply(maps).toArray();
         assertArrayEquals(new float[] {3 / 7f, 4 / 7f, 5 / 7f, 1, 0, 2 / 7f, 4 / 7f, 4 / 7f}, out, 1e-6f);
     }
 
     @Test
     void percentileClipsThenScales() {
         // image 0 sorted [1,2,3,5]: p25 at position 0.75 -> 1.75; p75 at 2.25 -> 3.5 (numpy's linear method)
-        float[] out = Normalization.percentile(25, 75).apply(maps).toArray();
+        float[] out = Normalizations.percentile(25, 75).apply(maps).toArray();
         float lo = 1.75f;
         float hi = 3.5f;
         assertArrayEquals(new float[] {0, (2 - lo) / (hi - lo), (3 - lo) / (hi - lo), 1}, java.util.Arrays.copyOf(out, 4),
@@ -37,15 +37,15 @@ class NormalizationTest {
 
     @Test
     void noneAndMaxAbs() {
-        assertArrayEquals(maps.toArray(), Normalization.none().apply(maps).toArray());
-        float[] out = Normalization.perImageMaxAbs().apply(maps).toArray();
+        assertArrayEquals(maps.toArray(), Normalizations.none().apply(maps).toArray());
+        float[] out = Normalizations.perImageMaxAbs().apply(maps).toArray();
         assertArrayEquals(new float[] {0.2f, 0.4f, 0.6f, 1, -1, 0, 1, 1}, out, 1e-6f);
     }
 
     @Test
     void constantMapBecomesZeroNotNaN() {
         FloatTensor flat = FloatTensor.full(Shape.of(1, 2, 2), 3f);
-        assertArrayEquals(new float[4], Normalization.perImageMinMax().apply(flat).toArray(), 0f);
+        assertArrayEquals(new float[4], Normalizations.perImageMinMax().apply(flat).toArray(), 0f);
     }
 
     @Test

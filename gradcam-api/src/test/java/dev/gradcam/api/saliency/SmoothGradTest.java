@@ -54,7 +54,7 @@ class SmoothGradTest {
     @Test
     void gaussianNoiseHasTheRequestedLevelAndIsReproducible() {
         FloatTensor x = HandModel.image().slice(0); // values from -1 to 4: range 5
-        Noise noise = Noise.gaussian(0.2, 3);
+        Noise noise = Noises.gaussian(0.2, 3);
         double sq = 0;
         int count = 0;
         for (int s = 0; s < 2000; s++) {
@@ -63,7 +63,7 @@ class SmoothGradTest {
             count += e.size();
         }
         assertEquals(1.0, Math.sqrt(sq / count), 0.02, "sigma = 0.2 * range");
-        assertEquals(noise.sample(x, 1, 7), Noise.gaussian(0.2, 3).sample(x, 1, 7));
+        assertEquals(noise.sample(x, 1, 7), Noises.gaussian(0.2, 3).sample(x, 1, 7));
         assertTrue(noise.sample(x, 1, 7).relativeError(noise.sample(x, 1, 8)) > 0.5);
     }
 

@@ -4,7 +4,7 @@ import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 
 /** Explainer settings the method tests share. */
 public final class Explainers {
@@ -18,6 +18,6 @@ public final class Explainers {
      */
     public static Explainer.Builder signedRaw(DifferentiableModel model, CamMethod method, String layer) {
         return Explainer.of(model, method).layer(layer).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false);
+                .normalization(Normalizations.none()).upsample(false);
     }
 }

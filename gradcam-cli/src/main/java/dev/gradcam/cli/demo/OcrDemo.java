@@ -4,7 +4,7 @@ import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
-import dev.gradcam.api.image.Colormap;
+import dev.gradcam.api.image.Colormaps;
 import dev.gradcam.api.image.Images;
 import dev.gradcam.api.image.Overlay;
 import dev.gradcam.api.image.PngWriter;
@@ -128,7 +128,7 @@ public final class OcrDemo {
                     .subtitle("PaddleOCR PP-OCRv4 det (DBNet), region target over pixels with p > " + TEXT_THRESHOLD
                             + ", layer " + det.layer() + " (" + mapSize(e) + " maps)")
                     .panel(page, "input", PAGE_WIDTH + " x " + PAGE_HEIGHT)
-                    .panel(Colormap.inferno().render(prob), "text probability", textPixels + " text pixels")
+                    .panel(Colormaps.inferno().render(prob), "text probability", textPixels + " text pixels")
                     .panel(Overlay.defaults().apply(page, e.heatmap(0)), methodName, "region target")
                     .build().render();
         }

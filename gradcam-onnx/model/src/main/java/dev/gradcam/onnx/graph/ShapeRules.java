@@ -20,7 +20,8 @@ public final class ShapeRules {
             "Sqrt", "Exp", "Log", "Neg", "Abs", "Identity", "Reciprocal", "Floor", "Ceil", "Round", "Sign", "Sin",
             "Cos", "Tan", "Atan", "Asin", "Acos", "Sinh", "Cosh", "Not", "Mish", "Gelu", "ThresholdedRelu", "LRN",
             "Clip", "InstanceNormalization", "LpNormalization", "Shrink", "CumSum", "Trilu", "MeanVarianceNormalization",
-            "BatchNormalization", "GroupNormalization", "ScatterElements", "ScatterND", "Scatter", "Swish");
+            "BatchNormalization", "GroupNormalization", "ScatterElements", "ScatterND", "Scatter", "Swish",
+            "RMSNormalization");
     private static final Set<String> BROADCAST = Set.of("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum",
             "Mean", "Mod", "PRelu", "BitShift", "And", "Or", "Xor", "Equal", "Greater", "Less", "GreaterOrEqual",
             "LessOrEqual", "Where", "BitwiseAnd", "BitwiseOr", "BitwiseXor");

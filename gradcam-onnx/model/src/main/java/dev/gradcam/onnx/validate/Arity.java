@@ -45,6 +45,7 @@ final class Arity {
         put("InstanceNormalization", 3, 3, 1, 1);
         put("LayerNormalization", 2, 3, 1, 3);
         put("GroupNormalization", 3, 3, 1, 1);
+        put("RMSNormalization", 2, 2, 1, 1);
         put("Clip", 1, 3, 1, 1);
         put("Dropout", 1, 3, 1, 2);
         put("Where", 3, 3, 1, 1);

@@ -122,7 +122,8 @@ public final class OperatorRules {
                     throw bad(node, "ratio", Float.toString(r), "must be in [0, 1)");
                 }
             }
-            case "BatchNormalization", "InstanceNormalization", "LayerNormalization", "GroupNormalization" -> {
+            case "BatchNormalization", "InstanceNormalization", "LayerNormalization", "GroupNormalization",
+                 "RMSNormalization" -> {
                 float eps = n.attrFloat("epsilon", 1e-5f);
                 if (!(eps >= 0) || Float.isInfinite(eps)) {
                     throw bad(node, "epsilon", Float.toString(eps), "must be a finite number >= 0");

@@ -3,7 +3,7 @@ package dev.gradcam.onnx.grad;
 import dev.gradcam.onnx.graph.ShapeRules;
 import java.util.Map;
 
-/** Backward rules of BatchNormalization (inference), LayerNormalization, InstanceNormalization and
+/** Backward rules of BatchNormalization (inference), LayerNormalization, RMSNormalization, InstanceNormalization and
  * GroupNormalization. */
 final class NormalizationRules {
 
@@ -13,6 +13,7 @@ final class NormalizationRules {
     static void register(Map<String, BackwardRule> rules) {
         rules.put("BatchNormalization", NormalizationRules::batchNorm);
         rules.put("LayerNormalization", NormalizationRules::layerNorm);
+        rules.put("RMSNormalization", NormalizationRules::rmsNorm);
         rules.put("InstanceNormalization", NormalizationRules::instanceNorm);
         rules.put("GroupNormalization", NormalizationRules::groupNorm);
     }
@@ -83,6 +84,33 @@ final class NormalizationRules {
             axes[i - a] = i;
         }
         c.addGradient(0, normalised(c, axes, c.input(1), c.node().attrFloat("epsilon", 1e-5f)));
+    }
+
+    /**
+     * RMSNormalization (opset 23): y = scale * x * r over the axes from {@code axis} on, r = 1 / sqrt(mean(x^2) +
+     * eps). Its gradient is r * (gh - xhat * mean(gh * xhat)) with xhat = x * r and gh = g * scale: LayerNorm's
+     * without the centring.
+     */
+    static void rmsNorm(BackwardContext c) {
+        noParameterGradients(c);
+        if (c.node().attrInt("stash_type", 1) != 1) {
+            throw c.unsupported("stash_type " + c.node().attrInt("stash_type", 1) + " is not supported; export with "
+                    + "the default stash_type=1 (float32 statistics)");
+        }
+        Emitter e = c.emit();
+        String x = c.input(0);
+        long[] dims = c.dims(x);
+        long axis = c.node().attrInt("axis", -1);
+        int a = (int) (axis < 0 ? axis + dims.length : axis);
+        long[] axes = new long[dims.length - a];
+        for (int i = a; i < dims.length; i++) {
+            axes[i - a] = i;
+        }
+        String gh = e.mul(c.gradient(), c.input(1));
+        String inv = e.op("Reciprocal", e.op("Sqrt", e.add(e.reduceMean(e.mul(x, x), axes, true),
+                c.scalar(c.node().attrFloat("epsilon", 1e-5f)))));
+        String xhat = e.mul(x, inv);
+        c.addGradient(0, e.mul(inv, e.sub(gh, e.mul(xhat, e.reduceMean(e.mul(gh, xhat), axes, true)))));
     }
 
     static void instanceNorm(BackwardContext c) {

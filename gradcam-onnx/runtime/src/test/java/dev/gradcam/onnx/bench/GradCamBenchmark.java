@@ -9,6 +9,7 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.runtime.OnnxModel;
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,9 @@ import java.util.Random;
  * same settings; "forward" is {@code OnnxModel.forward}, the model specialised to the concrete input shape (static
  * shapes let ONNX Runtime plan memory, which can make it faster than the model as exported); the gradient passes are
  * specialised the same way, so ratios divide by the faster of the two. The measured passes interleave so that drift
- * in machine load affects all alike; medians reported.
+ * in machine load affects all alike; medians reported. Each pass is timed by the wall clock and by the process's CPU
+ * time (all threads, ONNX Runtime's included), which other processes on a shared machine disturb less; the system
+ * load average is printed before and after.
  */
 public final class GradCamBenchmark {
 
@@ -63,14 +66,17 @@ public final class GradCamBenchmark {
                 System.out.printf("model %s, layer %s -> %s, provider %s, onnxruntime %s, %d cores%n",
                         model.getFileName(), layer, tap, m.executionProvider(), m.provenance().get("onnxruntime"),
                         Runtime.getRuntime().availableProcessors());
+                double load0 = load();
                 List<String> rows = new ArrayList<>();
                 for (int n : batches) {
                     rows.add(run(env, m, plain, tap, n));
                 }
-                System.out.println("batch | inference ms | forward ms (*) | Grad-CAM ms | ratio | input-gradient ms | ratio");
+                System.out.println("clock | batch | inference ms | forward ms (*) | Grad-CAM ms | ratio "
+                        + "| input-gradient ms | ratio");
                 rows.forEach(System.out::println);
                 System.out.println("(*) OnnxModel.forward: the same model specialised to the input shape. Ratios divide "
-                        + "by the faster of the two inference times.");
+                        + "by the faster of the two inference times. cpu: process CPU time, all threads.");
+                System.out.printf("load average %.2f at the start, %.2f at the end%n", load0, load());
             }
         }
     }
@@ -110,24 +116,43 @@ public final class GradCamBenchmark {
             ig.run();
         }
         int reps = n == 1 ? 15 : 7;
-        List<Double> ti = new ArrayList<>();
-        List<Double> tf = new ArrayList<>();
-        List<Double> tc = new ArrayList<>();
-        List<Double> tg = new ArrayList<>();
+        List<List<double[]>> t = new ArrayList<>();
+        List<Runnable> passes = List.of(infer, forward, cam, ig);
+        passes.forEach(p -> t.add(new ArrayList<>()));
         for (int i = 0; i < reps; i++) {
-            ti.add(time(infer));
-            tf.add(time(forward));
-            tc.add(time(cam));
-            tg.add(time(ig));
+            for (int p = 0; p < passes.size(); p++) {
+                t.get(p).add(times(passes.get(p)));
+            }
         }
-        double inf = median(ti);
-        double fwd = median(tf);
-        double c = median(tc);
-        double g = median(tg);
-        // Ratios against the faster baseline: the model as exported, or specialised to the input shape.
-        double base = Math.min(inf, fwd);
-        return String.format("%5d | %12.1f | %14.1f | %11.1f | %5.2f | %17.1f | %5.2f", n, inf, fwd, c, c / base, g,
-                g / base);
+        StringBuilder rows = new StringBuilder();
+        String[] clocks = {"wall", "cpu"};
+        for (int clock = 0; clock < 2; clock++) {
+            int c0 = clock;
+            double[] med = t.stream().mapToDouble(l -> median(l.stream().map(v -> v[c0]).toList())).toArray();
+            // Ratios against the faster baseline: the model as exported, or specialised to the input shape.
+            double base = Math.min(med[0], med[1]);
+            rows.append(String.format("%-5s | %5d | %12.1f | %14.1f | %11.1f | %5.2f | %17.1f | %5.2f", clocks[clock], n,
+                    med[0], med[1], med[2], med[2] / base, med[3], med[3] / base));
+            rows.append(clock == 0 ? "\n" : "");
+        }
+        return rows.toString();
+    }
+
+    /** Wall-clock and process CPU milliseconds of one run. */
+    private static double[] times(Runnable r) {
+        long c0 = cpuNanos();
+        long t0 = System.nanoTime();
+        r.run();
+        return new double[] {(System.nanoTime() - t0) / 1e6, (cpuNanos() - c0) / 1e6};
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double time(Runnable r) {

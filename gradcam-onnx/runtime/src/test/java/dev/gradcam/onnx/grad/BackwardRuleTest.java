@@ -410,6 +410,10 @@ class BackwardRuleTest {
                 .random("bb", rnd(), 1, 6).node("LayerNormalization", "y", List.of("x", "g", "bb")), 17);
         add("LayerNormalization axis 1", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3, 5, 6)
                 .node("LayerNormalization", "y", List.of("x", "g"), Attr.i("axis", 1)), 17);
+        add("RMSNormalization last axis", new long[] {2, 4, 6}, n, 3e-3, b -> b.random("g", rnd(), 1, 6)
+                .node("RMSNormalization", "y", List.of("x", "g")), 23);
+        add("RMSNormalization axis 1, epsilon", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3, 5, 6)
+                .node("RMSNormalization", "y", List.of("x", "g"), Attr.i("axis", 1), Attr.f("epsilon", 1e-2f)), 23);
         add("InstanceNormalization", X4, n, 3e-3, b -> b.random("g", rnd(), 1, 3).random("bb", rnd(), 1, 3)
                 .node("InstanceNormalization", "y", List.of("x", "g", "bb")), 17);
         add("GroupNormalization opset 18 (scale per group)", new long[] {2, 4, 3, 3}, n, 3e-3, b -> b

@@ -13,7 +13,7 @@ import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;
@@ -89,7 +89,7 @@ class InputsReferenceTest {
             FloatTensor x = npy("unbatched/input.npy");
             List<Target> rest = List.of(Targets.rest(1), Targets.rest(3));
             Function<CamMethod, Explainer> explainer = m -> Explainer.of(model, m).layer("features.1")
-                    .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false).build();
+                    .activation(MapActivation.SIGNED).normalization(Normalizations.none()).upsample(false).build();
             Explainer shapley = explainer.apply(CamMethods.shapleyCam());
             FloatTensor both = shapley.explain(x, rest).rawMaps();
             FloatTensor gradCam = explainer.apply(CamMethods.gradCam()).explain(x, rest).rawMaps();

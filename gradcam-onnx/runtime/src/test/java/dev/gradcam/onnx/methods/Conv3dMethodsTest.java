@@ -10,7 +10,7 @@ import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -67,7 +67,7 @@ class Conv3dMethodsTest {
     void rawMapsMatchTheReference(String tap, String method) {
         FloatTensor expected = Npy.read(dir().resolve(method + "__" + tap + ".npy"));
         Explanation e = Explainer.of(model, method).layer(TAPS.get(tap)).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build().explain(input, TARGETS);
+                .normalization(Normalizations.none()).upsample(false).build().explain(input, TARGETS);
         assertEquals(expected.shape(), e.rawMaps().shape());
         for (int i = 0; i < 2; i++) {
             double err = e.rawMaps().slice(i).relativeError(expected.slice(i));
@@ -91,7 +91,7 @@ class Conv3dMethodsTest {
             default -> TARGETS;
         };
         Explanation e = Explainer.of(model, "shapley-cam").layer(TAPS.get(tap)).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build().explain(input, targets);
+                .normalization(Normalizations.none()).upsample(false).build().explain(input, targets);
         assertEquals(expected.shape(), e.rawMaps().shape());
         for (int i = 0; i < 2; i++) {
             double err = e.rawMaps().slice(i).relativeError(expected.slice(i));

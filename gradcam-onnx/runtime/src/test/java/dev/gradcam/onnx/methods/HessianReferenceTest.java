@@ -7,7 +7,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;
@@ -129,7 +129,7 @@ class HessianReferenceTest {
     void shapleyCamMatchesThePaper(String arch, String module, String tensor, String target) {
         FloatTensor expected = reference(arch, "shapley-cam-" + target + "__" + module);
         Explanation e = Explainer.of(model(arch), "shapley-cam").layer(tensor).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build().explain(input(arch), targets(target));
+                .normalization(Normalizations.none()).upsample(false).build().explain(input(arch), targets(target));
         assertEquals(expected.shape(), e.rawMaps().shape());
         for (int i = 0; i < 2; i++) {
             double err = e.rawMaps().slice(i).relativeError(expected.slice(i));

@@ -10,7 +10,7 @@ import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.method.ConceptFactorization;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
@@ -102,7 +102,7 @@ class MethodReferenceTest {
                 () -> reference + " needs " + method.requiredCapabilities() + "; the backend has "
                         + model.capabilities());
         return Explainer.of(model, method).eigenSmooth(reference.equals("grad-cam-eigen-smooth"))
-                .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false);
+                .activation(MapActivation.SIGNED).normalization(Normalizations.none()).upsample(false);
     }
 
     /** The fixture targets (logits of classes 1 and 3), or the targets a reference file name says. */
@@ -145,7 +145,7 @@ class MethodReferenceTest {
         FloatTensor input = Npy.read(resource("fixtures").resolve(arch).resolve("input.npy"));
         FloatTensor expected = Npy.read(resource("methods").resolve(arch).resolve("full-grad.npy"));
         Explanation e = Explainer.of(model, CamMethods.fullGrad()).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build().explain(input, TARGETS);
+                .normalization(Normalizations.none()).upsample(false).build().explain(input, TARGETS);
         double err = e.rawMaps().relativeError(expected);
         assertTrue(err <= TOLERANCE, arch + " full-grad: relative L2 error " + err);
     }

@@ -10,7 +10,7 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.Models;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
@@ -76,7 +76,7 @@ class TorchvisionResNet50Test {
             assertTrue(gradError < 1e-4, "layer4 gradient vs torch.autograd: " + gradError);
 
             Explanation e = Explainer.gradCam(model).layer("layer4").activation(MapActivation.RELU)
-                    .normalization(Normalization.none()).upsample(false).build()
+                    .normalization(Normalizations.none()).upsample(false).build()
                     .explain(input, Targets.classLogit(CLASS));
             FloatTensor torchCam = Npy.read(REFERENCE.resolve("gradcam.npy"));
             double camError = e.heatmaps().relativeError(torchCam);

@@ -8,7 +8,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -76,7 +76,7 @@ class TorchvisionTransformersTest {
                 assertTrue(dynamic <= 1, l.describe());
             }
             Explainer x = Explainer.gradCam(m).layer(module).activation(MapActivation.SIGNED)
-                    .normalization(Normalization.none()).upsample(false).build();
+                    .normalization(Normalizations.none()).upsample(false).build();
             assertEquals(layout, x.layout(x.layer()).describe());
             if (!name.startsWith("convnext")) {
                 assertEquals(x.layer().name(), m.resolveLayer("auto").name(), "auto is the last block's first norm");

@@ -13,7 +13,7 @@ import dev.gradcam.api.method.AttentionRollout;
 import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -43,7 +43,7 @@ class AttentionRolloutReferenceTest {
 
     private static Explanation explain(String model, CamMethod method) {
         return Explainer.of(LayerLayoutReferenceTest.model(model), method).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build()
+                .normalization(Normalizations.none()).upsample(false).build()
                 .explain(LayerLayoutReferenceTest.input(model), TARGETS);
     }
 

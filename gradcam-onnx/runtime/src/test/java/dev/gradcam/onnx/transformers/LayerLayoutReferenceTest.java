@@ -11,7 +11,7 @@ import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
@@ -74,7 +74,7 @@ class LayerLayoutReferenceTest {
     void rawMapsMatchTheTorchReference(String name, String method) {
         OnnxModel model = model(name);
         Explanation e = Explainer.of(model, method).layer(LAYERS.get(name)).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).build().explain(input(name), TARGETS);
+                .normalization(Normalizations.none()).upsample(false).build().explain(input(name), TARGETS);
         FloatTensor expected = Npy.read(resource(name).resolve(method + ".npy"));
         assertEquals(Shape.of(2, 8, 8), e.rawMaps().shape());
         for (int i = 0; i < 2; i++) {
@@ -116,7 +116,7 @@ class LayerLayoutReferenceTest {
                 .layer("blocks.1.norm1").layerLayout(LayerLayout.tokens(1)).build());
         assertTrue(e.getMessage().contains("tokens:K"), e.getMessage());
         Explanation forced = Explainer.gradCam(deit).layer("blocks.1.norm1").layerLayout(LayerLayout.tokens(2))
-                .activation(MapActivation.SIGNED).normalization(Normalization.none()).upsample(false).build()
+                .activation(MapActivation.SIGNED).normalization(Normalizations.none()).upsample(false).build()
                 .explain(input("deit"), TARGETS);
         assertTrue(forced.rawMaps().relativeError(Npy.read(resource("deit").resolve("grad-cam.npy"))) <= TOLERANCE);
         InvalidInputException rank = assertThrows(InvalidInputException.class, () -> Explainer.gradCam(deit)

@@ -18,8 +18,8 @@ Layers (pytorch-grad-cam's reshape_transform turns them into [N, C, h, w]):
   convnext   blocks.1.norm  (channels last [N, 8, 8, 16]): tensor.permute(0, 3, 1, 2)
 Targets: image 0 explains logit 1, image 1 logit 3. References in float64, raw maps before ReLU, formulas as in
 ../methods/make_method_fixtures.py (gradient_methods, imported from there), plus:
-  ablation-cam    w_k = (y - y_k) / y, y_k the target with channel k of the layer's grid set to 0 (leading tokens
-                  kept), the whole torch model re-run with a forward hook
+  ablation-cam    w_k = (y - y_k) / y, y_k the target with channel k of the layer set to 0 in every token, the
+                  leading ones included (as pytorch-grad-cam's AblationLayerVit), the whole torch model re-run with a forward hook
   attention-rollout (Abnar and Zuidema 2020), for (fusion, discard) in (mean, 0), (max, 0.5), (min, 0.2):
                   A_l fused over heads; the discard-ratio lowest entries of each image's fused matrix set to 0
                   (never entry [0, 0], the class token's attention to itself, as jacobgil's vit-explain); B_l = (A_l + I) / 2, rows renormalised; R = B_L ... B_1; the
@@ -176,7 +176,7 @@ def ablation_cam(model, path, x, a, logits, leading):
             if leading is None:
                 out[j, :, :, j] = 0
             else:
-                out[j, leading:, j] = 0
+                out[j, :, j] = 0   # every token, the leading ones too (pytorch-grad-cam's AblationLayerVit)
         return out
 
     handle = dict(model.named_modules())[path].register_forward_hook(ablate)
