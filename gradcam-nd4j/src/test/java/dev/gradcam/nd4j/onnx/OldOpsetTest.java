@@ -6,7 +6,7 @@ import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.nd4j.SameDiffModel;
@@ -40,7 +40,7 @@ class OldOpsetTest {
 
     private static Explanation explain(SameDiffModel m, String layer, FloatTensor x) {
         return Explainer.of(m, CamMethods.gradCam()).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).layer(layer).build()
+                .normalization(Normalizations.none()).upsample(false).layer(layer).build()
                 .explain(x, List.of(Targets.classLogit(1), Targets.classLogit(3)));
     }
 }

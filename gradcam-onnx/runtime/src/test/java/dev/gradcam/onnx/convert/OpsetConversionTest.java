@@ -8,7 +8,7 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.post.MapActivation;
-import dev.gradcam.api.post.Normalization;
+import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -140,7 +140,7 @@ class OpsetConversionTest {
 
     private static Explanation explain(OnnxModel m, String arch, FloatTensor x) {
         return Explainer.of(m, CamMethods.gradCam()).activation(MapActivation.SIGNED)
-                .normalization(Normalization.none()).upsample(false).layer(LAYER.get(arch)).build()
+                .normalization(Normalizations.none()).upsample(false).layer(LAYER.get(arch)).build()
                 .explain(x, TARGETS);
     }
 }
