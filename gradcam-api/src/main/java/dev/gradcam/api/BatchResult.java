@@ -21,9 +21,9 @@ public abstract class BatchResult {
      * @param targets each image's target description
      */
     protected BatchResult(double[] scores, int[] classes, List<String> targets) {
-        this.scores = scores.clone();
-        this.classes = classes.clone();
-        this.targets = List.copyOf(targets);
+        this.scores = InvalidArgumentException.requireNonNull(scores, "scores").clone();
+        this.classes = InvalidArgumentException.requireNonNull(classes, "classes").clone();
+        this.targets = List.copyOf(InvalidArgumentException.requireNonNull(targets, "targets"));
     }
 
     /** Number of images. */

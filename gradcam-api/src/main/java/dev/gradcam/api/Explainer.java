@@ -33,7 +33,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -110,12 +109,13 @@ public final class Explainer {
 
     /** Explains each image's top class. */
     public Explanation explain(FloatTensor images) {
+        InvalidArgumentException.requireNonNull(images, "images");
         return explain(images, Collections.nCopies(batchOf(images), Targets.topClass()));
     }
 
     /** Explains the same target for every image. */
     public Explanation explain(FloatTensor images, Target target) {
-        Objects.requireNonNull(target, "target");
+        InvalidArgumentException.requireNonNull(target, "target");
         return explain(images, Collections.nCopies(batchOf(images), target));
     }
 
@@ -126,8 +126,8 @@ public final class Explainer {
      * @throws ResourceClosedException if the model has been closed
      */
     public Explanation explain(FloatTensor images, List<Target> targets) {
-        Objects.requireNonNull(images, "images");
-        Objects.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (settings.model.isClosed()) {
             throw new ResourceClosedException("the model behind this explainer");
         }
@@ -166,8 +166,8 @@ public final class Explainer {
      * @throws ResourceClosedException if the model has been closed
      */
     public Duration warmUp(Size imageSize, Target target, int... batchSizes) {
-        Objects.requireNonNull(target, "target");
-        Objects.requireNonNull(batchSizes, "batchSizes");
+        InvalidArgumentException.requireNonNull(target, "target");
+        InvalidArgumentException.requireNonNull(batchSizes, "batchSizes");
         if (batchSizes.length == 0) {
             throw new InvalidArgumentException("give at least one batch size to warm up");
         }
@@ -328,6 +328,7 @@ public final class Explainer {
      * 3-D convolutions) or that is not one of this explainer's layers.
      */
     public LayerLayout layout(LayerInfo layer) {
+        InvalidArgumentException.requireNonNull(layer, "layer");
         return layouts.get(layer.name());
     }
 
@@ -389,7 +390,7 @@ public final class Explainer {
         private Compatibility compatibility = Compatibility.GRADCAM;
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         private Builder copy() {
@@ -413,7 +414,7 @@ public final class Explainer {
 
         /** The layer: a tensor name, node name, module path such as {@code layer4}, or {@code auto} (default). */
         public Builder layer(String layer) {
-            this.layers = List.of(Objects.requireNonNull(layer, "layer"));
+            this.layers = List.of(InvalidArgumentException.requireNonNull(layer, "layer"));
             return this;
         }
 
@@ -423,12 +424,14 @@ public final class Explainer {
          * @throws InvalidArgumentException if none is given
          */
         public Builder layers(String... layers) {
+            InvalidArgumentException.requireNonNull(layers, "layers");
+            InvalidArgumentException.requireNonNull(layers, "layers");
             return layers(List.of(layers));
         }
 
         /** As {@link #layers(String...)}. */
         public Builder layers(List<String> layers) {
-            if (layers.isEmpty()) {
+            if (InvalidArgumentException.requireNonNull(layers, "layers").isEmpty()) {
                 throw new InvalidArgumentException("give at least one layer");
             }
             this.layers = List.copyOf(layers);
@@ -448,25 +451,25 @@ public final class Explainer {
 
         /** The method (default Grad-CAM). */
         public Builder method(CamMethod method) {
-            this.method = Objects.requireNonNull(method, "method");
+            this.method = InvalidArgumentException.requireNonNull(method, "method");
             return this;
         }
 
         /** A method from a name and a reducer, e.g. your own weighting. */
         public Builder method(String name, GradientReducer reducer) {
-            return method(CamMethods.fromReducer(Objects.requireNonNull(name, "name"),
-                    Objects.requireNonNull(reducer, "reducer")));
+            return method(CamMethods.fromReducer(InvalidArgumentException.requireNonNull(name, "name"),
+                    InvalidArgumentException.requireNonNull(reducer, "reducer")));
         }
 
         /** Which feature maps count (default: all). */
         public Builder selector(FeatureMapSelector selector) {
-            this.selector = Objects.requireNonNull(selector, "selector");
+            this.selector = InvalidArgumentException.requireNonNull(selector, "selector");
             return this;
         }
 
         /** Activation, normalisation and upsampling together. */
         public Builder postProcessing(PostProcessing post) {
-            this.post = Objects.requireNonNull(post, "post");
+            this.post = InvalidArgumentException.requireNonNull(post, "post");
             return this;
         }
 
@@ -493,7 +496,7 @@ public final class Explainer {
          * makes maps 640 wide and 480 high, {@code [N, 480, 640]}.
          */
         public Builder outputSize(Size size) {
-            Objects.requireNonNull(size, "size");
+            InvalidArgumentException.requireNonNull(size, "size");
             this.outHeight = size.height();
             this.outWidth = size.width();
             return this;
@@ -507,7 +510,7 @@ public final class Explainer {
 
         /** How gradients flow back (default standard). */
         public Builder gradientMode(GradientMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = InvalidArgumentException.requireNonNull(mode, "mode");
             return this;
         }
 
@@ -525,7 +528,7 @@ public final class Explainer {
 
         /** How several layers' maps combine (default {@link LayerFusions#mean()}, as pytorch-grad-cam). */
         public Builder fusion(LayerFusion fusion) {
-            this.fusion = Objects.requireNonNull(fusion, "fusion");
+            this.fusion = InvalidArgumentException.requireNonNull(fusion, "fusion");
             return this;
         }
 
@@ -538,13 +541,13 @@ public final class Explainer {
          * no target is given. The differences are tabled in docs/methods.md.
          */
         public Builder compatibility(Compatibility compatibility) {
-            this.compatibility = Objects.requireNonNull(compatibility, "compatibility");
+            this.compatibility = InvalidArgumentException.requireNonNull(compatibility, "compatibility");
             return this;
         }
 
         /** Hears the progress of long methods (Score-CAM, Ablation-CAM). */
         public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
+            this.progress = InvalidArgumentException.requireNonNull(progress, "progress");
             return this;
         }
 

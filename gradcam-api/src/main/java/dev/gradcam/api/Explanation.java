@@ -6,7 +6,6 @@ import dev.gradcam.api.method.LayerMaps;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -63,14 +62,14 @@ public final class Explanation extends BatchResult {
     public Explanation(FloatTensor heatmaps, List<LayerMaps> layerMaps, double[] scores, int[] classes,
                        List<String> targets, List<String> diagnostics, Provenance provenance, Timings timings) {
         super(scores, classes, targets);
-        if (layerMaps.isEmpty()) {
+        if (InvalidArgumentException.requireNonNull(layerMaps, "layerMaps").isEmpty()) {
             throw new InvalidArgumentException("an explanation needs the maps of at least one layer");
         }
         this.layerMaps = List.copyOf(layerMaps);
-        this.heatmaps = Objects.requireNonNull(heatmaps, "heatmaps");
-        this.diagnostics = List.copyOf(diagnostics);
-        this.provenance = Objects.requireNonNull(provenance, "provenance");
-        this.timings = Objects.requireNonNull(timings, "timings");
+        this.heatmaps = InvalidArgumentException.requireNonNull(heatmaps, "heatmaps");
+        this.diagnostics = List.copyOf(InvalidArgumentException.requireNonNull(diagnostics, "diagnostics"));
+        this.provenance = InvalidArgumentException.requireNonNull(provenance, "provenance");
+        this.timings = InvalidArgumentException.requireNonNull(timings, "timings");
     }
 
     /** Post-processed maps [N, H, W]. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,8 +27,8 @@ final class FixedInputsModel implements DifferentiableModel {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     FixedInputsModel(DifferentiableModel model, String attributed, Map<String, FloatTensor> fixed) {
-        this.model = Objects.requireNonNull(model, "model");
-        this.attributed = Objects.requireNonNull(attributed, "attributed");
+        this.model = InvalidArgumentException.requireNonNull(model, "model");
+        this.attributed = InvalidArgumentException.requireNonNull(attributed, "attributed");
         this.fixed = Map.copyOf(fixed);
         List<String> names = model.inputs().stream().map(ValueInfo::name).toList();
         if (!names.contains(attributed)) {

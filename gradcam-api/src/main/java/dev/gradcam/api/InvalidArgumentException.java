@@ -29,4 +29,19 @@ public class InvalidArgumentException extends InvalidInputException {
             throw new InvalidArgumentException(message);
         }
     }
+
+    /**
+     * Checks that an argument is given: the API's replacement for {@link java.util.Objects#requireNonNull}, so that a
+     * null argument is a {@link GradCamException} like every other argument error.
+     *
+     * @param name the argument's name, for the message
+     * @return {@code value}
+     * @throws InvalidArgumentException if {@code value} is null
+     */
+    public static <T> T requireNonNull(T value, String name) {
+        if (value == null) {
+            throw new InvalidArgumentException(name + " must not be null");
+        }
+        return value;
+    }
 }

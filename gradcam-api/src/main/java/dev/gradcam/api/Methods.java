@@ -9,7 +9,6 @@ import dev.gradcam.api.saliency.SaliencyMethods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The one catalogue of built-in methods, both families, by name: what the command line, configuration files and
@@ -62,7 +61,7 @@ public final class Methods {
      * @throws UnknownMethodException naming the nearest known names and every known name
      */
     public static String canonical(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = MethodNames.normalise(name);
         if (CamMethods.names().contains(key)) {
             return key;
@@ -125,7 +124,7 @@ public final class Methods {
      */
     public static AttributionMethod attribution(String name, DifferentiableModel model, String layer,
                                                 String output) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         String key = canonical(name);
         if (family(key) != Family.PIXEL_SPACE) {
             throw new InvalidArgumentException("'" + key + "' is a class-activation method, not a pixel-space "

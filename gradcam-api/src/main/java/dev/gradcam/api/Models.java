@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Loads models through whichever backend is on the class path: {@code Models.load(Path.of("resnet50.onnx"))}.
@@ -35,8 +34,8 @@ public final class Models {
      * @throws BackendUnavailableException if the backend is missing or unavailable
      */
     public static DifferentiableModel load(Path model, String backend, Map<String, String> options) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(options, "options");
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(options, "options");
         requireModelFile(model);
         BackendProvider provider = BackendRegistry.choose(model, backend);
         return provider.load(model, options);
@@ -48,7 +47,7 @@ public final class Models {
      * @throws ModelLoadException if it is a folder (naming the model files in it) or does not exist
      */
     public static void requireModelFile(Path model) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         if (Files.isDirectory(model)) {
             throw new ModelLoadException(model.toAbsolutePath() + " is a folder, not a model file; give the model file "
                     + "itself" + modelsIn(model));

@@ -1,7 +1,6 @@
 package dev.gradcam.api;
 
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Where an explanation came from, so that a saved result can be reproduced.
@@ -17,12 +16,12 @@ import java.util.Objects;
 public record Provenance(String method, String layer, String backend, String executionProvider, String gradientMode,
                          String libraryVersion, Map<String, String> details) {
     public Provenance {
-        Objects.requireNonNull(method, "method");
-        Objects.requireNonNull(layer, "layer");
-        Objects.requireNonNull(backend, "backend");
-        Objects.requireNonNull(executionProvider, "executionProvider");
-        Objects.requireNonNull(gradientMode, "gradientMode");
-        Objects.requireNonNull(libraryVersion, "libraryVersion");
-        details = Map.copyOf(details);
+        InvalidArgumentException.requireNonNull(method, "method");
+        InvalidArgumentException.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(backend, "backend");
+        InvalidArgumentException.requireNonNull(executionProvider, "executionProvider");
+        InvalidArgumentException.requireNonNull(gradientMode, "gradientMode");
+        InvalidArgumentException.requireNonNull(libraryVersion, "libraryVersion");
+        details = Map.copyOf(InvalidArgumentException.requireNonNull(details, "details"));
     }
 }

@@ -487,7 +487,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     /**
      * Images per pass: {@code --batch-size}, or the model's batch size where its input fixes one (many exports fix
-     * it to 1), so that a folder of any size runs on a fixed-batch model.
+     * it to 1), so that a folder of any size runs on a fixed-batch model (the backend pads a last, smaller part).
      */
     private int step(DifferentiableModel model, InputSource in) {
         if (!in.batchable()) {
@@ -496,10 +496,6 @@ final class ExplainCommand implements Callable<Integer> {
         long fixed = model.inputs().isEmpty() || model.inputs().get(0).shape().rank() == 0 ? -1
                 : model.inputs().get(0).shape().dim(0);
         if (fixed > 0 && fixed != batchSize) {
-            if (in.size() % fixed != 0) {
-                throw new InvalidInputException("the model's input takes batches of exactly " + fixed + " images; "
-                        + in.size() + " images do not divide into them: give a multiple of " + fixed + " images");
-            }
             if (batchSizeGiven()) {
                 warn("--batch-size " + batchSize + " does not fit the model's fixed batch of " + fixed + "; using "
                         + fixed);

@@ -74,6 +74,34 @@ class CliErrorsTest {
     }
 
     @Test
+    void aModelWithAFixedBatchOfFourExplainsSixImages() throws IOException {
+        // Two passes of four: the second holds two images and two copies of the last as padding, whose results
+        // are dropped. Reference: the same model with a dynamic batch.
+        ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .getDimBuilder(0).clearDimParam().setDimValue(4);
+        Path fixed = Files.write(dir.resolve("fixed_batch4.onnx"), b.build().toByteArray());
+        Path images = Files.createDirectory(dir.resolve("images"));
+        for (int i = 0; i < 6; i++) {
+            GradcamCliTest.image(images.resolve("img" + i + ".png"), 32 + i, 32);
+        }
+        CliRun r = CliRun.of("explain", "--model", fixed.toString(), "--input", images.toString(), "--layer",
+                "layer2", "--out", dir.resolve("fixed").toString());
+        assertEquals(ExitCodes.OK, r.code(), r::toString);
+        CliRun free = CliRun.of("explain", "--model", model.toString(), "--input", images.toString(), "--layer",
+                "layer2", "--out", dir.resolve("dynamic").toString());
+        assertEquals(ExitCodes.OK, free.code(), free::toString);
+        for (int i = 0; i < 6; i++) {
+            assertTrue(Files.exists(dir.resolve("fixed").resolve("img" + i + ".overlay.png")), r::toString);
+        }
+        dev.gradcam.api.tensor.FloatTensor a = dev.gradcam.api.io.Npy.read(dir.resolve("fixed").resolve("raw.npy"));
+        dev.gradcam.api.tensor.FloatTensor e = dev.gradcam.api.io.Npy.read(dir.resolve("dynamic").resolve("raw.npy"));
+        assertEquals(e.shape(), a.shape());
+        assertEquals(6, a.shape().dim(0));
+        assertTrue(a.relativeError(e) < 1e-5, "relative error " + a.relativeError(e));
+    }
+
+    @Test
     void sizesAreCheckedBeforeAnyImageIsResized() throws IOException {
         ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
         for (int d = 2; d < 4; d++) {

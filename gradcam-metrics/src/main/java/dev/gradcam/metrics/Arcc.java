@@ -1,9 +1,9 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * ARCC with pytorch-grad-cam's semantics: complexity (the map's mean absolute value, lower is better), coherency
@@ -24,9 +24,9 @@ public final class Arcc {
     private final MapFunction method;
 
     private Arcc(Scoring scoring, Road road, MapFunction method) {
-        this.scoring = Objects.requireNonNull(scoring, "scoring");
-        this.road = Objects.requireNonNull(road, "road");
-        this.method = Objects.requireNonNull(method, "method");
+        this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
+        this.road = InvalidArgumentException.requireNonNull(road, "road");
+        this.method = InvalidArgumentException.requireNonNull(method, "method");
     }
 
     /**

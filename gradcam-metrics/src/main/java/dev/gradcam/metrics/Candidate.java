@@ -1,7 +1,7 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -19,8 +19,8 @@ public record Candidate(String name, FloatTensor maps, MapFunction method, Float
                         MapFunction attribution) {
 
     public Candidate {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(maps, "maps");
+        InvalidArgumentException.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(maps, "maps");
     }
 
     /** Maps computed elsewhere: only metrics that need no recomputation apply. */

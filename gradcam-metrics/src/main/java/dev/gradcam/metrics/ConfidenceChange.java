@@ -1,9 +1,9 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Scores of the image multiplied by its map, pytorch-grad-cam's {@code CamMultImageConfidenceChange},
@@ -20,7 +20,7 @@ public final class ConfidenceChange {
     private final Scoring scoring;
 
     private ConfidenceChange(Scoring scoring) {
-        this.scoring = Objects.requireNonNull(scoring, "scoring");
+        this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
     }
 
     public static ConfidenceChange of(Scoring scoring) {

@@ -7,7 +7,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Deletion and insertion curves (Petsiuk et al. 2018, RISE). Pixels are ranked by map value, highest first (ties
@@ -29,13 +28,13 @@ public final class DeletionInsertion {
 
     private DeletionInsertion(Scoring scoring, int steps, PerturbationBaseline deletion,
                               PerturbationBaseline insertion) {
-        this.scoring = Objects.requireNonNull(scoring, "scoring");
+        this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
         if (steps < 1) {
             throw new InvalidArgumentException("steps must be at least 1, got " + steps);
         }
         this.steps = steps;
-        this.deletionBaseline = Objects.requireNonNull(deletion, "deletion baseline");
-        this.insertionBaseline = Objects.requireNonNull(insertion, "insertion baseline");
+        this.deletionBaseline = InvalidArgumentException.requireNonNull(deletion, "deletion baseline");
+        this.insertionBaseline = InvalidArgumentException.requireNonNull(insertion, "insertion baseline");
     }
 
     /** {@value #DEFAULT_STEPS} steps; deletion to zeros, insertion from the blurred image (as RISE). */

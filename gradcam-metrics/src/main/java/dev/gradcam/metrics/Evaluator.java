@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -224,7 +223,7 @@ public final class Evaluator {
         private long seed;
 
         private Builder(Scoring scoring) {
-            this.scoring = Objects.requireNonNull(scoring, "scoring");
+            this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
         }
 
         /** Deletion / insertion steps (default 100). */
@@ -238,8 +237,8 @@ public final class Evaluator {
 
         /** Deletion and insertion baselines (default zero and blur, as RISE). */
         public Builder baselines(PerturbationBaseline deletion, PerturbationBaseline insertion) {
-            this.deletionBaseline = Objects.requireNonNull(deletion, "deletion");
-            this.insertionBaseline = Objects.requireNonNull(insertion, "insertion");
+            this.deletionBaseline = InvalidArgumentException.requireNonNull(deletion, "deletion");
+            this.insertionBaseline = InvalidArgumentException.requireNonNull(insertion, "insertion");
             return this;
         }
 

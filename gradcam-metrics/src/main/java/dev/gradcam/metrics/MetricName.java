@@ -3,7 +3,6 @@ package dev.gradcam.metrics;
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * A metric by name, as the CLI and {@link Evaluator} take it: {@code road-morf:P}, {@code road-lerf:P} (P a
@@ -29,7 +28,7 @@ public record MetricName(String base, double percentile) {
             "complexity", "entropy", "infidelity", "max-sensitivity");
 
     public MetricName {
-        Objects.requireNonNull(base, "base");
+        InvalidArgumentException.requireNonNull(base, "base");
     }
 
     /**
@@ -38,7 +37,7 @@ public record MetricName(String base, double percentile) {
      * @throws InvalidArgumentException naming the accepted names
      */
     public static MetricName parse(String text) {
-        String t = Objects.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
+        String t = InvalidArgumentException.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
         int colon = t.indexOf(':');
         String base = colon < 0 ? t : t.substring(0, colon);
         if (!NAMES.contains(base)) {

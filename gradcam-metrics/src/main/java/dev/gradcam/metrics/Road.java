@@ -1,11 +1,11 @@
 package dev.gradcam.metrics;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.numeric.Percentiles;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * ROAD, RemOve And Debias (Rong et al. 2022), with pytorch-grad-cam's semantics: pixels are removed by
@@ -33,8 +33,8 @@ public final class Road {
     private final NoisyLinearImputer imputer;
 
     private Road(Scoring scoring, NoisyLinearImputer imputer) {
-        this.scoring = Objects.requireNonNull(scoring, "scoring");
-        this.imputer = Objects.requireNonNull(imputer, "imputer");
+        this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
+        this.imputer = InvalidArgumentException.requireNonNull(imputer, "imputer");
     }
 
     /** ROAD with the default imputer (noise 0.01, seed 0). */

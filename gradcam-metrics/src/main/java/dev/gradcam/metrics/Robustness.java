@@ -5,7 +5,6 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Infidelity and max-sensitivity (Yeh et al. 2019) with Captum's definitions, for pixel-space attributions (the
@@ -20,7 +19,7 @@ public final class Robustness {
     private final int samples;
 
     private Robustness(Scoring scoring, int samples) {
-        this.scoring = Objects.requireNonNull(scoring, "scoring");
+        this.scoring = InvalidArgumentException.requireNonNull(scoring, "scoring");
         if (samples < 1) {
             throw new InvalidArgumentException("samples must be at least 1, got " + samples);
         }

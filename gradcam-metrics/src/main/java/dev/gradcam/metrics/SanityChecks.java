@@ -1,13 +1,13 @@
 package dev.gradcam.metrics;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,8 +33,8 @@ public final class SanityChecks {
      */
     public record Step(String name, Supplier<DifferentiableModel> model) {
         public Step {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(model, "model");
+            InvalidArgumentException.requireNonNull(name, "name");
+            InvalidArgumentException.requireNonNull(model, "model");
         }
     }
 

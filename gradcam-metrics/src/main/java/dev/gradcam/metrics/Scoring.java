@@ -10,7 +10,6 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.IntFunction;
 
 /**
@@ -29,13 +28,13 @@ public final class Scoring {
     private final ProgressListener progress;
 
     private Scoring(DifferentiableModel model, int batchSize, String output, ProgressListener progress) {
-        this.model = Objects.requireNonNull(model, "model");
+        this.model = InvalidArgumentException.requireNonNull(model, "model");
         if (batchSize < 1) {
             throw new InvalidArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.batchSize = batchSize;
         this.output = output;
-        this.progress = Objects.requireNonNull(progress, "progress");
+        this.progress = InvalidArgumentException.requireNonNull(progress, "progress");
     }
 
     /** Scores with {@code model}'s first output, {@value #DEFAULT_BATCH_SIZE} inputs per call, no progress. */
@@ -50,7 +49,7 @@ public final class Scoring {
 
     /** The same, scoring the model output (or layer tensor) named {@code name}. */
     public Scoring withOutput(String name) {
-        return new Scoring(model, batchSize, Objects.requireNonNull(name, "name"), progress);
+        return new Scoring(model, batchSize, InvalidArgumentException.requireNonNull(name, "name"), progress);
     }
 
     /** The same, reporting each finished batch to {@code listener}. */

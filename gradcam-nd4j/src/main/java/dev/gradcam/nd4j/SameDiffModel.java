@@ -3,6 +3,7 @@ package dev.gradcam.nd4j;
 import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.ResourceClosedException;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -128,7 +128,7 @@ public final class SameDiffModel extends AbstractDifferentiableModel {
      * @throws ModelLoadException if the file is missing or not a SameDiff graph
      */
     public static SameDiff read(Path file) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("SameDiff file not found: " + file.toAbsolutePath());
         }
@@ -280,8 +280,8 @@ public final class SameDiffModel extends AbstractDifferentiableModel {
 
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output) {
-        Objects.requireNonNull(layer, "layer");
-        Objects.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(activations, "activations");
         ensureOpen();
         String name = description.shapes().containsKey(layer) ? layer : resolveLayer(layer).name();
         String out = description.checkOutput(output == null ? description.defaultOutput() : output);
@@ -409,12 +409,12 @@ public final class SameDiffModel extends AbstractDifferentiableModel {
         private final Map<String, String> provenance = new LinkedHashMap<>();
 
         private Builder(SameDiff graph) {
-            this.graph = Objects.requireNonNull(graph, "graph");
+            this.graph = InvalidArgumentException.requireNonNull(graph, "graph");
         }
 
         /** The input placeholder; default: the graph's only floating-point placeholder. */
         public Builder input(String placeholder) {
-            this.input = Objects.requireNonNull(placeholder, "placeholder");
+            this.input = InvalidArgumentException.requireNonNull(placeholder, "placeholder");
             return this;
         }
 
@@ -425,7 +425,7 @@ public final class SameDiffModel extends AbstractDifferentiableModel {
         public Builder outputs(String... names) {
             outputs.clear();
             for (String n : names) {
-                outputs.add(Objects.requireNonNull(n, "output name"));
+                outputs.add(InvalidArgumentException.requireNonNull(n, "output name"));
             }
             return this;
         }
@@ -459,7 +459,7 @@ public final class SameDiffModel extends AbstractDifferentiableModel {
 
         /** An extra provenance entry, e.g. {@code source -> model.onnx}. */
         public Builder provenance(String key, String value) {
-            provenance.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            provenance.put(InvalidArgumentException.requireNonNull(key, "key"), InvalidArgumentException.requireNonNull(value, "value"));
             return this;
         }
 

@@ -1,10 +1,10 @@
 package dev.gradcam.spark;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.image.ChannelOrder;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.image.TensorLayout;
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * A {@link Preprocessing} in a form Spark can ship to executors ({@code Preprocessing} itself is not serializable:
@@ -17,7 +17,7 @@ record PreprocessingSpec(int width, int height, int shorterSide, int cropWidth, 
     private static final long serialVersionUID = 1L;
 
     static PreprocessingSpec of(Preprocessing p) {
-        Objects.requireNonNull(p, "preprocessing");
+        InvalidArgumentException.requireNonNull(p, "preprocessing");
         return new PreprocessingSpec(p.width(), p.height(), p.shorterSide(), p.cropWidth(), p.cropHeight(),
                 p.channelOrder(), p.layout(), p.grayscale(), p.divisor(), p.mean(), p.std());
     }

@@ -20,7 +20,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkContext;
@@ -87,7 +86,7 @@ public final class SparkExplainer {
      *                                    (unknown layer or method, unsupported capability, unreadable model)
      */
     public Dataset<Row> explain(Dataset<Row> images) {
-        Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(images, "images");
         StructType schema = images.schema();
         String imageColumn = b.imageColumn != null ? b.imageColumn : guessImageColumn(schema);
         int image = index(schema, imageColumn, "image");
@@ -227,7 +226,7 @@ public final class SparkExplainer {
         private List<String> metrics = List.of();
 
         private Builder(Path model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         private Builder copy() {
@@ -252,13 +251,13 @@ public final class SparkExplainer {
 
         /** The method's kebab-case name, e.g. {@code grad-cam} (default), {@code score-cam}, {@code layer-cam}. */
         public Builder method(String method) {
-            this.method = Objects.requireNonNull(method, "method");
+            this.method = InvalidArgumentException.requireNonNull(method, "method");
             return this;
         }
 
         /** The layer: a module path such as {@code layer4}, a node or tensor name, or {@code auto} (default). */
         public Builder layer(String layer) {
-            this.layers = List.of(Objects.requireNonNull(layer, "layer"));
+            this.layers = List.of(InvalidArgumentException.requireNonNull(layer, "layer"));
             return this;
         }
 
@@ -273,13 +272,13 @@ public final class SparkExplainer {
 
         /** How images become tensors (default ImageNet values, resized to the model's input size when fixed). */
         public Builder preprocessing(Preprocessing preprocessing) {
-            this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+            this.preprocessing = InvalidArgumentException.requireNonNull(preprocessing, "preprocessing");
             return this;
         }
 
         /** Further explainer settings, applied on every executor; the lambda must be serializable. */
         public Builder configure(ExplainerCustomizer customizer) {
-            this.customizer = Objects.requireNonNull(customizer, "customizer");
+            this.customizer = InvalidArgumentException.requireNonNull(customizer, "customizer");
             return this;
         }
 
@@ -288,13 +287,13 @@ public final class SparkExplainer {
          * Default: {@code content}, {@code image} or {@code path}, whichever the input has first.
          */
         public Builder imageColumn(String column) {
-            this.imageColumn = Objects.requireNonNull(column, "column");
+            this.imageColumn = InvalidArgumentException.requireNonNull(column, "column");
             return this;
         }
 
         /** A column of class indices to explain, one per image; a null cell means the image's top class. */
         public Builder targetColumn(String column) {
-            this.targetColumn = Objects.requireNonNull(column, "column");
+            this.targetColumn = InvalidArgumentException.requireNonNull(column, "column");
             return this;
         }
 
@@ -351,13 +350,13 @@ public final class SparkExplainer {
 
         /** The backend's name (default {@code onnx}). */
         public Builder backend(String backend) {
-            this.backend = Objects.requireNonNull(backend, "backend");
+            this.backend = InvalidArgumentException.requireNonNull(backend, "backend");
             return this;
         }
 
         /** A backend option, e.g. {@code executionProvider=cuda} for executors with GPUs. */
         public Builder backendOption(String key, String value) {
-            backendOptions.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            backendOptions.put(InvalidArgumentException.requireNonNull(key, "key"), InvalidArgumentException.requireNonNull(value, "value"));
             return this;
         }
 
@@ -382,7 +381,7 @@ public final class SparkExplainer {
 
         /** A prefix for the result columns' names, e.g. {@code gradcam_} (default none). */
         public Builder columnPrefix(String prefix) {
-            this.columnPrefix = Objects.requireNonNull(prefix, "prefix");
+            this.columnPrefix = InvalidArgumentException.requireNonNull(prefix, "prefix");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -12,6 +13,8 @@ public final class CamMath {
 
     /** Statistics of one image's activations and gradients [K, h, w] with its weights [K] or [K, h, w]. */
     public static ChannelStats stats(int image, FloatTensor activations, FloatTensor gradients, FloatTensor weights) {
+        InvalidArgumentException.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(weights, "weights");
         int k = activations.shape().intDim(0);
         int hw = activations.size() / k;
         float[] w = channelWeights(weights, k);
@@ -37,6 +40,7 @@ public final class CamMath {
 
     /** Per-channel weights: the weights themselves, or the spatial mean of per-position weights. */
     public static float[] channelWeights(FloatTensor weights, int k) {
+        InvalidArgumentException.requireNonNull(weights, "weights");
         if (weights.shape().rank() == 1 && weights.size() == k) {
             return weights.toArray();
         }
@@ -60,6 +64,9 @@ public final class CamMath {
      * {@code sum_k mask_k * W_k .* A_k} (per-position weights); volumes [K, d, h, w] give [d, h, w].
      */
     public static FloatTensor combine(FloatTensor activations, FloatTensor weights, ChannelMask mask) {
+        InvalidArgumentException.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(weights, "weights");
+        InvalidArgumentException.requireNonNull(mask, "mask");
         Shape s = activations.shape();
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("activations of one image must be [K, h, w] or [K, d, h, w], got " + s);
@@ -103,6 +110,9 @@ public final class CamMath {
      * no longer a linear function of the weights.
      */
     public static FloatTensor eigenSmooth(FloatTensor activations, FloatTensor weights, ChannelMask mask) {
+        InvalidArgumentException.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(weights, "weights");
+        InvalidArgumentException.requireNonNull(mask, "mask");
         Shape s = activations.shape();
         int k = s.intDim(0);
         int hw = activations.size() / k;

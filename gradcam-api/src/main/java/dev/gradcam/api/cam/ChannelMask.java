@@ -2,7 +2,6 @@ package dev.gradcam.api.cam;
 
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.Arrays;
-import java.util.Objects;
 
 /** Which of an image's K feature maps contribute to its map. Immutable. */
 public final class ChannelMask {
@@ -15,7 +14,7 @@ public final class ChannelMask {
 
     /** A mask from flags (copied). */
     public static ChannelMask of(boolean... selected) {
-        return new ChannelMask(Objects.requireNonNull(selected, "selected").clone());
+        return new ChannelMask(InvalidArgumentException.requireNonNull(selected, "selected").clone());
     }
 
     /** Every channel. */
@@ -32,6 +31,7 @@ public final class ChannelMask {
 
     /** Exactly the given channels. */
     public static ChannelMask indices(int channels, int... indices) {
+        InvalidArgumentException.requireNonNull(indices, "indices");
         boolean[] b = new boolean[channels];
         for (int i : indices) {
             if (i < 0 || i >= channels) {

@@ -1,7 +1,6 @@
 package dev.gradcam.api.cam;
 
 import dev.gradcam.api.InvalidArgumentException;
-import java.util.Objects;
 
 /**
  * Per-channel statistics of one image at one layer, what a {@link FeatureMapSelector} decides on. Immutable.
@@ -20,7 +19,10 @@ public final class ChannelStats {
 
     /** Arrays are copied; all must have the same length K. */
     public ChannelStats(int image, float[] weight, float[] meanActivation, float[] meanGradient, float[] energy) {
-        int k = Objects.requireNonNull(weight, "weight").length;
+        InvalidArgumentException.requireNonNull(meanActivation, "meanActivation");
+        InvalidArgumentException.requireNonNull(meanGradient, "meanGradient");
+        InvalidArgumentException.requireNonNull(energy, "energy");
+        int k = InvalidArgumentException.requireNonNull(weight, "weight").length;
         if (meanActivation.length != k || meanGradient.length != k || energy.length != k) {
             throw new InvalidArgumentException("all statistics need " + k + " channels");
         }
@@ -59,6 +61,7 @@ public final class ChannelStats {
 
     /** The statistic a ranking orders channels by. */
     public float value(Ranking ranking, int k) {
+        InvalidArgumentException.requireNonNull(ranking, "ranking");
         return switch (ranking) {
             case WEIGHT -> weight[k];
             case ABS_WEIGHT -> Math.abs(weight[k]);

@@ -1,6 +1,7 @@
 package dev.gradcam.api.cam;
 
-import java.util.Objects;
+import dev.gradcam.api.InvalidArgumentException;
+
 
 /**
  * Decides which feature maps of one image count towards its class-activation map.
@@ -31,13 +32,13 @@ public interface FeatureMapSelector {
 
     /** Channels both selectors keep. */
     default FeatureMapSelector and(FeatureMapSelector other) {
-        Objects.requireNonNull(other, "other");
+        InvalidArgumentException.requireNonNull(other, "other");
         return combined(this, other, s -> select(s).and(other.select(s)));
     }
 
     /** Channels either selector keeps. */
     default FeatureMapSelector or(FeatureMapSelector other) {
-        Objects.requireNonNull(other, "other");
+        InvalidArgumentException.requireNonNull(other, "other");
         return combined(this, other, s -> select(s).or(other.select(s)));
     }
 

@@ -64,6 +64,7 @@ public final class FeatureMapSelectors {
 
     /** Exactly these channel indices. */
     public static FeatureMapSelector indices(int... channels) {
+        InvalidArgumentException.requireNonNull(channels, "channels");
         int[] copy = channels.clone();
         for (int c : copy) {
             InvalidArgumentException.check(c >= 0, "channel indices must be >= 0, got " + Arrays.toString(copy));

@@ -1,5 +1,6 @@
 package dev.gradcam.api.cam;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.numeric.SymmetricEigen;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -31,6 +32,7 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
      * @throws InvalidInputException if the tensor is not 3-D
      */
     public static PrincipalComponent of(FloatTensor maps) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         Shape s = maps.shape();
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("a principal component needs maps [K, h, w] or [K, d, h, w], got " + s);
@@ -73,6 +75,8 @@ public record PrincipalComponent(FloatTensor direction, FloatTensor centred, Flo
      * @throws InvalidInputException if the mask or maps do not have this component's K channels
      */
     public FloatTensor project(FloatTensor maps, ChannelMask mask) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
+        InvalidArgumentException.requireNonNull(mask, "mask");
         int k = direction.size();
         if (mask.channels() != k || maps.shape().rank() != map.shape().rank() + 1 || maps.shape().dim(0) != k) {
             throw new InvalidInputException("projection of " + k + " channels got maps " + maps.shape() + " and a mask of "

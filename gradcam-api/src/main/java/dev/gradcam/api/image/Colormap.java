@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -31,7 +32,7 @@ public interface Colormap {
      * @throws InvalidInputException if the map is not 2-D once leading 1s are dropped
      */
     default BufferedImage render(FloatTensor map) {
-        Shape s = map.shape();
+        Shape s = InvalidArgumentException.requireNonNull(map, "map").shape();
         while (s.rank() > 2 && s.dim(0) == 1) {
             s = s.dropFirst(1);
         }

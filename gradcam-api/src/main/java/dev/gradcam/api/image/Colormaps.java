@@ -3,7 +3,6 @@ package dev.gradcam.api.image;
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * The built-in {@link Colormap}s. Every family of strategies has its factories on a companion class named in the
@@ -55,7 +54,7 @@ public final class Colormaps {
      * @throws InvalidArgumentException for any other name, listing the known ones
      */
     public static Colormap named(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         String key = name.strip().toLowerCase(Locale.ROOT);
         for (TableColormap c : TableColormap.ALL) {
             if (c.toString().equals(key)) {

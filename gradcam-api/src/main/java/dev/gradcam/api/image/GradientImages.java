@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -27,6 +28,7 @@ public final class GradientImages {
      * {@code save_gradient_images}.
      */
     public static BufferedImage normalized(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return image(GradientScaling.normalized(gradient));
     }
 
@@ -35,11 +37,13 @@ public final class GradientImages {
      * {@code get_positive_negative_saliency}.
      */
     public static BufferedImage positive(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return image(GradientScaling.positive(gradient));
     }
 
     /** The negative part divided by the minimum's magnitude, {@code max(0, -g) / -min(g)}. */
     public static BufferedImage negative(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return image(GradientScaling.negative(gradient));
     }
 
@@ -49,11 +53,13 @@ public final class GradientImages {
      * interpolation, NumPy's default).
      */
     public static BufferedImage grayscale(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return image(GradientScaling.grayscale(gradient));
     }
 
     /** A map with values in [0, 1] as a grey image, levels {@code (int)(255 * v)} clamped, NaN black. */
     public static BufferedImage gray(FloatTensor map) {
+        InvalidArgumentException.requireNonNull(map, "map");
         Shape s = GradientScaling.squeezeLeading(map.shape(), 2);
         if (s.rank() != 2) {
             throw new InvalidInputException("expected a 2-D map [H, W] (leading axes of size 1 allowed), got "

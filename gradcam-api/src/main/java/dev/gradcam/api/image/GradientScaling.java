@@ -1,5 +1,6 @@
 package dev.gradcam.api.image;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.numeric.Percentiles;
 import dev.gradcam.api.tensor.FloatTensor;
@@ -20,6 +21,7 @@ public final class GradientScaling {
 
     /** {@code (g - min) / (max - min)} over all channels and pixels ({@code save_gradient_images}); same shape. */
     public static FloatTensor normalized(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         float[] g = gradient.toArray();
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -36,11 +38,13 @@ public final class GradientScaling {
 
     /** {@code max(0, g) / max(g)} ({@code get_positive_negative_saliency}); same shape. */
     public static FloatTensor positive(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return part(gradient, 1f);
     }
 
     /** {@code max(0, -g) / -min(g)}; same shape. */
     public static FloatTensor negative(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         return part(gradient, -1f);
     }
 
@@ -52,6 +56,7 @@ public final class GradientScaling {
      *                               optional leading axes of size 1
      */
     public static FloatTensor grayscale(FloatTensor gradient) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         Shape s = squeezeLeading(gradient.shape(), 3);
         if (s.rank() != 2 && s.rank() != 3 || s.size() == 0) {
             throw new InvalidInputException("expected a non-empty gradient [C, H, W] or [H, W], with an optional "

@@ -19,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -67,7 +66,7 @@ public final class Images {
      * @throws InvalidInputException if the header declares more pixels than {@code maxPixels}
      */
     public static BufferedImage read(Path path, long maxPixels) {
-        Objects.requireNonNull(path, "path");
+        InvalidArgumentException.requireNonNull(path, "path");
         InvalidArgumentException.check(maxPixels > 0, "maxPixels must be positive, got " + maxPixels);
         BufferedImage image;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
@@ -121,8 +120,8 @@ public final class Images {
      * @throws ModelLoadException if the bytes are not an image format {@code javax.imageio} decodes
      */
     public static BufferedImage read(byte[] encoded, String name) {
-        Objects.requireNonNull(encoded, "encoded");
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(encoded, "encoded");
+        InvalidArgumentException.requireNonNull(name, "name");
         BufferedImage image;
         try {
             // ImageIO.read closes the stream unless it returns null (then nothing is held but a byte array).
@@ -155,7 +154,7 @@ public final class Images {
      *                               {@link Preprocessing#withSize(int, int)}), or the list is empty
      */
     public static FloatTensor load(List<Path> paths, Preprocessing preprocessing) {
-        Objects.requireNonNull(paths, "paths");
+        InvalidArgumentException.requireNonNull(paths, "paths");
         List<FloatTensor> parts = new ArrayList<>(paths.size());
         List<String> names = new ArrayList<>(paths.size());
         for (Path p : paths) {
@@ -171,8 +170,8 @@ public final class Images {
      * @throws InvalidInputException if the centre crop is larger than the (resized) image
      */
     public static FloatTensor toTensor(BufferedImage image, Preprocessing preprocessing) {
-        Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(preprocessing, "preprocessing");
+        InvalidArgumentException.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(preprocessing, "preprocessing");
         return ImageTensors.toTensor(image, preprocessing);
     }
 
@@ -182,7 +181,7 @@ public final class Images {
      * @throws InvalidInputException if the images differ in size after preprocessing, or the list is empty
      */
     public static FloatTensor toTensor(List<BufferedImage> images, Preprocessing preprocessing) {
-        Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(images, "images");
         List<FloatTensor> parts = new ArrayList<>(images.size());
         List<String> names = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
@@ -201,8 +200,8 @@ public final class Images {
      * @throws InvalidInputException if the shape does not fit the preprocessing's layout and channels
      */
     public static BufferedImage toImage(FloatTensor tensor, Preprocessing preprocessing) {
-        Objects.requireNonNull(tensor, "tensor");
-        Objects.requireNonNull(preprocessing, "preprocessing");
+        InvalidArgumentException.requireNonNull(tensor, "tensor");
+        InvalidArgumentException.requireNonNull(preprocessing, "preprocessing");
         return ImageTensors.toImage(tensor, preprocessing);
     }
 
@@ -210,7 +209,7 @@ public final class Images {
      * Every image of a batch {@code [N, ...]} back to an 8-bit image, as {@link #toImage(FloatTensor, Preprocessing)}.
      */
     public static List<BufferedImage> toImages(FloatTensor batch, Preprocessing preprocessing) {
-        Objects.requireNonNull(batch, "batch");
+        InvalidArgumentException.requireNonNull(batch, "batch");
         if (batch.shape().rank() != 4) {
             throw new InvalidInputException("expected an image batch of rank 4, got " + batch.shape());
         }

@@ -7,7 +7,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 
 import java.awt.image.BufferedImage;
-import java.util.Objects;
 
 /**
  * Blends a coloured heatmap onto an image, as pytorch-grad-cam's {@code show_cam_on_image}.
@@ -36,7 +35,7 @@ public record Overlay(Colormap colormap, double alpha, boolean renormalise) {
      * @throws InvalidArgumentException if alpha is outside [0, 1]
      */
     public Overlay {
-        Objects.requireNonNull(colormap, "colormap");
+        InvalidArgumentException.requireNonNull(colormap, "colormap");
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new InvalidArgumentException("alpha must be in [0, 1] (weight of the heatmap), got " + alpha);
         }
@@ -72,8 +71,8 @@ public record Overlay(Colormap colormap, double alpha, boolean renormalise) {
      * @throws InvalidInputException if the heatmap is not 2-D once leading 1s are dropped
      */
     public BufferedImage apply(BufferedImage image, FloatTensor heatmap) {
-        Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(heatmap, "heatmap");
+        InvalidArgumentException.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(heatmap, "heatmap");
         int w = image.getWidth();
         int h = image.getHeight();
         float[] heat = heatFor(heatmap, h, w);

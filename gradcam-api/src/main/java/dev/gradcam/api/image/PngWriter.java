@@ -1,6 +1,7 @@
 package dev.gradcam.api.image;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.io.OutputFiles;
 import dev.gradcam.api.tensor.FloatTensor;
 
@@ -12,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Writes PNG files: images, grey maps in [0, 1], and gradients (see {@link GradientImages} for how a gradient
@@ -32,7 +32,7 @@ public final class PngWriter {
      * @throws GradCamException if the file cannot be written
      */
     public static void write(BufferedImage image, Path path) {
-        Objects.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(image, "image");
         OutputFiles.write(path, "PNG", out -> encode(image, out));
     }
 
@@ -42,7 +42,7 @@ public final class PngWriter {
      * @throws GradCamException if the stream fails
      */
     public static void write(BufferedImage image, OutputStream out) {
-        Objects.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(image, "image");
         OutputFiles.write(out, "PNG", o -> encode(image, o));
     }
 
@@ -61,6 +61,7 @@ public final class PngWriter {
      * @throws dev.gradcam.api.InvalidInputException if the map is not 2-D once leading 1s are dropped
      */
     public static void writeMap(FloatTensor map, Path path) {
+        InvalidArgumentException.requireNonNull(map, "map");
         write(GradientImages.gray(map), path);
     }
 
@@ -71,6 +72,7 @@ public final class PngWriter {
      * @see GradientImages#normalized(FloatTensor)
      */
     public static void writeGradient(FloatTensor gradient, Path path) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         write(GradientImages.normalized(gradient), path);
     }
 
@@ -82,6 +84,7 @@ public final class PngWriter {
      * @see GradientImages#negative(FloatTensor)
      */
     public static void writePositiveNegative(FloatTensor gradient, Path positive, Path negative) {
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         write(GradientImages.positive(gradient), positive);
         write(GradientImages.negative(gradient), negative);
     }

@@ -252,7 +252,7 @@ public final class Preprocessing {
 
         /** Resize to exactly {@code size} (replaces a shorter-side resize). */
         public Builder resize(Size size) {
-            Objects.requireNonNull(size, "size");
+            InvalidArgumentException.requireNonNull(size, "size");
             return resize(size.width(), size.height());
         }
 
@@ -282,7 +282,7 @@ public final class Preprocessing {
 
         /** Crop the centre {@code size} after resizing. */
         public Builder centerCrop(Size size) {
-            Objects.requireNonNull(size, "size");
+            InvalidArgumentException.requireNonNull(size, "size");
             return centerCrop(size.width(), size.height());
         }
 
@@ -301,12 +301,12 @@ public final class Preprocessing {
         }
 
         public Builder channelOrder(ChannelOrder order) {
-            this.channelOrder = Objects.requireNonNull(order, "order");
+            this.channelOrder = InvalidArgumentException.requireNonNull(order, "order");
             return this;
         }
 
         public Builder layout(TensorLayout layout) {
-            this.layout = Objects.requireNonNull(layout, "layout");
+            this.layout = InvalidArgumentException.requireNonNull(layout, "layout");
             return this;
         }
 
@@ -327,13 +327,13 @@ public final class Preprocessing {
 
         /** Per-channel means in R, G, B order (after the division), or one value for all channels. */
         public Builder mean(float... mean) {
-            this.mean = Objects.requireNonNull(mean, "mean").clone();
+            this.mean = InvalidArgumentException.requireNonNull(mean, "mean").clone();
             return this;
         }
 
         /** Per-channel standard deviations in R, G, B order, or one value for all channels. */
         public Builder std(float... std) {
-            this.std = Objects.requireNonNull(std, "std").clone();
+            this.std = InvalidArgumentException.requireNonNull(std, "std").clone();
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.internal;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.LibraryVersion;
 import dev.gradcam.api.Provenance;
@@ -11,7 +12,6 @@ import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.Shape;
-import java.util.Objects;
 
 /**
  * What the pixel-space attributions ({@code saliency}), the input optimisations ({@code visualize}) and the
@@ -30,7 +30,7 @@ public final class ModelRequirements {
      * @param advice why the method needs them and what to use instead
      */
     public static void requireInputGradient(DifferentiableModel model, String method, String advice) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         if (model.isClosed()) {
             throw new ResourceClosedException("the model");
         }
@@ -42,6 +42,7 @@ public final class ModelRequirements {
 
     /** Fails unless the backend accepts the gradient mode. */
     public static void requireMode(DifferentiableModel model, GradientMode mode, String method) {
+        InvalidArgumentException.requireNonNull(model, "model");
         if (!model.supports(mode)) {
             throw new UnsupportedCapabilityException("gradient mode '" + mode.describe() + "'", model.backendName(),
                     method + " needs it; this backend offers " + model.gradientModes());
@@ -55,7 +56,8 @@ public final class ModelRequirements {
      * @param use what the method does with it, for the message ("explains layer X directly")
      */
     public static String resolveOutput(DifferentiableModel model, String query, String method, String use) {
-        Objects.requireNonNull(query, "query");
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(query, "query");
         if (model.outputs().stream().map(ValueInfo::name).anyMatch(query::equals)) {
             return query;
         }
@@ -79,6 +81,7 @@ public final class ModelRequirements {
      * @throws InvalidInputException if a size stays open or the shape does not fit the model
      */
     public static Shape inputShape(DifferentiableModel model, int n, Size imageSize, String howToSize) {
+        InvalidArgumentException.requireNonNull(model, "model");
         Shape declared = model.inputs().get(0).shape();
         long[] dims = declared.dims();
         dims[0] = n;
@@ -101,6 +104,10 @@ public final class ModelRequirements {
     /** The provenance of a method that explains or optimises {@code layer} (a tensor name) of {@code model}. */
     public static Provenance provenance(String methodSettings, String layer, DifferentiableModel model,
                                         GradientMode mode) {
+        InvalidArgumentException.requireNonNull(methodSettings, "methodSettings");
+        InvalidArgumentException.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(mode, "mode");
         return new Provenance(methodSettings, layer, model.backendName(), model.executionProvider(), mode.describe(),
                 LibraryVersion.get(), model.provenance());
     }

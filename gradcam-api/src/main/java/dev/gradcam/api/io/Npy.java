@@ -1,6 +1,7 @@
 package dev.gradcam.api.io;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Reads and writes NumPy {@code .npy} files as {@link FloatTensor}s.
@@ -51,7 +51,7 @@ public final class Npy {
      * @throws ModelLoadException if the file is missing, unreadable, malformed, truncated or of an unsupported type
      */
     public static FloatTensor read(Path path) {
-        Objects.requireNonNull(path, "path");
+        InvalidArgumentException.requireNonNull(path, "path");
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
             return read(in, path.toString());
         } catch (NoSuchFileException e) {
@@ -67,7 +67,7 @@ public final class Npy {
      * @throws ModelLoadException if the stream fails or holds a malformed, truncated or unsupported array
      */
     public static FloatTensor read(InputStream in) {
-        Objects.requireNonNull(in, "in");
+        InvalidArgumentException.requireNonNull(in, "in");
         try {
             return read(in, "<stream>");
         } catch (IOException e) {
@@ -81,7 +81,7 @@ public final class Npy {
      * @throws ModelLoadException if the bytes are malformed, truncated or of an unsupported type
      */
     public static FloatTensor fromBytes(byte[] bytes) {
-        Objects.requireNonNull(bytes, "bytes");
+        InvalidArgumentException.requireNonNull(bytes, "bytes");
         try {
             return read(new ByteArrayInputStream(bytes), "<bytes>");
         } catch (IOException e) {
@@ -95,7 +95,7 @@ public final class Npy {
      * @throws GradCamException if the file cannot be written
      */
     public static void write(FloatTensor tensor, Path path) {
-        Objects.requireNonNull(tensor, "tensor");
+        InvalidArgumentException.requireNonNull(tensor, "tensor");
         OutputFiles.write(path, ".npy", out -> writeTo(tensor, out));
     }
 
@@ -105,13 +105,13 @@ public final class Npy {
      * @throws GradCamException if the stream fails
      */
     public static void write(FloatTensor tensor, OutputStream out) {
-        Objects.requireNonNull(tensor, "tensor");
+        InvalidArgumentException.requireNonNull(tensor, "tensor");
         OutputFiles.write(out, ".npy", o -> writeTo(tensor, o));
     }
 
     /** The bytes of a little-endian float32 C-order {@code .npy} file holding the tensor. */
     public static byte[] toBytes(FloatTensor tensor) {
-        Objects.requireNonNull(tensor, "tensor");
+        InvalidArgumentException.requireNonNull(tensor, "tensor");
         ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 4 * tensor.size());
         try {
             writeTo(tensor, out);
@@ -127,7 +127,7 @@ public final class Npy {
      * too large to hold in memory can be written as their parts arrive.
      */
     public static byte[] header(long[] shape) {
-        Objects.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(shape, "shape");
         byte[] dict = NpyHeader.formatFloat32(shape).getBytes(StandardCharsets.ISO_8859_1);
         int hlen = dict.length + 1; // the final newline
         int prefix = MAGIC.length + 2 + 2;

@@ -1,6 +1,7 @@
 package dev.gradcam.api.io;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Objects;
 
 /**
  * Writes what an encoder produces to a file or a stream, with the conventions every writer in this library keeps:
@@ -37,8 +37,8 @@ public final class OutputFiles {
      * @throws GradCamException naming the format and the absolute path, if the file cannot be written
      */
     public static void write(Path path, String format, Encoder encoder) {
-        Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(encoder, "encoder");
+        InvalidArgumentException.requireNonNull(path, "path");
+        InvalidArgumentException.requireNonNull(encoder, "encoder");
         Path target = path.toAbsolutePath();
         Path tmp = null;
         try {
@@ -76,8 +76,8 @@ public final class OutputFiles {
      * @throws GradCamException naming the format, if the stream fails
      */
     public static void write(OutputStream out, String format, Encoder encoder) {
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(encoder, "encoder");
+        InvalidArgumentException.requireNonNull(out, "out");
+        InvalidArgumentException.requireNonNull(encoder, "encoder");
         try {
             encoder.encode(out);
             out.flush();

@@ -1,10 +1,10 @@
 package dev.gradcam.api.layer;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Levenshtein edit distance, the measure behind "nearest: ..." hints for misspelt layer, method and option names.
@@ -19,11 +19,11 @@ public final class EditDistance {
      * The fewest single-character insertions, deletions and substitutions that turn {@code a} into {@code b}
      * (case-sensitive; lower-case both first for a case-insensitive distance).
      *
-     * @throws NullPointerException if either string is null
+     * @throws dev.gradcam.api.InvalidArgumentException if either string is null
      */
     public static int levenshtein(String a, String b) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
+        InvalidArgumentException.requireNonNull(a, "a");
+        InvalidArgumentException.requireNonNull(b, "b");
         // Two rolling rows of the dynamic-programming table: memory grows with b only.
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
@@ -48,7 +48,8 @@ public final class EditDistance {
      * length, at least 2) or containing it, closest first, case ignored: the "nearest: ..." of an error message.
      */
     public static List<String> nearest(String query, Collection<String> known, int limit) {
-        String q = query.toLowerCase(Locale.ROOT);
+        InvalidArgumentException.requireNonNull(known, "known");
+        String q = InvalidArgumentException.requireNonNull(query, "query").toLowerCase(Locale.ROOT);
         int budget = Math.max(2, q.length() / 3);
         return known.stream()
                 .filter(k -> levenshtein(q, k.toLowerCase(Locale.ROOT)) <= budget

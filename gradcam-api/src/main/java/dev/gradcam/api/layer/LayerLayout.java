@@ -82,7 +82,7 @@ public final class LayerLayout {
      * @throws InvalidInputException for anything else
      */
     public static LayerLayout parse(String text) {
-        Objects.requireNonNull(text, "text");
+        InvalidArgumentException.requireNonNull(text, "text");
         String t = text.trim().toLowerCase(Locale.ROOT);
         switch (t) {
             case "auto":
@@ -120,6 +120,8 @@ public final class LayerLayout {
      * @param layers all layers of the model, where a token layer's grid may be found
      */
     public static LayerLayout guess(LayerInfo layer, List<LayerInfo> layers) {
+        InvalidArgumentException.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(layers, "layers");
         Shape s = layer.shape();
         if (s.rank() == 4) {
             boolean lastAxisNorm = layer.op().equals("LayerNormalization");
@@ -177,6 +179,7 @@ public final class LayerLayout {
      * @throws InvalidInputException if the shape does not fit the layout
      */
     public LayerLayout complete(LayerInfo layer) {
+        InvalidArgumentException.requireNonNull(layer, "layer");
         return complete(layer.shape(), layer.describe());
     }
 
@@ -230,6 +233,7 @@ public final class LayerLayout {
 
     /** Values of this layout as channels-first feature maps [N, C, h, w] (a copy). */
     public FloatTensor toChannelsFirst(FloatTensor values) {
+        InvalidArgumentException.requireNonNull(values, "values");
         Shape s = values.shape();
         if (kind == Kind.CHANNELS_FIRST) {
             return values;
@@ -258,6 +262,7 @@ public final class LayerLayout {
      * values.
      */
     public FloatTensor fromChannelsFirst(FloatTensor maps, FloatTensor leadingTokens) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         if (kind == Kind.CHANNELS_FIRST) {
             return maps;
         }
@@ -289,6 +294,7 @@ public final class LayerLayout {
 
     /** The leading tokens [N, K, C] of token-layout values (empty K for other layouts). */
     public FloatTensor leadingTokens(FloatTensor values) {
+        InvalidArgumentException.requireNonNull(values, "values");
         Shape s = values.shape();
         int n = s.intDim(0);
         int c = s.intDim(s.rank() - 1);

@@ -1,5 +1,6 @@
 package dev.gradcam.api.layer;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.UnknownLayerException;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.Shape;
@@ -8,7 +9,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,8 +39,8 @@ public final class LayerResolver {
      * @throws UnknownLayerException with the nearest candidates if nothing matches
      */
     public static LayerInfo resolve(List<LayerInfo> layers, String query) {
-        Objects.requireNonNull(layers, "layers");
-        Objects.requireNonNull(query, "query");
+        InvalidArgumentException.requireNonNull(layers, "layers");
+        InvalidArgumentException.requireNonNull(query, "query");
         String q = query.trim();
         if (q.equalsIgnoreCase(AUTO)) {
             return auto(layers);
@@ -82,6 +82,7 @@ public final class LayerResolver {
      * @throws UnknownLayerException if the model has no such layer
      */
     public static LayerInfo auto(List<LayerInfo> layers) {
+        InvalidArgumentException.requireNonNull(layers, "layers");
         LayerInfo transformer = lastBlockNorm(layers);
         if (transformer != null) {
             return transformer;
@@ -125,6 +126,7 @@ public final class LayerResolver {
 
     /** Module paths present in the layers' scoped node names, e.g. {@code layer4}, {@code layer4.1.conv1}. */
     public static List<String> modulePaths(List<LayerInfo> layers) {
+        InvalidArgumentException.requireNonNull(layers, "layers");
         Set<String> paths = new LinkedHashSet<>();
         for (LayerInfo l : layers) {
             paths.addAll(pathsOf(l.node()));
@@ -159,6 +161,8 @@ public final class LayerResolver {
      * module paths, node names and tensor names.
      */
     public static List<String> nearest(List<LayerInfo> layers, String query, int limit) {
+        InvalidArgumentException.requireNonNull(layers, "layers");
+        InvalidArgumentException.requireNonNull(query, "query");
         Set<String> pool = new LinkedHashSet<>(modulePaths(layers));
         for (LayerInfo l : layers) {
             pool.add(l.node());

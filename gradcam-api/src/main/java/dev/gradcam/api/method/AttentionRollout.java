@@ -57,7 +57,7 @@ public final class AttentionRollout implements CamMethod {
 
     /** The same method fusing heads by {@code fusion} (attention rollout only). */
     public AttentionRollout withHeadFusion(HeadFusion fusion) {
-        return new AttentionRollout(gradients, java.util.Objects.requireNonNull(fusion, "fusion"), discardRatio);
+        return new AttentionRollout(gradients, InvalidArgumentException.requireNonNull(fusion, "fusion"), discardRatio);
     }
 
     /**
@@ -100,6 +100,8 @@ public final class AttentionRollout implements CamMethod {
 
     @Override
     public void configure(PassRequest.Builder request, DifferentiableModel model) {
+        InvalidArgumentException.requireNonNull(request, "request");
+        InvalidArgumentException.requireNonNull(model, "model");
         request.taps(attentionLayers(model).stream().map(LayerInfo::name).toList());
     }
 
@@ -110,6 +112,7 @@ public final class AttentionRollout implements CamMethod {
      * @throws InvalidInputException if it has none
      */
     public static List<LayerInfo> attentionLayers(DifferentiableModel model) {
+        InvalidArgumentException.requireNonNull(model, "model");
         List<LayerInfo> out = new ArrayList<>();
         for (LayerInfo l : model.layers()) {
             Shape s = l.shape();
@@ -128,6 +131,7 @@ public final class AttentionRollout implements CamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         List<LayerInfo> layers = attentionLayers(context.model());
         int n = context.batchSize();
         LayerInfo last = layers.get(layers.size() - 1);

@@ -3,7 +3,6 @@ package dev.gradcam.api.method;
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Aug-smoothing: explain several augmented copies of each image, map each heatmap back onto the original, and average
@@ -29,7 +28,7 @@ public final class AugSmoothing {
 
     /** Exactly these augmentations (include {@link Augmentation#IDENTITY} to count the original). */
     public static AugSmoothing of(List<Augmentation> augmentations) {
-        return new AugSmoothing(Objects.requireNonNull(augmentations, "augmentations"));
+        return new AugSmoothing(InvalidArgumentException.requireNonNull(augmentations, "augmentations"));
     }
 
     /** pytorch-grad-cam's default: {no flip, flip} x multipliers {0.9, 1, 1.1}. */
@@ -39,6 +38,7 @@ public final class AugSmoothing {
 
     /** {no flip, flip} x zoom factors (include 1 for the original scale), no intensity change. */
     public static AugSmoothing flipsAndZooms(double... zooms) {
+        InvalidArgumentException.requireNonNull(zooms, "zooms");
         return grid(zooms, new double[] {1});
     }
 
@@ -48,6 +48,8 @@ public final class AugSmoothing {
      * @throws InvalidArgumentException if a list is empty or a zoom is not positive
      */
     public static AugSmoothing grid(double[] zooms, double[] multipliers) {
+        InvalidArgumentException.requireNonNull(zooms, "zooms");
+        InvalidArgumentException.requireNonNull(multipliers, "multipliers");
         if (zooms.length == 0 || multipliers.length == 0) {
             throw new InvalidArgumentException("need at least one zoom and one multiplier");
         }

@@ -38,6 +38,7 @@ public record Augmentation(boolean flip, double zoom, double multiplier) {
 
     /** The augmented batch [N, C, H, W]. */
     public FloatTensor apply(FloatTensor images) {
+        InvalidArgumentException.requireNonNull(images, "images");
         Shape s = images.shape();
         int h = s.intDim(-2);
         int w = s.intDim(-1);
@@ -66,6 +67,7 @@ public record Augmentation(boolean flip, double zoom, double multiplier) {
      * null) receives 1 where the augmented view saw that part of the original and 0 elsewhere.
      */
     public FloatTensor restore(FloatTensor maps, float[] coverage) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         Shape s = maps.shape();
         int h = s.intDim(-2);
         int w = s.intDim(-1);

@@ -1,6 +1,7 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.ChannelStats;
@@ -15,7 +16,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -135,7 +135,7 @@ public final class CamContext {
 
     /** Records a warning worth showing the user, e.g. why a weight is undefined; it ends up in the explanation. */
     public void diagnose(String message) {
-        diagnostics.accept(Objects.requireNonNull(message, "message"));
+        diagnostics.accept(InvalidArgumentException.requireNonNull(message, "message"));
     }
 
     /** Each image's target score on the unmodified images. */
@@ -291,10 +291,10 @@ public final class CamContext {
         private Map<String, LayerLayout> layouts = Map.of();
 
         private Builder(DifferentiableModel model, FloatTensor images, List<Target> targets, PassResult pass) {
-            this.model = Objects.requireNonNull(model, "model");
-            this.images = Objects.requireNonNull(images, "images");
-            this.targets = Objects.requireNonNull(targets, "targets");
-            this.pass = Objects.requireNonNull(pass, "pass");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
+            this.images = InvalidArgumentException.requireNonNull(images, "images");
+            this.targets = InvalidArgumentException.requireNonNull(targets, "targets");
+            this.pass = InvalidArgumentException.requireNonNull(pass, "pass");
         }
 
         public Builder output(String output) {
@@ -303,12 +303,12 @@ public final class CamContext {
         }
 
         public Builder layers(List<LayerInfo> layers) {
-            this.layers = Objects.requireNonNull(layers, "layers");
+            this.layers = InvalidArgumentException.requireNonNull(layers, "layers");
             return this;
         }
 
         public Builder selector(FeatureMapSelector selector) {
-            this.selector = Objects.requireNonNull(selector, "selector");
+            this.selector = InvalidArgumentException.requireNonNull(selector, "selector");
             return this;
         }
 
@@ -318,13 +318,13 @@ public final class CamContext {
         }
 
         public Builder progress(ProgressListener progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
+            this.progress = InvalidArgumentException.requireNonNull(progress, "progress");
             return this;
         }
 
         /** Where {@link CamContext#diagnose} messages go (default: dropped). */
         public Builder diagnostics(Consumer<String> sink) {
-            this.diagnostics = Objects.requireNonNull(sink, "sink");
+            this.diagnostics = InvalidArgumentException.requireNonNull(sink, "sink");
             return this;
         }
 
@@ -333,7 +333,7 @@ public final class CamContext {
          * channels first.
          */
         public Builder layouts(Map<String, LayerLayout> layouts) {
-            this.layouts = Objects.requireNonNull(layouts, "layouts");
+            this.layouts = InvalidArgumentException.requireNonNull(layouts, "layouts");
             return this;
         }
 

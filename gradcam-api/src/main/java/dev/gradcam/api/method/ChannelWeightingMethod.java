@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.CamMath;
 import dev.gradcam.api.cam.ChannelMask;
@@ -8,7 +9,6 @@ import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The shape shared by most CAM methods: weights for the feature maps, then the selector, then
@@ -22,7 +22,7 @@ public abstract class ChannelWeightingMethod implements CamMethod {
 
     /** @param name the kebab-case method name */
     protected ChannelWeightingMethod(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        this.name = InvalidArgumentException.requireNonNull(name, "name");
     }
 
     @Override
@@ -41,6 +41,7 @@ public abstract class ChannelWeightingMethod implements CamMethod {
 
     @Override
     public final List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         List<LayerMaps> out = new ArrayList<>(context.layers().size());
         for (LayerInfo layer : context.layers()) {
             FloatTensor acts = context.activations(layer);

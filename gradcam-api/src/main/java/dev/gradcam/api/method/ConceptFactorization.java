@@ -1,7 +1,7 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -20,8 +20,8 @@ public record ConceptFactorization(FloatTensor embeddings, FloatTensor maps, Flo
                                    FloatTensor targetScores) {
 
     public ConceptFactorization {
-        Objects.requireNonNull(embeddings, "embeddings");
-        Objects.requireNonNull(maps, "maps");
+        InvalidArgumentException.requireNonNull(embeddings, "embeddings");
+        InvalidArgumentException.requireNonNull(maps, "maps");
     }
 
     /** Number of concepts r. */

@@ -91,6 +91,7 @@ public final class DeepFeatureFactorization implements CamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         List<LayerMaps> out = new ArrayList<>();
         for (LayerInfo layer : context.layers()) {
             out.add(factorize(context, layer));

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.CamMath;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.ChannelStats;
@@ -70,6 +71,7 @@ public final class EigenCam implements CamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         List<LayerMaps> out = new ArrayList<>();
         for (LayerInfo layer : context.layers()) {
             FloatTensor acts = context.activations(layer);

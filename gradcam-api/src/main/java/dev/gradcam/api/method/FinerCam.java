@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
@@ -60,12 +59,13 @@ public final class FinerCam extends WrappedCamMethod {
 
     /** Compare with the classes at these positions of the similarity order (default 1, 2, 3). */
     public FinerCam withComparisonRanks(int... ranks) {
+        InvalidArgumentException.requireNonNull(ranks, "ranks");
         return new FinerCam(base, alpha, ranks, null);
     }
 
     /** Compare with these classes, whatever the output. */
     public FinerCam withComparisonClasses(int... classes) {
-        return new FinerCam(base, alpha, ranks, Objects.requireNonNull(classes, "classes"));
+        return new FinerCam(base, alpha, ranks, InvalidArgumentException.requireNonNull(classes, "classes"));
     }
 
     /** The same comparison on another base method, e.g. {@code CamMethods.layerCam()}. */
@@ -80,6 +80,8 @@ public final class FinerCam extends WrappedCamMethod {
 
     @Override
     public List<Target> targets(List<Target> targets, Supplier<FloatTensor> cleanOutput) {
+        InvalidArgumentException.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(cleanOutput, "cleanOutput");
         FloatTensor output = cleanOutput.get();
         List<Target> out = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
@@ -119,6 +121,7 @@ public final class FinerCam extends WrappedCamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         return base.explain(context);
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.cam.PrincipalComponent;
@@ -13,7 +14,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -51,7 +51,7 @@ public final class FullGrad implements CamMethod {
     private final Scaling scaling;
 
     FullGrad(Scaling scaling) {
-        this.scaling = Objects.requireNonNull(scaling, "scaling");
+        this.scaling = InvalidArgumentException.requireNonNull(scaling, "scaling");
     }
 
     /** The same method with another scaling of the terms. */
@@ -91,11 +91,13 @@ public final class FullGrad implements CamMethod {
 
     @Override
     public void configure(PassRequest.Builder request) {
+        InvalidArgumentException.requireNonNull(request, "request");
         request.inputGradient(true).biasGradients(true);
     }
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         PassResult pass = context.pass();
         FloatTensor x = context.images();
         FloatTensor gx = pass.inputGradient().orElseThrow(() -> new InvalidInputException(

@@ -10,7 +10,6 @@ import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -63,7 +62,7 @@ public final class KernelPcaCam implements CamMethod {
 
     /** @param gamma the kernel coefficient, or NaN for scikit-learn's default 1 / K */
     KernelPcaCam(Kernel kernel, double gamma) {
-        this.kernel = Objects.requireNonNull(kernel, "kernel");
+        this.kernel = InvalidArgumentException.requireNonNull(kernel, "kernel");
         if (!Double.isNaN(gamma) && !(gamma > 0 && Double.isFinite(gamma))) {
             throw new InvalidArgumentException("gamma must be positive and finite, got " + gamma);
         }
@@ -101,6 +100,7 @@ public final class KernelPcaCam implements CamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         List<LayerMaps> out = new ArrayList<>();
         for (LayerInfo layer : context.layers()) {
             FloatTensor acts = context.activations(layer);

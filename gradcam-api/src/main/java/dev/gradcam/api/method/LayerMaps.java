@@ -5,7 +5,6 @@ import dev.gradcam.api.cam.ChannelMask;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,8 +30,8 @@ public final class LayerMaps {
      */
     public LayerMaps(LayerInfo layer, FloatTensor rawMaps, List<FloatTensor> weights, List<ChannelMask> masks,
                      ConceptFactorization concepts) {
-        this.layer = Objects.requireNonNull(layer, "layer");
-        this.rawMaps = Objects.requireNonNull(rawMaps, "rawMaps");
+        this.layer = InvalidArgumentException.requireNonNull(layer, "layer");
+        this.rawMaps = InvalidArgumentException.requireNonNull(rawMaps, "rawMaps");
         this.weights = List.copyOf(weights);
         this.masks = List.copyOf(masks);
         this.concepts = concepts;

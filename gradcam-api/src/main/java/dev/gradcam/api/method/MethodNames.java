@@ -1,7 +1,7 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * How method names are spelt: the one normalisation every by-name lookup applies ({@link CamMethods#byName},
@@ -18,7 +18,7 @@ public final class MethodNames {
      * catalogue's business, not this method's.
      */
     public static String normalise(String name) {
-        Objects.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(name, "name");
         return name.strip().toLowerCase(Locale.ROOT).replace('_', '-').replace(' ', '-').replace("++", "-plus-plus");
     }
 }

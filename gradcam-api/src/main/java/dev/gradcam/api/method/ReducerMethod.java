@@ -1,12 +1,12 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.GradientReducer;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -30,7 +30,7 @@ public final class ReducerMethod extends ChannelWeightingMethod {
     /** With the reducer pytorch-grad-cam's variant uses, when it differs (null: the same). */
     ReducerMethod(String name, GradientReducer reducer, GradientReducer pytorchGradCam) {
         super(name);
-        this.reducer = Objects.requireNonNull(reducer, "reducer");
+        this.reducer = InvalidArgumentException.requireNonNull(reducer, "reducer");
         this.pytorchGradCam = pytorchGradCam;
     }
 

@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class RefineCam extends WrappedCamMethod {
 
     @Override
     public List<LayerMaps> explain(CamContext context) {
+        InvalidArgumentException.requireNonNull(context, "context");
         return base.explain(context);
     }
 

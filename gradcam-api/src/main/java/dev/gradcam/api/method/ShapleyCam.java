@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.cam.GradientReducers;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
@@ -45,6 +46,7 @@ public final class ShapleyCam extends ChannelWeightingMethod {
 
     @Override
     public void configure(PassRequest.Builder request) {
+        InvalidArgumentException.requireNonNull(request, "request");
         request.hessianProducts(true);
     }
 

@@ -1,9 +1,9 @@
 package dev.gradcam.api.method;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.PassRequest;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,7 +16,7 @@ abstract class WrappedCamMethod implements CamMethod {
     final CamMethod base;
 
     WrappedCamMethod(CamMethod base) {
-        this.base = Objects.requireNonNull(base, "base");
+        this.base = InvalidArgumentException.requireNonNull(base, "base");
     }
 
     /** The method this one runs. */

@@ -38,6 +38,7 @@ public final class Nmf {
      * @throws InvalidArgumentException if x is empty or ragged, has a negative or non-finite entry, or r < 1
      */
     public static Result factorize(double[][] x, int rank, int maxIterations, double tolerance, long seed) {
+        InvalidArgumentException.requireNonNull(x, "x");
         int m = x.length;
         if (m == 0 || x[0].length == 0) {
             throw new InvalidArgumentException("cannot factorise an empty matrix");
@@ -169,6 +170,9 @@ public final class Nmf {
 
     /** The Frobenius norm of {@code X - W H}. */
     public static double error(double[][] x, double[][] w, double[][] h) {
+        InvalidArgumentException.requireNonNull(x, "x");
+        InvalidArgumentException.requireNonNull(w, "w");
+        InvalidArgumentException.requireNonNull(h, "h");
         double s = 0;
         int r = h.length;
         for (int i = 0; i < x.length; i++) {

@@ -20,6 +20,7 @@ public final class Percentiles {
      * @throws InvalidArgumentException if {@code q} is outside [0, 100] or there are no values
      */
     public static double of(float[] values, double q) {
+        InvalidArgumentException.requireNonNull(values, "values");
         float[] sorted = values.clone();
         Arrays.sort(sorted);
         return ofSorted(sorted, q);
@@ -31,6 +32,7 @@ public final class Percentiles {
      * @throws InvalidArgumentException if {@code q} is outside [0, 100] or there are no values
      */
     public static double ofSorted(float[] sorted, double q) {
+        InvalidArgumentException.requireNonNull(sorted, "sorted");
         double pos = position(sorted.length, q);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
@@ -43,6 +45,7 @@ public final class Percentiles {
      * @throws InvalidArgumentException if {@code q} is outside [0, 100] or there are no values
      */
     public static double ofSorted(double[] sorted, double q) {
+        InvalidArgumentException.requireNonNull(sorted, "sorted");
         double pos = position(sorted.length, q);
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);

@@ -1,5 +1,7 @@
 package dev.gradcam.api.numeric;
 
+import dev.gradcam.api.InvalidArgumentException;
+
 /**
  * The softmax and its log-normaliser, computed stably in double precision (the largest value is subtracted before
  * exponentiating, so large logits do not overflow). The one implementation behind probability targets, the "rest"
@@ -12,6 +14,7 @@ public final class Softmax {
 
     /** {@code exp(x_i) / sum_j exp(x_j)} for each {@code i}; a new array. */
     public static double[] of(double[] x) {
+        InvalidArgumentException.requireNonNull(x, "x");
         double max = max(x);
         double[] p = new double[x.length];
         double sum = 0;
@@ -27,6 +30,7 @@ public final class Softmax {
 
     /** {@code log(sum_j exp(x_j))}, the log of the softmax's normaliser. */
     public static double logSumExp(double[] x) {
+        InvalidArgumentException.requireNonNull(x, "x");
         double max = max(x);
         double sum = 0;
         for (double v : x) {

@@ -30,6 +30,7 @@ public final class SymmetricEigen {
      * @throws ArithmeticException      if QL does not converge (non-finite input)
      */
     public static SymmetricEigen of(double[][] a) {
+        InvalidArgumentException.requireNonNull(a, "a");
         int n = a.length;
         double[][] v = new double[n][];
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package dev.gradcam.api.post;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -20,6 +21,7 @@ public final class Bilinear {
      * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
      */
     public static FloatTensor resize(FloatTensor maps, int height, int width) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         return resample(maps, height, width, Axis::halfPixel);
     }
 
@@ -32,6 +34,7 @@ public final class Bilinear {
      * @throws InvalidInputException if the tensor has fewer than two axes or a target size is below 1
      */
     public static FloatTensor resizeAlignCorners(FloatTensor maps, int height, int width) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         return resample(maps, height, width, Axis::alignCorners);
     }
 
@@ -44,6 +47,7 @@ public final class Bilinear {
      * @throws InvalidInputException if the tensor has fewer than three axes or a target size is below 1
      */
     public static FloatTensor resizeVolume(FloatTensor maps, int depth, int height, int width) {
+        InvalidArgumentException.requireNonNull(maps, "maps");
         Shape s = maps.shape();
         if (s.rank() < 3) {
             throw new InvalidInputException("trilinear resize needs at least [d, h, w], got " + s);

@@ -117,6 +117,7 @@ public final class Normalizations {
 
     /** Shape helper for implementations: the per-image element count of a batch. */
     public static int perImage(Shape batch) {
+        InvalidArgumentException.requireNonNull(batch, "batch");
         return batch.size() / Math.max(batch.intDim(0), 1);
     }
 }

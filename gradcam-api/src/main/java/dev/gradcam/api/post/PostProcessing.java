@@ -1,7 +1,7 @@
 package dev.gradcam.api.post;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 
 /**
  * Turns raw signed maps at layer resolution [N, h, w] into display heatmaps: activation (ReLU, signed, abs), then
@@ -14,8 +14,8 @@ import java.util.Objects;
 public record PostProcessing(MapActivation activation, Normalization normalization, boolean upsample) {
 
     public PostProcessing {
-        Objects.requireNonNull(activation, "activation");
-        Objects.requireNonNull(normalization, "normalization");
+        InvalidArgumentException.requireNonNull(activation, "activation");
+        InvalidArgumentException.requireNonNull(normalization, "normalization");
     }
 
     /** Grad-CAM's defaults: ReLU, per-image min-max, upsampled. */
@@ -25,6 +25,7 @@ public record PostProcessing(MapActivation activation, Normalization normalizati
 
     /** Applies the steps to a batch of raw maps [N, h, w]; {@code height}/{@code width} are the input's. */
     public FloatTensor apply(FloatTensor raw, int height, int width) {
+        InvalidArgumentException.requireNonNull(raw, "raw");
         float[] a = raw.toArray();
         for (int i = 0; i < a.length; i++) {
             a[i] = activation.apply(a[i]);
@@ -38,6 +39,7 @@ public record PostProcessing(MapActivation activation, Normalization normalizati
      * [N, depth, height, width].
      */
     public FloatTensor applyVolume(FloatTensor raw, int depth, int height, int width) {
+        InvalidArgumentException.requireNonNull(raw, "raw");
         float[] a = raw.toArray();
         for (int i = 0; i < a.length; i++) {
             a[i] = activation.apply(a[i]);

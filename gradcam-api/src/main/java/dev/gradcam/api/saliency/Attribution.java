@@ -1,6 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.BatchResult;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Provenance;
 import dev.gradcam.api.Timings;
@@ -11,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -44,12 +44,13 @@ public final class Attribution extends BatchResult {
                        List<Completeness> completeness, Map<String, FloatTensor> layers, Provenance provenance,
                        Duration elapsed) {
         super(scores, classes, targets);
-        this.method = Objects.requireNonNull(method, "method");
-        this.attributions = Objects.requireNonNull(attributions, "attributions");
-        this.completeness = List.copyOf(completeness);
-        this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(layers));
-        this.provenance = Objects.requireNonNull(provenance, "provenance");
-        this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+        this.method = InvalidArgumentException.requireNonNull(method, "method");
+        this.attributions = InvalidArgumentException.requireNonNull(attributions, "attributions");
+        this.completeness = List.copyOf(InvalidArgumentException.requireNonNull(completeness, "completeness"));
+        this.layers = Collections.unmodifiableMap(new LinkedHashMap<>(InvalidArgumentException.requireNonNull(layers,
+                "layers")));
+        this.provenance = InvalidArgumentException.requireNonNull(provenance, "provenance");
+        this.elapsed = InvalidArgumentException.requireNonNull(elapsed, "elapsed");
         int n = attributions.shape().intDim(0);
         if (scores.length != n || classes.length != n || targets.size() != n
                 || !(this.completeness.isEmpty() || this.completeness.size() == n)) {

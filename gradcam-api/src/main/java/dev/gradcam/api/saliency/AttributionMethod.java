@@ -1,12 +1,12 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A method that attributes a model's decision to the elements of its input (pixels, for images): saliency,
@@ -34,7 +34,7 @@ public interface AttributionMethod {
 
     /** Attributes the same target for every image. */
     default Attribution attribute(FloatTensor images, Target target) {
-        Objects.requireNonNull(target, "target");
+        InvalidArgumentException.requireNonNull(target, "target");
         return attribute(images, Collections.nCopies(Passes.batchOf(images), target));
     }
 

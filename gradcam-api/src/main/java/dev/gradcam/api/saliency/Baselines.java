@@ -8,7 +8,6 @@ import dev.gradcam.api.image.TensorLayout;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
-import java.util.Objects;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
@@ -32,7 +31,7 @@ public final class Baselines {
      * @throws InvalidArgumentException if no value is given
      */
     public static Baseline constant(float... perChannel) {
-        Objects.requireNonNull(perChannel, "perChannel");
+        InvalidArgumentException.requireNonNull(perChannel, "perChannel");
         if (perChannel.length == 0) {
             throw new InvalidArgumentException("give one value, or one per channel");
         }
@@ -58,7 +57,7 @@ public final class Baselines {
      * normalisation: the usual "black" baseline when inputs are normalised.
      */
     public static Baseline black(Preprocessing preprocessing) {
-        Objects.requireNonNull(preprocessing, "preprocessing");
+        InvalidArgumentException.requireNonNull(preprocessing, "preprocessing");
         Preprocessing p = preprocessing.toBuilder().keepSize().noCrop().layout(TensorLayout.NCHW).build();
         FloatTensor pixel = Images.toTensor(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), p);
         Baseline c = constant(pixel.toArray());
@@ -101,7 +100,7 @@ public final class Baselines {
      * A fixed tensor: of the batch's shape, or of one image's shape with a batch axis of 1 (used for every image).
      */
     public static Baseline of(FloatTensor baseline) {
-        Objects.requireNonNull(baseline, "baseline");
+        InvalidArgumentException.requireNonNull(baseline, "baseline");
         return new Described("custom", images -> {
             if (baseline.shape().equals(images.shape())) {
                 return baseline;

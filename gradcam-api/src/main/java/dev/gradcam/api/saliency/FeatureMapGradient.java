@@ -1,12 +1,12 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Layer activation with guided backpropagation: the gradient of one feature map of one layer ({@code sum |A_k|})
@@ -36,7 +36,7 @@ public final class FeatureMapGradient {
 
     /** As {@link #guided}, with another gradient mode (e.g. standard gradients). */
     public static FeatureMapGradient of(DifferentiableModel model, String layer, GradientMode mode) {
-        Objects.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(layer, "layer");
         return new FeatureMapGradient(GradientSaliency.of(model, mode).explaining(layer));
     }
 
@@ -58,7 +58,7 @@ public final class FeatureMapGradient {
      * @throws dev.gradcam.api.InvalidInputException if the counts differ or a filter does not exist
      */
     public Attribution attribute(FloatTensor images, int[] filters) {
-        Objects.requireNonNull(filters, "filters");
+        InvalidArgumentException.requireNonNull(filters, "filters");
         List<Target> targets = new ArrayList<>(filters.length);
         for (int f : filters) {
             targets.add(FeatureMapTarget.absoluteSum(f));

@@ -34,6 +34,7 @@ public record FeatureMapTarget(int channel, boolean absolute) implements Target 
 
     @Override
     public double score(FloatTensor output) {
+        InvalidArgumentException.requireNonNull(output, "output");
         FloatTensor map = map(output);
         double s = 0;
         for (int i = 0; i < map.size(); i++) {
@@ -44,6 +45,7 @@ public record FeatureMapTarget(int channel, boolean absolute) implements Target 
 
     @Override
     public FloatTensor gradient(FloatTensor output) {
+        InvalidArgumentException.requireNonNull(output, "output");
         int plane = map(output).size();
         float[] g = new float[output.size()];
         for (int i = 0; i < plane; i++) {

@@ -23,6 +23,7 @@ public final class GaussianBlur {
      * @throws InvalidInputException    if the tensor has fewer than two axes
      */
     public static FloatTensor blur(FloatTensor t, double sigma) {
+        InvalidArgumentException.requireNonNull(t, "t");
         if (!(sigma >= 0) || !Double.isFinite(sigma)) {
             throw new InvalidArgumentException("sigma must be a finite number >= 0, got " + sigma);
         }

@@ -1,6 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Target;
@@ -9,7 +10,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The gradient of the target with respect to the input, in one pass: vanilla backpropagation saliency (Simonyan et
@@ -38,7 +38,7 @@ public final class GradientSaliency implements AttributionMethod {
      * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or the mode
      */
     public static GradientSaliency of(DifferentiableModel model, GradientMode mode) {
-        Objects.requireNonNull(mode, "mode");
+        InvalidArgumentException.requireNonNull(mode, "mode");
         String name = mode.equals(GradientMode.STANDARD) ? "vanilla-backprop"
                 : mode.equals(GradientMode.GUIDED) ? "guided-backprop" : mode.name();
         Passes.requireInputGradient(model, name);
@@ -54,7 +54,7 @@ public final class GradientSaliency implements AttributionMethod {
      * @throws dev.gradcam.api.UnsupportedCapabilityException if it is a layer and the backend cannot explain layers
      */
     public GradientSaliency explaining(String outputOrLayer) {
-        Objects.requireNonNull(outputOrLayer, "outputOrLayer");
+        InvalidArgumentException.requireNonNull(outputOrLayer, "outputOrLayer");
         return new GradientSaliency(model, mode, name, Passes.resolveOutput(model, outputOrLayer, name));
     }
 

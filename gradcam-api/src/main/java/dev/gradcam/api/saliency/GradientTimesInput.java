@@ -1,12 +1,12 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Gradient x Input (Shrikumar et al. 2016): another method's attributions multiplied element-wise by the input,
@@ -25,7 +25,7 @@ public final class GradientTimesInput implements AttributionMethod {
 
     /** Multiplies the attributions of {@code gradients} (a gradient method, say) by the input. */
     public static GradientTimesInput of(AttributionMethod gradients) {
-        return new GradientTimesInput(Objects.requireNonNull(gradients, "gradients"));
+        return new GradientTimesInput(InvalidArgumentException.requireNonNull(gradients, "gradients"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.gradcam.api.saliency;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.target.Target;
@@ -10,7 +11,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Guided Grad-CAM (Selvaraju et al. 2017): the guided-backpropagation input gradient multiplied, pixel by pixel and
@@ -41,7 +41,7 @@ public final class GuidedGradCam implements AttributionMethod {
      * @throws dev.gradcam.api.UnsupportedCapabilityException if the backend lacks input gradients or guided mode
      */
     public static GuidedGradCam of(DifferentiableModel model, String layer) {
-        Objects.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(layer, "layer");
         return new GuidedGradCam(model, Explainer.gradCam(model).layer(layer).build());
     }
 
@@ -50,7 +50,7 @@ public final class GuidedGradCam implements AttributionMethod {
      * {@code model} and give heatmaps at the input's size (the default).
      */
     public static GuidedGradCam of(DifferentiableModel model, Explainer camExplainer) {
-        return new GuidedGradCam(model, Objects.requireNonNull(camExplainer, "camExplainer"));
+        return new GuidedGradCam(model, InvalidArgumentException.requireNonNull(camExplainer, "camExplainer"));
     }
 
     @Override

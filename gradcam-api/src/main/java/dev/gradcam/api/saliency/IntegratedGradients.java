@@ -1,6 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Integrated Gradients (Sundararajan et al. 2017): {@code (x - x') * integral over alpha in [0, 1] of
@@ -140,12 +140,12 @@ public final class IntegratedGradients implements AttributionMethod {
         private String output;
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         /** The baseline (default zero); see {@link Baselines}. */
         public Builder baseline(Baseline baseline) {
-            this.baseline = Objects.requireNonNull(baseline, "baseline");
+            this.baseline = InvalidArgumentException.requireNonNull(baseline, "baseline");
             return this;
         }
 
@@ -157,7 +157,7 @@ public final class IntegratedGradients implements AttributionMethod {
 
         /** The quadrature rule (default Gauss-Legendre). */
         public Builder quadrature(Quadrature quadrature) {
-            this.quadrature = Objects.requireNonNull(quadrature, "quadrature");
+            this.quadrature = InvalidArgumentException.requireNonNull(quadrature, "quadrature");
             return this;
         }
 

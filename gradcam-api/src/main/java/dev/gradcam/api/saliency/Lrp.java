@@ -1,6 +1,7 @@
 package dev.gradcam.api.saliency;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.UnsupportedCapabilityException;
 import dev.gradcam.api.spi.Capability;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Layer-wise relevance propagation (Bach et al. 2015; Montavon et al. 2019): the target's score redistributed
@@ -102,25 +102,25 @@ public final class Lrp implements AttributionMethod {
         private String output;
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         /** The rule for every Conv and Gemm layer (default LRP-epsilon with a tiny epsilon). */
         public Builder rule(GradientMode rule) {
-            this.rule = Objects.requireNonNull(rule, "rule");
+            this.rule = InvalidArgumentException.requireNonNull(rule, "rule");
             return this;
         }
 
         /** The rule for the layer reading the input (default: the same as the others). */
         public Builder inputLayerRule(GradientMode rule) {
-            this.inputLayerRule = Objects.requireNonNull(rule, "rule");
+            this.inputLayerRule = InvalidArgumentException.requireNonNull(rule, "rule");
             return this;
         }
 
         /** Layers (names, node names or module paths) whose relevance the results should hold too. */
         public Builder taps(String... layers) {
             for (String l : layers) {
-                taps.add(Objects.requireNonNull(l, "layer"));
+                taps.add(InvalidArgumentException.requireNonNull(l, "layer"));
             }
             return this;
         }

@@ -15,7 +15,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** Checks and passes shared by the attribution methods. Stateless. */
 final class Passes {
@@ -45,7 +44,7 @@ final class Passes {
 
     /** The batch size of {@code [N, ...]} inputs. */
     static int batchOf(FloatTensor images) {
-        Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(images, "images");
         Shape s = images.shape();
         if (s.rank() < 2 || s.dim(0) < 1) {
             throw new InvalidInputException("inputs must be a non-empty batch [N, ...] (images [N, C, H, W]), got "
@@ -56,7 +55,7 @@ final class Passes {
 
     /** Checks one target per image. */
     static List<Target> checkTargets(List<Target> targets, int n) {
-        Objects.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (targets.size() != n) {
             throw new InvalidInputException("need one target per image: " + n + " images, " + targets.size()
                     + " targets");

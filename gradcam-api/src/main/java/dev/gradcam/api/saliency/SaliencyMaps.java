@@ -1,5 +1,6 @@
 package dev.gradcam.api.saliency;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.image.GradientImages;
 import dev.gradcam.api.image.GradientScaling;
@@ -9,7 +10,6 @@ import dev.gradcam.api.tensor.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,16 +33,19 @@ public final class SaliencyMaps {
 
     /** Min-max normalised per image, same shape. */
     public static FloatTensor colour(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::normalized);
     }
 
     /** The positive part over its maximum, per image, same shape. */
     public static FloatTensor positive(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::positive);
     }
 
     /** The negative part over the minimum's magnitude, per image, same shape. */
     public static FloatTensor negative(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         return perImage(gradients, GradientScaling::negative);
     }
 
@@ -52,6 +55,7 @@ public final class SaliencyMaps {
      * @throws InvalidInputException for other ranks
      */
     public static FloatTensor grayscale(FloatTensor gradients) {
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
         Shape s = gradients.shape();
         if (s.rank() != 3 && s.rank() != 4) {
             throw new InvalidInputException("grayscale needs gradients [C, H, W] or [N, C, H, W], got " + s);
@@ -74,8 +78,9 @@ public final class SaliencyMaps {
      * @throws dev.gradcam.api.GradCamException if a file cannot be written
      */
     public static void writePngs(Attribution attribution, Path dir, String prefix) {
-        Objects.requireNonNull(dir, "dir");
-        Objects.requireNonNull(prefix, "prefix");
+        InvalidArgumentException.requireNonNull(attribution, "attribution");
+        InvalidArgumentException.requireNonNull(dir, "dir");
+        InvalidArgumentException.requireNonNull(prefix, "prefix");
         for (int i = 0; i < attribution.size(); i++) {
             FloatTensor g = attribution.attribution(i);
             String base = prefix + "_" + i + "_";

@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The built-in pixel-space {@link AttributionMethod}s by kebab-case name, with their defaults, the counterpart of
@@ -96,7 +95,7 @@ public final class SaliencyMethods {
      * @see #byName(String, DifferentiableModel, String)
      */
     public static AttributionMethod byName(String name, DifferentiableModel model, String layer, String output) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         return factory(name).create(model, layer, output);
     }
 

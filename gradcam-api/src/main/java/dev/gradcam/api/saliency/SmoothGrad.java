@@ -9,7 +9,6 @@ import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * SmoothGrad (Smilkov et al. 2017) and its relatives: another method's attributions averaged over noisy copies of
@@ -152,12 +151,12 @@ public final class SmoothGrad implements AttributionMethod {
         private int batchSize = 32;
 
         private Builder(AttributionMethod base) {
-            this.base = Objects.requireNonNull(base, "base");
+            this.base = InvalidArgumentException.requireNonNull(base, "base");
         }
 
         /** Mean (default), mean of squares or variance. */
         public Builder variant(Variant variant) {
-            this.variant = Objects.requireNonNull(variant, "variant");
+            this.variant = InvalidArgumentException.requireNonNull(variant, "variant");
             return this;
         }
 
@@ -186,7 +185,7 @@ public final class SmoothGrad implements AttributionMethod {
 
         /** Noise of your own instead of Gaussian noise (must be deterministic in its arguments). */
         public Builder noise(Noise noise) {
-            this.noise = Objects.requireNonNull(noise, "noise");
+            this.noise = InvalidArgumentException.requireNonNull(noise, "noise");
             return this;
         }
 

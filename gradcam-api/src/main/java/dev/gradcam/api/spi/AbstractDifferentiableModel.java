@@ -1,6 +1,7 @@
 package dev.gradcam.api.spi;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ResourceClosedException;
 import dev.gradcam.api.UnknownLayerException;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The base every backend's model extends: it checks each {@link PassRequest} against the model and turns its
@@ -66,11 +66,11 @@ public abstract class AbstractDifferentiableModel implements DifferentiableModel
          * @throws IllegalArgumentException if a fed seed has no tensor or another kind has one
          */
         public Pass {
-            Objects.requireNonNull(request, "request");
-            Objects.requireNonNull(output, "output");
+            InvalidArgumentException.requireNonNull(request, "request");
+            InvalidArgumentException.requireNonNull(output, "output");
             taps = List.copyOf(taps);
             feeds = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(feeds));
-            Objects.requireNonNull(seedKind, "seedKind");
+            InvalidArgumentException.requireNonNull(seedKind, "seedKind");
             if ((seedKind == SeedKind.FED) != (seed != null)) {
                 throw new IllegalArgumentException("a fed seed needs a tensor, other kinds none");
             }
@@ -212,7 +212,7 @@ public abstract class AbstractDifferentiableModel implements DifferentiableModel
      * passes; {@link #run} resolves the rest).
      */
     protected final Pass check(PassRequest request) {
-        Objects.requireNonNull(request, "request");
+        InvalidArgumentException.requireNonNull(request, "request");
         if (isClosed()) {
             throw new ResourceClosedException(toString());
         }

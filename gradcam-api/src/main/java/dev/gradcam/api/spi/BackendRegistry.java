@@ -3,6 +3,7 @@ package dev.gradcam.api.spi;
 import dev.gradcam.api.DifferentiableModel;
 
 import dev.gradcam.api.BackendUnavailableException;
+import dev.gradcam.api.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,6 +61,7 @@ public final class BackendRegistry {
 
     /** As {@link #choose(Path, String)}, over an explicit provider list (for tests and containers). */
     public static BackendProvider choose(List<BackendProvider> providers, Path model, String forced) {
+        InvalidArgumentException.requireNonNull(providers, "providers");
         List<String> skipped = new ArrayList<>();
         for (BackendProvider p : providers) {
             if (forced != null && !forced.isBlank() && !p.name().equalsIgnoreCase(forced.trim())) {

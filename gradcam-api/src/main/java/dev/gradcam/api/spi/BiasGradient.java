@@ -1,8 +1,8 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 
 /**
  * One bias layer's part of a pass that asked for {@link PassRequest#biasGradients() bias gradients}: the layer's
@@ -24,9 +24,9 @@ public record BiasGradient(String layer, FloatTensor bias, FloatTensor gradient)
      * @throws InvalidInputException if the gradient is not [N, K, h, w] for a bias of K channels
      */
     public BiasGradient {
-        Objects.requireNonNull(layer, "layer");
-        Objects.requireNonNull(bias, "bias");
-        Objects.requireNonNull(gradient, "gradient");
+        InvalidArgumentException.requireNonNull(layer, "layer");
+        InvalidArgumentException.requireNonNull(bias, "bias");
+        InvalidArgumentException.requireNonNull(gradient, "gradient");
         if (gradient.shape().rank() != 4 || bias.shape().rank() != 1 || gradient.shape().dim(1) != bias.size()) {
             throw new InvalidInputException("bias-gradient layer '" + layer + "' needs a bias [K] and a gradient "
                     + "[N, K, h, w], got " + bias.shape() + " and " + gradient.shape());

@@ -4,7 +4,6 @@ import dev.gradcam.api.DifferentiableModel;
 
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -40,8 +39,8 @@ public record GradientMode(String name, Map<String, Double> params, GradientMode
      *                                  input-layer rule of its own
      */
     public GradientMode {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(params, "params");
+        InvalidArgumentException.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(params, "params");
         if (name.isBlank()) {
             throw new InvalidArgumentException("gradient mode name must not be blank");
         }
@@ -71,6 +70,7 @@ public record GradientMode(String name, Map<String, Double> params, GradientMode
 
     /** A parameter's value, or {@code fallback} when the mode does not set it. */
     public double param(String key, double fallback) {
+        InvalidArgumentException.requireNonNull(key, "key");
         Double v = params.get(key);
         return v == null ? fallback : v;
     }
@@ -86,7 +86,7 @@ public record GradientMode(String name, Map<String, Double> params, GradientMode
      * @throws InvalidArgumentException if this mode or {@code rule} is not an LRP rule
      */
     public GradientMode withInputLayerRule(GradientMode rule) {
-        Objects.requireNonNull(rule, "rule");
+        InvalidArgumentException.requireNonNull(rule, "rule");
         if (!isLrp() || !rule.isLrp()) {
             throw new InvalidArgumentException("input-layer rules are for layer-wise relevance propagation (lrp-*) "
                     + "modes; got " + describe() + " with input-layer rule " + rule.describe());

@@ -1,7 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.Shape;
-import java.util.Objects;
 
 /**
  * A candidate layer: an intermediate tensor that can be tapped for activations and gradients.
@@ -13,10 +13,10 @@ import java.util.Objects;
  */
 public record LayerInfo(String name, String node, String op, Shape shape) {
     public LayerInfo {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(op, "op");
-        Objects.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(node, "node");
+        InvalidArgumentException.requireNonNull(op, "op");
+        InvalidArgumentException.requireNonNull(shape, "shape");
     }
 
     /** Like {@code /layer4/layer4.1/relu_1/Relu_output_0 (Relu [?, 512, 7, 7])}. */

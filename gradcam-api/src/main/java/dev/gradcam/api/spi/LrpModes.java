@@ -6,7 +6,6 @@ import dev.gradcam.api.InvalidArgumentException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The layer-wise relevance propagation (LRP) {@link GradientMode}s, and what a backend must compute for each.
@@ -141,8 +140,8 @@ public final class LrpModes {
      * @throws InvalidArgumentException if the arrays differ in length, are empty, or some {@code low[c] >= high[c]}
      */
     public static GradientMode zBox(double[] low, double[] high) {
-        Objects.requireNonNull(low, "low");
-        Objects.requireNonNull(high, "high");
+        InvalidArgumentException.requireNonNull(low, "low");
+        InvalidArgumentException.requireNonNull(high, "high");
         if (low.length == 0 || low.length != high.length) {
             throw new InvalidArgumentException("z-box needs one low and one high bound per channel, got "
                     + low.length + " and " + high.length);
@@ -187,6 +186,7 @@ public final class LrpModes {
 
     /** True for the rules that apply only to the input layer (z-box, flat, w-square). */
     public static boolean isInputLayerOnly(GradientMode mode) {
+        InvalidArgumentException.requireNonNull(mode, "mode");
         return INPUT_ONLY.contains(mode.name());
     }
 
@@ -196,6 +196,7 @@ public final class LrpModes {
      * @throws InvalidArgumentException if the mode is not z-box or sets no bound
      */
     public static double lowerBound(GradientMode zBox, int c) {
+        InvalidArgumentException.requireNonNull(zBox, "zBox");
         return bound(zBox, "low", c);
     }
 
@@ -205,6 +206,7 @@ public final class LrpModes {
      * @throws InvalidArgumentException if the mode is not z-box or sets no bound
      */
     public static double upperBound(GradientMode zBox, int c) {
+        InvalidArgumentException.requireNonNull(zBox, "zBox");
         return bound(zBox, "high", c);
     }
 
@@ -215,6 +217,7 @@ public final class LrpModes {
      * @throws InvalidArgumentException naming what is wrong
      */
     public static void validate(GradientMode mode) {
+        InvalidArgumentException.requireNonNull(mode, "mode");
         if (!mode.isLrp()) {
             throw new InvalidArgumentException(mode.describe() + " is not an LRP mode");
         }

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -164,12 +163,12 @@ public final class PassRequest {
         private GradientMode mode = GradientMode.STANDARD;
 
         private Builder(FloatTensor input) {
-            this.input = Objects.requireNonNull(input, "input");
+            this.input = InvalidArgumentException.requireNonNull(input, "input");
         }
 
         /** Replaces the input batch. */
         public Builder input(FloatTensor input) {
-            this.input = Objects.requireNonNull(input, "input");
+            this.input = InvalidArgumentException.requireNonNull(input, "input");
             return this;
         }
 
@@ -181,7 +180,7 @@ public final class PassRequest {
 
         /** Feeds another input of the model a fixed value, with the batch size of the input batch. */
         public Builder fixedInput(String name, FloatTensor value) {
-            fixedInputs.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            fixedInputs.put(InvalidArgumentException.requireNonNull(name, "name"), InvalidArgumentException.requireNonNull(value, "value"));
             return this;
         }
 
@@ -198,7 +197,7 @@ public final class PassRequest {
         }
 
         public Builder tap(String tensorName) {
-            taps.add(Objects.requireNonNull(tensorName, "tensorName"));
+            taps.add(InvalidArgumentException.requireNonNull(tensorName, "tensorName"));
             return this;
         }
 
@@ -230,7 +229,7 @@ public final class PassRequest {
         }
 
         public Builder mode(GradientMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = InvalidArgumentException.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -1,10 +1,10 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -49,9 +49,12 @@ public final class PassResult {
     private PassResult(FloatTensor output, Map<String, FloatTensor> activations, Map<String, FloatTensor> gradients,
                        FloatTensor inputGradient, FloatTensor seed, List<BiasGradient> biasGradients,
                        Map<String, FloatTensor> hessianProducts) {
+        InvalidArgumentException.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(gradients, "gradients");
+        InvalidArgumentException.requireNonNull(biasGradients, "biasGradients");
         this.hessianProducts = Map.copyOf(hessianProducts);
         this.biasGradients = List.copyOf(biasGradients);
-        this.output = Objects.requireNonNull(output, "output");
+        this.output = InvalidArgumentException.requireNonNull(output, "output");
         this.activations = Map.copyOf(activations);
         this.gradients = Map.copyOf(gradients);
         this.inputGradient = inputGradient;
@@ -72,6 +75,7 @@ public final class PassResult {
 
     /** Activations at a tap; fails clearly if the pass did not compute them. */
     public FloatTensor activation(String tap) {
+        InvalidArgumentException.requireNonNull(tap, "tap");
         FloatTensor t = activations.get(tap);
         if (t == null) {
             throw new InvalidInputException("no activations for tap '" + tap + "'; this pass has " + activations.keySet());
@@ -81,6 +85,7 @@ public final class PassResult {
 
     /** Gradients at a tap; fails clearly if the pass did not compute them. */
     public FloatTensor gradient(String tap) {
+        InvalidArgumentException.requireNonNull(tap, "tap");
         FloatTensor t = gradients.get(tap);
         if (t == null) {
             throw new InvalidInputException("no gradients for tap '" + tap + "'; this pass has " + gradients.keySet());
@@ -111,6 +116,7 @@ public final class PassResult {
 
     /** This result with the taps' Hessian-vector products added (what a backend returns for such a request). */
     public PassResult withHessianProducts(Map<String, FloatTensor> products) {
+        InvalidArgumentException.requireNonNull(products, "products");
         return new PassResult(output, activations, gradients, inputGradient, seed, biasGradients, products);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
@@ -43,7 +44,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
     /** A seed that depends only on the output's shape. */
     record OfShape(Function<Shape, FloatTensor> seed) implements Seed {
         public OfShape {
-            Objects.requireNonNull(seed, "seed");
+            InvalidArgumentException.requireNonNull(seed, "seed");
         }
 
         @Override
@@ -68,7 +69,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
-            return FloatTensor.zeros(output.shape());
+            return FloatTensor.zeros(InvalidArgumentException.requireNonNull(output, "output").shape());
         }
     }
 
@@ -83,7 +84,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor resolve(FloatTensor output) {
-            Shape s = output.shape();
+            Shape s = InvalidArgumentException.requireNonNull(output, "output").shape();
             if (s.rank() != 2) {
                 throw new InvalidInputException("the top-class target needs an output of shape [N, classes], got " + s
                         + "; use a region target for spatial outputs");
@@ -104,7 +105,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
 
         @Override
         public FloatTensor curvature(FloatTensor output, FloatTensor direction) {
-            return FloatTensor.zeros(output.shape());
+            return FloatTensor.zeros(InvalidArgumentException.requireNonNull(output, "output").shape());
         }
     }
 
@@ -118,7 +119,7 @@ public sealed interface Seed permits Seed.OfShape, Seed.TopClass, Seed.OfOutput 
     record OfOutput(Function<FloatTensor, FloatTensor> seed,
                     BiFunction<FloatTensor, FloatTensor, FloatTensor> curvature) implements Seed {
         public OfOutput {
-            Objects.requireNonNull(seed, "seed");
+            InvalidArgumentException.requireNonNull(seed, "seed");
         }
 
         /** A seed without a second derivative. */

@@ -1,7 +1,7 @@
 package dev.gradcam.api.spi;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.Shape;
-import java.util.Objects;
 
 /**
  * A named model input or output.
@@ -12,8 +12,8 @@ import java.util.Objects;
  */
 public record ValueInfo(String name, Shape shape, String elementType) {
     public ValueInfo {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(elementType, "elementType");
+        InvalidArgumentException.requireNonNull(name, "name");
+        InvalidArgumentException.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(elementType, "elementType");
     }
 }

@@ -36,6 +36,7 @@ public record Box(double x1, double y1, double x2, double y2) {
 
     /** Intersection over union with {@code other}, as torchvision.ops.box_iou (0 when both are empty). */
     public double iou(Box other) {
+        InvalidArgumentException.requireNonNull(other, "other");
         double iw = Math.max(0, Math.min(x2, other.x2) - Math.max(x1, other.x1));
         double ih = Math.max(0, Math.min(y2, other.y2) - Math.max(y1, other.y1));
         double inter = iw * ih;

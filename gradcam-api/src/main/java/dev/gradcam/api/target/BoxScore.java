@@ -3,7 +3,6 @@ package dev.gradcam.api.target;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * pytorch-grad-cam's FasterRCNNBoxScoreTarget on a raw detection output: for each reference box, the predicted box
@@ -17,7 +16,7 @@ final class BoxScore implements Target {
     private final List<ReferenceBox> references;
 
     BoxScore(DetectionLayout layout, List<ReferenceBox> references) {
-        this.layout = Objects.requireNonNull(layout, "layout");
+        this.layout = InvalidArgumentException.requireNonNull(layout, "layout");
         if (references.isEmpty()) {
             throw new InvalidArgumentException("a box-score target needs at least one reference box");
         }

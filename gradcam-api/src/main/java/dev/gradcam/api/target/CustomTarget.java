@@ -1,7 +1,7 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -10,9 +10,9 @@ record CustomTarget(String description, ToDoubleFunction<FloatTensor> scoreFn,
                     Function<FloatTensor, FloatTensor> gradientFn, boolean linear) implements Target {
 
     CustomTarget {
-        Objects.requireNonNull(description, "description");
-        Objects.requireNonNull(scoreFn, "score");
-        Objects.requireNonNull(gradientFn, "gradient");
+        InvalidArgumentException.requireNonNull(description, "description");
+        InvalidArgumentException.requireNonNull(scoreFn, "score");
+        InvalidArgumentException.requireNonNull(gradientFn, "gradient");
     }
 
     @Override

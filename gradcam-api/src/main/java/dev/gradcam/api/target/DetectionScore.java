@@ -2,14 +2,13 @@ package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.tensor.FloatTensor;
-import java.util.Objects;
 import java.util.OptionalInt;
 
 /** The score of one class at one candidate box of a detection output ({@link DetectionLayout#score}). */
 record DetectionScore(DetectionLayout layout, int box, int classIndex) implements Target {
 
     DetectionScore {
-        Objects.requireNonNull(layout, "layout");
+        InvalidArgumentException.requireNonNull(layout, "layout");
         if (box < 0 || classIndex < 0) {
             throw new InvalidArgumentException("box and class must be >= 0, got box " + box + ", class "
                     + classIndex);

@@ -1,7 +1,6 @@
 package dev.gradcam.api.target;
 
 import dev.gradcam.api.InvalidArgumentException;
-import java.util.Objects;
 
 /**
  * A box and label to explain with {@link Targets#boxScore}: the predicted box that overlaps it best counts if its
@@ -18,7 +17,7 @@ public record ReferenceBox(Box box, int label, double iouThreshold) {
     public static final double DEFAULT_IOU = 0.5;
 
     public ReferenceBox {
-        Objects.requireNonNull(box, "box");
+        InvalidArgumentException.requireNonNull(box, "box");
         if (label < 0) {
             throw new InvalidArgumentException("a box label must be >= 0, got " + label);
         }

@@ -1,11 +1,11 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.awt.image.BufferedImage;
-import java.util.Objects;
 
 /** Masks [H, W] of 0 and 1 for {@link Targets#region}: from a segmentation prediction, a threshold or an image. */
 public final class RegionMasks {
@@ -20,6 +20,7 @@ public final class RegionMasks {
      * @throws InvalidInputException if the output is not [classes, H, W] with more than {@code cls} classes
      */
     public static FloatTensor predicted(FloatTensor output, int cls) {
+        InvalidArgumentException.requireNonNull(output, "output");
         Shape s = checkSpatial(output, cls);
         int classes = s.intDim(0);
         int plane = s.intDim(1) * s.intDim(2);
@@ -38,6 +39,7 @@ public final class RegionMasks {
 
     /** The pixels of channel {@code channel} of an output [channels, H, W] whose value exceeds {@code threshold}. */
     public static FloatTensor thresholded(FloatTensor output, int channel, double threshold) {
+        InvalidArgumentException.requireNonNull(output, "output");
         Shape s = checkSpatial(output, channel);
         int plane = s.intDim(1) * s.intDim(2);
         float[] m = new float[plane];
@@ -52,8 +54,8 @@ public final class RegionMasks {
      * nearest-neighbour to {@code size} when the picture has another size; shape {@code [height, width]}.
      */
     public static FloatTensor fromImage(BufferedImage image, Size size) {
-        Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(size, "size");
+        InvalidArgumentException.requireNonNull(image, "image");
+        InvalidArgumentException.requireNonNull(size, "size");
         int height = size.height();
         int width = size.width();
         float[] m = new float[height * width];

@@ -37,6 +37,7 @@ public interface Target {
      * @throws InvalidArgumentException if the target is not linear and does not define its second derivative
      */
     default FloatTensor hessianVector(FloatTensor output, FloatTensor direction) {
+        InvalidArgumentException.requireNonNull(output, "output");
         if (!dependsOnOutput()) {
             return FloatTensor.zeros(output.shape());
         }

@@ -1,12 +1,12 @@
 package dev.gradcam.api.target;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
@@ -38,7 +38,7 @@ public final class Targets {
 
     /** The sum of a spatial output's {@code channel} weighted by {@code mask} [H, W] (segmentation, detection maps). */
     public static Target region(int channel, FloatTensor mask) {
-        return new Region(channel, Objects.requireNonNull(mask, "mask"));
+        return new Region(channel, InvalidArgumentException.requireNonNull(mask, "mask"));
     }
 
     /**
@@ -46,7 +46,7 @@ public final class Targets {
      * or by one flat index: e.g. {@code element(1234, 7)} is attribute 7 of box 1234 of a [boxes, attributes] output.
      */
     public static Target element(int... index) {
-        return new Element(Objects.requireNonNull(index, "index"));
+        return new Element(InvalidArgumentException.requireNonNull(index, "index"));
     }
 
     /**
@@ -64,7 +64,7 @@ public final class Targets {
      * raw head with the boxes it detected and the box itself is matched (IoU 1).
      */
     public static Target boxScore(DetectionLayout layout, List<ReferenceBox> references) {
-        return new BoxScore(layout, Objects.requireNonNull(references, "references"));
+        return new BoxScore(layout, InvalidArgumentException.requireNonNull(references, "references"));
     }
 
     /**
@@ -72,12 +72,12 @@ public final class Targets {
      * pytorch-grad-cam's embeddings tutorial: what makes this face, product or scene look like the reference.
      */
     public static Target cosineSimilarity(FloatTensor reference) {
-        return new Similarity(Objects.requireNonNull(reference, "reference"), true);
+        return new Similarity(InvalidArgumentException.requireNonNull(reference, "reference"), true);
     }
 
     /** The dot product of an image's output embedding with {@code reference}. Linear in the output. */
     public static Target dotProduct(FloatTensor reference) {
-        return new Similarity(Objects.requireNonNull(reference, "reference"), false);
+        return new Similarity(InvalidArgumentException.requireNonNull(reference, "reference"), false);
     }
 
     /**
@@ -101,6 +101,7 @@ public final class Targets {
      * @throws dev.gradcam.api.InvalidArgumentException for a negative class, no comparison class or a non-finite alpha
      */
     public static Target finer(int main, int[] comparison, double alpha) {
+        InvalidArgumentException.requireNonNull(comparison, "comparison");
         return new FinerTarget(main, comparison, alpha);
     }
 
@@ -129,6 +130,7 @@ public final class Targets {
      * @throws InvalidInputException if the number of targets differs from the batch size
      */
     public static Seed seedFor(List<Target> targets, int batch) {
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (targets.size() != batch) {
             throw new InvalidInputException("need one target per image: " + batch + " images, " + targets.size()
                     + " targets");
@@ -149,6 +151,7 @@ public final class Targets {
      * noisy) keep explaining that class instead of whichever class wins on the modified input.
      */
     public static List<Target> pinTopClass(List<Target> targets, FloatTensor output) {
+        InvalidArgumentException.requireNonNull(targets, "targets");
         List<Target> out = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
             Target t = targets.get(i);
@@ -159,6 +162,7 @@ public final class Targets {
 
     /** Each image's score. */
     public static double[] scores(List<Target> targets, FloatTensor output) {
+        InvalidArgumentException.requireNonNull(targets, "targets");
         double[] s = new double[targets.size()];
         for (int i = 0; i < s.length; i++) {
             s[i] = targets.get(i).score(output.slice(i));

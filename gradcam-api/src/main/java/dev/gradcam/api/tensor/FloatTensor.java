@@ -32,8 +32,10 @@ public final class FloatTensor {
      * @throws InvalidArgumentException if the shape is dynamic or its size differs from the data length
      */
     public static FloatTensor of(Shape shape, float... data) {
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(data, "data");
+        InvalidArgumentException.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(data, "data");
+        InvalidArgumentException.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(data, "data");
         checkLength(shape, data.length);
         return new FloatTensor(shape, data.clone(), 0);
     }
@@ -43,8 +45,8 @@ public final class FloatTensor {
      * again. For backends and pipeline code that just produced the array; everyone else uses {@link #of}.
      */
     public static FloatTensor wrapOwned(Shape shape, float[] data) {
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(data, "data");
+        InvalidArgumentException.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(data, "data");
         checkLength(shape, data.length);
         return new FloatTensor(shape, data, 0);
     }
@@ -63,7 +65,8 @@ public final class FloatTensor {
 
     /** A tensor holding a copy of the readable elements of {@code buffer} (from its position). */
     public static FloatTensor of(Shape shape, FloatBuffer buffer) {
-        FloatBuffer dup = buffer.duplicate();
+        InvalidArgumentException.requireNonNull(shape, "shape");
+        FloatBuffer dup = InvalidArgumentException.requireNonNull(buffer, "buffer").duplicate();
         float[] d = new float[dup.remaining()];
         dup.get(d);
         checkLength(shape, d.length);
@@ -76,6 +79,7 @@ public final class FloatTensor {
      * @throws InvalidArgumentException if the list is empty or shapes differ
      */
     public static FloatTensor stack(java.util.List<FloatTensor> parts) {
+        InvalidArgumentException.requireNonNull(parts, "parts");
         if (parts.isEmpty()) {
             throw new InvalidArgumentException("cannot stack an empty list of tensors");
         }
@@ -98,6 +102,7 @@ public final class FloatTensor {
      * @throws InvalidArgumentException if the list is empty or trailing shapes differ
      */
     public static FloatTensor concat(java.util.List<FloatTensor> parts) {
+        InvalidArgumentException.requireNonNull(parts, "parts");
         if (parts.isEmpty()) {
             throw new InvalidArgumentException("cannot concatenate an empty list of tensors");
         }
@@ -120,7 +125,7 @@ public final class FloatTensor {
     }
 
     private static Shape requireStatic(Shape shape) {
-        Objects.requireNonNull(shape, "shape");
+        InvalidArgumentException.requireNonNull(shape, "shape");
         if (!shape.isStatic()) {
             throw new InvalidArgumentException("a tensor needs a static shape, got " + shape);
         }
@@ -153,6 +158,7 @@ public final class FloatTensor {
 
     /** Element at a multi-dimensional index. */
     public float get(int... index) {
+        InvalidArgumentException.requireNonNull(index, "index");
         if (index.length != shape.rank()) {
             throw new InvalidArgumentException("index of rank " + index.length + " for tensor of shape " + shape);
         }
@@ -190,6 +196,7 @@ public final class FloatTensor {
 
     /** Copies the elements into {@code dst} at {@code dstOffset}. */
     public void copyTo(float[] dst, int dstOffset) {
+        InvalidArgumentException.requireNonNull(dst, "dst");
         System.arraycopy(data, offset, dst, dstOffset, size);
     }
 
@@ -269,6 +276,7 @@ public final class FloatTensor {
      * reference is zero).
      */
     public double relativeError(FloatTensor reference) {
+        InvalidArgumentException.requireNonNull(reference, "reference");
         if (!shape.equals(reference.shape)) {
             throw new InvalidArgumentException("shapes differ: " + shape + " vs " + reference.shape);
         }

@@ -26,6 +26,7 @@ public final class Shape {
      * @throws InvalidArgumentException if a dimension is below -1
      */
     public static Shape of(long... dims) {
+        InvalidArgumentException.requireNonNull(dims, "dims");
         long[] copy = dims.clone();
         for (long d : copy) {
             if (d < DYNAMIC) {
@@ -38,6 +39,7 @@ public final class Shape {
 
     /** Creates a shape from int sizes. */
     public static Shape of(int... dims) {
+        InvalidArgumentException.requireNonNull(dims, "dims");
         return of(Arrays.stream(dims).asLongStream().toArray());
     }
 
@@ -138,6 +140,7 @@ public final class Shape {
      * True if {@code concrete} could be a value of this (possibly dynamic) shape: same rank and equal known sizes.
      */
     public boolean accepts(Shape concrete) {
+        InvalidArgumentException.requireNonNull(concrete, "concrete");
         if (concrete.rank() != rank()) {
             return false;
         }

@@ -8,7 +8,6 @@ import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * CNN layer and filter visualisation by activation maximisation (Erhan et al. 2009; Yosinski et al. 2015): an input
@@ -74,12 +73,12 @@ public final class ActivationMaximization {
         private NoiseStart noise = NoiseStart.uniform(-0.1, 0.1);
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         /** The layer: a tensor name, node name or module path. */
         public Builder layer(String layer) {
-            this.layer = Objects.requireNonNull(layer, "layer");
+            this.layer = InvalidArgumentException.requireNonNull(layer, "layer");
             return this;
         }
 
@@ -106,7 +105,7 @@ public final class ActivationMaximization {
 
         /** Steps, optimiser, regularisation, seed and listener. */
         public Builder optimization(Optimization optimization) {
-            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            this.optimization = InvalidArgumentException.requireNonNull(optimization, "optimization");
             return this;
         }
 
@@ -118,13 +117,13 @@ public final class ActivationMaximization {
 
         /** Start from given images, one per filter. */
         public Builder startImages(FloatTensor images) {
-            this.start = Objects.requireNonNull(images, "images");
+            this.start = InvalidArgumentException.requireNonNull(images, "images");
             return this;
         }
 
         /** The image size (width first, {@link Size#of(int, int)}), needed when the model's input leaves it open. */
         public Builder imageSize(Size size) {
-            this.noise = noise.withImageSize(Objects.requireNonNull(size, "size"));
+            this.noise = noise.withImageSize(InvalidArgumentException.requireNonNull(size, "size"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.Size;
 import dev.gradcam.api.UnknownOutputException;
@@ -9,7 +10,6 @@ import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Class-specific image generation (Simonyan et al. 2014): an input optimised, from noise, to raise a target's score,
@@ -64,7 +64,7 @@ public final class ClassImageGeneration {
      * @throws InvalidInputException if no target is given
      */
     public Visualization run(List<Target> targets) {
-        Objects.requireNonNull(targets, "targets");
+        InvalidArgumentException.requireNonNull(targets, "targets");
         if (targets.isEmpty()) {
             throw new InvalidInputException("give at least one target (class) to generate an image for");
         }
@@ -82,14 +82,14 @@ public final class ClassImageGeneration {
         private NoiseStart noise = NoiseStart.uniform(-1, 1);
 
         private Builder(DifferentiableModel model, String name, Optimization defaults) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
             this.name = name;
             this.optimization = defaults;
         }
 
         /** Steps, optimiser, regularisation, seed and listener. */
         public Builder optimization(Optimization optimization) {
-            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            this.optimization = InvalidArgumentException.requireNonNull(optimization, "optimization");
             return this;
         }
 
@@ -107,7 +107,7 @@ public final class ClassImageGeneration {
 
         /** The image size (width first, {@link Size#of(int, int)}), needed when the model's input leaves it open. */
         public Builder imageSize(Size size) {
-            this.noise = noise.withImageSize(Objects.requireNonNull(size, "size"));
+            this.noise = noise.withImageSize(InvalidArgumentException.requireNonNull(size, "size"));
             return this;
         }
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * DeepDream (Mordvintsev et al. 2015): gradient ascent, from an image, on a layer's activation energy
@@ -53,7 +52,7 @@ public final class DeepDream {
      * @throws InvalidInputException if the images do not fit the model, or an octave's size does not
      */
     public Visualization run(FloatTensor images) {
-        Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(images, "images");
         Shape s = images.shape();
         if (s.rank() != 4) {
             throw new InvalidInputException("DeepDream needs images [N, C, H, W], got " + s);
@@ -122,12 +121,12 @@ public final class DeepDream {
         private double octaveScale = 1.4;
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         /** The layer: a tensor name, node name or module path. */
         public Builder layer(String layer) {
-            this.layer = Objects.requireNonNull(layer, "layer");
+            this.layer = InvalidArgumentException.requireNonNull(layer, "layer");
             return this;
         }
 
@@ -142,7 +141,7 @@ public final class DeepDream {
 
         /** Steps per octave, optimiser, regularisation, seed and listener. */
         public Builder optimization(Optimization optimization) {
-            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            this.optimization = InvalidArgumentException.requireNonNull(optimization, "optimization");
             return this;
         }
 

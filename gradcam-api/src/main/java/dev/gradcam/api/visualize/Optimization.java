@@ -1,7 +1,6 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.InvalidArgumentException;
-import java.util.Objects;
 
 /**
  * How an image is optimised: number of steps, optimiser, regularisation, random seed (start noise and jitter) and a
@@ -21,9 +20,9 @@ public record Optimization(int steps, Optimizer optimizer, Regularization regula
         if (steps < 1) {
             throw new InvalidArgumentException("steps must be at least 1, got " + steps);
         }
-        Objects.requireNonNull(optimizer, "optimizer");
-        Objects.requireNonNull(regularization, "regularization");
-        Objects.requireNonNull(listener, "listener");
+        InvalidArgumentException.requireNonNull(optimizer, "optimizer");
+        InvalidArgumentException.requireNonNull(regularization, "regularization");
+        InvalidArgumentException.requireNonNull(listener, "listener");
     }
 
     /** {@code steps} of {@code optimizer}, no regularisation, seed 0, no listener. */

@@ -1,13 +1,13 @@
 package dev.gradcam.api.visualize;
 
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Inverted image representations (Mahendran and Vedaldi 2015): an input reconstructed, from noise, so that a layer's
@@ -46,7 +46,7 @@ public final class RepresentationInversion {
      * @throws InvalidInputException if the images do not fit the model
      */
     public Visualization run(FloatTensor images) {
-        Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(images, "images");
         if (images.shape().rank() != 4) {
             throw new InvalidInputException("inversion needs images [N, C, H, W], got " + images.shape());
         }
@@ -69,18 +69,18 @@ public final class RepresentationInversion {
         private NoiseStart noise = NoiseStart.uniform(-0.1, 0.1);
 
         private Builder(DifferentiableModel model) {
-            this.model = Objects.requireNonNull(model, "model");
+            this.model = InvalidArgumentException.requireNonNull(model, "model");
         }
 
         /** The layer whose activations are matched. */
         public Builder layer(String layer) {
-            this.layer = Objects.requireNonNull(layer, "layer");
+            this.layer = InvalidArgumentException.requireNonNull(layer, "layer");
             return this;
         }
 
         /** Steps, optimiser, regularisation, seed and listener. */
         public Builder optimization(Optimization optimization) {
-            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            this.optimization = InvalidArgumentException.requireNonNull(optimization, "optimization");
             return this;
         }
 

@@ -1,11 +1,11 @@
 package dev.gradcam.api.visualize;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.Provenance;
 import dev.gradcam.api.Timings;
 import dev.gradcam.api.saliency.SaliencyMaps;
 import dev.gradcam.api.tensor.FloatTensor;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The result of an optimisation-based visualisation: the images, in the model's input space, and the objective
@@ -37,8 +37,13 @@ public final class Visualization {
      */
     public Visualization(String method, FloatTensor images, double[][] history, double[] initial, double[] result,
                          boolean maximized, Provenance provenance, Duration elapsed) {
-        this.method = Objects.requireNonNull(method, "method");
-        this.images = Objects.requireNonNull(images, "images");
+        InvalidArgumentException.requireNonNull(history, "history");
+        InvalidArgumentException.requireNonNull(initial, "initial");
+        InvalidArgumentException.requireNonNull(result, "result");
+        InvalidArgumentException.requireNonNull(provenance, "provenance");
+        InvalidArgumentException.requireNonNull(elapsed, "elapsed");
+        this.method = InvalidArgumentException.requireNonNull(method, "method");
+        this.images = InvalidArgumentException.requireNonNull(images, "images");
         this.history = new double[history.length][];
         for (int s = 0; s < history.length; s++) {
             this.history[s] = history[s].clone();
@@ -46,8 +51,8 @@ public final class Visualization {
         this.initial = initial.clone();
         this.result = result.clone();
         this.maximized = maximized;
-        this.provenance = Objects.requireNonNull(provenance, "provenance");
-        this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+        this.provenance = InvalidArgumentException.requireNonNull(provenance, "provenance");
+        this.elapsed = InvalidArgumentException.requireNonNull(elapsed, "elapsed");
     }
 
     /** The method's kebab-case name, e.g. {@code deep-dream}. */

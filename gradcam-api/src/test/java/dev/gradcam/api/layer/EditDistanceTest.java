@@ -3,6 +3,7 @@ package dev.gradcam.api.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,8 @@ class EditDistanceTest {
 
     @Test
     void rejectsNull() {
-        assertThrows(NullPointerException.class, () -> EditDistance.levenshtein(null, "a"));
-        assertThrows(NullPointerException.class, () -> EditDistance.levenshtein("a", null));
+        assertThrows(InvalidArgumentException.class, () -> EditDistance.levenshtein(null, "a"));
+        assertThrows(InvalidArgumentException.class, () -> EditDistance.levenshtein("a", null));
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.gradcam.nd4j.internal;
 
+import dev.gradcam.api.InvalidArgumentException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -31,7 +31,7 @@ public final class StdoutSilencer {
 
     /** Runs {@code task} with this thread's {@code System.out} output dropped, and returns its result. */
     public static <T> T call(Supplier<T> task) {
-        Objects.requireNonNull(task, "task");
+        InvalidArgumentException.requireNonNull(task, "task");
         Thread me = Thread.currentThread();
         if (SILENCED.contains(me)) {
             return task.get();
@@ -46,7 +46,7 @@ public final class StdoutSilencer {
 
     /** Runs {@code task} with this thread's {@code System.out} output dropped. */
     public static void run(Runnable task) {
-        Objects.requireNonNull(task, "task");
+        InvalidArgumentException.requireNonNull(task, "task");
         call(() -> {
             task.run();
             return null;

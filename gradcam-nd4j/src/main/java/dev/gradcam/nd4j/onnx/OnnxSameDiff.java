@@ -1,5 +1,6 @@
 package dev.gradcam.nd4j.onnx;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.nd4j.SameDiffModel;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
@@ -7,7 +8,6 @@ import dev.gradcam.nd4j.internal.StdoutSilencer;
 import dev.gradcam.onnx.model.OnnxModelReader;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -31,6 +31,8 @@ public final class OnnxSameDiff {
      * Loads and translates an ONNX file (external data next to it is resolved).
      *
      * @throws ModelLoadException                           if the file cannot be read
+     * @throws dev.gradcam.api.InvalidModelException        if the model is invalid (the checks of the ONNX Runtime
+     *                                                      backend, before anything reads it)
      * @throws dev.gradcam.api.UnsupportedOperatorException if an op cannot be translated
      */
     public static SameDiffModel load(Path file) {
@@ -43,9 +45,9 @@ public final class OnnxSameDiff {
      * @param inputShape e.g. {@code {1, 3, 224, 224}}, or null to use the declared shape
      */
     public static SameDiffModel load(Path file, long[] inputShape) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         ModelProto proto = OnnxModelReader.readResolved(file);
-        Translation t = translate(proto, inputShape);
+        Translation t = translate(proto, inputShape, String.valueOf(file.getFileName()));
         return SameDiffModel.builder(t.graph()).input(t.input()).outputs(t.outputs().toArray(String[]::new))
                 .layers(t.layers()).inputShape(t.inputShape()).biases(t.biases())
                 .provenance("source", String.valueOf(file.getFileName()))
@@ -60,9 +62,13 @@ public final class OnnxSameDiff {
      * @param inputShape a concrete input shape, or null to use the declared one
      */
     public static Translation translate(ModelProto model, long[] inputShape) {
-        Objects.requireNonNull(model, "model");
+        return translate(model, inputShape, "the model");
+    }
+
+    private static Translation translate(ModelProto model, long[] inputShape, String source) {
+        InvalidArgumentException.requireNonNull(model, "model");
         Nd4jRuntime.ensureStarted();
-        return StdoutSilencer.call(() -> OnnxTranslator.translate(model, inputShape));
+        return StdoutSilencer.call(() -> OnnxTranslator.translate(model, inputShape, source));
     }
 
     /** The ONNX op types this translator handles (default domain). */

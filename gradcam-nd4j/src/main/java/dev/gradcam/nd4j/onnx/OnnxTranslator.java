@@ -4,6 +4,7 @@ import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.api.spi.LayerInfo;
+import dev.gradcam.onnx.convert.OpsetConverter;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.Node;
@@ -13,6 +14,8 @@ import dev.gradcam.onnx.graph.ValueType;
 import dev.gradcam.onnx.model.OnnxFormat;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
+import dev.gradcam.onnx.validate.ModelValidator;
+import dev.gradcam.onnx.validate.OperatorRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +32,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 final class OnnxTranslator {
 
+    /** Oldest opset whose operator forms the translator reads; older models are converted first. */
+    private static final int MIN_OPSET = 9;
+
     private OnnxTranslator() {
     }
 
@@ -39,8 +45,14 @@ final class OnnxTranslator {
      * @throws UnsupportedOperatorException naming the first op, node and the supported ops when an op cannot be
      *                                      translated
      * @throws ModelLoadException           if the model's input is unusable
+     * @throws dev.gradcam.api.InvalidModelException if the model is invalid ({@link ModelValidator})
      */
-    static Translation translate(ModelProto model, long[] inputShape) {
+    static Translation translate(ModelProto model, long[] inputShape, String source) {
+        // Before anything else reads the model: the same checks, and the same messages, as the ONNX Runtime backend.
+        ModelValidator.validate(model, source);
+        if (OnnxFormat.opset(model) < MIN_OPSET) {
+            model = OpsetConverter.upgrade(model, OpsetConverter.TARGET);
+        }
         Graph g = Graph.of(model);
         if (g.inputs().size() != 1) {
             throw new ModelLoadException("the ND4J backend translates models with one input; this one has "
@@ -50,6 +62,7 @@ final class OnnxTranslator {
         long[] dims = concreteDims(in, inputShape);
         Shapes one = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 1)));
         Shapes two = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 2)));
+        OperatorRules.check(g, one, source);
         SameDiff sd = SameDiff.create();
         TranslationContext ctx = new TranslationContext(sd, g, one, two);
         long[] placeholder = dims.clone();

@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.graph;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.OnnxFormat;
@@ -19,7 +20,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -76,7 +76,7 @@ public final class Graph {
      * @throws ModelLoadException if the graph has a cycle or a node reads a value nothing produces
      */
     public static Graph of(ModelProto model) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         return new Graph(model);
     }
 

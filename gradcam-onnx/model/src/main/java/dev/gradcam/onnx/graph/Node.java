@@ -1,10 +1,10 @@
 package dev.gradcam.onnx.graph;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.onnx.proto.Onnx.AttributeProto;
 import dev.gradcam.onnx.proto.Onnx.NodeProto;
 import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One operator application in a {@link Graph}: a read-only view of a {@link NodeProto} with typed attribute access.
@@ -16,7 +16,7 @@ public final class Node {
     private final int index;
 
     Node(NodeProto proto, int index) {
-        this.proto = Objects.requireNonNull(proto, "proto");
+        this.proto = InvalidArgumentException.requireNonNull(proto, "proto");
         this.index = index;
     }
 

@@ -1,11 +1,11 @@
 package dev.gradcam.onnx.graph;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Infers element types and dimensions of every value of a {@link Graph} for given input dims, folding the integer
@@ -69,7 +69,7 @@ public final class ShapeInference {
      * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
      */
     public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
-        Objects.requireNonNull(graph, "graph");
+        InvalidArgumentException.requireNonNull(graph, "graph");
         Shapes s = new Shapes(graph);
         for (ValueInfoProto in : graph.inputs()) {
             ValueType declared = Graph.typeOf(in);

@@ -8,7 +8,7 @@ import dev.gradcam.onnx.proto.Onnx.OperatorSetIdProto;
 public final class OnnxFormat {
 
     /** Oldest default-domain opset gradcam reads. */
-    public static final int MIN_OPSET = 9;
+    public static final int MIN_OPSET = 7;
     /** Newest default-domain opset ONNX Runtime 1.24 accepts. */
     public static final int MAX_OPSET = 25;
 

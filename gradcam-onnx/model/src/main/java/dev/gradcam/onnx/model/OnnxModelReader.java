@@ -2,6 +2,7 @@ package dev.gradcam.onnx.model;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * Reads ONNX model files. {@link #read(Path)} returns the model exactly as stored (fields outside gradcam's schema
@@ -27,7 +27,7 @@ public final class OnnxModelReader {
      * @throws ModelLoadException if the file is missing, unreadable or not an ONNX model of a supported opset
      */
     public static ModelProto read(Path file) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
             ModelProto model = parse(in, file.toString());
             OnnxFormat.checkSupported(model, file.toString());
@@ -57,7 +57,7 @@ public final class OnnxModelReader {
      * @throws ModelLoadException if the bytes are not an ONNX model of a supported opset
      */
     public static ModelProto parse(byte[] bytes, String source) {
-        Objects.requireNonNull(bytes, "bytes");
+        InvalidArgumentException.requireNonNull(bytes, "bytes");
         try {
             ModelProto model = ModelProto.parseFrom(bytes);
             OnnxFormat.checkSupported(model, source);

@@ -1,12 +1,12 @@
 package dev.gradcam.onnx.model;
 
 import dev.gradcam.api.GradCamException;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /** Writes ONNX model files, unknown fields included. Stateless and thread-safe. */
 public final class OnnxModelWriter {
@@ -20,8 +20,8 @@ public final class OnnxModelWriter {
      * @throws GradCamException if the file cannot be written
      */
     public static void write(ModelProto model, Path file) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(file, "file");
         try (OutputStream out = Files.newOutputStream(file)) {
             model.writeTo(out);
         } catch (IOException e) {

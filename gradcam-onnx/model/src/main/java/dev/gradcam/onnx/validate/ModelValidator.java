@@ -1,5 +1,6 @@
 package dev.gradcam.onnx.validate;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.OnnxFormat;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -44,7 +44,7 @@ public final class ModelValidator {
      * @throws InvalidModelException naming the node, attribute or tensor, and what would be valid
      */
     public static void validate(ModelProto model, String source) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         OnnxFormat.checkSupported(model, source);
         GraphProto g = model.getGraph();
         int opset = OnnxFormat.opset(model);

@@ -211,6 +211,12 @@ public final class BackwardContext {
         return emitter.reshape(out, to);
     }
 
+    /** An exception naming this node, for a case only opset {@code needed} or later can differentiate. */
+    public OpsetTooOldException needsOpset(int needed, String why) {
+        return new OpsetTooOldException(node.opType(), node.label(), why + " (the model has opset "
+                + emitter.opset() + ")", needed);
+    }
+
     /** An exception naming this node, for a case the rule cannot handle. */
     public UnsupportedOperatorException unsupported(String why) {
         return new UnsupportedOperatorException(node.opType(), node.label(), why);

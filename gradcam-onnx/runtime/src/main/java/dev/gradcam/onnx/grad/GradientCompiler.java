@@ -30,6 +30,12 @@ import java.util.Set;
  */
 public final class GradientCompiler {
 
+    /**
+     * Oldest opset whose operator forms the backward rules emit (Expand arrived at 8, Upsample's scales input at 9);
+     * older models are differentiated after conversion ({@link dev.gradcam.onnx.convert.OpsetConverter}).
+     */
+    public static final int OLDEST_OPSET = 9;
+
     /** Name of the seed input of a {@link GradientSpec.SeedSource#FED} variant. */
     public static final String SEED_INPUT = "gradcam/seed_in";
 

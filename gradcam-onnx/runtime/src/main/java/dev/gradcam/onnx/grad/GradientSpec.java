@@ -1,8 +1,8 @@
 package dev.gradcam.onnx.grad;
 
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.spi.GradientMode;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What one compiled variant computes, apart from the input shape (which the {@link dev.gradcam.onnx.graph.Shapes}
@@ -25,10 +25,10 @@ public record GradientSpec(String output, List<String> taps, boolean inputGradie
                            SeedSource seed, List<String> biasLayers, String input, boolean hessian) {
 
     public GradientSpec {
-        Objects.requireNonNull(output, "output");
+        InvalidArgumentException.requireNonNull(output, "output");
         taps = List.copyOf(taps);
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(seed, "seed");
+        InvalidArgumentException.requireNonNull(mode, "mode");
+        InvalidArgumentException.requireNonNull(seed, "seed");
         biasLayers = List.copyOf(biasLayers);
         if (seed == SeedSource.NONE && (inputGradient || !biasLayers.isEmpty())) {
             throw new IllegalArgumentException("an input gradient or bias-layer gradients need a seed");

@@ -24,8 +24,8 @@ final class IndexRules {
 
     private static void requireScatterAdd(BackwardContext c) {
         if (!c.emit().canScatterAdd()) {
-            throw c.unsupported("differentiating it needs ScatterElements/ScatterND with reduction=add, opset 16 or "
-                    + "later (the model has opset " + c.emit().opset() + ")");
+            throw c.needsOpset(16, "differentiating it needs ScatterElements/ScatterND with reduction=add, opset 16 "
+                    + "or later");
         }
     }
 

@@ -75,8 +75,7 @@ final class PoolingRules {
             return e.reshape(s, x);
         }
         if (e.opset() < 10) {
-            throw c.unsupported("overlapping pooling windows need opset 10 or later to differentiate (the model "
-                    + "has opset " + e.opset() + ")");
+            throw c.needsOpset(10, "overlapping pooling windows need opset 10 or later to differentiate");
         }
         int r = x.length - 2;
         long[] m = new long[r];

@@ -180,8 +180,7 @@ final class ShapeOpRules {
             }
         }
         if (duplicates && !c.emit().canScatterAdd()) {
-            throw c.unsupported("repeated indices need opset 16 or later to differentiate (the model has opset "
-                    + c.emit().opset() + ")");
+            throw c.needsOpset(16, "repeated indices need opset 16 or later to differentiate");
         }
         c.addGradient(0, scatterFlat(c, source, x, duplicates));
     }

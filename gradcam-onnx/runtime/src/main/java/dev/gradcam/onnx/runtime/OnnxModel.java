@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.DifferentiableModel;
+import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.InvalidModelException;
 import dev.gradcam.api.ModelLoadException;
@@ -25,11 +26,13 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.onnx.convert.OpsetConverter;
 import dev.gradcam.onnx.grad.CompiledGraph;
 import dev.gradcam.onnx.grad.GradientCompiler;
 import dev.gradcam.onnx.grad.GradientModes;
 import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
+import dev.gradcam.onnx.grad.OpsetTooOldException;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.LayoutDetector;
@@ -51,7 +54,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -115,10 +117,17 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private final AtomicInteger sessionsCreated = new AtomicInteger();
     /** The model's only input has no batch axis ([C, H, W]): batches run one image at a time. */
     private final boolean unbatched;
+    /**
+     * The batch size the model's only image input fixes ([4, 3, H, W] gives 4), or 0: batches of another size run in
+     * parts of it ({@link FixedBatch}).
+     */
+    private final int fixedBatch;
     /** Compiled variants on disk across processes, or null (option {@code compileCache}). */
     private final CompileCache compileCache;
     /** The model's SHA-256, computed on the first compile-cache lookup. */
     private volatile byte[] modelDigest;
+    /** The graph converted to a newer opset for backward rules that need one, or null until one does. */
+    private Graph upgradedGraph;
     /** The file the model was read from, or null; set by {@link #load} before the model is shared. */
     private Path modelFile;
 
@@ -138,6 +147,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }
         this.unbatched = graph.inputs().size() == 1
                 && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
+        this.fixedBatch = fixedBatch(graph, unbatched);
         this.declared = ShapeInference.inferDeclared(graph);
         OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
@@ -181,7 +191,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      * @throws dev.gradcam.api.BackendUnavailableException   if CUDA was requested and cannot be used
      */
     public static OnnxModel load(Path file, Map<String, String> options) {
-        Objects.requireNonNull(file, "file");
+        InvalidArgumentException.requireNonNull(file, "file");
         OnnxOptions o = OnnxOptions.parse(options);
         OnnxModel m = new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
         m.modelFile = file;
@@ -190,8 +200,17 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
-        Objects.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(model, "model");
         return new OnnxModel(model, name, options);
+    }
+
+    private static int fixedBatch(Graph graph, boolean unbatched) {
+        if (unbatched || graph.inputs().size() != 1) {
+            return 0;
+        }
+        ValueType t = Graph.typeOf(graph.inputs().get(0));
+        // Image (4-D) and volume (5-D) inputs only: there the leading axis is the batch.
+        return t.hasRank() && t.rank() >= 4 && t.dim(0) > 0 && t.dim(0) <= Integer.MAX_VALUE ? (int) t.dim(0) : 0;
     }
 
     private ValueType outputType(ValueInfoProto v) {
@@ -276,10 +295,16 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     @Override
     public PassResult run(PassRequest request) {
         if (!unbatched) {
+            InvalidArgumentException.requireNonNull(request, "request");
+            Shape in = request.input().shape();
+            if (fixedBatch > 0 && in.rank() >= 1 && in.dim(0) >= 1 && in.dim(0) != fixedBatch) {
+                ensureOpen();
+                return FixedBatch.run(request, fixedBatch, super::run);
+            }
             return super.run(request);
         }
         ensureOpen();
-        Objects.requireNonNull(request, "request");
+        InvalidArgumentException.requireNonNull(request, "request");
         Shape given = request.input().shape();
         if (given.rank() != 4 || given.dim(0) < 1) {
             throw new InvalidInputException("input '" + inputs.get(0).name() + "' takes one image [C, H, W] at a time; "
@@ -450,10 +475,55 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 return cached;
             }
         }
-        CompiledGraph cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+        CompiledGraph cg;
+        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
+            cg = GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        } else {
+            try {
+                cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+            } catch (OpsetTooOldException e) {
+                // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
+                cg = GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+            }
+        }
         Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /**
+     * The graph converted to {@link OpsetConverter#TARGET}, specialised to the input dims of {@code shapes}. The
+     * conversion runs once per model; a model that cannot be converted fails with the rule's message ({@code why}),
+     * or with the converter's when the model is older than the backward forms ({@code why} null).
+     */
+    private Shapes upgraded(Shapes shapes, OpsetTooOldException why) {
+        Graph g;
+        synchronized (this) {
+            if (upgradedGraph == null) {
+                try {
+                    ModelProto m = OpsetConverter.upgrade(graph.model(), OpsetConverter.TARGET);
+                    ModelValidator.validate(m, source + " (converted to opset " + OpsetConverter.TARGET + ")");
+                    upgradedGraph = Graph.of(m);
+                    LOG.info("gradcam-onnx: {} has opset {}; differentiating it converted to opset {} ({})", source,
+                            graph.opset(), OpsetConverter.TARGET, why == null ? "backward forms start at opset "
+                                    + GradientCompiler.OLDEST_OPSET : why.getMessage());
+                } catch (dev.gradcam.api.GradCamException e) {
+                    if (why == null) {
+                        throw e;
+                    }
+                    why.addSuppressed(e);
+                    throw why;
+                }
+            }
+            g = upgradedGraph;
+        }
+        Map<String, long[]> dims = new LinkedHashMap<>();
+        for (ValueInfoProto in : graph.inputs()) {
+            dims.put(in.getName(), shapes.dims(in.getName()));
+        }
+        Shapes s = ShapeInference.infer(g, dims);
+        OperatorRules.check(g, s, source + " (converted to opset " + OpsetConverter.TARGET + ")");
+        return s;
     }
 
     /** How many compiled graphs became sessions so far (tests: a warmed-up request compiles nothing). */
@@ -580,7 +650,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     @Override
     public FloatTensor runHead(String layer, FloatTensor activations, String output, FloatTensor input) {
         ensureOpen();
-        Objects.requireNonNull(activations, "activations");
+        InvalidArgumentException.requireNonNull(activations, "activations");
         LayerInfo l = resolveLayer(layer);
         String out = outputName(output);
         Shape expected = l.shape();
@@ -592,6 +662,10 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         if (!fits) {
             throw new InvalidInputException("activations for layer '" + l.name() + "' must have shape " + expected
                     + " (any batch size), given " + given);
+        }
+        if (fixedBatch > 0 && given.dim(0) >= 1 && given.dim(0) != fixedBatch
+                && (input == null || input.shape().dim(0) == given.dim(0))) {
+            return FixedBatch.map(activations, input, fixedBatch, (a, x) -> runHead(layer, a, output, x));
         }
         boolean withInput = input != null;
         try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out, withInput),

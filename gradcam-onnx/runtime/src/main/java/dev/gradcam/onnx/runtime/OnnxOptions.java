@@ -3,7 +3,6 @@ package dev.gradcam.onnx.runtime;
 import dev.gradcam.api.InvalidArgumentException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,9 +32,9 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
     private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
 
     public OnnxOptions {
-        Objects.requireNonNull(executionProvider, "executionProvider");
-        Objects.requireNonNull(optimizationLevel, "optimizationLevel");
-        Objects.requireNonNull(compileCache, "compileCache");
+        InvalidArgumentException.requireNonNull(executionProvider, "executionProvider");
+        InvalidArgumentException.requireNonNull(optimizationLevel, "optimizationLevel");
+        InvalidArgumentException.requireNonNull(compileCache, "compileCache");
         if (!PROVIDERS.contains(executionProvider)) {
             throw new InvalidArgumentException("executionProvider must be one of " + new TreeSet<>(PROVIDERS) + ", got '"
                     + executionProvider + "'");
@@ -67,7 +66,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
      * @throws dev.gradcam.api.InvalidArgumentException for an unknown key (listing the known ones) or a bad value
      */
     public static OnnxOptions parse(Map<String, String> options) {
-        Objects.requireNonNull(options, "options");
+        InvalidArgumentException.requireNonNull(options, "options");
         OnnxOptions d = defaults();
         String ep = d.executionProvider;
         int device = d.deviceId;

@@ -75,11 +75,17 @@ final class Unbatched {
             }
             parts.add(single.apply(b.build()));
         }
-        return combine(parts, request, seed, hasBatchAxis, outputBatched.test(output));
+        return combine(parts, request, seed, hasBatchAxis, outputBatched.test(output), false);
     }
 
-    private static PassResult combine(List<PassResult> parts, PassRequest request, FloatTensor seed,
-                                      Predicate<String> hasBatchAxis, boolean outputBatched) {
+    /**
+     * Joins the results of consecutive parts of one batch.
+     *
+     * @param hasBatchAxis   whether a tap's per-part tensors are concatenated (else stacked along a new axis)
+     * @param inputBatched   whether per-part input gradients are concatenated (else stacked)
+     */
+    static PassResult combine(List<PassResult> parts, PassRequest request, FloatTensor seed,
+                              Predicate<String> hasBatchAxis, boolean outputBatched, boolean inputBatched) {
         FloatTensor output = stack(parts.stream().map(PassResult::output).toList(), outputBatched, "output");
         Map<String, FloatTensor> acts = new LinkedHashMap<>();
         Map<String, FloatTensor> grads = new LinkedHashMap<>();
@@ -91,7 +97,7 @@ final class Unbatched {
         }
         FloatTensor inputGradient = null;
         if (request.inputGradient()) {
-            inputGradient = stack(parts.stream().map(p -> p.inputGradient().orElseThrow()).toList(), false,
+            inputGradient = stack(parts.stream().map(p -> p.inputGradient().orElseThrow()).toList(), inputBatched,
                     "input gradient");
         }
         List<BiasGradient> bias = new ArrayList<>();

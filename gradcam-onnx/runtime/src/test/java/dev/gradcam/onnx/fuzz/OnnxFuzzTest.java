@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System properties: {@code gradcam.fuzz.mutants} (default 300 in the default suite; the {@code fuzz} profile
  * runs 2,000, release runs more), {@code gradcam.fuzz.seed} (default 12), {@code gradcam.fuzz.workers} (default 2),
- * {@code gradcam.fuzz.timeout} (seconds one mutant may take, default 120). The report goes to
+ * {@code gradcam.fuzz.timeout} (seconds one mutant may take, default 120), {@code gradcam.fuzz.dir} (the seed
+ * models: {@code fixtures}, the default, or {@code opsets}, the old-opset exports). The report goes to
  * {@code target/fuzz/report.txt}, every mutant's outcome to {@code outcomes.txt}; failing mutants are saved beside
  * them to replay.
  */
@@ -184,6 +185,8 @@ class OnnxFuzzTest {
     }
 
     private static Path fixtures() throws URISyntaxException {
-        return Path.of(OnnxFuzzTest.class.getResource("/dev/gradcam/onnx/fixtures").toURI());
+        // gradcam.fuzz.dir=opsets fuzzes the old-opset exports, which go through the opset converter.
+        return Path.of(OnnxFuzzTest.class.getResource("/dev/gradcam/onnx/" + System.getProperty("gradcam.fuzz.dir",
+                "fixtures")).toURI());
     }
 }
