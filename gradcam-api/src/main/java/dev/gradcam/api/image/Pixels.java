@@ -3,9 +3,14 @@ package dev.gradcam.api.image;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
 import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
+import java.util.Arrays;
 
 /**
  * Pixel access between {@link BufferedImage}s and float planes, independent of the image's storage type.
@@ -37,7 +42,7 @@ final class Pixels {
             float[] g = grayPlane(image);
             return gray ? new float[][] {g} : new float[][] {g, g.clone(), g.clone()};
         }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] argb = argb(image);
         if (gray) {
             float[] g = new float[n];
             for (int i = 0; i < n; i++) {
@@ -71,7 +76,7 @@ final class Pixels {
             }
             return out;
         }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] argb = argb(image);
         for (int i = 0; i < argb.length; i++) {
             argb[i] &= 0xFF_FFFF;
         }
@@ -79,6 +84,45 @@ final class Pixels {
     }
 
     /** PIL's {@code convert("L")}: ITU-R 601-2 luma in 16-bit fixed point, rounded. */
+    /**
+     * The pixels as {@code getRGB(0, 0, w, h, null, 0, w)} returns them ({@code 0xAARRGGBB}), read straight from the
+     * raster for the two layouts decoders and this library produce (packed int RGB, and 8-bit BGR as ImageIO
+     * decodes PNG and JPEG into), where {@code getRGB} would convert every pixel through the colour model; the same
+     * values, a few times faster. Any other layout, or a sub-image view, goes through {@code getRGB}.
+     */
+    static int[] argb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        WritableRaster raster = image.getRaster();
+        if (raster.getParent() == null && raster.getMinX() == 0 && raster.getMinY() == 0) {
+            if (image.getType() == BufferedImage.TYPE_INT_RGB
+                    && raster.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                    && sm.getScanlineStride() == w && raster.getDataBuffer() instanceof DataBufferInt db
+                    && db.getNumBanks() == 1 && db.getOffset() == 0) {
+                int[] data = db.getData();
+                int[] out = new int[w * h];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = 0xFF00_0000 | data[i];
+                }
+                return out;
+            }
+            if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                    && raster.getSampleModel() instanceof PixelInterleavedSampleModel sm
+                    && sm.getPixelStride() == 3 && sm.getScanlineStride() == 3 * w
+                    && Arrays.equals(sm.getBandOffsets(), new int[] {2, 1, 0})
+                    && raster.getDataBuffer() instanceof DataBufferByte db
+                    && db.getNumBanks() == 1 && db.getOffset() == 0) {
+                byte[] data = db.getData();
+                int[] out = new int[w * h];
+                for (int i = 0, j = 0; i < out.length; i++, j += 3) {
+                    out[i] = 0xFF00_0000 | (data[j + 2] & 0xFF) << 16 | (data[j + 1] & 0xFF) << 8 | (data[j] & 0xFF);
+                }
+                return out;
+            }
+        }
+        return image.getRGB(0, 0, w, h, null, 0, w);
+    }
+
     static int luma(int r, int g, int b) {
         return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
     }
@@ -101,7 +145,11 @@ final class Pixels {
     /** An 8-bit RGB image from packed 0xRRGGBB pixels. */
     static BufferedImage rgbImage(int width, int height, int[] rgb) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        image.setRGB(0, 0, width, height, rgb, 0, width);
+        // Straight into the packed raster: what setRGB stores for TYPE_INT_RGB, without its per-pixel conversion.
+        int[] data = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < data.length; i++) {
+            data[i] = rgb[i] & 0xFF_FFFF;
+        }
         return image;
     }
 
