@@ -31,7 +31,7 @@ import java.util.Optional;
  * Attributions must be channels-first; transpose NHWC ones first ({@link #toChannelsFirst}). The arrays wait on disk
  * ({@link ArraySpool}), not in memory, until {@link #finish}; {@link #close()} removes them. Not thread-safe.
  */
-final class AttributionWriter implements AutoCloseable {
+final class AttributionWriter implements RunWriter {
 
     private final Path dir;
     private final List<String> names = new ArrayList<>();
@@ -110,7 +110,8 @@ final class AttributionWriter implements AutoCloseable {
      * @return the summary file
      * @throws IllegalStateException if no batch was added
      */
-    Path finish(Map<String, Object> header, Duration wall) {
+    @Override
+    public Path finish(Map<String, Object> header, Duration wall) {
         if (last == null) {
             throw new IllegalStateException("no attribution was added");
         }
@@ -140,12 +141,14 @@ final class AttributionWriter implements AutoCloseable {
     }
 
     /** Every file written so far. */
-    List<Path> written() {
+    @Override
+    public List<Path> written() {
         return List.copyOf(written);
     }
 
     /** The diagnostics collected so far. */
-    List<String> diagnostics() {
+    @Override
+    public List<String> diagnostics() {
         return List.copyOf(diagnostics);
     }
 

@@ -72,9 +72,6 @@ import picocli.CommandLine.TypeConversionException;
             "  gradcam explain --demo --method hires-cam"})
 final class ExplainCommand implements Callable<Integer> {
 
-    /** Batches read ahead, and batches waiting to be written: two keep every stage busy with bounded memory. */
-    private static final int PIPELINE_DEPTH = 2;
-
     @Spec
     CommandSpec spec;
 
@@ -355,29 +352,14 @@ final class ExplainCommand implements Callable<Integer> {
         Path summary;
         int written;
         List<String> diagnostics;
-        // Three stages overlap: the next batch is read and decoded, this one explained, the last one written.
-        int batches = LoadedBatch.count(in.size(), step);
-        try (ResultWriter writer = new ResultWriter(a.out(), overlay);
-             Prefetcher<LoadedBatch> reads = new Prefetcher<>("gradcam-read", batches, PIPELINE_DEPTH,
-                     b -> LoadedBatch.read(in, b, step, true));
-             WriteQueue writes = new WriteQueue("gradcam-write", PIPELINE_DEPTH)) {
-            try {
-                for (int b = 0; b < batches; b++) {
-                    LoadedBatch l = reads.next();
-                    DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
-                    List<Target> targets = plan.targets(m, output, l.batch(), p);
-                    Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(l.batch(), targets);
-                    List<String> names = names(in, l.from(), l.to());
-                    writes.submit(() -> writer.add(names, l.backdrops(), e));
-                    bar.advance(l.to() - l.from());
-                }
-                writes.await();
-                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-            } catch (RuntimeException | Error e) {
-                writes.close(); // what was explained before the failure is written; then the file list is final
-                ResultWriter.failed(a.out(), header, writer.written(), e);
-                throw e;
-            }
+        try (ResultWriter writer = new ResultWriter(a.out(), overlay)) {
+            summary = BatchPipeline.run(in, step, true, writer, a.out(), header, start, bar, l -> {
+                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
+                List<Target> targets = plan.targets(m, output, l.batch(), p);
+                Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(l.batch(), targets);
+                List<String> names = names(in, l.from(), l.to());
+                return () -> writer.add(names, l.backdrops(), e);
+            });
             written = writer.written().size();
             diagnostics = writer.diagnostics();
         }
@@ -444,31 +426,16 @@ final class ExplainCommand implements Callable<Integer> {
         int written;
         List<String> diagnostics;
         double worst;
-        int batches = LoadedBatch.count(in.size(), step);
-        try (AttributionWriter writer = new AttributionWriter(a.out());
-             Prefetcher<LoadedBatch> reads = new Prefetcher<>("gradcam-read", batches, PIPELINE_DEPTH,
-                     b -> LoadedBatch.read(in, b, step, false));
-             WriteQueue writes = new WriteQueue("gradcam-write", PIPELINE_DEPTH)) {
-            try {
-                for (int b = 0; b < batches; b++) {
-                    LoadedBatch l = reads.next();
-                    DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
-                    List<Target> targets = plan.targets(m, output, l.batch(), p);
-                    Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(l.batch(),
-                            targets);
-                    FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(attribution.attributions())
-                            : attribution.attributions();
-                    List<String> names = names(in, l.from(), l.to());
-                    writes.submit(() -> writer.add(names, attribution, channelsFirst));
-                    bar.advance(l.to() - l.from());
-                }
-                writes.await();
-                summary = writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
-            } catch (RuntimeException | Error e) {
-                writes.close(); // what was explained before the failure is written; then the file list is final
-                ResultWriter.failed(a.out(), header, writer.written(), e);
-                throw e;
-            }
+        try (AttributionWriter writer = new AttributionWriter(a.out())) {
+            summary = BatchPipeline.run(in, step, false, writer, a.out(), header, start, bar, l -> {
+                DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
+                List<Target> targets = plan.targets(m, output, l.batch(), p);
+                Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(l.batch(), targets);
+                FloatTensor channelsFirst = nhwc ? AttributionWriter.toChannelsFirst(attribution.attributions())
+                        : attribution.attributions();
+                List<String> names = names(in, l.from(), l.to());
+                return () -> writer.add(names, attribution, channelsFirst);
+            });
             written = writer.written().size();
             diagnostics = writer.diagnostics();
             worst = writer.maxCompletenessError();

@@ -36,7 +36,7 @@ import java.util.Objects;
  * The maps wait on disk ({@link ArraySpool}), not in memory, until {@link #finish}; {@link #close()} removes them.
  * Not thread-safe.
  */
-final class ResultWriter implements AutoCloseable {
+final class ResultWriter implements RunWriter {
 
     private final Path dir;
     private final Overlay overlay;
@@ -116,7 +116,8 @@ final class ResultWriter implements AutoCloseable {
      * @return the summary file
      * @throws IllegalStateException if no batch was added
      */
-    Path finish(Map<String, Object> header, Duration wall) {
+    @Override
+    public Path finish(Map<String, Object> header, Duration wall) {
         if (last == null) {
             throw new IllegalStateException("no explanation was added");
         }
@@ -199,12 +200,14 @@ final class ResultWriter implements AutoCloseable {
     }
 
     /** Every file written so far. */
-    List<Path> written() {
+    @Override
+    public List<Path> written() {
         return List.copyOf(written);
     }
 
     /** The diagnostics collected so far. */
-    List<String> diagnostics() {
+    @Override
+    public List<String> diagnostics() {
         return List.copyOf(diagnostics);
     }
 

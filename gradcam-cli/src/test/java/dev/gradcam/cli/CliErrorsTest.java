@@ -34,9 +34,7 @@ class CliErrorsTest {
     private CliRun explain(String... more) {
         String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "layer2",
             "--out", dir.resolve("out").toString()};
-        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        return CliRun.of(args);
+        return CliRun.with(base, more);
     }
 
     @Test

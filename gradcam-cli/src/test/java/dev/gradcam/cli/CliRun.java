@@ -20,6 +20,13 @@ record CliRun(int code, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
     }
 
+    /** Runs the tool with {@code base} followed by {@code more}. */
+    static CliRun with(String[] base, String... more) {
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return of(args);
+    }
+
     @Override
     public String toString() {
         return "exit " + code + "\n--- out ---\n" + out + "--- err ---\n" + err;

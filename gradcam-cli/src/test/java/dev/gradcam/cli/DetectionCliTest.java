@@ -37,10 +37,7 @@ class DetectionCliTest {
     private CliRun explain(String... extra) {
         String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "neck",
             "--activation", "signed", "--out", dir.resolve("out").toString(), "--quiet"};
-        String[] args = new String[base.length + extra.length];
-        System.arraycopy(base, 0, args, 0, base.length);
-        System.arraycopy(extra, 0, args, base.length, extra.length);
-        return CliRun.of(args);
+        return CliRun.with(base, extra);
     }
 
     private void assertRawMatches(String reference) throws IOException {

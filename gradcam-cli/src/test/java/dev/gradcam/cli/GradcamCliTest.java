@@ -325,9 +325,7 @@ class GradcamCliTest {
      * contains {@code message}.
      */
     private static CliRun assertExit(int code, String message, String[] base, String... more) {
-        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        CliRun r = CliRun.of(args);
+        CliRun r = CliRun.with(base, more);
         assertEquals(code, r.code(), r::toString);
         assertTrue(r.err().contains(message), () -> "missing '" + message + "' in " + r);
         return r;

@@ -75,9 +75,7 @@ class OutputSafetyTest {
 
         // The second run sees one image only: the first run's b.* files must not survive beside it.
         Files.delete(images.resolve("b.png"));
-        String[] overwrite = java.util.Arrays.copyOf(run, run.length + 1);
-        overwrite[run.length] = "--overwrite";
-        CliRun third = CliRun.of(overwrite);
+        CliRun third = CliRun.with(run, "--overwrite");
         assertEquals(ExitCodes.OK, third.code(), third::toString);
         Set<String> written = files(out);
         assertFalse(written.contains("b.overlay.png"), written::toString);

@@ -183,6 +183,24 @@ public final class FloatTensor {
         return new FloatTensor(sub, data, offset + i * sub.size());
     }
 
+    /**
+     * The element-wise sum with a tensor of the same shape, as a new tensor.
+     *
+     * @throws InvalidArgumentException if the shapes differ
+     */
+    public FloatTensor plus(FloatTensor other) {
+        InvalidArgumentException.requireNonNull(other, "other");
+        if (!other.shape.equals(shape)) {
+            throw new InvalidArgumentException("cannot add a tensor of shape " + other.shape + " to one of shape "
+                    + shape);
+        }
+        float[] sum = toArray();
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += other.data[other.offset + i];
+        }
+        return new FloatTensor(shape, sum, 0);
+    }
+
     /** A view with another shape of the same size. */
     public FloatTensor reshape(Shape newShape) {
         checkLength(newShape, size);

@@ -82,7 +82,7 @@ public final class DeepDream {
         for (int o = octaves - 1; o >= 0; o--) {
             int[] size = sizes.get(o);
             FloatTensor base = o == 0 ? images : Bilinear.resize(images, size[0], size[1]);
-            FloatTensor start = detail == null ? base : add(base, Bilinear.resize(detail, size[0], size[1]));
+            FloatTensor start = detail == null ? base : base.plus(Bilinear.resize(detail, size[0], size[1]));
             InputOptimizer.Run run = InputOptimizer.run(objective, start, optimization,
                     (octaves - 1 - o) * optimization.steps(), total, o);
             Collections.addAll(history, run.history());
@@ -92,14 +92,6 @@ public final class DeepDream {
         double[] result = objective.values(x);
         return new Visualization(NAME, x, history.toArray(new double[0][]), initial, result, true,
                 Support.provenance(NAME, layer, model, optimization), Duration.ofNanos(System.nanoTime() - t0));
-    }
-
-    private static FloatTensor add(FloatTensor a, FloatTensor b) {
-        float[] d = a.toArray();
-        for (int i = 0; i < d.length; i++) {
-            d[i] += b.getFlat(i);
-        }
-        return FloatTensor.wrapOwned(a.shape(), d);
     }
 
     private static FloatTensor subtract(FloatTensor a, FloatTensor b) {

@@ -24,6 +24,16 @@ class FloatTensorTest {
     }
 
     @Test
+    void plusAddsElementWiseIntoANewTensorAndRefusesOtherShapes() {
+        FloatTensor a = FloatTensor.of(Shape.of(2, 2), 1, 2, 3, 4);
+        FloatTensor rows = FloatTensor.of(Shape.of(2, 2), 10, 20, 30, 40);
+        assertArrayEquals(new float[] {11, 22, 33, 44}, a.plus(rows).toArray(), 0f);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, a.toArray(), 0f, "operands unchanged");
+        assertArrayEquals(new float[] {33, 44}, a.slice(1).plus(rows.slice(1)).toArray(), 0f, "views at an offset");
+        assertThrows(InvalidArgumentException.class, () -> a.plus(FloatTensor.of(Shape.of(4), 1, 2, 3, 4)));
+    }
+
+    @Test
     void slicesAndReshapesAreViews() {
         FloatTensor t = FloatTensor.of(Shape.of(2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8);
         FloatTensor s = t.slice(1);

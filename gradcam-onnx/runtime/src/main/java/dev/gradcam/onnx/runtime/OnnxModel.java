@@ -393,21 +393,13 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 FloatTensor w = seed.curvature(r.get(output), r.get("tangent:" + tap));
                 GradientSpec curvature = new GradientSpec(output, List.of(tap), false, GradientMode.STANDARD,
                         GradientSpec.SeedSource.FED, List.of(), pass.attributedInput());
-                product = sum(product, execute(shapes, shapeKey, curvature, feeds, w).get("grad:" + tap));
+                product = product.plus(execute(shapes, shapeKey, curvature, feeds, w).get("grad:" + tap));
             }
             products.put(tap, product);
         }
         return result.withHessianProducts(products);
     }
 
-    private static FloatTensor sum(FloatTensor a, FloatTensor b) {
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        for (int i = 0; i < x.length; i++) {
-            x[i] += y[i];
-        }
-        return FloatTensor.wrapOwned(a.shape(), x);
-    }
 
     private PassResult result(Map<String, FloatTensor> r, String output, List<String> taps, boolean grads,
                               FloatTensor seed, List<String> bias) {

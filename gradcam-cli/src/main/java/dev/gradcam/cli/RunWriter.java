@@ -1,0 +1,28 @@
+package dev.gradcam.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code gradcam explain} writes for one family of methods: files per batch, then a summary. */
+interface RunWriter extends AutoCloseable {
+
+    /**
+     * Writes the arrays and the summary, with {@code header} first in the summary.
+     *
+     * @param wall the whole run's wall-clock time, loading included
+     * @return the summary file
+     */
+    Path finish(Map<String, Object> header, Duration wall);
+
+    /** Every file written so far. */
+    List<Path> written();
+
+    /** The diagnostics collected so far. */
+    List<String> diagnostics();
+
+    /** Deletes what waits for {@link #finish}; idempotent. */
+    @Override
+    void close();
+}
