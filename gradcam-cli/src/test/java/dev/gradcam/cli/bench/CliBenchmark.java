@@ -8,13 +8,12 @@ import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.cli.GradcamCli;
-import java.awt.Color;
-import java.awt.Graphics2D;
+import dev.gradcam.testsupport.BenchImages;
+import dev.gradcam.testsupport.ProcessClock;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public final class CliBenchmark {
         Random random = new Random(1);
         List<BufferedImage> images = new ArrayList<>();
         for (int i = 0; i < large; i++) {
-            BufferedImage image = scene(random);
+            BufferedImage image = BenchImages.scene(random);
             images.add(image);
             String name = String.format(Locale.ROOT, "img%04d.png", i);
             PngWriter.write(image, largeDir.resolve(name));
@@ -71,7 +70,7 @@ public final class CliBenchmark {
         System.out.printf(Locale.ROOT, "tool: %d images %.2f s, %d images %.2f s -> %.1f ms wall, %.1f ms CPU per "
                 + "image%n", large, cliLarge[0], small, cliSmall[0], wall * 1e3, cpu * 1e3);
         System.out.printf(Locale.ROOT, "tool / library per image: %.2f wall, %.2f CPU; load %.1f%n",
-                wall / library[0], cpu / library[1], load());
+                wall / library[0], cpu / library[1], ProcessClock.loadAverage());
     }
 
     private static double[] library(Path path, String layer, List<BufferedImage> images, int batch, int rounds) {
@@ -112,10 +111,10 @@ public final class CliBenchmark {
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         for (int r = 0; r < rounds; r++) {
             long wall = System.nanoTime();
-            long cpu = cpuNanos();
+            long cpu = ProcessClock.cpuNanos();
             run.run(r);
             double w = (System.nanoTime() - wall) / 1e9 / per;
-            double c = (cpuNanos() - cpu) / 1e9 / per;
+            double c = (ProcessClock.cpuNanos() - cpu) / 1e9 / per;
             if (w < best[0]) {
                 best[0] = w;
                 best[1] = c;
@@ -126,27 +125,5 @@ public final class CliBenchmark {
 
     private static double[] best(int rounds, Run run) {
         return best(rounds, run, 1);
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static BufferedImage scene(Random random) {
-        BufferedImage image = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(random.nextInt(0xFFFFFF)));
-        g.fillRect(0, 0, 224, 224);
-        for (int k = 0; k < 6; k++) {
-            g.setColor(new Color(random.nextInt(0xFFFFFF)));
-            g.fillOval(random.nextInt(200), random.nextInt(200), 20 + random.nextInt(80), 20 + random.nextInt(80));
-        }
-        g.dispose();
-        return image;
     }
 }

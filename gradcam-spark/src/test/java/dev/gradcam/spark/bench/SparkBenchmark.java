@@ -10,9 +10,8 @@ import dev.gradcam.api.image.PngWriter;
 import dev.gradcam.api.image.Preprocessing;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.spark.SparkExplainer;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
+import dev.gradcam.testsupport.BenchImages;
+import dev.gradcam.testsupport.ProcessClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +55,11 @@ public final class SparkBenchmark {
         Random random = new Random(1);
         for (int i = 0; i < count; i++) {
             Path f = dir.resolve(String.format("img%04d.png", i));
-            PngWriter.write(scene(random), f);
+            PngWriter.write(BenchImages.scene(random), f);
             files.add(f);
         }
         System.out.printf(Locale.ROOT, "%d images 224x224, batch %d, %s at %s, %d cores, load %.1f%n", count, batch,
-                model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), load());
+                model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), ProcessClock.loadAverage());
 
         double loop1 = loop(model, layer, pre, files, batch, 1, rounds);
         double loop2 = loop(model, layer, pre, files, batch, 2, rounds);
@@ -70,7 +69,7 @@ public final class SparkBenchmark {
                 + "local[2] %.2f%n", loop1, loop2, spark1, spark2);
         System.out.printf(Locale.ROOT, "local[2] / local[1] = %.2f; Spark overhead per image (local[1] vs loop with 1 "
                 + "thread) = %.1f%%; local[2] / loop(2 threads) = %.2f; load %.1f%n", spark2 / spark1,
-                100 * (loop1 / spark1 - 1), spark2 / loop2, load());
+                100 * (loop1 / spark1 - 1), spark2 / loop2, ProcessClock.loadAverage());
     }
 
     /** The single-JVM loop: load and warm up (untimed), then time passes over every image. */
@@ -147,36 +146,14 @@ public final class SparkBenchmark {
     private static double best(String name, int rounds, int count, Timed timed) {
         double best = 0;
         for (int r = 0; r < rounds; r++) {
-            long cpu0 = cpuNanos();
+            long cpu0 = ProcessClock.cpuNanos();
             double s = timed.seconds();
-            double cpuMs = (cpuNanos() - cpu0) / 1e6 / count;
+            double cpuMs = (ProcessClock.cpuNanos() - cpu0) / 1e6 / count;
             System.out.printf(Locale.ROOT, "  %-22s %6.2f s  %6.2f images/s  %7.1f CPU ms/image  load %.1f%n", name, s,
-                    count / s, cpuMs, load());
+                    count / s, cpuMs, ProcessClock.loadAverage());
             best = Math.max(best, count / s);
         }
         return best;
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    private static double load() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
-    private static BufferedImage scene(Random random) {
-        BufferedImage image = new BufferedImage(224, 224, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(random.nextInt(0xFFFFFF)));
-        g.fillRect(0, 0, 224, 224);
-        for (int k = 0; k < 6; k++) {
-            g.setColor(new Color(random.nextInt(0xFFFFFF)));
-            g.fillOval(random.nextInt(200), random.nextInt(200), 20 + random.nextInt(80), 20 + random.nextInt(80));
-        }
-        g.dispose();
-        return image;
     }
 
     @FunctionalInterface

@@ -2,13 +2,12 @@ package dev.gradcam.it.bench;
 
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.Models;
-import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.nd4j.internal.Nd4jRuntime;
-import java.lang.management.ManagementFactory;
+import dev.gradcam.testsupport.ProcessClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -131,14 +130,9 @@ public final class BackendSpeedBenchmark {
      */
     private static double seconds(Supplier<Object> c) {
         boolean cpu = Boolean.getBoolean("bench.cpuTime");
-        long t0 = cpu ? processCpuNanos() : System.nanoTime();
+        long t0 = cpu ? ProcessClock.cpuNanos() : System.nanoTime();
         c.get();
-        return ((cpu ? processCpuNanos() : System.nanoTime()) - t0) / 1e9;
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ((cpu ? ProcessClock.cpuNanos() : System.nanoTime()) - t0) / 1e9;
     }
 
     private static double median(List<Double> xs) {

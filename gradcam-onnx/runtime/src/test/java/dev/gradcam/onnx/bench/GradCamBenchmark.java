@@ -9,7 +9,7 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.runtime.OnnxModel;
-import java.lang.management.ManagementFactory;
+import dev.gradcam.testsupport.ProcessClock;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ public final class GradCamBenchmark {
                 System.out.printf("model %s, layer %s -> %s, provider %s, onnxruntime %s, %d cores%n",
                         model.getFileName(), layer, tap, m.executionProvider(), m.provenance().get("onnxruntime"),
                         Runtime.getRuntime().availableProcessors());
-                double load0 = load();
+                double load0 = ProcessClock.loadAverage();
                 List<String> rows = new ArrayList<>();
                 for (int n : batches) {
                     rows.add(run(env, m, plain, tap, n));
@@ -76,7 +76,7 @@ public final class GradCamBenchmark {
                 rows.forEach(System.out::println);
                 System.out.println("(*) OnnxModel.forward: the same model specialised to the input shape. Ratios divide "
                         + "by the faster of the two inference times. cpu: process CPU time, all threads.");
-                System.out.printf("load average %.2f at the start, %.2f at the end%n", load0, load());
+                System.out.printf("load average %.2f at the start, %.2f at the end%n", load0, ProcessClock.loadAverage());
             }
         }
     }
@@ -140,19 +140,10 @@ public final class GradCamBenchmark {
 
     /** Wall-clock and process CPU milliseconds of one run. */
     private static double[] times(Runnable r) {
-        long c0 = cpuNanos();
+        long c0 = ProcessClock.cpuNanos();
         long t0 = System.nanoTime();
         r.run();
-        return new double[] {(System.nanoTime() - t0) / 1e6, (cpuNanos() - c0) / 1e6};
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
-    }
-
-    private static double load() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return new double[] {(System.nanoTime() - t0) / 1e6, (ProcessClock.cpuNanos() - c0) / 1e6};
     }
 
     private static double time(Runnable r) {

@@ -7,7 +7,7 @@ import dev.gradcam.api.method.CamMethod;
 import dev.gradcam.api.method.CamMethods;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
-import java.lang.management.ManagementFactory;
+import dev.gradcam.testsupport.ProcessClock;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -54,20 +54,15 @@ public final class ScoreCamBenchmark {
         Explainer explainer = Explainer.of(model, method).layer(layer).build();
         explainer.explain(warm);
         long wall = System.nanoTime();
-        long cpu = cpuNanos();
+        long cpu = ProcessClock.cpuNanos();
         for (FloatTensor image : images) {
             explainer.explain(image);
         }
         double w = (System.nanoTime() - wall) / 1e9 / images.length;
-        double c = (cpuNanos() - cpu) / 1e9 / images.length;
+        double c = (ProcessClock.cpuNanos() - cpu) / 1e9 / images.length;
         System.out.printf(Locale.ROOT, "score-cam %-24s %s at %s, %s threads: %.2f s wall, %.2f s CPU per image, "
                 + "load %.1f%n", label, model.backendName(), layer, threads, w, c,
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    }
-
-    private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+                ProcessClock.loadAverage());
     }
 
     private static FloatTensor image(Random random) {
