@@ -87,9 +87,12 @@ final class AttentionRule {
                 : flat ? split(e, c.gradient(0), c.dims(c.output(0)), hq) : c.gradient(0);
         String dk = c.gradient(1);
         String dv = c.gradient(2);
-        if (g != null) {
+        boolean needK = c.needsGradient(1) || c.needsGradient(4);
+        if (g != null && (c.needsGradient(2) || c.needsGradient(5))) {
             String dvRep = e.op("MatMul", e.transpose(p, SWAP_LAST), g);
             dv = plus(e, dv, sumGroups(e, dvRep, vAll, group));
+        }
+        if (g != null && (c.needsGradient(0) || needK)) {
             String dp = e.op("MatMul", g, e.transpose(vRep, SWAP_LAST));
             String ds = e.mul(p, e.sub(dp, e.reduceSum(e.mul(dp, p), new long[] {3}, true)));
             if (capSlope != null) {
@@ -100,8 +103,10 @@ final class AttentionRule {
                 String dq = e.op("MatMul", ds, kRep);
                 c.addGradient(0, flat ? merge(e, dq, qd) : dq);
             }
-            String dkRep = e.op("MatMul", e.transpose(ds, SWAP_LAST), q);
-            dk = plus(e, dk, sumGroups(e, dkRep, kAll, group));
+            if (needK) {
+                String dkRep = e.op("MatMul", e.transpose(ds, SWAP_LAST), q);
+                dk = plus(e, dk, sumGroups(e, dkRep, kAll, group));
+            }
         }
         deliver(c, dk, 1, 4, past, kAll, flat);
         deliver(c, dv, 2, 5, past, vAll, flat);

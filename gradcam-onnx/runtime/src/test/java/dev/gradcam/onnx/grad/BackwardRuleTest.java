@@ -619,6 +619,10 @@ class BackwardRuleTest {
                         Attr.i("is_causal", 1))
                 .node("ReduceSum", "kr", List.of("kk", "ax")).node("ReduceSum", "vr", List.of("vv", "ax"))
                 .node("Add", "akr", List.of("a", "kr")).node("Add", "y", List.of("akr", "vr")), 23);
+        add("Attention constant keys and values, cross", x4, n, 3e-3, b -> b.random("k", rnd(), 0.7, 2, 2, 5, 4)
+                .random("v", rnd(), 0.7, 2, 2, 5, 3).node("Attention", "y", List.of("x", "k", "v")), 23);
+        add("Attention values only from the input", x4, n, 3e-3, b -> b.random("q", rnd(), 0.7, 2, 2, 3, 4)
+                .random("k", rnd(), 0.7, 2, 2, 3, 4).node("Attention", "y", List.of("q", "k", "x")), 23);
         add("Attention softcap", x4, n, 3e-3, b -> kv(b, 4, 4)
                 .node("Attention", "y", List.of("x", "k", "v"), Attr.f("softcap", 2f), Attr.f("scale", 1f)), 23);
     }
