@@ -128,12 +128,23 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private volatile byte[] modelDigest;
     /** The graph converted to a newer opset for backward rules that need one, or null until one does. */
     private Graph upgradedGraph;
-    /** The file the model was read from, or null; set by {@link #load} before the model is shared. */
-    private Path modelFile;
+    /**
+     * The identity of the file the model was read from, unchanged while it was read; or null. What the remembered
+     * digest and the preload hints are kept under.
+     */
+    private final FileStamp modelStamp;
+    /** Sessions preloaded from the compile cache, or null. */
+    private final Preload preload;
+    /** Compile-cache keys this instance used, in order of first use: the preload hint for the next process. */
+    private final List<String> usedKeys = new ArrayList<>();
 
-    private OnnxModel(ModelProto model, String source, OnnxOptions options) {
+    private OnnxModel(ModelProto model, String source, OnnxOptions options, CompileCache compileCache,
+                      FileStamp modelStamp, Preload preload) {
         this.source = source;
         this.options = options;
+        this.compileCache = compileCache;
+        this.modelStamp = modelStamp;
+        this.preload = preload;
         // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
         ModelValidator.validate(model, source);
         this.graph = Graph.of(model);
@@ -170,8 +181,6 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
-        this.compileCache = options.compileCache().isEmpty() ? null
-                : new CompileCache(Path.of(options.compileCache()), options.compileCacheMb() * 1024L * 1024L);
         int shapeCache = Math.max(SHAPE_CACHE, options.cacheSize());
         this.specialised = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -193,15 +202,77 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     public static OnnxModel load(Path file, Map<String, String> options) {
         InvalidArgumentException.requireNonNull(file, "file");
         OnnxOptions o = OnnxOptions.parse(options);
-        OnnxModel m = new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
-        m.modelFile = file;
-        return m;
+        CompileCache cache = compileCache(o);
+        FileStamp stamp = cache == null ? null : FileStamp.of(file);
+        // A warm start: ONNX Runtime loads the last process's first variant while the model is read and checked.
+        Preload preload = stamp == null || o.compileCachePreload() == 0 ? null : Preload.start(() -> {
+            String settings = cacheSettings(ExecutionProviders.choose(o), o, OrtEnvironment.getEnvironment());
+            List<String> keys = cache.recentKeys(stamp, settings);
+            return keys.subList(0, Math.min(o.compileCachePreload(), keys.size()));
+        }, key -> preloadSession(cache, key, o));
+        try {
+            long start = System.nanoTime();
+            ModelProto model = OnnxModelReader.readResolved(file);
+            long read = System.nanoTime();
+            // Changed while it was read: its identity says nothing about the bytes read, so the digest is computed.
+            FileStamp unchanged = stamp != null && stamp.equals(FileStamp.of(file)) ? stamp : null;
+            OnnxModel m = new OnnxModel(model, file.getFileName().toString(), o, cache, unchanged, preload);
+            LOG.debug("{}: read in {} ms, checked and analysed in {} ms", file, (read - start) / 1_000_000,
+                    (System.nanoTime() - read) / 1_000_000);
+            return m;
+        } catch (RuntimeException | Error e) {
+            if (preload != null) {
+                preload.close();
+            }
+            throw e;
+        }
     }
 
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         InvalidArgumentException.requireNonNull(model, "model");
-        return new OnnxModel(model, name, options);
+        return new OnnxModel(model, name, options, compileCache(options), null, null);
+    }
+
+    private static CompileCache compileCache(OnnxOptions o) {
+        return o.compileCache().isEmpty() ? null
+                : new CompileCache(Path.of(o.compileCache()), o.compileCacheMb() * 1024L * 1024L);
+    }
+
+    /** What besides the model and the variant decides a compile-cache entry: the preload hints are kept per these. */
+    private static String cacheSettings(ExecutionProviders.Choice provider, OnnxOptions o, OrtEnvironment env) {
+        return provider.name() + "|device=" + o.deviceId() + "|" + o.optimizationLevel() + "|" + env.getVersion();
+    }
+
+    /** ONNX Runtime's session of a compile-cache entry (on the preload thread), or null when there is none. */
+    private static Preload.Session preloadSession(CompileCache cache, String key, OnnxOptions o) throws OrtException {
+        var entry = cache.lookup(key);
+        if (entry.isEmpty()) {
+            return null;
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        CompiledGraph graph = entry.get().graph();
+        OrtSession session;
+        try (OrtSession.SessionOptions so = sessionOptions(o, ExecutionProviders.choose(o),
+                OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+            session = env.createSession(entry.get().optimizedModel().toString(), so);
+        }
+        // A session's first run allocates its buffers and touches every weight: do it here, beside the model's
+        // parsing, rather than in the first pass (zeros, one image where the batch is symbolic).
+        try {
+            Map<String, FloatTensor> zeros = new HashMap<>();
+            for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
+                long[] dims = Graph.typeOf(in).dims();
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = Math.max(dims[i], 1);
+                }
+                zeros.put(in.getName(), FloatTensor.zeros(Shape.of(dims)));
+            }
+            new Variant(graph, session, "preloaded compile-cache entry " + key).run(env, zeros);
+        } catch (RuntimeException e) {
+            LOG.debug("preloaded compile-cache entry {} did not warm up: {}", key, e.toString());
+        }
+        return new Preload.Session(graph, session);
     }
 
     private static int fixedBatch(Graph graph, boolean unbatched) {
@@ -461,9 +532,12 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 inputDims, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
                 options.optimizationLevel(), env.getVersion()));
         if (key != null) {
+            long keyed = System.nanoTime();
+            noteUsed(key);
             Variant cached = fromCompileCache(key, what);
             if (cached != null) {
-                LOG.debug("loaded {} from the compile cache in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+                LOG.debug("loaded {} from the compile cache in {} ms (its key in {} ms)", what,
+                        (System.nanoTime() - start) / 1_000_000, (keyed - start) / 1_000_000);
                 return cached;
             }
         }
@@ -531,14 +605,35 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private byte[] modelDigest() {
         byte[] d = modelDigest;
         if (d == null) {
-            d = compileCache.modelDigest(modelFile, graph.model());
+            d = compileCache.modelDigest(modelStamp, graph.model());
             modelDigest = d;
         }
         return d;
     }
 
+    /** Remembers a compile-cache key this instance used, for the next process's preload (the first ones only). */
+    private void noteUsed(String key) {
+        if (modelStamp == null || options.compileCachePreload() == 0) {
+            return;
+        }
+        List<String> first;
+        synchronized (usedKeys) {
+            if (usedKeys.size() >= options.compileCachePreload() || usedKeys.contains(key)) {
+                return;
+            }
+            usedKeys.add(key);
+            first = List.copyOf(usedKeys);
+        }
+        compileCache.noteFirstUsed(modelStamp, cacheSettings(provider, options, env), first);
+    }
+
     /** A variant from ONNX Runtime's optimised graph on disk, or null when there is none usable. */
     private Variant fromCompileCache(String key, String what) {
+        Preload.Session preloaded = preload == null ? null : preload.take(key);
+        if (preloaded != null) {
+            compileCache.loaded(true);
+            return new Variant(preloaded.graph(), preloaded.session(), what);
+        }
         var entry = compileCache.lookup(key);
         if (entry.isEmpty()) {
             return null;
@@ -546,7 +641,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         // The graph on disk is already optimised for this provider and CPU: optimising it again only costs time.
         try (OrtSession.SessionOptions so = sessionOptions(OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             OrtSession session = env.createSession(entry.get().optimizedModel().toString(), so);
-            compileCache.loaded();
+            compileCache.loaded(false);
             return new Variant(entry.get().graph(), session, what);
         } catch (OrtException | RuntimeException e) {
             LOG.warn("compile cache entry {} for {} could not be loaded ({}); compiling again", key, what,
@@ -575,23 +670,23 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private Variant session(CompiledGraph cg, String what, String cacheKey) {
         sessionsCreated.incrementAndGet();
         if (cacheKey != null) {
-            Path written = null;
+            CompileCache.Pending pending = null;
+            boolean committed = false;
             try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
-                written = compileCache.temporaryModelPath(cacheKey);
-                so.setOptimizedModelFilePath(written.toString());
+                pending = compileCache.begin(cacheKey);
+                so.setOptimizedModelFilePath(pending.model().toString());
+                so.addConfigEntry("session.optimized_model_external_initializers_file_name", pending.dataName());
+                so.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
                 OrtSession session = env.createSession(cg.model().toByteArray(), so);
-                compileCache.commit(cacheKey, written, cg);
+                compileCache.commit(pending, cg);
+                committed = true;
                 return new Variant(cg, session, what);
             } catch (OrtException | java.io.IOException e) {
                 // e.g. an optimised graph ONNX Runtime cannot serialise: run without the cache
                 LOG.debug("not caching {}: {}", what, e.getMessage());
             } finally {
-                if (written != null) {
-                    try {
-                        java.nio.file.Files.deleteIfExists(written);
-                    } catch (java.io.IOException e) {
-                        LOG.debug("could not delete {}", written, e);
-                    }
+                if (pending != null && !committed) {
+                    compileCache.abandon(pending);
                 }
             }
         }
@@ -615,6 +710,12 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** Session options for this model's provider, threads and log level; the caller closes them. */
     private OrtSession.SessionOptions sessionOptions(OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        return sessionOptions(options, provider, level);
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(OnnxOptions options, ExecutionProviders.Choice provider,
+                                                            OrtSession.SessionOptions.OptLevel level)
+            throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
@@ -798,6 +899,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             variants.close();
+            if (preload != null) {
+                preload.close();
+            }
         }
     }
 

@@ -20,13 +20,15 @@ import java.util.TreeSet;
  * @param compileCache       a folder where compiled variants persist across processes (ONNX Runtime's optimised
  *                           graphs), or empty for none (the default); see {@code docs/performance.md}
  * @param compileCacheMb     the size bound of that folder, in MiB
+ * @param compileCachePreload with a compile cache and a model file: how many of the variants that the last process
+ *                           used first to load in the background while the model is read (0: none)
  */
 public record OnnxOptions(String executionProvider, int deviceId, int intraOpThreads, String optimizationLevel,
-                          int cacheSize, String compileCache, int compileCacheMb) {
+                          int cacheSize, String compileCache, int compileCacheMb, int compileCachePreload) {
 
     /** The option keys understood. */
     public static final Set<String> KEYS = Set.of("executionProvider", "deviceId", "intraOpThreads",
-            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb");
+            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb", "compileCachePreload");
 
     private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
     private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
@@ -47,6 +49,9 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
             throw new InvalidArgumentException("deviceId and intraOpThreads must be >= 0 and cacheSize >= 1, got "
                     + deviceId + ", " + intraOpThreads + ", " + cacheSize);
         }
+        if (compileCachePreload < 0) {
+            throw new InvalidArgumentException("compileCachePreload must be >= 0, got " + compileCachePreload);
+        }
         if (compileCacheMb < 1) {
             throw new InvalidArgumentException("compileCacheMb must be >= 1 (MiB), got " + compileCacheMb);
         }
@@ -54,10 +59,10 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
 
     /**
      * The defaults: automatic provider, device 0, ONNX Runtime's threads, all optimisations, 16 variants, no compile
-     * cache on disk (a 2 GiB bound when one is set).
+     * cache on disk (a 2 GiB bound and one preloaded variant when one is set).
      */
     public static OnnxOptions defaults() {
-        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048);
+        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048, 1);
     }
 
     /**
@@ -75,6 +80,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         int cache = d.cacheSize;
         String compileCache = d.compileCache;
         int compileCacheMb = d.compileCacheMb;
+        int preload = d.compileCachePreload;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue().trim();
             switch (e.getKey()) {
@@ -85,11 +91,12 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "cacheSize" -> cache = integer(e.getKey(), v);
                 case "compileCache" -> compileCache = v;
                 case "compileCacheMb" -> compileCacheMb = integer(e.getKey(), v);
+                case "compileCachePreload" -> preload = integer(e.getKey(), v);
                 default -> throw new InvalidArgumentException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
-        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb);
+        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb, preload);
     }
 
     private static int integer(String key, String v) {
