@@ -33,6 +33,7 @@ import dev.gradcam.onnx.grad.GradientModes;
 import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
 import dev.gradcam.onnx.grad.OpsetTooOldException;
+import dev.gradcam.onnx.grad.SymbolicBatch;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.LayoutDetector;
@@ -135,6 +136,13 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private final FileStamp modelStamp;
     /** Sessions preloaded from the compile cache, or null. */
     private final Preload preload;
+    /**
+     * Whether passes compile one graph for every batch size ({@link SymbolicBatch}): models with one input whose
+     * leading dimension is the (open) batch axis, unless {@code batchSymbolic=false}.
+     */
+    private final boolean batchSymbolic;
+    /** Symbolic keys of passes that do not generalise over the batch size: they get one variant per batch size. */
+    private final Set<List<Object>> notSymbolic = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Compile-cache keys this instance used, in order of first use: the preload hint for the next process. */
     private final List<String> usedKeys = new ArrayList<>();
 
@@ -159,6 +167,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         this.unbatched = graph.inputs().size() == 1
                 && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
         this.fixedBatch = fixedBatch(graph, unbatched);
+        this.batchSymbolic = options.batchSymbolic() && graph.inputs().size() == 1 && !unbatched && fixedBatch == 0
+                && Graph.typeOf(graph.inputs().get(0)).rank() >= 1 && Graph.typeOf(graph.inputs().get(0)).dim(0) < 0;
         this.declared = ShapeInference.inferDeclared(graph);
         OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
@@ -495,66 +505,146 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      */
     private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec,
                                              Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
+        List<Object> symbolicKey = symbolicKey(spec, shapeKey);
+        if (symbolicKey != null) {
+            try (VariantCache.Lease lease = variants.acquire(symbolicKey, () -> build(shapes, spec, shapeKey))) {
+                return run(lease.variant(), inputFeeds, seed);
+            } catch (NotBatchSymbolic e) {
+                notSymbolic.add(symbolicKey);
+            }
+        }
         try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey), () -> build(shapes, spec))) {
-            Variant v = lease.variant();
-            CompiledGraph cg = v.graph();
-            Map<String, FloatTensor> feeds = new HashMap<>(inputFeeds);
-            if (cg.seedInput() != null) {
-                feeds.put(cg.seedInput(), seed);
-            }
-            Map<String, FloatTensor> raw = v.run(env, feeds);
-            Map<String, FloatTensor> out = new HashMap<>(raw);
-            cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
-            cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
-            if (cg.inputGradient() != null) {
-                out.put(INPUT_GRADIENT, raw.get(cg.inputGradient()));
-            }
-            if (cg.seedOutput() != null) {
-                out.put(SEED, raw.get(cg.seedOutput()));
-            }
-            cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
-            cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
-            cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
-            return out;
+            return run(lease.variant(), inputFeeds, seed);
         }
     }
 
+    /**
+     * The variant-cache key of the batch-symbolic variant of a pass, or null when the pass gets one variant per batch
+     * size: models with several inputs, without a batch axis or with a fixed batch size, passes that were found not to
+     * generalise ({@link SymbolicBatch}), and the option {@code batchSymbolic=false}.
+     */
+    private List<Object> symbolicKey(GradientSpec spec, List<Long> shapeKey) {
+        if (!batchSymbolic || shapeKey.size() < 2 || shapeKey.get(0) < 1) {
+            return null;
+        }
+        List<Object> key = List.of("batch-symbolic", spec, withBatch(shapeKey, -1));
+        return notSymbolic.contains(key) ? null : key;
+    }
+
+    private Map<String, FloatTensor> run(Variant v, Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
+        CompiledGraph cg = v.graph();
+        Map<String, FloatTensor> feeds = new HashMap<>(inputFeeds);
+        if (cg.seedInput() != null) {
+            feeds.put(cg.seedInput(), seed);
+        }
+        Map<String, FloatTensor> raw = v.run(env, feeds);
+        Map<String, FloatTensor> out = new HashMap<>(raw);
+        cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
+        cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
+        if (cg.inputGradient() != null) {
+            out.put(INPUT_GRADIENT, raw.get(cg.inputGradient()));
+        }
+        if (cg.seedOutput() != null) {
+            out.put(SEED, raw.get(cg.seedOutput()));
+        }
+        cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
+        cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
+        cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
+        return out;
+    }
+
     private Variant build(Shapes shapes, GradientSpec spec) {
+        return build(shapes, spec, null);
+    }
+
+    /**
+     * Compiles (or loads from the compile cache) one variant.
+     *
+     * @param symbolic null for a graph specialised to {@code shapes}; else the pass's shape key, for one graph that
+     *                 serves every batch size ({@link SymbolicBatch}, compiled at batch sizes 2 and 3)
+     * @throws NotBatchSymbolic when {@code symbolic} is set and the pass does not generalise
+     */
+    private Variant build(Shapes shapes, GradientSpec spec, List<Long> symbolic) {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
         boolean cpuBlockedLayout = !provider.cuda();
         // Every input's dims: the compile-cache key must tell apart models with several inputs.
-        String inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
-                : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
-                .collect(java.util.stream.Collectors.joining(", "));
+        String inputDims;
+        if (symbolic != null) {
+            long[] d = dims(shapes, graph.inputs().get(0).getName());
+            d[0] = -1;
+            inputDims = Arrays.toString(d);
+        } else {
+            inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
+                    : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
         String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
                 inputDims, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
                 options.optimizationLevel(), env.getVersion()));
         if (key != null) {
             long keyed = System.nanoTime();
-            noteUsed(key);
             Variant cached = fromCompileCache(key, what);
             if (cached != null) {
+                noteUsed(key);
                 LOG.debug("loaded {} from the compile cache in {} ms (its key in {} ms)", what,
                         (System.nanoTime() - start) / 1_000_000, (keyed - start) / 1_000_000);
                 return cached;
             }
         }
         CompiledGraph cg;
-        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
-            cg = GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        if (symbolic == null) {
+            cg = compile(shapes, spec, cpuBlockedLayout);
         } else {
+            CompiledGraph two;
+            CompiledGraph three;
             try {
-                cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
-            } catch (OpsetTooOldException e) {
-                // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
-                cg = GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+                two = compile(shapesFor(withBatch(symbolic, 2)), spec, cpuBlockedLayout);
+                three = compile(shapesFor(withBatch(symbolic, 3)), spec, cpuBlockedLayout);
+            } catch (RuntimeException e) {
+                LOG.debug("{} does not compile at batch sizes 2 and 3 ({}): one variant per batch size", what,
+                        e.toString());
+                throw new NotBatchSymbolic();
             }
+            cg = SymbolicBatch.generalize(two, 2, three, 3).orElseThrow(() -> {
+                LOG.debug("{} does not generalise over the batch size: one variant per batch size", what);
+                return new NotBatchSymbolic();
+            });
+        }
+        if (key != null) {
+            noteUsed(key);
         }
         Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /** Differentiates the graph at {@code shapes}, converted to a newer opset when its own lacks a backward form. */
+    private CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
+        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
+            return GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        }
+        try {
+            return GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+        } catch (OpsetTooOldException e) {
+            // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
+            return GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+        }
+    }
+
+    /** A single-input shape key ({@code [rank, d0, d1, ...]}) with another batch size. */
+    private static List<Long> withBatch(List<Long> shapeKey, long batch) {
+        List<Long> k = new ArrayList<>(shapeKey);
+        k.set(1, batch);
+        return List.copyOf(k);
+    }
+
+    /** Thrown by {@link #build} when a pass does not generalise over the batch size; never leaves this class. */
+    private static final class NotBatchSymbolic extends RuntimeException {
+        NotBatchSymbolic() {
+            super(null, null, false, false);
+        }
     }
 
     /**

@@ -22,13 +22,16 @@ import java.util.TreeSet;
  * @param compileCacheMb     the size bound of that folder, in MiB
  * @param compileCachePreload with a compile cache and a model file: how many of the variants that the last process
  *                           used first to load in the background while the model is read (0: none)
+ * @param batchSymbolic      whether a pass compiles one graph for every batch size (where the model's batch axis
+ *                           is open and the pass generalises) rather than one per batch size
  */
 public record OnnxOptions(String executionProvider, int deviceId, int intraOpThreads, String optimizationLevel,
-                          int cacheSize, String compileCache, int compileCacheMb, int compileCachePreload) {
+                          int cacheSize, String compileCache, int compileCacheMb, int compileCachePreload,
+                          boolean batchSymbolic) {
 
     /** The option keys understood. */
     public static final Set<String> KEYS = Set.of("executionProvider", "deviceId", "intraOpThreads",
-            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb", "compileCachePreload");
+            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb", "compileCachePreload", "batchSymbolic");
 
     private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
     private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
@@ -62,7 +65,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
      * cache on disk (a 2 GiB bound and one preloaded variant when one is set).
      */
     public static OnnxOptions defaults() {
-        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048, 1);
+        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048, 1, true);
     }
 
     /**
@@ -81,6 +84,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         String compileCache = d.compileCache;
         int compileCacheMb = d.compileCacheMb;
         int preload = d.compileCachePreload;
+        boolean batchSymbolic = d.batchSymbolic;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue().trim();
             switch (e.getKey()) {
@@ -92,11 +96,21 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "compileCache" -> compileCache = v;
                 case "compileCacheMb" -> compileCacheMb = integer(e.getKey(), v);
                 case "compileCachePreload" -> preload = integer(e.getKey(), v);
+                case "batchSymbolic" -> batchSymbolic = bool(e.getKey(), v);
                 default -> throw new InvalidArgumentException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
-        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb, preload);
+        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb, preload,
+                batchSymbolic);
+    }
+
+    private static boolean bool(String key, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidArgumentException("option " + key + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static int integer(String key, String v) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
@@ -95,8 +96,20 @@ class CompileCacheTest {
     }
 
     @Test
-    void everyVariantAndInputShapeIsAnEntryOfItsOwn(@TempDir Path cache) throws IOException {
+    void everyVariantIsAnEntryOfItsOwnAndBatchSizesShareOne(@TempDir Path cache) throws IOException {
         try (OnnxModel m = model(cache)) {
+            m.run(gradCam(images(1), m));
+            m.run(gradCam(images(3), m));
+            m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
+            assertEquals(2, m.compileCache().writes(), "one batch-symbolic entry per variant");
+        }
+        assertEquals(2, entries(cache, ".properties"));
+    }
+
+    @Test
+    void withOneVariantPerBatchSizeEveryInputShapeIsAnEntryOfItsOwn(@TempDir Path cache) throws IOException {
+        try (OnnxModel m = OnnxModel.load(MODEL, Map.of("executionProvider", "cpu", "intraOpThreads", "1",
+                "compileCache", cache.toString(), "batchSymbolic", "false"))) {
             m.run(gradCam(images(1), m));
             m.run(gradCam(images(3), m));
             m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
@@ -346,27 +359,29 @@ class CompileCacheTest {
     @Test
     void preloadFollowsTheLastInstancesFirstVariantsAndClosesThoseNoPassAsksFor(@TempDir Path dir) {
         Path cache = dir.resolve("cache");
-        PassRequest.Builder inputGradient = PassRequest.builder(images(1)).inputGradient(true)
-                .seed(new Seed.TopClass());
+        PassRequest inputGradient = PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass())
+                .build();
         try (OnnxModel m = model(MODEL, cache, "2")) {
             outputOf(m, images(1));
-            outputOf(m, images(3));
+            m.run(inputGradient);
         }
         try (OnnxModel m = model(MODEL, cache, "2")) {
+            m.run(inputGradient);
             outputOf(m, images(3));
-            outputOf(m, images(1));
             assertEquals(2, m.compileCache().preloadedHits(), "both recorded variants, in either order");
         }
         OnnxModel m = model(MODEL, cache, "2");
+        PassRequest guided;
         try (m) {
-            m.run(inputGradient.build());
+            guided = gradCam(images(1), m).toBuilder().mode(GradientMode.GUIDED).build();
+            m.run(guided);
             assertEquals(0, m.compileCache().preloadedHits(), "the two preloaded variants are not this pass's");
             assertEquals(0, m.compileCache().hits());
         }
         m.close(); // idempotent; the unused preloaded sessions were closed by the first close
         assertTrue(m.isClosed());
         try (OnnxModel again = model(MODEL, cache, "1")) {
-            again.run(inputGradient.build());
+            again.run(guided);
             assertEquals(1, again.compileCache().preloadedHits(), "the last instance's first variant");
         }
     }
