@@ -52,6 +52,8 @@ final class CompileCache {
     /** Bump when the entry layout or what the key covers changes. */
     private static final String FORMAT = "gradcam-compile-cache-1";
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+    /** Read once: every key covers it. */
+    private static final String CPU = cpuIdentity();
 
     private final Path dir;
     private final long maxBytes;
@@ -91,7 +93,7 @@ final class CompileCache {
             md.update(p.getBytes(StandardCharsets.UTF_8));
         }
         md.update((byte) 0);
-        md.update(cpuIdentity().getBytes(StandardCharsets.UTF_8));
+        md.update(CPU.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest());
     }
 
@@ -408,8 +410,8 @@ final class CompileCache {
     /** The CPU's model and instruction-set flags (Linux), else its architecture: optimised CPU graphs depend on them. */
     private static String cpuIdentity() {
         StringBuilder sb = new StringBuilder(System.getProperty("os.arch"));
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/cpuinfo"))) {
+            for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("model name") || line.startsWith("flags")) {
                     sb.append('|').append(line);
                 }

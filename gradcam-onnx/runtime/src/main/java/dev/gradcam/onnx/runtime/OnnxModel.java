@@ -268,11 +268,15 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             session = env.createSession(entry.get().optimizedModel().toString(), so);
         }
         // A session's first run allocates its buffers and touches every weight: do it here, beside the model's
-        // parsing, rather than in the first pass (zeros, one image where the batch is symbolic).
+        // parsing, rather than in the first pass (zeros, one image where the batch is symbolic). Not for a variant
+        // of a larger fixed batch: there the run itself would cost more than its first-run overhead saves.
         try {
             Map<String, FloatTensor> zeros = new HashMap<>();
             for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
                 long[] dims = Graph.typeOf(in).dims();
+                if (dims.length > 0 && dims[0] > 1) {
+                    return new Preload.Session(graph, session);
+                }
                 for (int i = 0; i < dims.length; i++) {
                     dims[i] = Math.max(dims[i], 1);
                 }
