@@ -52,6 +52,8 @@ final class CompileCache {
     /** Bump when the entry layout or what the key covers changes. */
     private static final String FORMAT = "gradcam-compile-cache-1";
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+    /** How long a remembered digest or preload hint is kept without being written again. */
+    static final int NOTE_DAYS = 30;
     /** Read once: every key covers it. */
     private static final String CPU = cpuIdentity();
 
@@ -333,11 +335,38 @@ final class CompileCache {
                 }
             }
         }
+        pruneModelNotes();
         items.sort((a, b) -> Long.compare(a.used(), b.used()));
         for (int i = 0; total > maxBytes && i < items.size(); i++) {
             discard(items.get(i).key());
             total -= items.get(i).bytes();
             LOG.debug("compile cache {}: evicted {} ({} bytes)", dir, items.get(i).key(), items.get(i).bytes());
+        }
+    }
+
+    /**
+     * Deletes remembered digests and preload hints ({@code models/}) not written for {@link #NOTE_DAYS} days: one pair
+     * accumulates per model file identity, so without this a folder of rewritten models would grow without bound. A
+     * deleted note only costs one more digest (or one start without preload).
+     */
+    private void pruneModelNotes() {
+        Path models = dir.resolve("models");
+        if (!Files.isDirectory(models)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - NOTE_DAYS * 24L * 3600 * 1000;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(models)) {
+            for (Path note : ds) {
+                try {
+                    if (Files.getLastModifiedTime(note).toMillis() < cutoff) {
+                        deleteQuietly(note);
+                    }
+                } catch (IOException e) {
+                    // another process deleted it
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("could not prune {}: {}", models, e.toString());
         }
     }
 

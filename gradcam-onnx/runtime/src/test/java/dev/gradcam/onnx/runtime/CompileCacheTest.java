@@ -223,6 +223,19 @@ class CompileCacheTest {
     }
 
     @Test
+    void evictionAlsoPrunesModelNotesNotWrittenForAMonth(@TempDir Path cache) throws IOException {
+        CompileCache c = new CompileCache(cache, 1 << 20);
+        Path models = Files.createDirectories(cache.resolve("models"));
+        Path old = Files.writeString(models.resolve("a.sha256"), "00");
+        Path recent = Files.writeString(models.resolve("b.recent"), "k\n");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis()
+                - (CompileCache.NOTE_DAYS + 1) * 24L * 3600 * 1000));
+        c.evict();
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent));
+    }
+
+    @Test
     void theKeyCoversTheModelTheVariantAndTheSettings() {
         byte[] a = {1, 2};
         byte[] b = {1, 3};
