@@ -691,6 +691,11 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return sessionsCreated.get();
     }
 
+    /** How many passes were found not to generalise over the batch size (tests). */
+    int passesNotBatchSymbolic() {
+        return notSymbolic.size();
+    }
+
     /** The compile cache on disk, or null without the {@code compileCache} option. */
     CompileCache compileCache() {
         return compileCache;
