@@ -26,17 +26,19 @@ import java.util.regex.Pattern;
 
 /**
  * Where a pass spends its time, per operator type: runs the model specialised to one batch size (forward) and its
- * compiled input-gradient graph (top-class seed) in ONNX Runtime sessions with the profiler on, and prints the
- * summed kernel time of each operator type of ONNX Runtime's optimised graph (fused ops under their fused name,
- * layout reorders included), the node count and the share of the pass. A runnable main, not a test.
+ * compiled input-gradient graph (top-class seed) in two ONNX Runtime sessions with the profiler on, interleaved, and
+ * prints per operator type of ONNX Runtime's optimised graph (fused ops under their fused name, layout reorders
+ * included) the sum over its nodes of each node's fastest kernel time, the node count and the share of the pass,
+ * then the fastest whole run of each. Fastest times are what a machine shared with other work disturbs least. A
+ * runnable main, not a test (docs/performance.md).
  *
  * <pre>
  * java -cp "gradcam-onnx/runtime/target/test-classes:gradcam-onnx/runtime/target/classes:$(cat cp.txt)" \
  *     dev.gradcam.onnx.bench.PassProfile gradcam-onnx/runtime/target/bench/resnet50.onnx 16 5 [threads]
  * </pre>
  *
- * Arguments: model file, batch size, profiled runs (after two unprofiled-in-the-sum warm-ups), optional intra-op
- * threads (default: ONNX Runtime's). The profiles (ONNX Runtime's JSON) are left in {@code target/profile}.
+ * Arguments: model file, batch size, profiled runs (after two warm-up runs, which are left out), optional intra-op
+ * threads (default: ONNX Runtime's; 1 makes each kernel's time its own work). The profiles (ONNX Runtime's JSON) are left in {@code target/profile}.
  */
 public final class PassProfile {
 
