@@ -142,6 +142,10 @@ class DdddOcrDetectorTest {
         float[] after = OrtOutputs.run(converted, "images", x, "output");
         double err = OrtOutputs.relativeError(after, before);
         assertTrue(err < 1e-5, "converted output differs from the original's by " + err + " (relative L2)");
+        Target target = Targets.detection(DetectionLayout.YOLO_V5, bestBox(FloatTensor.wrapOwned(Shape.of(1, 3549, 6),
+                before)), 0);
+        double gradErr = OrtOutputs.inputGradientError(old, converted, x, target);
+        assertTrue(gradErr < 1e-4, "input gradient of the converted model vs the original's: " + gradErr);
     }
 
     @Test
@@ -195,32 +199,12 @@ class DdddOcrDetectorTest {
             Target target = Targets.detection(DetectionLayout.YOLO_V5, bestBox(m.forward(x)), 0);
             String tap = m.resolveLayer(LAYER).name();
             PassResult r = m.run(PassRequest.builder(x).tap(tap).seed(Targets.seedFor(List.of(target), 1)).build());
-            FloatTensor a = r.activation(tap);
-            FloatTensor g = r.gradient(tap);
-            int k = (int) a.shape().dim(1);
-            int hw = (int) (a.shape().dim(2) * a.shape().dim(3));
-            double[] expected = new double[hw];
-            for (int c = 0; c < k; c++) {
-                double w = 0;
-                for (int p = 0; p < hw; p++) {
-                    w += g.getFlat(c * hw + p);
-                }
-                w /= hw;
-                for (int p = 0; p < hw; p++) {
-                    expected[p] += w * a.getFlat(c * hw + p);
-                }
-            }
+            double[] expected = Gradients.gradCam(r.activation(tap), r.gradient(tap));
             // The raw map is the signed sum, before the map activation (ReLU by default).
             FloatTensor map = Explainer.gradCam(m).layer(LAYER).activation(MapActivation.SIGNED)
                     .normalization(Normalizations.none()).upsample(false).build().explain(x, target).rawMaps();
-            double num = 0;
-            double den = 0;
-            for (int p = 0; p < hw; p++) {
-                double e = expected[p];
-                num += (map.getFlat(p) - e) * (map.getFlat(p) - e);
-                den += e * e;
-            }
-            assertTrue(den > 0 && Math.sqrt(num / den) < 1e-4, "Grad-CAM vs its definition: " + Math.sqrt(num / den));
+            double err = Gradients.relativeError(map, expected);
+            assertTrue(map.norm() > 0 && err < 1e-4, "Grad-CAM vs its definition: " + err);
         }
     }
 

@@ -28,4 +28,37 @@ final class Gradients {
         assertTrue(Math.abs(analytic - fd) <= tol, what + ": analytic " + analytic + " vs finite difference " + fd
                 + " (tolerance " + tol + ")");
     }
+
+    /**
+     * Grad-CAM by its definition, in float64: the sum over channels of the activation [1, K, ...] weighted by the
+     * spatial mean of its gradient, signed (before any ReLU).
+     */
+    static double[] gradCam(FloatTensor activation, FloatTensor gradient) {
+        int k = (int) activation.shape().dim(1);
+        int hw = activation.size() / k;
+        double[] map = new double[hw];
+        for (int c = 0; c < k; c++) {
+            double w = 0;
+            for (int p = 0; p < hw; p++) {
+                w += gradient.getFlat(c * hw + p);
+            }
+            w /= hw;
+            for (int p = 0; p < hw; p++) {
+                map[p] += w * activation.getFlat(c * hw + p);
+            }
+        }
+        return map;
+    }
+
+    /** {@code |actual - expected| / |expected|} in L2. */
+    static double relativeError(FloatTensor actual, double[] expected) {
+        double num = 0;
+        double den = 0;
+        for (int p = 0; p < expected.length; p++) {
+            double e = expected[p];
+            num += (actual.getFlat(p) - e) * (actual.getFlat(p) - e);
+            den += e * e;
+        }
+        return Math.sqrt(num / den);
+    }
 }
