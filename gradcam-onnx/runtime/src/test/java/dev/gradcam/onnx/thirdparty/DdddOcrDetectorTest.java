@@ -252,4 +252,21 @@ class DdddOcrDetectorTest {
             }
         }
     }
+
+    /**
+     * Ablation-CAM's head runs: ablated copies of the neck output go through the head with the image (the head also
+     * reads the stride-8 branch, computed before the layer) on a graph that bakes in a batch of 1 ([1, 6, -1]
+     * reshapes). They failed with an IndexOutOfBoundsException before head runs were split by the fixed batch.
+     */
+    @Test
+    void ablationCamRunsThroughTheBakedBatchHead() {
+        try (OnnxModel m = OnnxModel.load(model(), Map.of("executionProvider", "cpu"))) {
+            FloatTensor x = captcha();
+            int box = bestBox(m.forward(x));
+            Explanation e = Explainer.of(m, "ablation-cam").layer(LAYER).build()
+                    .explain(x, Targets.detection(DetectionLayout.YOLO_V5, box, 0));
+            assertEquals(Shape.of(1, SIZE, SIZE), e.heatmaps().shape());
+            assertTrue(e.heatmaps().allFinite() && e.heatmaps().max() > 0, "a non-blank map");
+        }
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gradcam.api.Explainer;
 import dev.gradcam.api.Explanation;
+import dev.gradcam.api.Size;
 import dev.gradcam.api.post.MapActivation;
 import dev.gradcam.api.post.Normalizations;
 import dev.gradcam.api.spi.LayerInfo;
@@ -134,6 +135,12 @@ class SpeechEmbeddingTest {
             assertEquals(Shape.of(1, 28, 8), map.shape());
             double err = Gradients.relativeError(map, expected);
             assertTrue(map.norm() > 0 && err < 1e-4, "Grad-CAM vs its definition: " + err);
+            // The input is channels-last [N, 76, 32, 1]; the Explainer reads inputs as [N, C, H, W], so the heatmap
+            // size over 76 frames by 32 bands is given, as the CLI does for NHWC preprocessing.
+            FloatTensor heat = Explainer.gradCam(m).layer(LAYER).outputSize(Size.ofTensorDims(76, 32)).build()
+                    .explain(x, target).heatmaps();
+            assertEquals(Shape.of(1, 76, 32), heat.shape());
+            assertTrue(heat.allFinite() && heat.max() > 0, "a non-blank heatmap");
         }
     }
 }
