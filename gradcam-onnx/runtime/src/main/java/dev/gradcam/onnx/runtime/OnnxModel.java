@@ -622,6 +622,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
+            if (!options.allowSpinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             ExecutionProviders.apply(provider, options.deviceId(), so);
             return so;
         } catch (OrtException | RuntimeException e) {

@@ -20,13 +20,16 @@ import java.util.TreeSet;
  * @param compileCache       a folder where compiled variants persist across processes (ONNX Runtime's optimised
  *                           graphs), or empty for none (the default); see {@code docs/performance.md}
  * @param compileCacheMb     the size bound of that folder, in MiB
+ * @param allowSpinning      whether ONNX Runtime's intra-op threads spin while they wait for work (its default,
+ *                           true: lowest latency for one pass at a time); false leaves those cores to the caller's
+ *                           own threads (a pipeline decoding and encoding images beside the passes)
  */
 public record OnnxOptions(String executionProvider, int deviceId, int intraOpThreads, String optimizationLevel,
-                          int cacheSize, String compileCache, int compileCacheMb) {
+                          int cacheSize, String compileCache, int compileCacheMb, boolean allowSpinning) {
 
     /** The option keys understood. */
     public static final Set<String> KEYS = Set.of("executionProvider", "deviceId", "intraOpThreads",
-            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb");
+            "optimizationLevel", "cacheSize", "compileCache", "compileCacheMb", "allowSpinning");
 
     private static final Set<String> PROVIDERS = Set.of("auto", "cpu", "cuda");
     private static final Set<String> LEVELS = Set.of("none", "basic", "extended", "all");
@@ -54,10 +57,10 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
 
     /**
      * The defaults: automatic provider, device 0, ONNX Runtime's threads, all optimisations, 16 variants, no compile
-     * cache on disk (a 2 GiB bound when one is set).
+     * cache on disk (a 2 GiB bound when one is set), spinning threads.
      */
     public static OnnxOptions defaults() {
-        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048);
+        return new OnnxOptions("auto", 0, 0, "all", 16, "", 2048, true);
     }
 
     /**
@@ -75,6 +78,7 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
         int cache = d.cacheSize;
         String compileCache = d.compileCache;
         int compileCacheMb = d.compileCacheMb;
+        boolean spinning = d.allowSpinning;
         for (Map.Entry<String, String> e : options.entrySet()) {
             String v = e.getValue() == null ? "" : e.getValue().trim();
             switch (e.getKey()) {
@@ -85,11 +89,20 @@ public record OnnxOptions(String executionProvider, int deviceId, int intraOpThr
                 case "cacheSize" -> cache = integer(e.getKey(), v);
                 case "compileCache" -> compileCache = v;
                 case "compileCacheMb" -> compileCacheMb = integer(e.getKey(), v);
+                case "allowSpinning" -> spinning = bool(e.getKey(), v);
                 default -> throw new InvalidArgumentException("unknown ONNX backend option '" + e.getKey()
                         + "'; known options: " + new TreeSet<>(KEYS));
             }
         }
-        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb);
+        return new OnnxOptions(ep, device, threads, level, cache, compileCache, compileCacheMb, spinning);
+    }
+
+    private static boolean bool(String key, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidArgumentException("option " + key + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static int integer(String key, String v) {
