@@ -19,9 +19,8 @@ import java.util.zip.CRC32;
 
 /**
  * One unpacked copy of ONNX Runtime's native libraries, kept in the tool's cache folder and handed to ONNX Runtime
- * through its {@code onnxruntime.native.path} property. Without it every process unpacks the 22 MB CPU library (and,
- * in the GPU jar, the CUDA provider) to a fresh temporary folder before its first explanation: about 135 ms of a
- * warm start (docs/performance.md).
+ * through its {@code onnxruntime.native.path} property. Without it every process unpacks the 22 MB library to a fresh
+ * temporary folder before its first explanation: about 135 ms of a warm start (docs/performance.md).
  *
  * <p>The copy's folder is named for the sizes and CRCs the jar records for those files, so another ONNX Runtime
  * build gets another folder; it is written under a temporary name and renamed, so a concurrent or interrupted process
@@ -32,6 +31,7 @@ final class OrtNativeCopy {
 
     static final String PROPERTY = "onnxruntime.native.path";
     private static final String ROOT = "ai/onnxruntime/native/";
+    private static final List<String> CORE = List.of("onnxruntime", "onnxruntime4j_jni");
 
     private OrtNativeCopy() {
     }
@@ -120,12 +120,19 @@ final class OrtNativeCopy {
         }
     }
 
-    /** The library files directly under {@code prefix} (debug-symbol folders and the like are left out). */
+    /**
+     * ONNX Runtime's own libraries under {@code prefix}. Execution-provider libraries (the GPU jar's CUDA provider is
+     * hundreds of MB) are left to ONNX Runtime, which unpacks them only when a session asks for that provider.
+     */
     private static List<JarEntry> libraries(JarFile jar, String prefix) {
         List<JarEntry> out = new ArrayList<>();
-        jar.stream().filter(e -> !e.isDirectory() && e.getName().startsWith(prefix)
-                        && e.getName().indexOf('/', prefix.length()) < 0)
-                .sorted(Comparator.comparing(JarEntry::getName)).forEach(out::add);
+        for (String lib : CORE) {
+            JarEntry e = jar.getJarEntry(prefix + System.mapLibraryName(lib));
+            if (e == null) {
+                return List.of();
+            }
+            out.add(e);
+        }
         return out;
     }
 

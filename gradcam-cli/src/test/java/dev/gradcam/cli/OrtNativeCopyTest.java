@@ -27,7 +27,7 @@ class OrtNativeCopyTest {
     @Test
     void unpacksOnceAndReusesTheCopy(@TempDir Path tmp) throws IOException {
         Path jar = jar(tmp.resolve("ort.jar"), Map.of(DIR + "libonnxruntime.so", bytes(5000, 1),
-                DIR + "libonnxruntime4j_jni.so", bytes(300, 2), DIR + "lib.dSYM/Contents/x", bytes(10, 3),
+                DIR + "libonnxruntime4j_jni.so", bytes(300, 2), DIR + "libonnxruntime_providers_cuda.so", bytes(10, 3),
                 "ai/onnxruntime/native/osx-aarch64/libonnxruntime.dylib", bytes(20, 4)));
         Path cache = tmp.resolve("cache");
         try (URLClassLoader cl = loader(jar)) {
@@ -35,7 +35,7 @@ class OrtNativeCopyTest {
             assertArrayEquals(bytes(5000, 1), Files.readAllBytes(dir.resolve("libonnxruntime.so")));
             assertArrayEquals(bytes(300, 2), Files.readAllBytes(dir.resolve("libonnxruntime4j_jni.so")));
             try (Stream<Path> files = Files.list(dir)) {
-                assertEquals(2, files.count(), "only the platform's libraries, no symbol folders");
+                assertEquals(2, files.count(), "ONNX Runtime's own libraries, no execution provider");
             }
             long written = Files.getLastModifiedTime(dir.resolve("libonnxruntime.so")).toMillis();
             assertEquals(Optional.of(dir), OrtNativeCopy.prepare(cache, cl, "linux-x64"));
@@ -51,14 +51,16 @@ class OrtNativeCopyTest {
     void aDamagedCopyIsReplacedAndAnotherBuildGetsItsOwnFolder(@TempDir Path tmp) throws IOException {
         Path cache = tmp.resolve("cache");
         Path first;
-        try (URLClassLoader cl = loader(jar(tmp.resolve("a.jar"), Map.of(DIR + "libonnxruntime.so", bytes(800, 5))))) {
+        try (URLClassLoader cl = loader(jar(tmp.resolve("a.jar"), Map.of(DIR + "libonnxruntime.so", bytes(800, 5),
+                DIR + "libonnxruntime4j_jni.so", bytes(8, 1))))) {
             first = OrtNativeCopy.prepare(cache, cl, "linux-x64").orElseThrow();
             Files.write(first.resolve("libonnxruntime.so"), bytes(10, 0));
             Path again = OrtNativeCopy.prepare(cache, cl, "linux-x64").orElseThrow();
             assertEquals(first, again);
             assertArrayEquals(bytes(800, 5), Files.readAllBytes(again.resolve("libonnxruntime.so")));
         }
-        try (URLClassLoader cl = loader(jar(tmp.resolve("b.jar"), Map.of(DIR + "libonnxruntime.so", bytes(800, 6))))) {
+        try (URLClassLoader cl = loader(jar(tmp.resolve("b.jar"), Map.of(DIR + "libonnxruntime.so", bytes(800, 6),
+                DIR + "libonnxruntime4j_jni.so", bytes(8, 1))))) {
             Path other = OrtNativeCopy.prepare(cache, cl, "linux-x64").orElseThrow();
             assertNotEquals(first, other, "same size, other content: another folder");
             assertArrayEquals(bytes(800, 6), Files.readAllBytes(other.resolve("libonnxruntime.so")));
@@ -67,8 +69,8 @@ class OrtNativeCopyTest {
 
     @Test
     void leavesOnnxRuntimeToItselfWhenThereIsNothingToCopy(@TempDir Path tmp) throws IOException {
-        try (URLClassLoader cl = loader(jar(tmp.resolve("x.jar"), Map.of("other/file", bytes(3, 1))))) {
-            assertTrue(OrtNativeCopy.prepare(tmp.resolve("cache"), cl, "linux-x64").isEmpty());
+        try (URLClassLoader cl = loader(jar(tmp.resolve("x.jar"), Map.of(DIR + "libonnxruntime.so", bytes(3, 1))))) {
+            assertTrue(OrtNativeCopy.prepare(tmp.resolve("cache"), cl, "linux-x64").isEmpty(), "the JNI library missing");
         }
         Files.createDirectories(tmp.resolve("classes").resolve(DIR));
         try (URLClassLoader cl = new URLClassLoader(new URL[] {tmp.resolve("classes").toUri().toURL()}, null)) {
