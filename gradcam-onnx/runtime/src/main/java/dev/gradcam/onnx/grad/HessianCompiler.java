@@ -39,7 +39,7 @@ final class HessianCompiler {
     }
 
     static CompiledGraph compile(Shapes shapes, GradientSpec spec) {
-        CompiledGraph first = GradientCompiler.compile(shapes, spec.firstOrder(), false);
+        CompiledGraph first = GradientCompiler.compile(shapes, spec.firstOrder(), false, false);
         Graph g = Graph.of(first.model());
         Map<String, long[]> dims = new LinkedHashMap<>();
         for (ValueInfoProto in : g.inputs()) {
