@@ -73,6 +73,9 @@ final class RowSlicing {
     static Shapes apply(Shapes shapes, Set<String> keep, Set<String> sources) {
         try {
             Graph g = shapes.graph();
+            if (g.model().getIrVersion() < 4) {
+                return shapes; // initializers must be graph inputs there
+            }
             Map<String, long[]> inputDims = new HashMap<>();
             for (ValueInfoProto in : g.inputs()) {
                 if (g.isInitializer(in.getName())) {
@@ -98,10 +101,31 @@ final class RowSlicing {
             if (m == null) {
                 return shapes;
             }
-            return ShapeInference.infer(Graph.of(m), inputDims);
+            Shapes after = ShapeInference.infer(Graph.of(m), inputDims);
+            return sameShapes(shapes, after) ? after : shapes;
         } catch (RuntimeException e) {
             return shapes; // anything unexpected: differentiate the graph as it is
         }
+    }
+
+    /** Whether every value of the rewritten graph is known at least as well as before, and every new one fully. */
+    private static boolean sameShapes(Shapes before, Shapes after) {
+        for (Node n : after.graph().nodes()) {
+            for (String o : n.outputs()) {
+                if (o.isEmpty()) {
+                    continue;
+                }
+                var was = before.graph().producer(o) == null ? null : before.type(o);
+                var now = after.type(o);
+                boolean fresh = o.startsWith("gradcam/rows/");
+                if (fresh && (now == null || !now.isStatic())
+                        || was != null && was.isStatic() && (now == null || !now.isStatic()
+                        || !Arrays.equals(was.dims(), now.dims()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private ModelProto rewrite() {
