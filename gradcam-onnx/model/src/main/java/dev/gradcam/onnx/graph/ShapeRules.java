@@ -79,6 +79,7 @@ public final class ShapeRules {
             case "DepthToSpace", "SpaceToDepth" -> one(depthSpace(n, x));
             case "Range" -> one(ValueType.of(s.type(n.input(0)).elemType(), -1));
             case "NonZero" -> one(ValueType.of(ElementType.INT64, x.rank(), -1));
+            case "RoiAlign" -> one(roiAlign(n, s, x));
             case "Einsum" -> one(einsum(n, s));
             case "OneHot" -> one(ValueType.unknownShape(s.type(n.input(2)).elemType()));
             default -> List.of();
@@ -598,6 +599,14 @@ public final class ShapeRules {
             out[j++] = d[i];
         }
         return ValueType.of(x.elemType(), out);
+    }
+
+    /** [boxes, C, output_height, output_width]; the number of boxes is often known only at run time. */
+    private static ValueType roiAlign(Node n, Shapes s, ValueType x) {
+        ValueType rois = s.type(n.input(1));
+        long boxes = rois != null && rois.hasRank() && rois.rank() == 2 ? rois.dim(0) : -1;
+        long channels = x.hasRank() && x.rank() == 4 ? x.dim(1) : -1;
+        return ValueType.of(x.elemType(), boxes, channels, n.attrInt("output_height", 1), n.attrInt("output_width", 1));
     }
 
     private static ValueType expand(Node n, Shapes s, ValueType x) {

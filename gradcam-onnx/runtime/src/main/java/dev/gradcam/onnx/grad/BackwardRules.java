@@ -25,6 +25,7 @@ public final class BackwardRules {
         ResizeRule.register(rules);
         EinsumRule.register(rules);
         IndexRules.register(rules);
+        RoiAlignRule.register(rules);
         return Map.copyOf(rules);
     }
 

@@ -344,7 +344,7 @@ public final class GradientCompiler {
                 if (!needed[j]) {
                     continue;
                 }
-                if (inGrads[j] == null && ctx.deliveredRelevance(j)) {
+                if (inGrads[j] == null && (ctx.deliveredRelevance(j) || ctx.isConstantInput(j))) {
                     continue;
                 }
                 if (inGrads[j] == null) {
