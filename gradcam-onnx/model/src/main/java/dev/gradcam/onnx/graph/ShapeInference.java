@@ -33,13 +33,14 @@ public final class ShapeInference {
      * dynamic. Where the made-up sizes do not fit the model, the open inference alone stands.
      */
     public static Shapes inferDeclared(Graph graph) {
-        Shapes open = infer(graph, Map.of());
+        // Without inlining: the declared view lists the model's own graph (compiles use infer, which inlines).
+        Shapes open = inferOnce(graph, Map.of());
         Map<String, long[]> first = probes(graph, 0);
         if (first.isEmpty()) {
             return open;
         }
         try {
-            return Shapes.merge(open, infer(graph, first), infer(graph, probes(graph, 1)));
+            return Shapes.merge(open, inferOnce(graph, first), inferOnce(graph, probes(graph, 1)));
         } catch (InvalidInputException e) {
             return open;
         }
@@ -64,12 +65,31 @@ public final class ShapeInference {
     }
 
     /**
-     * Infers shapes with the given input dims (inputs not named keep their declared dims).
+     * Infers shapes with the given input dims (inputs not named keep their declared dims). Ifs whose condition these
+     * dims fix are inlined ({@link IfInliner}): the result's {@link Shapes#graph()} is then a new graph, which the
+     * gradient compiler differentiates in place of the model's.
      *
      * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
      */
     public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
         InvalidArgumentException.requireNonNull(graph, "graph");
+        Shapes s = inferOnce(graph, inputDims);
+        // An If whose condition these shapes fix is replaced by its branch (IfInliner); the result is inferred again,
+        // since the branch may fix further conditions. The returned shapes describe the inlined graph.
+        for (int round = 0; round < MAX_INLINING_ROUNDS; round++) {
+            Graph inlined = IfInliner.inline(s.graph(), s);
+            if (inlined == null) {
+                break;
+            }
+            s = inferOnce(inlined, inputDims);
+        }
+        return s;
+    }
+
+    /** Nested Ifs need a round each; exporters nest them a few deep at most. */
+    private static final int MAX_INLINING_ROUNDS = 8;
+
+    private static Shapes inferOnce(Graph graph, Map<String, long[]> inputDims) {
         Shapes s = new Shapes(graph);
         for (ValueInfoProto in : graph.inputs()) {
             ValueType declared = Graph.typeOf(in);
