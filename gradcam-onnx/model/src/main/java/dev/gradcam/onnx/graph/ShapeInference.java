@@ -72,8 +72,18 @@ public final class ShapeInference {
      * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
      */
     public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
+        return infer(graph, inputDims, Map.of());
+    }
+
+    /**
+     * As {@link #infer(Graph, Map)}, with the types of values whose dims depend on the data (after NonZero,
+     * NonMaxSuppression, a data-dependent If) as one run of the model gave them: they stand where the rules leave dims
+     * open, and what follows them is inferred from them. The result holds for inputs that give those same dims.
+     */
+    public static Shapes infer(Graph graph, Map<String, long[]> inputDims, Map<String, ValueType> observed) {
         InvalidArgumentException.requireNonNull(graph, "graph");
-        Shapes s = inferOnce(graph, inputDims);
+        InvalidArgumentException.requireNonNull(observed, "observed");
+        Shapes s = inferOnce(graph, inputDims, observed);
         // An If whose condition these shapes fix is replaced by its branch (IfInliner); the result is inferred again,
         // since the branch may fix further conditions. The returned shapes describe the inlined graph.
         for (int round = 0; round < MAX_INLINING_ROUNDS; round++) {
@@ -81,7 +91,7 @@ public final class ShapeInference {
             if (inlined == null) {
                 break;
             }
-            s = inferOnce(inlined, inputDims);
+            s = inferOnce(inlined, inputDims, observed);
         }
         return s;
     }
@@ -90,6 +100,10 @@ public final class ShapeInference {
     private static final int MAX_INLINING_ROUNDS = 8;
 
     private static Shapes inferOnce(Graph graph, Map<String, long[]> inputDims) {
+        return inferOnce(graph, inputDims, Map.of());
+    }
+
+    private static Shapes inferOnce(Graph graph, Map<String, long[]> inputDims, Map<String, ValueType> observed) {
         Shapes s = new Shapes(graph);
         for (ValueInfoProto in : graph.inputs()) {
             ValueType declared = Graph.typeOf(in);
@@ -103,6 +117,15 @@ public final class ShapeInference {
         }
         for (Node n : graph.nodes()) {
             inferNode(s, n);
+            for (String o : n.outputs()) {
+                ValueType seen = o.isEmpty() ? null : observed.get(o);
+                ValueType t = seen == null ? null : s.type(o);
+                if (seen != null && (t == null || !t.hasRank() || !t.isStatic())) {
+                    // The rules' element type where they know it; the run's dims.
+                    s.put(o, t == null || t.elemType() == ElementType.UNDEFINED ? seen
+                            : ValueType.of(t.elemType(), seen.dims()));
+                }
+            }
         }
         return s;
     }
