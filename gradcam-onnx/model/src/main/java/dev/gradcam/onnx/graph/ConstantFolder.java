@@ -18,7 +18,7 @@ final class ConstantFolder {
     private static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Size", "Identity", "Cast", "Gather",
             "Unsqueeze", "Squeeze", "Reshape", "Flatten", "Concat", "Slice", "Add", "Sub", "Mul", "Div", "Mod", "Equal",
             "Less", "Greater", "Max", "Min", "Where", "Neg", "Abs", "ConstantOfShape", "Range", "ReduceProd",
-            "ReduceSum", "ReduceMax", "ReduceMin", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose", "Tile", "LessOrEqual", "GreaterOrEqual",
+            "ReduceSum", "ReduceMax", "ReduceMin", "Reciprocal", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose", "Tile", "LessOrEqual", "GreaterOrEqual",
             "And", "Or");
 
     private static final Set<String> BOOLEAN_RESULT = Set.of("Equal", "Less", "Greater", "LessOrEqual",
@@ -72,7 +72,7 @@ final class ConstantFolder {
                     "GreaterOrEqual", "And", "Or" ->
                     binary(op, x, in[1]);
             case "Where" -> where(x, in[1], in[2]);
-            case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not" -> unary(op, x);
+            case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not", "Reciprocal" -> unary(op, x);
             case "ConstantOfShape" -> constantOfShape(n, x);
             case "Range" -> range(x, in[1], in[2]);
             case "ReduceProd", "ReduceSum", "ReduceMax", "ReduceMin" -> reduceAll(n, s, op, x);
@@ -442,6 +442,9 @@ final class ConstantFolder {
                 case "Floor" -> Math.floor(v[i]);
                 case "Ceil" -> Math.ceil(v[i]);
                 case "Sqrt" -> Math.sqrt(v[i]);
+                // torchvision's detection transform: the resize scale is min(min_size / short, max_size / long), via
+                // Reciprocal; rounded as float32 arithmetic rounds it, so that Floor gives the size the runtime does.
+                case "Reciprocal" -> x.elemType() == ElementType.FLOAT ? (float) (1.0 / v[i]) : 1.0 / v[i];
                 default -> v[i];
             };
         }

@@ -46,6 +46,29 @@ final class IfInliner {
         return changed ? Graph.of(graph.model().toBuilder().setGraph(out).build()) : null;
     }
 
+    /** A subgraph whose reads of renamed values use the new names (its own values keep theirs). */
+    private static GraphProto renamed(GraphProto g, Map<String, String> names) {
+        GraphProto.Builder b = g.toBuilder();
+        for (int k = 0; k < b.getNodeCount(); k++) {
+            NodeProto.Builder n = b.getNode(k).toBuilder();
+            for (int i = 0; i < n.getInputCount(); i++) {
+                n.setInput(i, names.getOrDefault(n.getInput(i), n.getInput(i)));
+            }
+            for (int a = 0; a < n.getAttributeCount(); a++) {
+                AttributeProto attr = n.getAttribute(a);
+                if (attr.hasG()) {
+                    n.setAttribute(a, attr.toBuilder().setG(renamed(attr.getG(), names)));
+                }
+            }
+            b.setNode(k, n);
+        }
+        for (int o = 0; o < b.getOutputCount(); o++) {
+            ValueInfoProto v = b.getOutput(o);
+            b.setOutput(o, v.toBuilder().setName(names.getOrDefault(v.getName(), v.getName())));
+        }
+        return b.build();
+    }
+
     private static GraphProto branch(NodeProto n, String name) {
         for (AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals(name) && a.hasG()) {
@@ -76,6 +99,13 @@ final class IfInliner {
                     .setName(prefix + (inner.getName().isEmpty() ? inner.getOutput(0) : inner.getName()));
             for (String i : inner.getInputList()) {
                 b.addInput(local.getOrDefault(i, i)); // names not made here come from the enclosing graph
+            }
+            // Nested subgraphs (an If in the branch) may read the branch's values too.
+            for (int a = 0; a < b.getAttributeCount(); a++) {
+                AttributeProto attr = b.getAttribute(a);
+                if (attr.hasG()) {
+                    b.setAttribute(a, attr.toBuilder().setG(renamed(attr.getG(), local)));
+                }
             }
             for (String o : inner.getOutputList()) {
                 b.addOutput(o.isEmpty() ? o : local.get(o));
