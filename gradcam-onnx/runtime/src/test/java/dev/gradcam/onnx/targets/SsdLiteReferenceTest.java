@@ -38,9 +38,24 @@ class SsdLiteReferenceTest {
 
     @Test
     void preNmsScoreMatchesTorchAutograd() throws IOException {
-        Path detection = DetectionTargetTest.detection();
+        check(DetectionTargetTest.detection());
+    }
+
+    /** torch's own float32 relative error on the input gradient, recorded by the fixture script. */
+    static double torchFloat32Error(String json) {
+        return Double.parseDouble(json.replaceAll(
+                "(?s).*\"float32_error\":\\s*\\{\\s*\"input_grad\":\\s*([-0-9.eE]+).*", "$1"));
+    }
+
+    /**
+     * The checks on {@code root/ssdlite.onnx} and {@code root/ssdlite/}. Input gradients may miss by 3 times torch's
+     * own float32 error where that exceeds 1e-4 (the full-size model: 6.3e-4); the reduced one stays under 1e-4.
+     */
+    static void check(Path root) throws IOException {
+        Path detection = root;
         Path dir = detection.resolve("ssdlite");
         String json = Files.readString(dir.resolve("target.json"));
+        double gradTolerance = Math.max(TOLERANCE, 3 * torchFloat32Error(json));
         String scores = field(json, "output");
         int anchor = Integer.parseInt(field(json, "anchor"));
         int cls = Integer.parseInt(field(json, "class"));
@@ -55,7 +70,7 @@ class SsdLiteReferenceTest {
             assertEquals(Double.parseDouble(field(json, "score")), Targets.scores(target, pass.output())[0], 1e-5,
                     "target score");
             FloatTensor grad = pass.inputGradient().orElseThrow();
-            assertClose(Npy.read(dir.resolve("input_grad.npy")), grad.reshape(image.shape()), TOLERANCE,
+            assertClose(Npy.read(dir.resolve("input_grad.npy")), grad.reshape(image.shape()), gradTolerance,
                     "input gradient");
 
             FloatTensor cam = Explainer.gradCam(model).layer(field(json, "onnx_tensor")).output(scores).build()
@@ -70,7 +85,7 @@ class SsdLiteReferenceTest {
                     .seed(Targets.seedFor(List.of(Targets.element(0)), 1)).inputGradient(true).build());
             assertEquals(Double.parseDouble(field(json, "score")), after.output().getFlat(0), 1e-5, "best detection");
             assertClose(Npy.read(dir.resolve("input_grad.npy")), after.inputGradient().orElseThrow()
-                    .reshape(image.shape()), TOLERANCE, "input gradient of the post-NMS score");
+                    .reshape(image.shape()), gradTolerance, "input gradient of the post-NMS score");
         }
     }
 }

@@ -26,9 +26,10 @@ does not back-propagate through its proposals). Files (all .npy little-endian fl
   fasterrcnn.onnx             the model, opset 17
   fasterrcnn/input.npy        seeded U(0, 1) image [3, 120, 160]
   fasterrcnn/scores.npy       the box head's softmax scores [proposals, classes]
+  fasterrcnn/proposals.npy    the proposals they score [proposals, 4], in the resized image's pixels (float32 torch)
   fasterrcnn/input_grad.npy   d target / d image [3, 120, 160]           (torch.autograd, float64)
   fasterrcnn/cam.npy          Grad-CAM's signed map at FPN level "0" [1, h, w]
-  fasterrcnn/target.json      the explained tensor, the selected proposal and class (the best non-background score of a
+  fasterrcnn/target.json      the explained tensor, the proposals' tensor, the selected proposal and class (the best non-background score of a
                               proposal at least 16 pixels wide and high),
                               the target's value, that proposal's box in input pixels, the layer's ONNX tensor, and
                               torch's own float32 relative error on the gradient and the map
@@ -177,15 +178,18 @@ def main():
     nodes = onnx.load(path).graph.node
     layer = [n for n in nodes if n.name.startswith(LAYER_SCOPE)][-1].output[0]
     softmax = [n.output[0] for n in nodes if n.op_type == "Softmax"]
+    # MultiScaleRoIAlign's first Concat joins the images' proposals: the boxes the box head scores, [proposals, 4].
+    boxes = [n.output[0] for n in nodes if n.name.startswith("/roi_heads/box_roi_pool/") and n.op_type == "Concat"][0]
     assert len(softmax) == 1, softmax
     save(os.path.join(folder, "input.npy"), x32)
     _, proposals, pick, _, gx32, cam32, _ = reference(model, x32)
     m64 = model.double()
     scores, _, _, value, gx, cam, box = reference(m64, x32.double(), [p.double() for p in proposals], pick)
     save(os.path.join(folder, "scores.npy"), scores)
+    save(os.path.join(folder, "proposals.npy"), proposals[0])
     save(os.path.join(folder, "input_grad.npy"), gx)
     save(os.path.join(folder, "cam.npy"), cam)
-    info = {"output": softmax[0], "proposal": pick[0], "class": pick[1], "score": value,
+    info = {"output": softmax[0], "proposals_tensor": boxes, "proposal": pick[0], "class": pick[1], "score": value,
             "box": [round(v, 3) for v in box], "layer": "backbone.fpn.layer_blocks.0", "onnx_tensor": layer,
             "proposals": int(scores.shape[0]),
             "float32_error": {"input_grad": rel(gx32, gx), "cam": rel(cam32, cam)}}
