@@ -59,10 +59,29 @@ final class OnnxTranslator {
                     + g.inputs().stream().map(ValueInfoProto::getName).toList());
         }
         ValueInfoProto in = g.inputs().get(0);
+        long fixedBatch = Graph.typeOf(in).hasRank() && Graph.typeOf(in).rank() > 0 ? Graph.typeOf(in).dims()[0] : -1;
+        if (fixedBatch > 0) {
+            // SameDiff's placeholder leaves the batch axis open, so a file that fixes it is translated with it open:
+            // any number of images then runs without the padding the ONNX Runtime backend needs.
+            g = Graph.of(openBatch(model, in.getName()));
+            in = g.inputs().get(0);
+        }
         long[] dims = concreteDims(in, inputShape);
-        Shapes one = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 1)));
-        Shapes two = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 2)));
-        OperatorRules.check(g, one, source);
+        Shapes one;
+        Shapes two;
+        try {
+            one = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 1)));
+            two = ShapeInference.infer(g, Map.of(in.getName(), withBatch(dims, 2)));
+            OperatorRules.check(g, one, source);
+        } catch (GradCamException e) {
+            if (fixedBatch <= 0) {
+                throw e;
+            }
+            throw new ModelLoadException("input '" + in.getName() + "' fixes the batch to " + fixedBatch + " and the "
+                    + "graph depends on it (" + e.getMessage() + "); the ND4J backend needs a graph that runs at "
+                    + "any batch size: export with a dynamic batch axis, or use the ONNX Runtime backend, which pads "
+                    + "to the fixed batch", e);
+        }
         SameDiff sd = SameDiff.create();
         TranslationContext ctx = new TranslationContext(sd, g, one, two);
         long[] placeholder = dims.clone();
@@ -136,6 +155,18 @@ final class OnnxTranslator {
             }
         }
         return d;
+    }
+
+    /** {@code model} with the batch axis of input {@code name} made symbolic. */
+    private static ModelProto openBatch(ModelProto model, String name) {
+        ModelProto.Builder b = model.toBuilder();
+        for (ValueInfoProto.Builder v : b.getGraphBuilder().getInputBuilderList()) {
+            if (v.getName().equals(name)) {
+                v.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).clearDimValue()
+                        .setDimParam("batch");
+            }
+        }
+        return b.build();
     }
 
     private static long[] withBatch(long[] dims, long batch) {
