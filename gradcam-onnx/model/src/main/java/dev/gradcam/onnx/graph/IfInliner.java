@@ -47,7 +47,7 @@ final class IfInliner {
     }
 
     /** A subgraph whose reads of renamed values use the new names (its own values keep theirs). */
-    private static GraphProto renamed(GraphProto g, Map<String, String> names) {
+    static GraphProto renamed(GraphProto g, Map<String, String> names) {
         GraphProto.Builder b = g.toBuilder();
         for (int k = 0; k < b.getNodeCount(); k++) {
             NodeProto.Builder n = b.getNode(k).toBuilder();

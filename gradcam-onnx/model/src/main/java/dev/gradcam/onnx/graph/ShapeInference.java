@@ -66,7 +66,8 @@ public final class ShapeInference {
 
     /**
      * Infers shapes with the given input dims (inputs not named keep their declared dims). Ifs whose condition these
-     * dims fix are inlined ({@link IfInliner}): the result's {@link Shapes#graph()} is then a new graph, which the
+     * dims fix are inlined ({@link IfInliner}), for-loops whose trip count they fix unrolled ({@link LoopUnroller}):
+     * the result's {@link Shapes#graph()} is then a new graph, which the
      * gradient compiler differentiates in place of the model's.
      *
      * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
@@ -84,10 +85,14 @@ public final class ShapeInference {
         InvalidArgumentException.requireNonNull(graph, "graph");
         InvalidArgumentException.requireNonNull(observed, "observed");
         Shapes s = inferOnce(graph, inputDims, observed);
-        // An If whose condition these shapes fix is replaced by its branch (IfInliner); the result is inferred again,
-        // since the branch may fix further conditions. The returned shapes describe the inlined graph.
+        // An If whose condition these shapes fix is replaced by its branch (IfInliner), a for-loop whose trip count they
+        // fix is unrolled (LoopUnroller); the result is inferred again, since the copies may fix further conditions.
+        // The returned shapes describe the rewritten graph.
         for (int round = 0; round < MAX_INLINING_ROUNDS; round++) {
             Graph inlined = IfInliner.inline(s.graph(), s);
+            if (inlined == null) {
+                inlined = LoopUnroller.unroll(s.graph(), s);
+            }
             if (inlined == null) {
                 break;
             }

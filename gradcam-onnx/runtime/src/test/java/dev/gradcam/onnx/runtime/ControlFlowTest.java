@@ -24,10 +24,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Models with control flow (If, as torchvision's detectors have). An If whose condition the input shapes fix is
+ * Models with control flow (If, as torchvision's detectors have; Loop). An If whose condition the input shapes fix is
  * inlined and differentiated like any other node; one whose condition depends on the data leaves the tensors before
  * it explainable, runs forward, and gradients through it fail with an error that names the node and what to explain
- * instead.
+ * instead. A for-loop whose trip count the shapes fix is unrolled.
  */
 class ControlFlowTest {
 
@@ -111,5 +111,50 @@ class ControlFlowTest {
             assertEquals("If", e.opType());
             assertTrue(e.getMessage().contains("--output") && e.getMessage().contains("'a'"), e.getMessage());
         }
+    }
+
+    /**
+     * A for-loop of 3 trips (torch exports Python loops over a fixed range so): v = v * two each trip, and the
+     * doubled values as a scan output. Unrolled once the trip count is known: y = 8 relu(x), scan = [2, 4, 8] relu(x).
+     */
+    @Test
+    void aForLoopOfKnownTripCountIsUnrolledAndDifferentiated() {
+        GraphProto body = GraphProto.newBuilder().setName("body")
+                .addInput(ValueInfoProto.newBuilder().setName("i").setType(tensorType(ElementType.INT64)))
+                .addInput(ValueInfoProto.newBuilder().setName("c_in").setType(tensorType(ElementType.BOOL)))
+                .addInput(ValueInfoProto.newBuilder().setName("v_in").setType(tensorType(ElementType.FLOAT)))
+                .addNode(NodeProto.newBuilder().setOpType("Identity").setName("keep").addInput("c_in")
+                        .addOutput("c_out"))
+                .addNode(NodeProto.newBuilder().setOpType("Mul").setName("double").addInput("v_in").addInput("two")
+                        .addOutput("v_out"))
+                .addNode(NodeProto.newBuilder().setOpType("Identity").setName("emit").addInput("v_out")
+                        .addOutput("s_out"))
+                .addOutput(ValueInfoProto.newBuilder().setName("c_out").setType(tensorType(ElementType.BOOL)))
+                .addOutput(ValueInfoProto.newBuilder().setName("v_out").setType(tensorType(ElementType.FLOAT)))
+                .addOutput(ValueInfoProto.newBuilder().setName("s_out").setType(tensorType(ElementType.FLOAT)))
+                .build();
+        ModelProto m = ModelBuilder.opset(17).input("x", 1, 2, 3, 3)
+                .node("Relu", "a", List.of("x"))
+                .floats("two", new long[0], 2f)
+                .init(Tensors.ofLongs("trips", new long[0], new long[] {3}))
+                .node("Loop", List.of("trips", "", "a"), List.of("y", "scan"),
+                        AttributeProto.newBuilder().setName("body").setType(AttributeProto.AttributeType.GRAPH)
+                                .setG(body).build())
+                .output("y").output("scan").build();
+        try (OnnxModel model = OnnxModel.of(m, "loop-model", OnnxOptions.defaults())) {
+            FloatTensor x = FloatTensor.full(Shape.of(1, 2, 3, 3), 0.5f);
+            PassResult r = model.run(PassRequest.builder(x).output("y")
+                    .seed(Targets.seedFor(List.of(Targets.element(0)), 1)).inputGradient(true).build());
+            assertEquals(4f, r.output().getFlat(0), "y = 8 relu(x)");
+            assertEquals(8f, r.inputGradient().orElseThrow().getFlat(0), "dy/dx");
+            FloatTensor scan = model.run(PassRequest.builder(x).output("scan").build()).output();
+            assertEquals(Shape.of(3, 1, 2, 3, 3), scan.shape(), "one scan entry per trip");
+            assertEquals(1f, scan.getFlat(0), "scan[0] = 2 relu(x)");
+            assertEquals(4f, scan.getFlat(2 * 18), "scan[2] = 8 relu(x)");
+        }
+    }
+
+    private static TypeProto.Builder tensorType(int elemType) {
+        return TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType));
     }
 }
