@@ -18,8 +18,8 @@ final class ConstantFolder {
     private static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Size", "Identity", "Cast", "Gather",
             "Unsqueeze", "Squeeze", "Reshape", "Flatten", "Concat", "Slice", "Add", "Sub", "Mul", "Div", "Mod", "Equal",
             "Less", "Greater", "Max", "Min", "Where", "Neg", "Abs", "ConstantOfShape", "Range", "ReduceProd",
-            "ReduceSum", "ReduceMax", "ReduceMin", "Reciprocal", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose", "Tile", "LessOrEqual", "GreaterOrEqual",
-            "And", "Or");
+            "ReduceSum", "ReduceMax", "ReduceMin", "Reciprocal", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose",
+            "Tile", "LessOrEqual", "GreaterOrEqual", "And", "Or");
 
     private static final Set<String> BOOLEAN_RESULT = Set.of("Equal", "Less", "Greater", "LessOrEqual",
             "GreaterOrEqual", "And", "Or");

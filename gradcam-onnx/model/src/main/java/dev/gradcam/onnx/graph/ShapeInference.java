@@ -85,9 +85,9 @@ public final class ShapeInference {
         InvalidArgumentException.requireNonNull(graph, "graph");
         InvalidArgumentException.requireNonNull(observed, "observed");
         Shapes s = inferOnce(graph, inputDims, observed);
-        // An If whose condition these shapes fix is replaced by its branch (IfInliner), a for-loop whose trip count they
-        // fix is unrolled (LoopUnroller); the result is inferred again, since the copies may fix further conditions.
-        // The returned shapes describe the rewritten graph.
+        // An If whose condition these shapes fix is replaced by its branch (IfInliner), a for-loop whose trip count
+        // they fix is unrolled (LoopUnroller); the result is inferred again, since the copies may fix further
+        // conditions. The returned shapes describe the rewritten graph.
         for (int round = 0; round < MAX_INLINING_ROUNDS; round++) {
             Graph inlined = IfInliner.inline(s.graph(), s);
             if (inlined == null) {

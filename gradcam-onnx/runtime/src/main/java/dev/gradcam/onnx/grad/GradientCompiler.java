@@ -294,7 +294,7 @@ public final class GradientCompiler {
          * the graph fails as a node without a rule instead of cutting the path silently.
          */
         private static List<String> reads(Node n) {
-            if (n.proto().getAttributeList().stream().noneMatch(a -> a.hasG() || a.getGraphsCount() > 0)) {
+            if (!hasSubgraphs(n)) {
                 return n.inputs();
             }
             List<String> all = new ArrayList<>(n.inputs());
@@ -310,6 +310,10 @@ public final class GradientCompiler {
                 }
             }
             return all;
+        }
+
+        private static boolean hasSubgraphs(Node n) {
+            return n.proto().getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
         }
 
         /** A tensor on the gradient path that the node reads: what to explain instead when it has no rule. */
@@ -336,7 +340,7 @@ public final class GradientCompiler {
                     any |= needed[j];
                 }
                 // Control flow whose branches read a value on the path: no rule takes it, so apply reports it.
-                any |= !any && n.inputs() != reads(n) && reads(n).stream().anyMatch(onPath::contains);
+                any |= !any && hasSubgraphs(n) && reads(n).stream().anyMatch(onPath::contains);
                 if (!any) {
                     continue;
                 }

@@ -1,7 +1,6 @@
 package dev.gradcam.onnx.grad;
 
 import dev.gradcam.onnx.model.ElementType;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Map;
  * A_y [R, out_h, H] holds the bilinear weights of the bin's sample rows (averaged over the sampling grid) and A_x the
  * same for columns, built at run time from the boxes with ONNX Runtime's sampling arithmetic (samples more than one
  * pixel outside the map are zero, others clamped to it). The gradient is A_y^T dY A_x per box, added into its image
- * (ScatterND with reduction=add, so boxes of one image accumulate). The number of boxes may be known only at run time.
+ * (a one-hot matrix product, so boxes of one image accumulate). The number of boxes may be known only at run time.
  */
 final class RoiAlignRule {
 
@@ -35,10 +34,11 @@ final class RoiAlignRule {
         long sampling = c.node().attrInt("sampling_ratio", 0);
         if (sampling <= 0) {
             throw c.unsupported("sampling_ratio " + sampling + " (adaptive: a grid that depends on each box's size) is "
-                    + "not differentiable here; export with a fixed sampling_ratio > 0 (torchvision's detectors use 2)");
+                    + "not differentiable here; export with a fixed sampling_ratio > 0 (torchvision's detectors use "
+                    + "2)");
         }
-        if (!c.emit().canScatterAdd()) {
-            throw c.needsOpset(16, "differentiating it needs ScatterND with reduction=add, opset 16 or later");
+        if (c.emit().opset() < 13) {
+            throw c.needsOpset(13, "its backward form uses Unsqueeze with axes as an input, opset 13 or later");
         }
         // RoiAlign-10 had no coordinate mode and behaved as output_half_pixel; RoiAlign-16's default is half_pixel.
         String ctm = c.emit().opset() >= 16 ? c.node().attrString("coordinate_transformation_mode", "half_pixel")
@@ -56,8 +56,17 @@ final class RoiAlignRule {
         // [R, 1, H, out_h] x [R, C, out_h, out_w] x [R, 1, out_w, W] = [R, C, H, W]
         String ayT = e.op("Unsqueeze", e.transpose(ay, new long[] {0, 2, 1}), e.longs(1));
         String perBox = e.op("MatMul", e.op("MatMul", ayT, c.gradient()), e.op("Unsqueeze", ax, e.longs(1)));
-        String images = e.op("Unsqueeze", e.cast(c.input(2), ElementType.INT64), e.longs(1));
-        c.addGradient(0, e.op("ScatterND", List.of(e.zeros(x, t), images, perBox), Attr.s("reduction", "add")));
+        // Into each box's image: one-hot [N, R] of the batch indices times the boxes' gradients [R, C * H * W]. Not
+        // ScatterND with reduction=add: ONNX Runtime's CPU kernel runs it in parallel and races on repeated indices
+        // (every box of one image), which gave different gradients from run to run.
+        double[] batch = new double[(int) x[0]];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = i;
+        }
+        String images = e.cast(e.op("Equal", e.op("Unsqueeze", e.cast(c.input(2), t), e.longs(0)),
+                e.reals(new long[] {x[0], 1}, batch, t)), t);
+        String flat = e.reshape(perBox, new long[] {-1, x[1] * x[2] * x[3]});
+        c.addGradient(0, e.reshape(e.op("MatMul", images, flat), x));
     }
 
     /**

@@ -531,8 +531,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 .collect(java.util.stream.Collectors.joining(", "));
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
         String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
-                inputDims, "shapes=" + shapeKey, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
-                options.optimizationLevel(), env.getVersion()));
+                inputDims, "shapes=" + shapeKey, "blocked=" + cpuBlockedLayout, provider.name(),
+                "device=" + options.deviceId(), options.optimizationLevel(), env.getVersion()));
         if (key != null) {
             Variant cached = fromCompileCache(key, what);
             if (cached != null) {

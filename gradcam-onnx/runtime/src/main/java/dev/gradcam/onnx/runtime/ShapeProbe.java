@@ -107,9 +107,11 @@ final class ShapeProbe implements AutoCloseable {
     /** The ONNX element type of a result (ONNX Runtime's Java enum does not number them as ONNX does). */
     private static int elementType(TensorInfo info) {
         return switch (info.type) {
-            case FLOAT -> info.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16
-                    ? ElementType.FLOAT16 : info.onnxType == TensorInfo.OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16
-                    ? ElementType.BFLOAT16 : ElementType.FLOAT;
+            case FLOAT -> switch (info.onnxType) {
+                case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> ElementType.FLOAT16;
+                case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> ElementType.BFLOAT16;
+                default -> ElementType.FLOAT;
+            };
             case DOUBLE -> ElementType.DOUBLE;
             case INT8 -> ElementType.INT8;
             case UINT8 -> ElementType.UINT8;

@@ -86,8 +86,8 @@ class ControlFlowTest {
             for (int n : new int[] {1, 2}) {
                 FloatTensor x = FloatTensor.full(Shape.of(n, 2, 3, 3), 0.5f);
                 PassResult r = model.run(PassRequest.builder(x).output("y")
-                        .seed(Targets.seedFor(java.util.Collections.nCopies(n, Targets.element(0)), n)).inputGradient(true)
-                        .build());
+                        .seed(Targets.seedFor(java.util.Collections.nCopies(n, Targets.element(0)), n))
+                        .inputGradient(true).build());
                 float slope = n == 1 ? 3f : -1f;
                 assertEquals(slope * 0.5f, r.output().getFlat(0), "y at batch " + n);
                 assertEquals(slope, r.inputGradient().orElseThrow().getFlat(0), "dy/dx at batch " + n);
