@@ -71,14 +71,26 @@ final class ModelOptions {
         Path f = file();
         Models.requireModelFile(f);
         BackendProvider provider = BackendRegistry.choose(f, backend);
-        Map<String, String> options = new LinkedHashMap<>(backendOptions);
-        if (provider.name().equals("onnx") && !options.containsKey("compileCache")) {
-            Path dir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
-            if (dir != null) {
-                options.put("compileCache", dir.toString());
-            }
-        }
+        Map<String, String> options = provider.name().equals("onnx")
+                ? onnxOptions(backendOptions, compileCacheDir(compileCache, System.getenv(),
+                        System.getProperty("user.home")))
+                : backendOptions;
         return Models.load(f, provider.name(), options);
+    }
+
+    /**
+     * The ONNX backend's options: the user's {@code --backend-option}s, plus the tool's defaults where the user set
+     * none: the compile cache ({@code cacheDir}, null for none), and ONNX Runtime's threads not spinning while they
+     * wait ({@code allowSpinning=false}), because the tool's reader and writer threads decode, render and encode
+     * images beside the passes and need the cores that spinning threads would burn (docs/performance.md).
+     */
+    static Map<String, String> onnxOptions(Map<String, String> user, Path cacheDir) {
+        Map<String, String> options = new LinkedHashMap<>(user);
+        if (cacheDir != null) {
+            options.putIfAbsent("compileCache", cacheDir.toString());
+        }
+        options.putIfAbsent("allowSpinning", "false");
+        return options;
     }
 
     /**

@@ -110,6 +110,16 @@ class OnnxCliTest {
     }
 
     @Test
+    void theToolTurnsOnnxRuntimeSpinningOffUnlessTheUserSetsIt() {
+        assertEquals(Map.of("compileCache", Path.of("/c").toString(), "allowSpinning", "false"),
+                ModelOptions.onnxOptions(Map.of(), Path.of("/c")));
+        assertEquals(Map.of("allowSpinning", "true", "intraOpThreads", "1"),
+                ModelOptions.onnxOptions(Map.of("allowSpinning", "true", "intraOpThreads", "1"), null));
+        assertEquals("/mine", ModelOptions.onnxOptions(Map.of("compileCache", "/mine"), Path.of("/c"))
+                .get("compileCache"));
+    }
+
+    @Test
     void integratedGradientsWritesAttributionsAndCompleteness() throws IOException {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--method",

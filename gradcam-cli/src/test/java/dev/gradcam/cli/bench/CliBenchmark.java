@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -29,11 +31,26 @@ import java.util.Random;
  * same images already decoded and preprocessed, in batches of the tool's size, after a warm-up. Each measurement is
  * the best of {@code rounds}; wall and process CPU time are both printed.
  *
- * <p>Usage: {@code CliBenchmark MODEL LAYER [LARGE] [SMALL] [BATCH] [ROUNDS]}, defaults 64, 16, 8, 3.
+ * <p>Usage: {@code CliBenchmark MODEL LAYER [LARGE] [SMALL] [BATCH] [ROUNDS]}, defaults 64, 16, 8, 3. System
+ * property {@code bench.backendOptions} ({@code KEY=VALUE,...}, e.g. {@code allowSpinning=true}) is passed to both
+ * the library's model and the tool ({@code --backend-option}), on top of each one's defaults.
  */
 public final class CliBenchmark {
 
+    private static final Map<String, String> OPTIONS = options(System.getProperty("bench.backendOptions", ""));
+
     private CliBenchmark() {
+    }
+
+    private static Map<String, String> options(String spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String kv : spec.split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                m.put(p[0].trim(), p[1].trim());
+            }
+        }
+        return m;
     }
 
     public static void main(String[] args) throws IOException {
@@ -57,8 +74,8 @@ public final class CliBenchmark {
                 PngWriter.write(image, smallDir.resolve(name));
             }
         }
-        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores%n", large, small, batch,
-                model.getFileName(), layer, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores, options %s%n", large,
+                small, batch, model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), OPTIONS);
 
         double[] library = library(model, layer, images, batch, rounds);
         double[] cliLarge = best(rounds, r -> cli(model, layer, largeDir, root.resolve("out-large-" + r), batch));
@@ -79,7 +96,7 @@ public final class CliBenchmark {
         for (int from = 0; from < images.size(); from += batch) {
             batches.add(Images.toTensor(images.subList(from, Math.min(images.size(), from + batch)), pre));
         }
-        try (DifferentiableModel model = Models.load(path)) {
+        try (DifferentiableModel model = Models.load(path, "onnx", OPTIONS)) {
             Explainer explainer = Explainer.of(model, dev.gradcam.api.method.CamMethods.gradCam()).layer(layer)
                     .build();
             batches.forEach(explainer::explain); // warm-up: variants compiled for every batch size
@@ -92,9 +109,11 @@ public final class CliBenchmark {
 
     private static int cli(Path model, String layer, Path input, Path out, int batch) {
         StringWriter err = new StringWriter();
-        int code = GradcamCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "explain", "--model",
-                model.toString(), "--layer", layer, "--input", input.toString(), "--out", out.toString(),
-                "--batch-size", String.valueOf(batch), "--quiet");
+        List<String> args = new ArrayList<>(List.of("explain", "--model", model.toString(), "--layer", layer,
+                "--input", input.toString(), "--out", out.toString(), "--batch-size", String.valueOf(batch), "--quiet"));
+        OPTIONS.forEach((k, v) -> args.addAll(List.of("--backend-option", k + "=" + v)));
+        int code = GradcamCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
+                args.toArray(new String[0]));
         if (code != 0) {
             throw new IllegalStateException("gradcam explain failed (" + code + "): " + err);
         }

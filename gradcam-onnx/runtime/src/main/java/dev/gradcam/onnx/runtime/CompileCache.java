@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * compilation and ONNX Runtime's graph optimisation, which dominate the first call of every variant.
  *
  * <p>An entry is ONNX Runtime's optimised model ({@code KEY.onnx}, written by ONNX Runtime itself while it creates
- * the session, so it holds exactly the graph that session runs) and the names of what the graph takes and gives
+ * the session, so it holds exactly the graph that session runs; its initializers in {@code KEY.ID.data}, which ONNX
+ * Runtime maps into memory when it loads the entry) and the names of what the graph takes and gives
  * ({@code KEY.properties}). The key digests everything the optimised graph depends on: the model's bytes, the variant
  * (taps, output, gradient mode and parameters, seed kind, input gradient, bias layers, input shape), the execution
  * provider and device, the optimisation level, ONNX Runtime's version, gradcam's cache format and the CPU (optimised
@@ -51,20 +52,33 @@ final class CompileCache {
     /** Bump when the entry layout or what the key covers changes. */
     private static final String FORMAT = "gradcam-compile-cache-1";
     private static final Logger LOG = LoggerFactory.getLogger(CompileCache.class);
+    /** How long a remembered digest or preload hint is kept without being written again. */
+    static final int NOTE_DAYS = 30;
+    /** Read once: every key covers it. */
+    private static final String CPU = cpuIdentity();
 
     private final Path dir;
     private final long maxBytes;
+    /** A model file changed less than this long before hashing gets no remembered digest. */
+    private final long racyWindowMillis;
     /** Entries used and entries written through this instance: what tests check. */
     private final java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger preloads = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param dir      the cache folder (created when missing)
      * @param maxBytes the size bound of the folder's entries
      */
     CompileCache(Path dir, long maxBytes) {
+        this(dir, maxBytes, 2000);
+    }
+
+    /** As above, with how recently changed a model file may be and still have its digest remembered (tests). */
+    CompileCache(Path dir, long maxBytes, long racyWindowMillis) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.racyWindowMillis = racyWindowMillis;
     }
 
     /** A found entry: the optimised model to load, and the compiled graph's names (its model holds only inputs). */
@@ -81,7 +95,7 @@ final class CompileCache {
             md.update(p.getBytes(StandardCharsets.UTF_8));
         }
         md.update((byte) 0);
-        md.update(cpuIdentity().getBytes(StandardCharsets.UTF_8));
+        md.update(CPU.getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(md.digest());
     }
 
@@ -97,15 +111,22 @@ final class CompileCache {
     }
 
     /**
-     * The SHA-256 of a model read from {@code file}, remembered across processes: hashing a 100 MB model costs about
-     * 0.3 s, more than the cache saves on small variants, so the digest is kept under the file's identity (real path,
-     * size, modification time, file key) and recomputed only when one of them changes. Only for files that hold the
-     * whole model (no external data: the file's size equals the model's serialised size); otherwise, and for models
-     * without a file, the digest is computed every time.
+     * The SHA-256 of a model read from a file, remembered across processes: hashing a 100 MB model costs about 0.3 s,
+     * more than the cache saves on small variants, so the digest is kept under the file's identity (real path, size,
+     * modification and status-change times, file key: see {@link FileStamp}) and recomputed only when one of them
+     * changes. Only for files that hold the whole model (no external data: the file's size equals the model's
+     * serialised size); otherwise, and for models without a file, the digest is computed every time. A file changed
+     * less than {@link #racyWindowMillis} before it is hashed is not remembered: a second write within the file
+     * system's timestamp granularity could otherwise keep the same identity with other bytes. Nor is a file whose
+     * status-change time is unknown (not a Unix file system), whose modification time a tool could have restored.
+     *
+     * @param stamp the file's identity, the same before and after {@code model} was read from it; or null
      */
-    byte[] modelDigest(Path file, ModelProto model) {
-        String identity = file == null ? null : fileIdentity(file, model.getSerializedSize());
-        Path memo = identity == null ? null : dir.resolve("models").resolve(identity + ".sha256");
+    byte[] modelDigest(FileStamp stamp, ModelProto model) {
+        if (stamp != null && (stamp.size() != model.getSerializedSize() || !stamp.changeTimed())) {
+            stamp = null; // external data (or a file changed since it was read): its bytes are not all in this file
+        }
+        Path memo = stamp == null ? null : dir.resolve("models").resolve(stamp.id() + ".sha256");
         if (memo != null) {
             try {
                 byte[] known = HexFormat.of().parseHex(Files.readString(memo, StandardCharsets.US_ASCII).trim());
@@ -117,33 +138,52 @@ final class CompileCache {
             }
         }
         byte[] d = digest(model);
-        if (memo != null) {
-            Path tmp = memo.resolveSibling(memo.getFileName() + ".tmp-" + UUID.randomUUID());
-            try {
-                Files.createDirectories(memo.getParent());
-                Files.writeString(tmp, HexFormat.of().formatHex(d), StandardCharsets.US_ASCII);
-                move(tmp, memo);
-            } catch (IOException e) {
-                LOG.debug("could not remember the digest of {}: {}", file, e.toString());
-            } finally {
-                deleteQuietly(tmp);
-            }
+        if (memo != null && System.currentTimeMillis() - stamp.changedMillis() >= racyWindowMillis) {
+            writeAtomically(memo, HexFormat.of().formatHex(d));
         }
         return d;
     }
 
-    /** A hex digest of the file's identity, or null when the file does not hold the whole model by itself. */
-    private static String fileIdentity(Path file, long modelBytes) {
+    /**
+     * The compile-cache keys that the last process used first with this model file and these settings: what a new
+     * process preloads ({@link Preload}), in the order the last process first used them. Advisory: a key is used only if a pass asks for exactly that key.
+     */
+    List<String> recentKeys(FileStamp stamp, String settings) {
         try {
-            Path real = file.toRealPath();
-            var attrs = Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
-            if (attrs.size() != modelBytes) {
-                return null; // external data (or a changed file): its bytes are not all in this file
-            }
-            String id = real + "|" + attrs.size() + "|" + attrs.lastModifiedTime().toInstant() + "|" + attrs.fileKey();
-            return HexFormat.of().formatHex(sha256().digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException | RuntimeException e) {
-            return null;
+            return Files.readAllLines(recentFile(stamp, settings), StandardCharsets.US_ASCII).stream()
+                    .map(String::trim).filter(k -> k.matches("[0-9a-f]{64}")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Records the keys a model instance used first with this model file and settings, in order, for the next
+     * process to preload; written only when they differ from what is recorded.
+     */
+    void noteFirstUsed(FileStamp stamp, String settings, List<String> keys) {
+        if (!keys.equals(recentKeys(stamp, settings))) {
+            writeAtomically(recentFile(stamp, settings), String.join("\n", keys) + "\n");
+        }
+    }
+
+    private Path recentFile(FileStamp stamp, String settings) {
+        String name = HexFormat.of().formatHex(sha256().digest((stamp.id() + "|" + settings)
+                .getBytes(StandardCharsets.UTF_8)));
+        return dir.resolve("models").resolve(name + ".recent");
+    }
+
+    /** Writes a small file under a temporary name and renames it into place; failures are only logged. */
+    private static void writeAtomically(Path target, String content) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(target.getParent());
+            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+            move(tmp, target);
+        } catch (IOException e) {
+            LOG.debug("could not write {}: {}", target, e.toString());
+        } finally {
+            deleteQuietly(tmp);
         }
     }
 
@@ -170,25 +210,44 @@ final class CompileCache {
         }
     }
 
-    /** A fresh temporary path in the cache folder for ONNX Runtime to write the optimised model of {@code key} to. */
-    Path temporaryModelPath(String key) throws IOException {
+    /**
+     * Where ONNX Runtime writes one variant's optimised graph before it is published: the graph under a temporary
+     * name, its initializers (all but the smallest) in a data file of a unique name beside it. Initializers outside
+     * the graph file load about five times faster: ONNX Runtime maps them into memory instead of parsing them.
+     *
+     * @param dataName the data file's name, relative to the cache folder (as the graph refers to it)
+     */
+    record Pending(String key, Path model, String dataName) {
+    }
+
+    /** A fresh {@link Pending} for {@code key}. */
+    Pending begin(String key) throws IOException {
         Files.createDirectories(dir);
-        return dir.resolve(key + ".onnx.tmp-" + UUID.randomUUID());
+        String id = UUID.randomUUID().toString();
+        return new Pending(key, dir.resolve(key + ".onnx.tmp-" + id), key + "." + id + ".data");
     }
 
     /**
-     * Publishes an entry: the optimised model ONNX Runtime wrote to {@code writtenModel}, then its names. Failures
+     * Publishes an entry: the optimised model ONNX Runtime wrote for {@code pending}, then its names. When another
+     * process published the same key first, its entry stays and ours is deleted (its data file may be in use). Failures
      * are logged and leave no entry: the cache is an optimisation, never a reason for a pass to fail.
      */
-    void commit(String key, Path writtenModel, CompiledGraph graph) {
+    void commit(Pending pending, CompiledGraph graph) {
+        String key = pending.key();
         Path props = dir.resolve(key + ".properties");
         Path tmpProps = dir.resolve(key + ".properties.tmp-" + UUID.randomUUID());
+        boolean published = false;
         try {
-            if (!Files.isRegularFile(writtenModel) || Files.size(writtenModel) == 0) {
+            if (!Files.isRegularFile(pending.model()) || Files.size(pending.model()) == 0) {
                 LOG.debug("ONNX Runtime wrote no optimised model for {}; not cached", key);
                 return;
             }
-            move(writtenModel, dir.resolve(key + ".onnx"));
+            if (Files.isRegularFile(props) && Files.isRegularFile(dir.resolve(key + ".onnx"))) {
+                LOG.debug("compile-cache entry {} was published by another process meanwhile; keeping that", key);
+                return;
+            }
+            move(pending.model(), dir.resolve(key + ".onnx"));
+            published = true;
             try (OutputStream out = Files.newOutputStream(tmpProps)) {
                 encode(graph).store(out, "gradcam compiled variant; the optimised model is " + key + ".onnx");
             }
@@ -198,14 +257,30 @@ final class CompileCache {
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not write the compile-cache entry {} in {}: {}", key, dir, e.toString());
         } finally {
-            deleteQuietly(writtenModel);
             deleteQuietly(tmpProps);
+            if (!published) {
+                abandon(pending);
+            }
         }
     }
 
-    /** Records that a found entry was loaded and used. */
-    void loaded() {
+    /** Deletes what ONNX Runtime wrote for an entry that is not published. */
+    void abandon(Pending pending) {
+        deleteQuietly(pending.model());
+        deleteQuietly(dir.resolve(pending.dataName()));
+    }
+
+    /** Records that a found entry was loaded and used; {@code preloaded} when a {@link Preload} had loaded it. */
+    void loaded(boolean preloaded) {
         hits.incrementAndGet();
+        if (preloaded) {
+            preloads.incrementAndGet();
+        }
+    }
+
+    /** Entries used that a {@link Preload} had loaded before the pass asked. */
+    int preloadedHits() {
+        return preloads.get();
     }
 
     /** Entries loaded and used. */
@@ -222,6 +297,20 @@ final class CompileCache {
     void discard(String key) {
         deleteQuietly(dir.resolve(key + ".properties"));
         deleteQuietly(dir.resolve(key + ".onnx"));
+        for (Path data : dataFiles(key)) {
+            deleteQuietly(data);
+        }
+    }
+
+    /** The initializer files of an entry: one, or more when processes raced to publish it (others than the one used). */
+    private List<Path> dataFiles(String key) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, key + ".*.data")) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            LOG.debug("could not list the data files of {}: {}", key, e.toString());
+        }
+        return out;
     }
 
     /** Deletes least recently used entries until the folder's entries fit the size bound. */
@@ -236,6 +325,9 @@ final class CompileCache {
                 String key = name.substring(0, name.length() - ".properties".length());
                 try {
                     long bytes = Files.size(props) + Files.size(dir.resolve(key + ".onnx"));
+                    for (Path data : dataFiles(key)) {
+                        bytes += Files.size(data);
+                    }
                     items.add(new Item(key, bytes, Files.getLastModifiedTime(props).toMillis()));
                     total += bytes;
                 } catch (NoSuchFileException e) {
@@ -243,11 +335,38 @@ final class CompileCache {
                 }
             }
         }
+        pruneModelNotes();
         items.sort((a, b) -> Long.compare(a.used(), b.used()));
         for (int i = 0; total > maxBytes && i < items.size(); i++) {
             discard(items.get(i).key());
             total -= items.get(i).bytes();
             LOG.debug("compile cache {}: evicted {} ({} bytes)", dir, items.get(i).key(), items.get(i).bytes());
+        }
+    }
+
+    /**
+     * Deletes remembered digests and preload hints ({@code models/}) not written for {@link #NOTE_DAYS} days: one pair
+     * accumulates per model file identity, so without this a folder of rewritten models would grow without bound. A
+     * deleted note only costs one more digest (or one start without preload).
+     */
+    private void pruneModelNotes() {
+        Path models = dir.resolve("models");
+        if (!Files.isDirectory(models)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - NOTE_DAYS * 24L * 3600 * 1000;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(models)) {
+            for (Path note : ds) {
+                try {
+                    if (Files.getLastModifiedTime(note).toMillis() < cutoff) {
+                        deleteQuietly(note);
+                    }
+                } catch (IOException e) {
+                    // another process deleted it
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("could not prune {}: {}", models, e.toString());
         }
     }
 
@@ -320,8 +439,8 @@ final class CompileCache {
     /** The CPU's model and instruction-set flags (Linux), else its architecture: optimised CPU graphs depend on them. */
     private static String cpuIdentity() {
         StringBuilder sb = new StringBuilder(System.getProperty("os.arch"));
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        try (java.io.BufferedReader r = Files.newBufferedReader(Path.of("/proc/cpuinfo"))) {
+            for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("model name") || line.startsWith("flags")) {
                     sb.append('|').append(line);
                 }

@@ -33,6 +33,7 @@ import dev.gradcam.onnx.grad.GradientModes;
 import dev.gradcam.onnx.grad.GradientSpec;
 import dev.gradcam.onnx.grad.HeadCompiler;
 import dev.gradcam.onnx.grad.OpsetTooOldException;
+import dev.gradcam.onnx.grad.SymbolicBatch;
 import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.graph.Layers;
 import dev.gradcam.onnx.graph.LayoutDetector;
@@ -132,12 +133,30 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private volatile byte[] modelDigest;
     /** The graph converted to a newer opset for backward rules that need one, or null until one does. */
     private Graph upgradedGraph;
-    /** The file the model was read from, or null; set by {@link #load} before the model is shared. */
-    private Path modelFile;
+    /**
+     * The identity of the file the model was read from, unchanged while it was read; or null. What the remembered
+     * digest and the preload hints are kept under.
+     */
+    private final FileStamp modelStamp;
+    /** Sessions preloaded from the compile cache, or null. */
+    private final Preload preload;
+    /**
+     * Whether passes compile one graph for every batch size ({@link SymbolicBatch}): models with one input whose
+     * leading dimension is the (open) batch axis, unless {@code batchSymbolic=false}.
+     */
+    private final boolean batchSymbolic;
+    /** Symbolic keys of passes that do not generalise over the batch size: they get one variant per batch size. */
+    private final Set<List<Object>> notSymbolic = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Compile-cache keys this instance used, in order of first use: the preload hint for the next process. */
+    private final List<String> usedKeys = new ArrayList<>();
 
-    private OnnxModel(ModelProto model, String source, OnnxOptions options) {
+    private OnnxModel(ModelProto model, String source, OnnxOptions options, CompileCache compileCache,
+                      FileStamp modelStamp, Preload preload) {
         this.source = source;
         this.options = options;
+        this.compileCache = compileCache;
+        this.modelStamp = modelStamp;
+        this.preload = preload;
         // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
         ModelValidator.validate(model, source);
         this.graph = Graph.of(model);
@@ -152,6 +171,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         this.unbatched = graph.inputs().size() == 1
                 && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
         this.fixedBatch = fixedBatch(graph, unbatched);
+        this.batchSymbolic = options.batchSymbolic() && graph.inputs().size() == 1 && !unbatched && fixedBatch == 0
+                && Graph.typeOf(graph.inputs().get(0)).rank() >= 1 && Graph.typeOf(graph.inputs().get(0)).dim(0) < 0;
         this.declared = ShapeInference.inferDeclared(graph);
         OperatorRules.check(graph, declared, source);
         this.layers = Layers.list(declared);
@@ -174,8 +195,6 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
-        this.compileCache = options.compileCache().isEmpty() ? null
-                : new CompileCache(Path.of(options.compileCache()), options.compileCacheMb() * 1024L * 1024L);
         int shapeCache = Math.max(SHAPE_CACHE, options.cacheSize());
         this.observed = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -203,15 +222,81 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     public static OnnxModel load(Path file, Map<String, String> options) {
         InvalidArgumentException.requireNonNull(file, "file");
         OnnxOptions o = OnnxOptions.parse(options);
-        OnnxModel m = new OnnxModel(OnnxModelReader.readResolved(file), file.getFileName().toString(), o);
-        m.modelFile = file;
-        return m;
+        CompileCache cache = compileCache(o);
+        FileStamp stamp = cache == null ? null : FileStamp.of(file);
+        // A warm start: ONNX Runtime loads the last process's first variant while the model is read and checked.
+        Preload preload = stamp == null || o.compileCachePreload() == 0 ? null : Preload.start(() -> {
+            String settings = cacheSettings(ExecutionProviders.choose(o), o, OrtEnvironment.getEnvironment());
+            List<String> keys = cache.recentKeys(stamp, settings);
+            return keys.subList(0, Math.min(o.compileCachePreload(), keys.size()));
+        }, key -> preloadSession(cache, key, o));
+        try {
+            long start = System.nanoTime();
+            ModelProto model = OnnxModelReader.readResolved(file);
+            long read = System.nanoTime();
+            // Changed while it was read: its identity says nothing about the bytes read, so the digest is computed.
+            FileStamp unchanged = stamp != null && stamp.equals(FileStamp.of(file)) ? stamp : null;
+            OnnxModel m = new OnnxModel(model, file.getFileName().toString(), o, cache, unchanged, preload);
+            LOG.debug("{}: read in {} ms, checked and analysed in {} ms", file, (read - start) / 1_000_000,
+                    (System.nanoTime() - read) / 1_000_000);
+            return m;
+        } catch (RuntimeException | Error e) {
+            if (preload != null) {
+                preload.close();
+            }
+            throw e;
+        }
     }
 
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         InvalidArgumentException.requireNonNull(model, "model");
-        return new OnnxModel(model, name, options);
+        return new OnnxModel(model, name, options, compileCache(options), null, null);
+    }
+
+    private static CompileCache compileCache(OnnxOptions o) {
+        return o.compileCache().isEmpty() ? null
+                : new CompileCache(Path.of(o.compileCache()), o.compileCacheMb() * 1024L * 1024L);
+    }
+
+    /** What besides the model and the variant decides a compile-cache entry: the preload hints are kept per these. */
+    private static String cacheSettings(ExecutionProviders.Choice provider, OnnxOptions o, OrtEnvironment env) {
+        return provider.name() + "|device=" + o.deviceId() + "|" + o.optimizationLevel() + "|" + env.getVersion();
+    }
+
+    /** ONNX Runtime's session of a compile-cache entry (on the preload thread), or null when there is none. */
+    private static Preload.Session preloadSession(CompileCache cache, String key, OnnxOptions o) throws OrtException {
+        var entry = cache.lookup(key);
+        if (entry.isEmpty()) {
+            return null;
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        CompiledGraph graph = entry.get().graph();
+        OrtSession session;
+        try (OrtSession.SessionOptions so = sessionOptions(o, ExecutionProviders.choose(o),
+                OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+            session = env.createSession(entry.get().optimizedModel().toString(), so);
+        }
+        // A session's first run allocates its buffers and touches every weight: do it here, beside the model's
+        // parsing, rather than in the first pass (zeros, one image where the batch is symbolic). Not for a variant
+        // of a larger fixed batch: there the run itself would cost more than its first-run overhead saves.
+        try {
+            Map<String, FloatTensor> zeros = new HashMap<>();
+            for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
+                long[] dims = Graph.typeOf(in).dims();
+                if (dims.length > 0 && dims[0] > 1) {
+                    return new Preload.Session(graph, session);
+                }
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = Math.max(dims[i], 1);
+                }
+                zeros.put(in.getName(), FloatTensor.zeros(Shape.of(dims)));
+            }
+            new Variant(graph, session, "preloaded compile-cache entry " + key).run(env, zeros);
+        } catch (RuntimeException e) {
+            LOG.debug("preloaded compile-cache entry {} did not warm up: {}", key, e.toString());
+        }
+        return new Preload.Session(graph, session);
     }
 
     private static int fixedBatch(Graph graph, boolean unbatched) {
@@ -496,64 +581,154 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      */
     private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec,
                                              Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
+        // A graph rewritten for these shapes (an If inlined, a Loop unrolled) holds only at them: no batch-symbolic
+        // variant.
+        List<Object> symbolicKey = shapes.graph() == graph ? symbolicKey(spec, shapeKey) : null;
+        if (symbolicKey != null) {
+            try (VariantCache.Lease lease = variants.acquire(symbolicKey,
+                    () -> build(shapes, spec, shapeKey, withBatch(shapeKey, -1)))) {
+                return run(lease.variant(), inputFeeds, seed);
+            } catch (NotBatchSymbolic e) {
+                notSymbolic.add(symbolicKey);
+            }
+        }
         try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey),
-                () -> build(shapes, spec, shapeKey))) {
-            Variant v = lease.variant();
-            CompiledGraph cg = v.graph();
-            Map<String, FloatTensor> feeds = new HashMap<>(inputFeeds);
-            if (cg.seedInput() != null) {
-                feeds.put(cg.seedInput(), seed);
-            }
-            Map<String, FloatTensor> raw = v.run(env, feeds);
-            Map<String, FloatTensor> out = new HashMap<>(raw);
-            cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
-            cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
-            if (cg.inputGradient() != null) {
-                out.put(INPUT_GRADIENT, raw.get(cg.inputGradient()));
-            }
-            if (cg.seedOutput() != null) {
-                out.put(SEED, raw.get(cg.seedOutput()));
-            }
-            cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
-            cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
-            cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
-            return out;
+                () -> build(shapes, spec, null, shapeKey))) {
+            return run(lease.variant(), inputFeeds, seed);
         }
     }
 
-    private Variant build(Shapes shapes, GradientSpec spec, List<Long> shapeKey) {
+    /**
+     * The variant-cache key of the batch-symbolic variant of a pass, or null when the pass gets one variant per batch
+     * size: models with several inputs, without a batch axis or with a fixed batch size, passes that were found not to
+     * generalise ({@link SymbolicBatch}), and the option {@code batchSymbolic=false}.
+     */
+    private List<Object> symbolicKey(GradientSpec spec, List<Long> shapeKey) {
+        if (!batchSymbolic || shapeKey.size() < 2 || shapeKey.get(0) < 1) {
+            return null;
+        }
+        List<Object> key = List.of("batch-symbolic", spec, withBatch(shapeKey, -1));
+        return notSymbolic.contains(key) ? null : key;
+    }
+
+    private Map<String, FloatTensor> run(Variant v, Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
+        CompiledGraph cg = v.graph();
+        Map<String, FloatTensor> feeds = new HashMap<>(inputFeeds);
+        if (cg.seedInput() != null) {
+            feeds.put(cg.seedInput(), seed);
+        }
+        Map<String, FloatTensor> raw = v.run(env, feeds);
+        Map<String, FloatTensor> out = new HashMap<>(raw);
+        cg.activations().forEach((tap, name) -> out.put("act:" + tap, raw.get(name)));
+        cg.gradients().forEach((tap, name) -> out.put("grad:" + tap, raw.get(name)));
+        if (cg.inputGradient() != null) {
+            out.put(INPUT_GRADIENT, raw.get(cg.inputGradient()));
+        }
+        if (cg.seedOutput() != null) {
+            out.put(SEED, raw.get(cg.seedOutput()));
+        }
+        cg.biasGradients().forEach((layer, name) -> out.put("bias:" + layer, raw.get(name)));
+        cg.hessianProducts().forEach((tap, name) -> out.put("hvp:" + tap, raw.get(name)));
+        cg.outputTangents().forEach((tap, name) -> out.put("tangent:" + tap, raw.get(name)));
+        return out;
+    }
+
+    /**
+     * Compiles (or loads from the compile cache) one variant.
+     *
+     * @param symbolic null for a graph specialised to {@code shapes}; else the pass's shape key, for one graph that
+     *                 serves every batch size ({@link SymbolicBatch}, compiled at batch sizes 2 and 3)
+     * @param shapeKey the key the variant is cached under: input dims, and the dims learnt from a run where the data
+     *                 decides some ({@link ShapeProbe}); batch -1 for a batch-symbolic variant
+     * @throws NotBatchSymbolic when {@code symbolic} is set and the pass does not generalise
+     */
+    private Variant build(Shapes shapes, GradientSpec spec, List<Long> symbolic, List<Long> shapeKey) {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
         boolean cpuBlockedLayout = !provider.cuda();
         // Every input's dims: the compile-cache key must tell apart models with several inputs.
-        String inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
-                : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
-                .collect(java.util.stream.Collectors.joining(", "));
+        String inputDims;
+        if (symbolic != null) {
+            long[] d = dims(shapes, graph.inputs().get(0).getName());
+            d[0] = -1;
+            inputDims = Arrays.toString(d);
+        } else {
+            inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
+                    : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
         String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
                 inputDims, "shapes=" + shapeKey, "blocked=" + cpuBlockedLayout, provider.name(),
                 "device=" + options.deviceId(), options.optimizationLevel(), env.getVersion()));
         if (key != null) {
+            long keyed = System.nanoTime();
             Variant cached = fromCompileCache(key, what);
             if (cached != null) {
-                LOG.debug("loaded {} from the compile cache in {} ms", what, (System.nanoTime() - start) / 1_000_000);
+                noteUsed(key);
+                LOG.debug("loaded {} from the compile cache in {} ms (its key in {} ms)", what,
+                        (System.nanoTime() - start) / 1_000_000, (keyed - start) / 1_000_000);
                 return cached;
             }
         }
         CompiledGraph cg;
-        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
-            cg = GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        if (symbolic == null) {
+            cg = compile(shapes, spec, cpuBlockedLayout);
         } else {
+            CompiledGraph two;
+            CompiledGraph three;
             try {
-                cg = GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
-            } catch (OpsetTooOldException e) {
-                // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
-                cg = GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+                Shapes atTwo = shapesFor(withBatch(symbolic, 2));
+                Shapes atThree = shapesFor(withBatch(symbolic, 3));
+                if (atTwo.graph() != graph || atThree.graph() != graph) {
+                    // Control flow decided by the batch size (inlined there) may go the other way at other sizes.
+                    throw new NotBatchSymbolic();
+                }
+                two = compile(atTwo, spec, cpuBlockedLayout);
+                three = compile(atThree, spec, cpuBlockedLayout);
+            } catch (RuntimeException e) {
+                LOG.debug("{} does not compile at batch sizes 2 and 3 ({}): one variant per batch size", what,
+                        e.toString());
+                throw new NotBatchSymbolic();
             }
+            cg = SymbolicBatch.generalize(two, 2, three, 3).orElseThrow(() -> {
+                LOG.debug("{} does not generalise over the batch size: one variant per batch size", what);
+                return new NotBatchSymbolic();
+            });
+        }
+        if (key != null) {
+            noteUsed(key);
         }
         Variant v = session(cg, what, key);
         LOG.debug("compiled {} in {} ms", what, (System.nanoTime() - start) / 1_000_000);
         return v;
+    }
+
+    /** Differentiates the graph at {@code shapes}, converted to a newer opset when its own lacks a backward form. */
+    private CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
+        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
+            return GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
+        }
+        try {
+            return GradientCompiler.compile(shapes, spec, cpuBlockedLayout);
+        } catch (OpsetTooOldException e) {
+            // A backward form the model's opset lacks: differentiate the same model converted to a newer opset.
+            return GradientCompiler.compile(upgraded(shapes, e), spec, cpuBlockedLayout);
+        }
+    }
+
+    /** A single-input shape key ({@code [rank, d0, d1, ...]}) with another batch size. */
+    private static List<Long> withBatch(List<Long> shapeKey, long batch) {
+        List<Long> k = new ArrayList<>(shapeKey);
+        k.set(1, batch);
+        return List.copyOf(k);
+    }
+
+    /** Thrown by {@link #build} when a pass does not generalise over the batch size; never leaves this class. */
+    private static final class NotBatchSymbolic extends RuntimeException {
+        NotBatchSymbolic() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -596,6 +771,11 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return sessionsCreated.get();
     }
 
+    /** How many passes were found not to generalise over the batch size (tests). */
+    int passesNotBatchSymbolic() {
+        return notSymbolic.size();
+    }
+
     /** The compile cache on disk, or null without the {@code compileCache} option. */
     CompileCache compileCache() {
         return compileCache;
@@ -604,14 +784,35 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private byte[] modelDigest() {
         byte[] d = modelDigest;
         if (d == null) {
-            d = compileCache.modelDigest(modelFile, graph.model());
+            d = compileCache.modelDigest(modelStamp, graph.model());
             modelDigest = d;
         }
         return d;
     }
 
+    /** Remembers a compile-cache key this instance used, for the next process's preload (the first ones only). */
+    private void noteUsed(String key) {
+        if (modelStamp == null || options.compileCachePreload() == 0) {
+            return;
+        }
+        List<String> first;
+        synchronized (usedKeys) {
+            if (usedKeys.size() >= options.compileCachePreload() || usedKeys.contains(key)) {
+                return;
+            }
+            usedKeys.add(key);
+            first = List.copyOf(usedKeys);
+        }
+        compileCache.noteFirstUsed(modelStamp, cacheSettings(provider, options, env), first);
+    }
+
     /** A variant from ONNX Runtime's optimised graph on disk, or null when there is none usable. */
     private Variant fromCompileCache(String key, String what) {
+        Preload.Session preloaded = preload == null ? null : preload.take(key);
+        if (preloaded != null) {
+            compileCache.loaded(true);
+            return new Variant(preloaded.graph(), preloaded.session(), what);
+        }
         var entry = compileCache.lookup(key);
         if (entry.isEmpty()) {
             return null;
@@ -619,7 +820,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         // The graph on disk is already optimised for this provider and CPU: optimising it again only costs time.
         try (OrtSession.SessionOptions so = sessionOptions(OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             OrtSession session = env.createSession(entry.get().optimizedModel().toString(), so);
-            compileCache.loaded();
+            compileCache.loaded(false);
             return new Variant(entry.get().graph(), session, what);
         } catch (OrtException | RuntimeException e) {
             LOG.warn("compile cache entry {} for {} could not be loaded ({}); compiling again", key, what,
@@ -648,23 +849,23 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private Variant session(CompiledGraph cg, String what, String cacheKey) {
         sessionsCreated.incrementAndGet();
         if (cacheKey != null) {
-            Path written = null;
+            CompileCache.Pending pending = null;
+            boolean committed = false;
             try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
-                written = compileCache.temporaryModelPath(cacheKey);
-                so.setOptimizedModelFilePath(written.toString());
+                pending = compileCache.begin(cacheKey);
+                so.setOptimizedModelFilePath(pending.model().toString());
+                so.addConfigEntry("session.optimized_model_external_initializers_file_name", pending.dataName());
+                so.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
                 OrtSession session = env.createSession(cg.model().toByteArray(), so);
-                compileCache.commit(cacheKey, written, cg);
+                compileCache.commit(pending, cg);
+                committed = true;
                 return new Variant(cg, session, what);
             } catch (OrtException | java.io.IOException e) {
                 // e.g. an optimised graph ONNX Runtime cannot serialise: run without the cache
                 LOG.debug("not caching {}: {}", what, e.getMessage());
             } finally {
-                if (written != null) {
-                    try {
-                        java.nio.file.Files.deleteIfExists(written);
-                    } catch (java.io.IOException e) {
-                        LOG.debug("could not delete {}", written, e);
-                    }
+                if (pending != null && !committed) {
+                    compileCache.abandon(pending);
                 }
             }
         }
@@ -688,12 +889,21 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** Session options for this model's provider, threads and log level; the caller closes them. */
     private OrtSession.SessionOptions sessionOptions(OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        return sessionOptions(options, provider, level);
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(OnnxOptions options, ExecutionProviders.Choice provider,
+                                                            OrtSession.SessionOptions.OptLevel level)
+            throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         try {
             so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             so.setOptimizationLevel(level);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            if (!options.allowSpinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             ExecutionProviders.apply(provider, options.deviceId(), so);
             return so;
@@ -874,6 +1084,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             synchronized (probes) {
                 probes.values().forEach(ShapeProbe::close);
                 probes.clear();
+            }
+            if (preload != null) {
+                preload.close();
             }
         }
     }

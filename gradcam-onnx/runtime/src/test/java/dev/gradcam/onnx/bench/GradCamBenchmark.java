@@ -9,6 +9,7 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.runtime.OnnxModel;
+import dev.gradcam.onnx.runtime.OnnxOptions;
 import dev.gradcam.testsupport.ProcessClock;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -32,7 +33,8 @@ import java.util.Random;
  * </pre>
  *
  * Arguments: model file, layer (module path or tensor name), execution provider (cpu, cuda, auto), optional
- * batch sizes (comma-separated, default 1,16). Plain inference runs the unmodified model in its own session with the
+ * batch sizes (comma-separated, default 1,16). System property {@code bench.backendOptions} ({@code KEY=VALUE,...},
+ * e.g. {@code intraOpThreads=1,allowSpinning=false}) sets backend options; the plain session gets the same threads. Plain inference runs the unmodified model in its own session with the
  * same settings; "forward" is {@code OnnxModel.forward}, the model specialised to the concrete input shape (static
  * shapes let ONNX Runtime plan memory, which can make it faster than the model as exported); the gradient passes are
  * specialised the same way, so ratios divide by the faster of the two. The measured passes interleave so that drift
@@ -56,10 +58,26 @@ public final class GradCamBenchmark {
             System.exit(2);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", provider));
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("executionProvider", provider);
+        for (String kv : System.getProperty("bench.backendOptions", "").split(",")) {
+            if (!kv.isBlank()) {
+                String[] p = kv.split("=", 2);
+                options.put(p[0].trim(), p[1].trim());
+            }
+        }
+        OnnxOptions parsed = OnnxOptions.parse(options);
+        try (OnnxModel m = OnnxModel.load(model, options);
              OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             if (m.executionProvider().startsWith("CUDA")) {
                 so.addCUDA(0);
+            }
+            // The plain session gets the same thread settings as the model's.
+            if (parsed.intraOpThreads() > 0) {
+                so.setIntraOpNumThreads(parsed.intraOpThreads());
+            }
+            if (!parsed.allowSpinning()) {
+                so.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
             try (OrtSession plain = env.createSession(model.toString(), so)) {
                 String tap = m.resolveLayer(layer).name();

@@ -60,9 +60,11 @@ public final class ScoreCamBenchmark {
         }
         double w = (System.nanoTime() - wall) / 1e9 / images.length;
         double c = (ProcessClock.cpuNanos() - cpu) / 1e9 / images.length;
-        System.out.printf(Locale.ROOT, "score-cam %-24s %s at %s, %s threads: %.2f s wall, %.2f s CPU per image, "
-                + "load %.1f%n", label, model.backendName(), layer, threads, w, c,
-                ProcessClock.loadAverage());
+        // One masked pass per channel of the layer (K), fewer when constant maps are skipped or shared.
+        long k = model.resolveLayer(layer).shape().dim(1);
+        System.out.printf(Locale.ROOT, "score-cam %-24s %s at %s, %s threads: %.2f s wall, %.2f s CPU per image "
+                + "(K = %d: %.1f masked passes/s wall, %.1f per CPU second), load %.1f%n", label, model.backendName(),
+                layer, threads, w, c, k, k / w, k / c, ProcessClock.loadAverage());
     }
 
     private static FloatTensor image(Random random) {

@@ -5,11 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import com.google.protobuf.ByteString;
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.model.OnnxModelReader;
+import dev.gradcam.onnx.proto.Onnx.GraphProto;
+import dev.gradcam.onnx.proto.Onnx.ModelProto;
+import dev.gradcam.onnx.proto.Onnx.TensorProto;
+import java.util.HexFormat;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +73,7 @@ class CompileCacheTest {
             assertEquals(1, m.compileCache().writes());
         }
         assertEquals(1, entries(cache, ".onnx"));
+        assertEquals(1, entries(cache, ".data"), "the initializers, beside the graph");
         assertEquals(1, entries(cache, ".properties"));
         assertEquals(0, countTemporary(cache), "no temporary files are left behind");
         // Reference: the same pass without any cache.
@@ -85,8 +96,20 @@ class CompileCacheTest {
     }
 
     @Test
-    void everyVariantAndInputShapeIsAnEntryOfItsOwn(@TempDir Path cache) throws IOException {
+    void everyVariantIsAnEntryOfItsOwnAndBatchSizesShareOne(@TempDir Path cache) throws IOException {
         try (OnnxModel m = model(cache)) {
+            m.run(gradCam(images(1), m));
+            m.run(gradCam(images(3), m));
+            m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
+            assertEquals(2, m.compileCache().writes(), "one batch-symbolic entry per variant");
+        }
+        assertEquals(2, entries(cache, ".properties"));
+    }
+
+    @Test
+    void withOneVariantPerBatchSizeEveryInputShapeIsAnEntryOfItsOwn(@TempDir Path cache) throws IOException {
+        try (OnnxModel m = OnnxModel.load(MODEL, Map.of("executionProvider", "cpu", "intraOpThreads", "1",
+                "compileCache", cache.toString(), "batchSymbolic", "false"))) {
             m.run(gradCam(images(1), m));
             m.run(gradCam(images(3), m));
             m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
@@ -135,6 +158,28 @@ class CompileCacheTest {
     }
 
     @Test
+    void aTruncatedInitializerFileIsRebuiltNotTrusted(@TempDir Path cache) throws IOException {
+        FloatTensor x = images(1);
+        PassResult good;
+        try (OnnxModel m = model(cache)) {
+            good = m.run(gradCam(x, m));
+        }
+        Path data;
+        try (Stream<Path> s = Files.list(cache)) {
+            data = s.filter(p -> p.toString().endsWith(".data")).findFirst().orElseThrow();
+        }
+        Files.write(data, new byte[] {1, 2, 3});
+        try (OnnxModel m = model(cache)) {
+            PassResult r = m.run(gradCam(x, m));
+            assertEquals(good.output(), r.output());
+            assertEquals(0, m.compileCache().hits());
+            assertEquals(1, m.compileCache().writes(), "the damaged entry is replaced");
+        }
+        assertFalse(Files.exists(data), "the damaged entry's files are deleted");
+        assertEquals(1, entries(cache, ".data"));
+    }
+
+    @Test
     void concurrentFirstUsesOfTheSameVariantLeaveOneValidEntry(@TempDir Path cache) throws Exception {
         FloatTensor x = images(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -178,6 +223,19 @@ class CompileCacheTest {
     }
 
     @Test
+    void evictionAlsoPrunesModelNotesNotWrittenForAMonth(@TempDir Path cache) throws IOException {
+        CompileCache c = new CompileCache(cache, 1 << 20);
+        Path models = Files.createDirectories(cache.resolve("models"));
+        Path old = Files.writeString(models.resolve("a.sha256"), "00");
+        Path recent = Files.writeString(models.resolve("b.recent"), "k\n");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis()
+                - (CompileCache.NOTE_DAYS + 1) * 24L * 3600 * 1000));
+        c.evict();
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent));
+    }
+
+    @Test
     void theKeyCoversTheModelTheVariantAndTheSettings() {
         byte[] a = {1, 2};
         byte[] b = {1, 3};
@@ -188,6 +246,157 @@ class CompileCacheTest {
         assertNotEquals(k, CompileCache.key(a, List.of("spec", "[1, 3, 32, 32]", "CUDA")));
         // Parts are separated: moving a character across a boundary is another key.
         assertNotEquals(CompileCache.key(a, List.of("ab", "c")), CompileCache.key(a, List.of("a", "bc")));
+    }
+
+    private static OnnxModel model(Path file, Path cache, String preload) {
+        return OnnxModel.load(file, Map.of("executionProvider", "cpu", "intraOpThreads", "1",
+                "compileCache", cache.toString(), "compileCachePreload", preload));
+    }
+
+    private static FloatTensor outputOf(OnnxModel m, FloatTensor x) {
+        return m.run(gradCam(x, m)).output();
+    }
+
+    /** Waits until {@code file} was last changed more than {@code millis} ago (its status-change time cannot be set). */
+    private static void waitUntilOlderThan(Path file, long millis) throws Exception {
+        long changed = Math.max(Files.getLastModifiedTime(file).toMillis(),
+                ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis());
+        long wait = changed + millis - System.currentTimeMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    /** The model with its last float initializer negated: the same serialised size, other bytes, other outputs. */
+    private static byte[] withNegatedInitializer(Path file) {
+        ModelProto m = OnnxModelReader.read(file);
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
+            TensorProto t = g.getInitializer(i);
+            if (t.getDataType() == ElementType.FLOAT && t.hasRawData() && t.getRawData().size() >= 4) {
+                byte[] raw = t.getRawData().toByteArray();
+                for (int b = 3; b < raw.length; b += 4) {
+                    raw[b] ^= (byte) 0x80; // the sign bit of each little-endian float
+                }
+                g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw)));
+                return m.toBuilder().setGraph(g).build().toByteArray();
+            }
+        }
+        throw new AssertionError("the fixture has no float initializer in raw_data");
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aModelRewrittenInPlaceWithTheSameSizeAndModificationTimeNeverGetsAStaleEntry(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("model.onnx");
+        Path cache = dir.resolve("cache");
+        Files.copy(MODEL, file);
+        waitUntilOlderThan(file, 2100); // digests of files changed in the last 2 s are not remembered
+        FloatTensor x = images(1);
+        FloatTensor before;
+        try (OnnxModel m = model(file, cache, "1")) {
+            before = outputOf(m, x);
+            assertEquals(1, m.compileCache().writes());
+        }
+        assertEquals(1, entries(cache.resolve("models"), ".sha256"), "the digest is remembered under the identity");
+        try (OnnxModel m = model(file, cache, "1")) {
+            assertEquals(before, outputOf(m, x));
+            assertEquals(1, m.compileCache().hits(), "unchanged: the entry (and the remembered digest) are used");
+        }
+        FileTime mtime = Files.getLastModifiedTime(file);
+        byte[] changed = withNegatedInitializer(file);
+        assertEquals(Files.size(file), changed.length);
+        Files.write(file, changed); // same inode, same size
+        Files.setLastModifiedTime(file, mtime);
+        FloatTensor plain;
+        try (OnnxModel m = OnnxModel.load(file, Map.of("executionProvider", "cpu", "intraOpThreads", "1"))) {
+            plain = outputOf(m, x);
+        }
+        assertNotEquals(before, plain, "the rewrite changes the model's outputs");
+        try (OnnxModel m = model(file, cache, "1")) {
+            assertEquals(plain, outputOf(m, x), "reference: the rewritten model without any cache");
+            assertEquals(0, m.compileCache().hits(), "the old entry must not be used");
+            assertEquals(0, m.compileCache().preloadedHits());
+            assertEquals(1, m.compileCache().writes());
+        }
+    }
+
+    @Test
+    void aFreshlyWrittenModelFileGetsNoRememberedDigest(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.onnx");
+        Files.copy(MODEL, file);
+        Path cache = dir.resolve("cache");
+        try (OnnxModel m = model(file, cache, "1")) {
+            outputOf(m, images(1));
+        }
+        assertFalse(Files.exists(cache.resolve("models")) && entries(cache.resolve("models"), ".sha256") > 0,
+                "a second write within the timestamp granularity could keep the identity: not remembered");
+        // With no racy window the same file is remembered, under an identity that the rewrite changes.
+        CompileCache c = new CompileCache(cache, 1 << 30, 0);
+        FileStamp stamp = FileStamp.of(file);
+        ModelProto model = OnnxModelReader.read(file);
+        assertTrue(stamp.changeTimed(), "Unix file systems give a status-change time");
+        assertEquals(HexFormat.of().formatHex(CompileCache.digest(model)),
+                HexFormat.of().formatHex(c.modelDigest(stamp, model)));
+        assertEquals(1, entries(cache.resolve("models"), ".sha256"));
+        Files.write(file, withNegatedInitializer(file));
+        assertNotEquals(stamp, FileStamp.of(file));
+    }
+
+    @Test
+    void theNextInstanceGetsItsFirstVariantPreloadedWhileTheModelIsRead(@TempDir Path dir) throws IOException {
+        Path cache = dir.resolve("cache");
+        FloatTensor x = images(2);
+        FloatTensor first;
+        try (OnnxModel m = model(MODEL, cache, "1")) {
+            first = outputOf(m, x);
+            m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
+            assertEquals(0, m.compileCache().preloadedHits());
+        }
+        assertEquals(1, entries(cache.resolve("models"), ".recent"));
+        try (OnnxModel m = model(MODEL, cache, "1")) {
+            assertEquals(first, outputOf(m, x));
+            assertEquals(1, m.compileCache().preloadedHits(), "the first variant was loaded in the background");
+            m.run(PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass()).build());
+            assertEquals(2, m.compileCache().hits());
+            assertEquals(1, m.compileCache().preloadedHits(), "only the first variant is preloaded by default");
+        }
+        try (OnnxModel m = model(MODEL, cache, "0")) {
+            assertEquals(first, outputOf(m, x));
+            assertEquals(1, m.compileCache().hits());
+            assertEquals(0, m.compileCache().preloadedHits(), "compileCachePreload=0 turns it off");
+        }
+    }
+
+    @Test
+    void preloadFollowsTheLastInstancesFirstVariantsAndClosesThoseNoPassAsksFor(@TempDir Path dir) {
+        Path cache = dir.resolve("cache");
+        PassRequest inputGradient = PassRequest.builder(images(1)).inputGradient(true).seed(new Seed.TopClass())
+                .build();
+        try (OnnxModel m = model(MODEL, cache, "2")) {
+            outputOf(m, images(1));
+            m.run(inputGradient);
+        }
+        try (OnnxModel m = model(MODEL, cache, "2")) {
+            m.run(inputGradient);
+            outputOf(m, images(3));
+            assertEquals(2, m.compileCache().preloadedHits(), "both recorded variants, in either order");
+        }
+        OnnxModel m = model(MODEL, cache, "2");
+        PassRequest guided;
+        try (m) {
+            guided = gradCam(images(1), m).toBuilder().mode(GradientMode.GUIDED).build();
+            m.run(guided);
+            assertEquals(0, m.compileCache().preloadedHits(), "the two preloaded variants are not this pass's");
+            assertEquals(0, m.compileCache().hits());
+        }
+        m.close(); // idempotent; the unused preloaded sessions were closed by the first close
+        assertTrue(m.isClosed());
+        try (OnnxModel again = model(MODEL, cache, "1")) {
+            again.run(guided);
+            assertEquals(1, again.compileCache().preloadedHits(), "the last instance's first variant");
+        }
     }
 
     private static long countTemporary(Path dir) throws IOException {

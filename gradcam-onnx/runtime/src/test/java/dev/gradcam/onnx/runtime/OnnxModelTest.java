@@ -1,6 +1,8 @@
 package dev.gradcam.onnx.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +127,20 @@ class OnnxModelTest {
         assertTrue(bad.getMessage().contains("intraOpThreads"), bad.getMessage());
         assertThrows(InvalidInputException.class, () -> OnnxOptions.parse(Map.of("executionProvider", "tpu")));
         assertThrows(InvalidInputException.class, () -> OnnxOptions.parse(Map.of("intraOpThreads", "two")));
+        InvalidInputException spin = assertThrows(InvalidInputException.class,
+                () -> OnnxOptions.parse(Map.of("allowSpinning", "no")));
+        assertTrue(spin.getMessage().contains("true or false"), spin.getMessage());
+    }
+
+    @Test
+    void threadsThatDoNotSpinComputeTheSameResults() {
+        assertTrue(OnnxOptions.defaults().allowSpinning(), "ONNX Runtime's own default");
+        OnnxOptions quiet = OnnxOptions.parse(Map.of("executionProvider", "cpu", "allowSpinning", "False"));
+        assertFalse(quiet.allowSpinning());
+        try (OnnxModel a = OnnxModel.of(reluNet(), "relu-net", OnnxOptions.parse(CPU));
+             OnnxModel b = OnnxModel.of(reluNet(), "relu-net", quiet)) {
+            assertArrayEquals(a.forward(x()).toArray(), b.forward(x()).toArray());
+        }
     }
 
     @Test
