@@ -33,7 +33,8 @@ final class ModelOptions {
     @Option(names = "--compile-cache", paramLabel = "DIR|off", description = "Where the ONNX backend keeps compiled "
             + "variants between runs, so that a second run on the same model skips compilation (default: "
             + "$GRADCAM_CACHE_DIR, else $XDG_CACHE_HOME/gradcam/onnx, else ~/.cache/gradcam/onnx; 2 GiB at most, "
-            + "--backend-option compileCacheMb=N to change); off: none.")
+            + "--backend-option compileCacheMb=N to change), with one unpacked copy of ONNX Runtime's native "
+            + "libraries in its native/ folder; off: none.")
     String compileCache;
 
     /**
@@ -70,11 +71,12 @@ final class ModelOptions {
     DifferentiableModel load() {
         Path f = file();
         Models.requireModelFile(f);
+        Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
+        // Before anything loads ONNX Runtime (choosing a backend already may): it reads the path once.
+        OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
         BackendProvider provider = BackendRegistry.choose(f, backend);
         Map<String, String> options = provider.name().equals("onnx")
-                ? onnxOptions(backendOptions, compileCacheDir(compileCache, System.getenv(),
-                        System.getProperty("user.home")))
-                : backendOptions;
+                ? onnxOptions(backendOptions, cacheDir) : backendOptions;
         return Models.load(f, provider.name(), options);
     }
 

@@ -27,6 +27,37 @@ final class ConstantFolder {
     private ConstantFolder() {
     }
 
+    /**
+     * The folded values of a Split node's outputs, or null: tf2onnx writes Pad's {@code pads} as a Concat of the
+     * parts of a split constant, so without this every shape after such a Pad is unknown.
+     */
+    static ConstValue[] split(Node n, Shapes s) {
+        if (!n.opType().equals("Split")) {
+            return null;
+        }
+        ConstValue x = s.constant(n.input(0));
+        if (x == null || x.size() > MAX_ELEMENTS || x.rank() == 0) {
+            return null;
+        }
+        long[] d = x.dims();
+        int axis = (int) n.attrInt("axis", 0);
+        axis = axis < 0 ? axis + d.length : axis;
+        long[] sizes = ShapeRules.splitSizes(n, s, d[axis]);
+        if (sizes == null || sizes.length != n.outputs().size()) {
+            return null;
+        }
+        long[] st = strides(d);
+        ConstValue[] out = new ConstValue[sizes.length];
+        long start = 0;
+        for (int i = 0; i < sizes.length; i++) {
+            long[] od = d.clone();
+            od[axis] = sizes[i];
+            out[i] = strided(x, od, start * st[axis], st);
+            start += sizes[i];
+        }
+        return start == d[axis] ? out : null;
+    }
+
     /** The folded value of {@code n}'s first output, or null. */
     static ConstValue fold(Node n, Shapes s) {
         String op = n.opType();

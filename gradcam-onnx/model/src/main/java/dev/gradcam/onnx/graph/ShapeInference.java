@@ -152,6 +152,15 @@ public final class ShapeInference {
                 s.putConstant(n.output(0), c);
                 return;
             }
+            ConstValue[] parts = ConstantFolder.split(n, s);
+            if (parts != null) {
+                for (int i = 0; i < parts.length; i++) {
+                    if (!n.output(i).isEmpty()) {
+                        s.putConstant(n.output(i), parts[i]);
+                    }
+                }
+                return;
+            }
             List<ValueType> out = ShapeRules.infer(n, s);
             for (int i = 0; i < n.outputs().size() && i < out.size(); i++) {
                 String name = n.output(i);

@@ -45,6 +45,7 @@ public final class ShapeRules {
             case "Dropout" -> Arrays.asList(x, x == null ? null : retype(x, ElementType.BOOL));
             case "IsNaN", "IsInf" -> one(retype(x, ElementType.BOOL));
             case "LayerNormalization" -> layerNorm(n, x);
+            case "Attention" -> attention(n, s, x);
             case "Cast" -> one(retype(x, (int) n.attrInt("to", ElementType.FLOAT)));
             case "CastLike" -> one(retype(x, s.type(n.input(1)).elemType()));
             case "Conv" -> one(conv(n, s, x));
@@ -153,6 +154,43 @@ public final class ShapeRules {
             elem = ElementType.BOOL;
         }
         return dims == null ? ValueType.unknownShape(elem) : ValueType.of(elem, dims);
+    }
+
+    /**
+     * Attention (opset 23): Y has Q's shape with V's head size ([B, Hq, Sq, dv], or [B, Sq, Hq * dv] for 3-D
+     * inputs); present_key / present_value are the 4-D K / V with the past prepended on the sequence axis;
+     * qk_matmul_output is [B, Hq, Sq, past + Skv].
+     */
+    private static List<ValueType> attention(Node n, Shapes s, ValueType q) {
+        ValueType k = s.type(n.input(1));
+        ValueType v = s.type(n.input(2));
+        if (q == null || k == null || v == null || !q.hasRank() || !k.hasRank() || !v.hasRank()) {
+            return List.of();
+        }
+        long[] qd = q.dims();
+        long[] kd = k.dims();
+        long[] vd = v.dims();
+        boolean flat = qd.length == 3;
+        long hq = flat ? n.attrInt("q_num_heads", -1) : qd[1];
+        long hkv = flat ? n.attrInt("kv_num_heads", -1) : kd[1];
+        long sq = flat ? qd[1] : qd[2];
+        long skv = flat ? kd[1] : kd[2];
+        long dk = flat ? divide(kd[2], hkv) : kd[3];
+        long dv = flat ? divide(vd[2], hkv) : vd[3];
+        ValueType past = n.hasInput(4) ? s.type(n.input(4)) : null;
+        long total = skv;
+        if (past != null) {
+            total = past.hasRank() && past.rank() == 4 && past.dim(2) >= 0 && skv >= 0 ? past.dim(2) + skv : -1;
+        }
+        int t = q.elemType();
+        ValueType y = flat ? ValueType.of(t, qd[0], sq, hq < 0 || dv < 0 ? -1 : hq * dv)
+                : ValueType.of(t, qd[0], hq, sq, dv);
+        return List.of(y, ValueType.of(t, kd[0], hkv, total, dk), ValueType.of(t, vd[0], hkv, total, dv),
+                ValueType.of(t, qd[0], hq, sq, total));
+    }
+
+    private static long divide(long a, long b) {
+        return a < 0 || b <= 0 ? -1 : a / b;
     }
 
     private static List<ValueType> layerNorm(Node n, ValueType x) {

@@ -46,6 +46,7 @@ final class Arity {
         put("LayerNormalization", 2, 3, 1, 3);
         put("GroupNormalization", 3, 3, 1, 1);
         put("RMSNormalization", 2, 2, 1, 1);
+        put("Attention", 3, 6, 1, 4);
         put("Clip", 1, 3, 1, 1);
         put("Dropout", 1, 3, 1, 2);
         put("Where", 3, 3, 1, 1);
@@ -92,6 +93,7 @@ final class Arity {
                 minIn = op.equals("Unsqueeze") && opset >= 13 ? 2 : 1;
             }
             case "Reshape" -> minIn = 2;
+            case "Attention" -> maxIn = opset >= 24 ? 7 : 6; // opset 24 added nonpad_kv_seqlen
             default -> {
             }
         }

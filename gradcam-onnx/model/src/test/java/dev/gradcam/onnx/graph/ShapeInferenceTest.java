@@ -38,6 +38,23 @@ class ShapeInferenceTest {
     }
 
     @Test
+    void foldsTheSplitConstantTf2onnxWritesForPadding() {
+        // tf2onnx (M-LSD, opset 11): Pad's pads are a Concat of the parts of a split constant, reordered.
+        ModelProto m = TinyModels.model(11, List.of(
+                TinyModels.node("Split", List.of("c"), List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"),
+                        TinyModels.ints("split", 1, 1, 1, 1, 1, 1, 1, 1)),
+                TinyModels.node("Concat", List.of("c0", "c3", "c1", "c2", "c4", "c7", "c5", "c6"), List.of("pads"),
+                        TinyModels.i("axis", 0)),
+                TinyModels.node("Pad", List.of("x", "pads"), List.of("y"))),
+                List.of(Tensors.ofLongs("c", 0, 1, 1, 0, 0, 0, 0, 0)),
+                TinyModels.value("x", ElementType.FLOAT, 1, 3, 8, 8), TinyModels.value("y", ElementType.FLOAT, -1, -1, -1, -1));
+        Shapes s = ShapeInference.infer(Graph.of(m), Map.of("x", new long[] {1, 3, 8, 8}));
+        assertArrayEquals(new long[] {0}, s.constant("c3").longs());
+        assertArrayEquals(new long[] {0, 0, 1, 1, 0, 0, 0, 0}, s.constant("pads").longs());
+        assertArrayEquals(new long[] {1, 3, 9, 9}, s.dims("y"));
+    }
+
+    @Test
     void foldsExportedShapeArithmetic() {
         // x.view(x.size(0), -1) as PyTorch exports it: Shape -> Gather(0) -> Unsqueeze -> Concat(-1) -> Reshape.
         ModelProto m = TinyModels.model(13, List.of(

@@ -23,6 +23,7 @@ public final class BackwardRules {
         NormalizationRules.register(rules);
         ShapeOpRules.register(rules);
         ResizeRule.register(rules);
+        AttentionRule.register(rules);
         EinsumRule.register(rules);
         IndexRules.register(rules);
         RoiAlignRule.register(rules);

@@ -938,9 +938,15 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             throw new InvalidInputException("activations for layer '" + l.name() + "' must have shape " + expected
                     + " (any batch size), given " + given);
         }
-        if (fixedBatch > 0 && given.dim(0) >= 1 && given.dim(0) != fixedBatch
-                && (input == null || input.shape().dim(0) == given.dim(0))) {
-            return FixedBatch.map(activations, input, fixedBatch, (a, x) -> runHead(layer, a, output, x));
+        if (fixedBatch > 0 && given.dim(0) >= 1 && given.dim(0) != fixedBatch) {
+            if (input != null && input.shape().dim(0) == 1) {
+                // One image for every row (Ablation-CAM's ablated copies of one image's activations, with a skip
+                // connection around the layer): each part of the fixed batch gets that image repeated (rowsFor).
+                return FixedBatch.map(activations, null, fixedBatch, (a, unused) -> runHead(layer, a, output, input));
+            }
+            if (input == null || input.shape().dim(0) == given.dim(0)) {
+                return FixedBatch.map(activations, input, fixedBatch, (a, x) -> runHead(layer, a, output, x));
+            }
         }
         boolean withInput = input != null;
         try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out, withInput),

@@ -587,6 +587,7 @@ class BackwardRuleTest {
                 .node("Add", "a", List.of("e", "one")).node("Mul", "m", List.of("x", "a"))
                 .node("Mul", "y", List.of("m", "half")));
         attention(n);
+        attentionOp(n);
     }
 
     /** Attention as exporters write it: scores of the input with itself, softmax, weighted sum. */
@@ -608,6 +609,55 @@ class BackwardRuleTest {
                 .node("Einsum", "y", List.of("x", "w"), Attr.s("equation", "bij,bk->bk")));
         add("Einsum implicit output (transpose)", tokens, n, b -> b
                 .node("Einsum", "y", List.of("x"), Attr.s("equation", "bji")));
+    }
+
+    /**
+     * Opset 23's Attention node: Q is the input, K and V linear maps of it (so the check covers all three paths),
+     * in the layouts and variants exporters write (4-D heads, 3-D with head-count attributes, grouped-query heads,
+     * a shorter key sequence, boolean and additive masks, causal masking with a key/value cache, softcap, scale).
+     */
+    private static void attentionOp(Inputs n) {
+        long[] x4 = {2, 2, 3, 4};
+        add("Attention 4-D", x4, n, 3e-3, b -> kv(b, 4, 4).node("Attention", "y", List.of("x", "k", "v")), 23);
+        add("Attention 3-D, head counts, scale", new long[] {2, 3, 8}, n, 3e-3, b -> kv(b, 8, 8)
+                .node("Attention", "y", List.of("x", "k", "v"), Attr.i("q_num_heads", 2), Attr.i("kv_num_heads", 2),
+                        Attr.f("scale", 0.3f)), 23);
+        add("Attention 3-D grouped-query heads", new long[] {2, 3, 8}, n, 3e-3, b -> kv(b, 8, 4)
+                .node("Attention", "y", List.of("x", "k", "v"), Attr.i("q_num_heads", 4),
+                        Attr.i("kv_num_heads", 2)), 23);
+        add("Attention 4-D grouped-query heads, shorter keys", new long[] {2, 4, 3, 2}, n, 3e-3, b -> b
+                .longs("st", 0, 0).longs("en", 2, 2).longs("ax", 1, 2)
+                .node("Slice", "xs", List.of("x", "st", "en", "ax")).random("wk", rnd(), 0.7, 2, 2)
+                .random("wv", rnd(), 0.7, 2, 3).node("MatMul", "k", List.of("xs", "wk"))
+                .node("MatMul", "v", List.of("xs", "wv")).node("Attention", "y", List.of("x", "k", "v")), 23);
+        add("Attention boolean mask", x4, n, 3e-3, b -> kv(b, 4, 4)
+                .floats("mf", new long[] {3, 3}, 1, 0, 1, 1, 1, 0, 0, 1, 1)
+                .node("Cast", "m", List.of("mf"), Attr.i("to", ElementType.BOOL))
+                .node("Attention", "y", List.of("x", "k", "v", "m")), 23);
+        add("Attention additive mask", x4, n, 3e-3, b -> kv(b, 4, 4).random("m", rnd(), 1, 2, 1, 3, 3)
+                .node("Attention", "y", List.of("x", "k", "v", "m")), 23);
+        add("Attention causal", x4, n, 3e-3, b -> kv(b, 4, 4)
+                .node("Attention", "y", List.of("x", "k", "v"), Attr.i("is_causal", 1)), 23);
+        add("Attention causal with a cache, all outputs", x4, n, 3e-3, b -> kv(b, 4, 4)
+                .longs("st", 0).longs("en", 2).longs("ax", 2).node("Slice", "xs", List.of("x", "st", "en", "ax"))
+                .random("wp", rnd(), 0.7, 4, 4).node("MatMul", "pk", List.of("xs", "wp"))
+                .node("Tanh", "pv", List.of("xs"))
+                .node("Attention", List.of("x", "k", "v", "", "pk", "pv"), List.of("a", "kk", "vv"),
+                        Attr.i("is_causal", 1))
+                .node("ReduceSum", "kr", List.of("kk", "ax")).node("ReduceSum", "vr", List.of("vv", "ax"))
+                .node("Add", "akr", List.of("a", "kr")).node("Add", "y", List.of("akr", "vr")), 23);
+        add("Attention constant keys and values, cross", x4, n, 3e-3, b -> b.random("k", rnd(), 0.7, 2, 2, 5, 4)
+                .random("v", rnd(), 0.7, 2, 2, 5, 3).node("Attention", "y", List.of("x", "k", "v")), 23);
+        add("Attention values only from the input", x4, n, 3e-3, b -> b.random("q", rnd(), 0.7, 2, 2, 3, 4)
+                .random("k", rnd(), 0.7, 2, 2, 3, 4).node("Attention", "y", List.of("q", "k", "x")), 23);
+        add("Attention softcap", x4, n, 3e-3, b -> kv(b, 4, 4)
+                .node("Attention", "y", List.of("x", "k", "v"), Attr.f("softcap", 2f), Attr.f("scale", 1f)), 23);
+    }
+
+    /** K = x wk and V = x wv, linear maps of the input's last axis ({@code d} to {@code kd}). */
+    private static ModelBuilder kv(ModelBuilder b, long d, long kd) {
+        return b.random("wk", rnd(), 0.7, d, kd).random("wv", rnd(), 0.7, d, kd)
+                .node("MatMul", "k", List.of("x", "wk")).node("MatMul", "v", List.of("x", "wv"));
     }
 
     /**
@@ -685,6 +735,20 @@ class BackwardRuleTest {
             assertEquals(op, e.opType());
             assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName()),
                     e.getMessage());
+        }
+        // Attention's mask and qk_matmul_output are not differentiable: the node is named, and why.
+        long[] qkv = {1, 2, 3, 3};
+        ModelProto maskFromInput = ModelBuilder.opset(23).input("x", qkv)
+                .node("Attention", "y", List.of("x", "x", "x", "x")).output("y").build();
+        ModelProto scoresOut = ModelBuilder.opset(23).input("x", qkv)
+                .node("Attention", List.of("x", "x", "x"), List.of("a", "", "", "y")).output("y").build();
+        for (ModelProto m : List.of(maskFromInput, scoresOut)) {
+            dev.gradcam.api.UnsupportedOperatorException e = assertThrows(
+                    dev.gradcam.api.UnsupportedOperatorException.class,
+                    () -> GradCheck.compile(m, qkv, GradientMode.STANDARD));
+            assertEquals("Attention", e.opType());
+            assertTrue(e.getMessage().contains(m.getGraph().getNode(0).getName())
+                    && e.getMessage().contains(m == scoresOut ? "qk_matmul_output" : "attn_mask"), e.getMessage());
         }
         // ONNX Runtime's fused operators: the message says how to get a graph of standard operators.
         ModelProto plain = ModelBuilder.opset(17).input("x", x).node("Gelu", "y", List.of("x")).output("y").build();

@@ -13,7 +13,11 @@ import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.model.OnnxModelReader;
+import dev.gradcam.onnx.model.ElementType;
+import dev.gradcam.onnx.proto.Onnx.GraphProto;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
+import dev.gradcam.onnx.proto.Onnx.NodeProto;
+import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -50,6 +54,40 @@ class FixedBatchTest {
             d[i] = (float) r.nextGaussian();
         }
         return FloatTensor.wrapOwned(Shape.of(n, 3, 32, 32), d);
+    }
+
+    /** {@code m} with its Flatten replaced by a Reshape to [1, -1]: a batch of 1 baked into the graph, as exports do. */
+    static ModelProto withBakedBatch(ModelProto m) {
+        ModelProto.Builder b = withBatch(m, 1).toBuilder();
+        GraphProto.Builder g = b.getGraphBuilder();
+        for (NodeProto.Builder n : g.getNodeBuilderList()) {
+            if (n.getOpType().equals("Flatten")) {
+                n.setOpType("Reshape").clearAttribute().addInput("baked_shape");
+            }
+        }
+        g.addInitializer(TensorProto.newBuilder().setName("baked_shape").setDataType(ElementType.INT64)
+                .addDims(2).addInt64Data(1).addInt64Data(-1));
+        return b.build();
+    }
+
+    /**
+     * Ablation-CAM inside a residual block of a model whose graph bakes in a batch of 1: the head from
+     * {@code layer1.0.conv2} also reads the block's input (the skip connection), so each head run feeds many ablated
+     * activation rows with one image, and they must go through in parts of one. Found on ddddocr's YOLOX detector
+     * (its head reshapes to [1, 6, -1]), where the rows went through unsplit (an IndexOutOfBoundsException). Reference:
+     * the dynamic-batch model.
+     */
+    @Test
+    void ablationCamInsideAResidualBlockOfABakedBatchModelMatchesTheDynamicModel() throws Exception {
+        ModelProto dynamic = fixture();
+        FloatTensor x = images(2);
+        try (OnnxModel fixed = OnnxModel.of(withBakedBatch(dynamic), "baked1", OnnxOptions.parse(CPU));
+             OnnxModel free = OnnxModel.of(dynamic, "dynamic", OnnxOptions.parse(CPU))) {
+            Explanation a = Explainer.of(fixed, CamMethods.ablationCam()).layer("layer1.0.conv2").build().explain(x);
+            Explanation b = Explainer.of(free, CamMethods.ablationCam()).layer("layer1.0.conv2").build().explain(x);
+            double err = a.rawMaps().relativeError(b.rawMaps());
+            assertTrue(b.rawMaps().norm() > 0 && err < 1e-5, "Ablation-CAM: relative L2 error " + err);
+        }
     }
 
     @Test
