@@ -131,6 +131,13 @@ class BackwardRuleTest {
                 .node("Concat", "ix", List.of("r", "i"), Attr.i("axis", 1))
                 .node("GatherND", "y", List.of("x", "ix")), 17);
         Inputs n = Inputs.normal();
+        // Repeated and negative index tuples, selecting slices: the repeats must accumulate.
+        add("GatherND repeated and negative slice indices", new long[] {4, 3, 5}, n, b -> b
+                .init(Tensors.ofLongs("ix", new long[] {2, 2, 1}, new long[] {1, -1, 1, 3}))
+                .node("GatherND", "y", List.of("x", "ix")));
+        add("GatherND repeated coordinate pairs", new long[] {4, 3, 5}, n, b -> b
+                .init(Tensors.ofLongs("ix", new long[] {3, 2}, new long[] {0, 1, 0, 1, 3, -1}))
+                .node("GatherND", "y", List.of("x", "ix")));
         add("ScatterND data and updates", new long[] {4, 5}, n, b -> b
                 .longs("st", 0).longs("en", 2).longs("ax", 0).node("Slice", "s", List.of("x", "st", "en", "ax"))
                 .node("Tanh", "u", List.of("s"))
