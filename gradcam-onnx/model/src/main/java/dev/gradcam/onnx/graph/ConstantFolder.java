@@ -18,8 +18,8 @@ final class ConstantFolder {
     private static final Set<String> FOLDABLE = Set.of("Constant", "Shape", "Size", "Identity", "Cast", "Gather",
             "Unsqueeze", "Squeeze", "Reshape", "Flatten", "Concat", "Slice", "Add", "Sub", "Mul", "Div", "Mod", "Equal",
             "Less", "Greater", "Max", "Min", "Where", "Neg", "Abs", "ConstantOfShape", "Range", "ReduceProd",
-            "ReduceSum", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose", "Tile", "LessOrEqual", "GreaterOrEqual",
-            "And", "Or");
+            "ReduceSum", "ReduceMax", "ReduceMin", "Reciprocal", "Floor", "Ceil", "Sqrt", "Not", "Expand", "Transpose",
+            "Tile", "LessOrEqual", "GreaterOrEqual", "And", "Or");
 
     private static final Set<String> BOOLEAN_RESULT = Set.of("Equal", "Less", "Greater", "LessOrEqual",
             "GreaterOrEqual", "And", "Or");
@@ -103,10 +103,10 @@ final class ConstantFolder {
                     "GreaterOrEqual", "And", "Or" ->
                     binary(op, x, in[1]);
             case "Where" -> where(x, in[1], in[2]);
-            case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not" -> unary(op, x);
+            case "Neg", "Abs", "Floor", "Ceil", "Sqrt", "Not", "Reciprocal" -> unary(op, x);
             case "ConstantOfShape" -> constantOfShape(n, x);
             case "Range" -> range(x, in[1], in[2]);
-            case "ReduceProd", "ReduceSum" -> reduceAll(n, s, op, x);
+            case "ReduceProd", "ReduceSum", "ReduceMax", "ReduceMin" -> reduceAll(n, s, op, x);
             case "Expand" -> expand(x, in[1]);
             default -> null;
         };
@@ -473,6 +473,9 @@ final class ConstantFolder {
                 case "Floor" -> Math.floor(v[i]);
                 case "Ceil" -> Math.ceil(v[i]);
                 case "Sqrt" -> Math.sqrt(v[i]);
+                // torchvision's detection transform: the resize scale is min(min_size / short, max_size / long), via
+                // Reciprocal; rounded as float32 arithmetic rounds it, so that Floor gives the size the runtime does.
+                case "Reciprocal" -> x.elemType() == ElementType.FLOAT ? (float) (1.0 / v[i]) : 1.0 / v[i];
                 default -> v[i];
             };
         }
@@ -533,17 +536,24 @@ final class ConstantFolder {
         }
         boolean keep = n.attrInt("keepdims", 1) != 0;
         long[] dims = keep ? new long[] {1} : new long[0];
+        // torchvision's detection transform takes the largest image size with ReduceMax over stacked sizes.
         if (x.isInteger()) {
-            long acc = op.equals("ReduceProd") ? 1 : 0;
-            for (long v : x.longs()) {
-                acc = op.equals("ReduceProd") ? acc * v : acc + v;
-            }
+            long[] v = x.longs();
+            long acc = switch (op) {
+                case "ReduceProd" -> Arrays.stream(v).reduce(1, (a, b) -> a * b);
+                case "ReduceSum" -> Arrays.stream(v).sum();
+                case "ReduceMax" -> Arrays.stream(v).max().orElse(Long.MIN_VALUE);
+                default -> Arrays.stream(v).min().orElse(Long.MAX_VALUE);
+            };
             return ConstValue.ofLongs(x.elemType(), dims, new long[] {acc});
         }
-        double acc = op.equals("ReduceProd") ? 1 : 0;
-        for (double v : x.doubles()) {
-            acc = op.equals("ReduceProd") ? acc * v : acc + v;
-        }
+        double[] v = x.doubles();
+        double acc = switch (op) {
+            case "ReduceProd" -> Arrays.stream(v).reduce(1, (a, b) -> a * b);
+            case "ReduceSum" -> Arrays.stream(v).sum();
+            case "ReduceMax" -> Arrays.stream(v).max().orElse(Double.NEGATIVE_INFINITY);
+            default -> Arrays.stream(v).min().orElse(Double.POSITIVE_INFINITY);
+        };
         return ConstValue.ofReals(x.elemType(), dims, new double[] {acc});
     }
 

@@ -33,13 +33,14 @@ public final class ShapeInference {
      * dynamic. Where the made-up sizes do not fit the model, the open inference alone stands.
      */
     public static Shapes inferDeclared(Graph graph) {
-        Shapes open = infer(graph, Map.of());
+        // Without inlining: the declared view lists the model's own graph (compiles use infer, which inlines).
+        Shapes open = inferOnce(graph, Map.of());
         Map<String, long[]> first = probes(graph, 0);
         if (first.isEmpty()) {
             return open;
         }
         try {
-            return Shapes.merge(open, infer(graph, first), infer(graph, probes(graph, 1)));
+            return Shapes.merge(open, inferOnce(graph, first), inferOnce(graph, probes(graph, 1)));
         } catch (InvalidInputException e) {
             return open;
         }
@@ -64,12 +65,50 @@ public final class ShapeInference {
     }
 
     /**
-     * Infers shapes with the given input dims (inputs not named keep their declared dims).
+     * Infers shapes with the given input dims (inputs not named keep their declared dims). Ifs whose condition these
+     * dims fix are inlined ({@link IfInliner}), for-loops whose trip count they fix unrolled ({@link LoopUnroller}):
+     * the result's {@link Shapes#graph()} is then a new graph, which the
+     * gradient compiler differentiates in place of the model's.
      *
      * @throws InvalidInputException if a given shape does not fit the input's declared rank or fixed sizes
      */
     public static Shapes infer(Graph graph, Map<String, long[]> inputDims) {
+        return infer(graph, inputDims, Map.of());
+    }
+
+    /**
+     * As {@link #infer(Graph, Map)}, with the types of values whose dims depend on the data (after NonZero,
+     * NonMaxSuppression, a data-dependent If) as one run of the model gave them: they stand where the rules leave dims
+     * open, and what follows them is inferred from them. The result holds for inputs that give those same dims.
+     */
+    public static Shapes infer(Graph graph, Map<String, long[]> inputDims, Map<String, ValueType> observed) {
         InvalidArgumentException.requireNonNull(graph, "graph");
+        InvalidArgumentException.requireNonNull(observed, "observed");
+        Shapes s = inferOnce(graph, inputDims, observed);
+        // An If whose condition these shapes fix is replaced by its branch (IfInliner), a for-loop whose trip count
+        // they fix is unrolled (LoopUnroller); the result is inferred again, since the copies may fix further
+        // conditions. The returned shapes describe the rewritten graph.
+        for (int round = 0; round < MAX_INLINING_ROUNDS; round++) {
+            Graph inlined = IfInliner.inline(s.graph(), s);
+            if (inlined == null) {
+                inlined = LoopUnroller.unroll(s.graph(), s);
+            }
+            if (inlined == null) {
+                break;
+            }
+            s = inferOnce(inlined, inputDims, observed);
+        }
+        return s;
+    }
+
+    /** Nested Ifs need a round each; exporters nest them a few deep at most. */
+    private static final int MAX_INLINING_ROUNDS = 8;
+
+    private static Shapes inferOnce(Graph graph, Map<String, long[]> inputDims) {
+        return inferOnce(graph, inputDims, Map.of());
+    }
+
+    private static Shapes inferOnce(Graph graph, Map<String, long[]> inputDims, Map<String, ValueType> observed) {
         Shapes s = new Shapes(graph);
         for (ValueInfoProto in : graph.inputs()) {
             ValueType declared = Graph.typeOf(in);
@@ -83,6 +122,15 @@ public final class ShapeInference {
         }
         for (Node n : graph.nodes()) {
             inferNode(s, n);
+            for (String o : n.outputs()) {
+                ValueType seen = o.isEmpty() ? null : observed.get(o);
+                ValueType t = seen == null ? null : s.type(o);
+                if (seen != null && (t == null || !t.hasRank() || !t.isStatic())) {
+                    // The rules' element type where they know it; the run's dims.
+                    s.put(o, t == null || t.elemType() == ElementType.UNDEFINED ? seen
+                            : ValueType.of(t.elemType(), seen.dims()));
+                }
+            }
         }
         return s;
     }

@@ -80,6 +80,8 @@ public final class ShapeRules {
             case "DepthToSpace", "SpaceToDepth" -> one(depthSpace(n, x));
             case "Range" -> one(ValueType.of(s.type(n.input(0)).elemType(), -1));
             case "NonZero" -> one(ValueType.of(ElementType.INT64, x.rank(), -1));
+            case "RoiAlign" -> one(roiAlign(n, s, x));
+            case "If" -> ifOutputs(n);
             case "Einsum" -> one(einsum(n, s));
             case "OneHot" -> one(ValueType.unknownShape(s.type(n.input(2)).elemType()));
             default -> List.of();
@@ -636,6 +638,47 @@ public final class ShapeRules {
             out[j++] = d[i];
         }
         return ValueType.of(x.elemType(), out);
+    }
+
+    /**
+     * What both branches of an If declare for each output: the element type, and the dims on which they agree (-1
+     * elsewhere). The dims the data decides are learnt by running the model, or the If is inlined once its condition
+     * is known.
+     */
+    private static List<ValueType> ifOutputs(Node n) {
+        var thenBranch = n.attribute("then_branch");
+        var elseBranch = n.attribute("else_branch");
+        List<ValueType> out = new ArrayList<>();
+        for (int i = 0; i < n.outputs().size(); i++) {
+            if (thenBranch == null || elseBranch == null || i >= thenBranch.getG().getOutputCount()
+                    || i >= elseBranch.getG().getOutputCount()) {
+                out.add(null);
+                continue;
+            }
+            ValueType a = Graph.typeOf(thenBranch.getG().getOutput(i));
+            ValueType b = Graph.typeOf(elseBranch.getG().getOutput(i));
+            int type = a.elemType() != 0 ? a.elemType() : b.elemType();
+            if (type == 0) {
+                out.add(null);
+            } else if (!a.hasRank() || !b.hasRank() || a.rank() != b.rank()) {
+                out.add(ValueType.unknownShape(type));
+            } else {
+                long[] d = a.dims();
+                for (int k = 0; k < d.length; k++) {
+                    d[k] = d[k] == b.dim(k) ? d[k] : -1;
+                }
+                out.add(ValueType.of(type, d));
+            }
+        }
+        return out;
+    }
+
+    /** [boxes, C, output_height, output_width]; the number of boxes is often known only at run time. */
+    private static ValueType roiAlign(Node n, Shapes s, ValueType x) {
+        ValueType rois = s.type(n.input(1));
+        long boxes = rois != null && rois.hasRank() && rois.rank() == 2 ? rois.dim(0) : -1;
+        long channels = x.hasRank() && x.rank() == 4 ? x.dim(1) : -1;
+        return ValueType.of(x.elemType(), boxes, channels, n.attrInt("output_height", 1), n.attrInt("output_width", 1));
     }
 
     private static ValueType expand(Node n, Shapes s, ValueType x) {

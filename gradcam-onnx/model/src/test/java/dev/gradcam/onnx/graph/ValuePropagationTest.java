@@ -87,6 +87,31 @@ class ValuePropagationTest {
     }
 
     @Test
+    void foldsTheLargestImageSizeOfTorchvisionDetectionTransforms() {
+        // GeneralizedRCNNTransform.batch_images under ONNX export: the padded size is the ReduceMax of each axis's
+        // stacked sizes, rounded up to a multiple; the Pad that follows needs it to give the backbone a static shape.
+        ModelProto m = TinyModels.model(17, List.of(
+                TinyModels.node("Shape", List.of("x"), List.of("s")),
+                TinyModels.node("Gather", List.of("s", "two"), List.of("h"), TinyModels.i("axis", 0)),
+                TinyModels.node("Unsqueeze", List.of("h", "axes0"), List.of("hs")),
+                TinyModels.node("Cast", List.of("hs"), List.of("hf"), TinyModels.i("to", ElementType.FLOAT)),
+                TinyModels.node("ReduceMax", List.of("hf"), List.of("maxH"), TinyModels.i("keepdims", 0)),
+                TinyModels.node("ReduceMin", List.of("hs"), List.of("minH"), TinyModels.i("keepdims", 0)),
+                TinyModels.node("Cast", List.of("maxH"), List.of("padTo"), TinyModels.i("to", ElementType.INT64)),
+                TinyModels.node("Sub", List.of("padTo", "h"), List.of("extra")),
+                TinyModels.node("Unsqueeze", List.of("extra", "axes0"), List.of("extra1")),
+                TinyModels.node("Concat", List.of("zeros7", "extra1"), List.of("pads"), TinyModels.i("axis", 0)),
+                TinyModels.node("Pad", List.of("x", "pads"), List.of("y"))),
+                List.of(Tensors.ofLongs("two", new long[0], new long[] {2}), Tensors.ofLongs("axes0", 0),
+                        Tensors.ofLongs("zeros7", 0, 0, 0, 0, 0, 0, 0)),
+                TinyModels.value("x", ElementType.FLOAT, 1, 3, 5, 7), TinyModels.value("y", ElementType.FLOAT));
+        Shapes s = ShapeInference.inferDeclared(Graph.of(m));
+        assertEquals(5.0, s.constant("maxH").doubles()[0]);
+        assertEquals(5L, s.constant("minH").longs()[0]);
+        assertArrayEquals(new long[] {1, 3, 5, 7}, s.dims("y"));
+    }
+
+    @Test
     void anUnknowableShapeNamesTheNodeWhereInferenceStopped() {
         ModelProto m = TinyModels.model(17, List.of(
                 TinyModels.node("Relu", List.of("x"), List.of("r")),

@@ -27,6 +27,7 @@ public final class BackwardContext {
     private final String modelInput;
     private final List<String> inputRelevance;
     private final boolean[] relevanceDelivered;
+    private final boolean[] constants;
 
     BackwardContext(Node node, Shapes shapes, Emitter emitter, GradientMode mode, String[] outputGrads,
                     boolean[] needed, ForwardRewrites rewrites, String modelInput, List<String> inputRelevance) {
@@ -41,6 +42,7 @@ public final class BackwardContext {
         this.modelInput = modelInput;
         this.inputRelevance = inputRelevance;
         this.relevanceDelivered = new boolean[needed.length];
+        this.constants = new boolean[needed.length];
     }
 
     public Node node() {
@@ -127,6 +129,21 @@ public final class BackwardContext {
         }
         inputRelevance.add(relevance);
         relevanceDelivered[input] = true;
+    }
+
+    /**
+     * Declares input {@code i} a constant of the backward pass even where it depends on the model input (RoiAlign's
+     * boxes, which torchvision detaches): no gradient flows into it, and none is asked for.
+     */
+    public void constantInput(int input) {
+        if (input < constants.length) {
+            constants[input] = true;
+        }
+    }
+
+    /** True if input {@code i} was declared a constant of the backward pass ({@link #constantInput}). */
+    boolean isConstantInput(int input) {
+        return constants[input];
     }
 
     /** True if input {@code i} received relevance directly ({@link #addInputRelevance}). */

@@ -26,6 +26,7 @@ public final class BackwardRules {
         AttentionRule.register(rules);
         EinsumRule.register(rules);
         IndexRules.register(rules);
+        RoiAlignRule.register(rules);
         return Map.copyOf(rules);
     }
 

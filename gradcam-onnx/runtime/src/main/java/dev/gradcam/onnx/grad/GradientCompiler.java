@@ -277,7 +277,7 @@ public final class GradientCompiler {
             Set<String> forward = new HashSet<>(sources);
             for (Node n : graph.nodes()) {
                 boolean reached = false;
-                for (String in : n.inputs()) {
+                for (String in : reads(n)) {
                     reached |= forward.contains(in);
                 }
                 if (reached) {
@@ -298,7 +298,7 @@ public final class GradientCompiler {
                     feeds |= backward.contains(o);
                 }
                 if (feeds) {
-                    backward.addAll(n.inputs());
+                    backward.addAll(reads(n));
                 }
             }
             for (String v : forward) {
@@ -306,6 +306,44 @@ public final class GradientCompiler {
                     onPath.add(v);
                 }
             }
+        }
+
+        /**
+         * The node's inputs and, for control flow (If, Loop, Scan), every value its subgraphs read: a branch that
+         * reads a tensor of the enclosing graph puts the node on that tensor's gradient path, so that an If left in
+         * the graph fails as a node without a rule instead of cutting the path silently.
+         */
+        private static List<String> reads(Node n) {
+            if (!hasSubgraphs(n)) {
+                return n.inputs();
+            }
+            List<String> all = new ArrayList<>(n.inputs());
+            for (var a : n.proto().getAttributeList()) {
+                List<dev.gradcam.onnx.proto.Onnx.GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+                if (a.hasG()) {
+                    graphs.add(a.getG());
+                }
+                for (var g : graphs) {
+                    for (NodeProto inner : g.getNodeList()) {
+                        all.addAll(reads(Node.view(inner)));
+                    }
+                }
+            }
+            return all;
+        }
+
+        private static boolean hasSubgraphs(Node n) {
+            return n.proto().getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
+        }
+
+        /** A tensor on the gradient path that the node reads: what to explain instead when it has no rule. */
+        private String tensorBefore(Node n) {
+            for (String in : reads(n)) {
+                if (onPath.contains(in)) {
+                    return in;
+                }
+            }
+            return n.input(0);
         }
 
         void run() {
@@ -321,6 +359,8 @@ public final class GradientCompiler {
                     needed[j] = n.hasInput(j) && onPath.contains(n.input(j));
                     any |= needed[j];
                 }
+                // Control flow whose branches read a value on the path: no rule takes it, so apply reports it.
+                any |= !any && hasSubgraphs(n) && reads(n).stream().anyMatch(onPath::contains);
                 if (!any) {
                     continue;
                 }
@@ -353,7 +393,7 @@ public final class GradientCompiler {
                 throw new UnsupportedOperatorException(op, n.label(), "it lies on the gradient path from "
                         + sourcesText() + " to '" + output + "' and has no backward rule; pick a layer "
                         + "after it, explain a tensor before it as the output (--output, Explainer.Builder.output: "
-                        + "e.g. a detector's head before NMS and RoiAlign, '" + n.input(0) + "'), or ask for support",
+                        + "e.g. a detector's head before NMS, '" + tensorBefore(n) + "'), or ask for support",
                         BackwardRules.supportedOps());
             }
             BackwardContext ctx = new BackwardContext(n, shapes, emitter, mode, outGrads, needed, rewrites,
@@ -364,7 +404,7 @@ public final class GradientCompiler {
                 if (!needed[j]) {
                     continue;
                 }
-                if (inGrads[j] == null && ctx.deliveredRelevance(j)) {
+                if (inGrads[j] == null && (ctx.deliveredRelevance(j) || ctx.isConstantInput(j))) {
                     continue;
                 }
                 if (inGrads[j] == null) {

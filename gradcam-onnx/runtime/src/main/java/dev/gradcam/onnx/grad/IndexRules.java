@@ -41,14 +41,39 @@ final class IndexRules {
                 Attr.i("axis", axis), Attr.s("reduction", "add")));
     }
 
-    /** y = GatherND(x, i) with batch_dims 0: dx = ScatterND(0, i, dy, add). */
+    /**
+     * y = GatherND(x, i) with batch_dims 0: each index tuple becomes a row of x viewed as [indexed positions, slice],
+     * and dy is added back with ScatterElements along that axis. Not ScatterND with reduction add: ONNX Runtime's CPU
+     * kernel for it runs index slices in parallel and races when indices repeat (a detection head's gradient varied
+     * from run to run), while its ScatterElements accumulates in order.
+     */
     static void gatherNd(BackwardContext c) {
         if (c.node().attrInt("batch_dims", 0) != 0) {
             throw c.unsupported("only batch_dims=0 is differentiable");
         }
         requireScatterAdd(c);
-        c.addGradient(0, c.emit().op("ScatterND", List.of(zerosLike(c, c.input(0)), c.input(1), c.gradient()),
-                Attr.s("reduction", "add")));
+        Emitter e = c.emit();
+        long[] x = c.dims(c.input(0));
+        long[] q = c.dims(c.input(1));
+        int k = (int) q[q.length - 1];
+        long tuples = ShapeRules.product(q, 0, q.length - 1);
+        long positions = ShapeRules.product(x, 0, k);
+        long slice = ShapeRules.product(x, k, x.length);
+        long[] sizes = java.util.Arrays.copyOf(x, k);
+        long[] strides = new long[k];
+        for (int j = k - 1; j >= 0; j--) {
+            strides[j] = j == k - 1 ? 1 : strides[j + 1] * x[j + 1];
+        }
+        String idx = e.reshape(e.cast(c.input(1), dev.gradcam.onnx.model.ElementType.INT64), new long[] {tuples, k});
+        String sizesC = e.longs(sizes);
+        // Negative indices count from the end, as in GatherND.
+        idx = e.where(e.less(idx, e.longs(new long[k])), e.add(idx, sizesC), idx);
+        String flat = e.reduceSum(e.mul(idx, e.longs(strides)), new long[] {1}, true);
+        String rows = e.expand(flat, new long[] {tuples, slice});
+        String grad = e.reshape(c.gradient(), new long[] {tuples, slice});
+        String dx = e.op("ScatterElements", List.of(e.zeros(new long[] {positions, slice}, c.elemType()), rows, grad),
+                Attr.i("axis", 0), Attr.s("reduction", "add"));
+        c.addGradient(0, e.reshape(dx, x));
     }
 
     /**

