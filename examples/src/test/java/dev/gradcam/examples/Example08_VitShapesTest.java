@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The tiny ViT trained on shapes ({@code vit/make_shapes_vit.py}) is explained where the object is: on held-out
- * images drawn by ShapesDataset from a fixed seed (never seen in training), both attention rollouts and HiResCAM at
- * the last block's first normalisation put their peak on the object (pointing game, Zhang et al. 2016, within
- * 2 pixels of its box: half a patch) for at least 90 % of the images. Grad-CAM at the same layer is measured at
- * 73 %: asserted well above chance (a box with its margin covers about a fifth of the image) but below the others.
+ * The tiny ViT trained on shapes ({@code vit/make_shapes_vit.py}, with token labelling) is explained where the object
+ * is: on held-out images drawn by ShapesDataset from a fixed seed (never seen in training), Grad-CAM and HiResCAM at
+ * the final normalisation and both attention rollouts put their peak on the object (pointing game, Zhang et al.
+ * 2016, within 2 pixels of its box: half a patch) for at least 90 % of the images; a box with its margin covers
+ * about a fifth of the image, the chance level. Measured with torch on these images (shapes_vit_variants.py):
+ * 98, 98, 100 and 100 %.
  */
 class Example08_VitShapesTest {
 
@@ -31,8 +32,7 @@ class Example08_VitShapesTest {
                 List.copyOf(r.maps().keySet()));
         for (String method : r.maps().keySet()) {
             assertEquals(Shape.of(Example08_VitShapes.IMAGES, 32, 32), r.maps().get(method).shape(), method);
-            double bar = method.equals("grad-cam") ? 0.7 : 0.9;
-            assertTrue(r.pointingGame(method) >= bar, method + "\n" + table);
+            assertTrue(r.pointingGame(method) >= 0.9, method + "\n" + table);
         }
         assertTrue(Files.size(dir.resolve("vit-shapes.png")) > 0);
     }

@@ -12,8 +12,14 @@ side wide). The only evidence for the class is the object, so a map that explain
 
 Model (ViT, Dosovitskiy et al. 2021, scaled down): 4x4 patches (8x8 grid) embedded to 32 dims, a class token,
 learned position embeddings, 2 pre-norm blocks (LayerNorm, 4-head self-attention with an explicit Softmax so the
-export keeps the attention probabilities, LayerNorm, GELU MLP 32-64-32), a final LayerNorm, a linear head on the
-class token. Module names as torchvision's: the Grad-CAM layer is "blocks.1.norm1" (tokens [N, 1 + 64, 32]).
+export keeps the attention probabilities, LayerNorm, GELU MLP 32-64-32), a final LayerNorm. Module names as
+torchvision's. Trained with token labelling (Jiang et al. 2021, "All Tokens Matter", the LV-ViT recipe): besides the
+linear head on the class token, an auxiliary linear head scores every patch token, the logits are the class token's
+plus half the mean of the patch tokens' scores, and the loss adds each patch's cross-entropy against a dense label
+(the image's class where the patch holds object pixels, a fourth "no object" output elsewhere; the export's logits
+keep the three classes). Without it Grad-CAM's averaged weights meet patch features that training never
+constrains, and it points at the object in about 70 % of the images (shapes_vit_variants.py --tokens 0;
+docs/transformers.md). The Grad-CAM layer is "norm" (tokens [N, 1 + 64, 32]), which both heads read.
 Trained with AdamW (lr 2e-3, 100 warm-up steps, cosine decay, 1500 steps of 64 images drawn from a pool of 12000,
 torch.manual_seed(0)); prints the
 held-out accuracy and the pointing game of attention rollout on held-out images drawn here (the Java test measures
@@ -31,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SIZE, PATCH, DIM, HEADS, DEPTH, CLASSES = 32, 4, 32, 4, 2, 3
 GRID = SIZE // PATCH
 STEPS, BATCH, POOL = 1500, 64, 12000
+TOKEN_LOSS = 1.0  # weight of the token-labelling loss
 
 
 def draw(rng, label):
@@ -88,7 +95,7 @@ class Block(nn.Module):
 
 
 class ShapesVit(nn.Module):
-    def __init__(self):
+    def __init__(self, token_labels=True):
         super().__init__()
         self.patch = nn.Conv2d(1, DIM, PATCH, PATCH)
         self.cls = nn.Parameter(torch.zeros(1, 1, DIM))
@@ -96,11 +103,37 @@ class ShapesVit(nn.Module):
         self.blocks = nn.Sequential(*[Block() for _ in range(DEPTH)])
         self.norm = nn.LayerNorm(DIM)
         self.head = nn.Linear(DIM, CLASSES)
+        self.aux = nn.Linear(DIM, CLASSES + 1) if token_labels else None  # the last output: "no object here"
+        self.aux_out = None
 
     def forward(self, x):
         x = self.patch(x).flatten(2).transpose(1, 2)
         x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
-        return self.head(self.norm(self.blocks(x))[:, 0])
+        return self.logits(self.norm(self.blocks(x)))
+
+    def logits(self, tokens):
+        if self.aux is None:
+            return self.head(tokens[:, 0])
+        self.aux_out = self.aux(tokens[:, 1:])
+        return self.head(tokens[:, 0]) + 0.5 * self.aux_out[..., :CLASSES].mean(1)
+
+    def loss(self, x, y):
+        loss = nn.functional.cross_entropy(self(x), y)
+        if self.aux is None:
+            return loss
+        dense = patch_labels(x, y)
+        scores = self.aux_out.reshape(-1, self.aux.out_features)
+        return loss + TOKEN_LOSS * nn.functional.cross_entropy(scores, dense.reshape(-1))
+
+
+def patch_labels(images, labels):
+    """Token labelling's dense targets: a patch holding any object pixel (brighter than 0.5: the noise is
+    N(0, 0.1), the object at least 0.8 less 4 of its sigmas) takes the image's class, the others "no object"
+    (the auxiliary head's last output; an image without an object, label CLASSES, gives that everywhere)."""
+    n = images.shape[0]
+    obj = (images[:, 0] > 0.5).reshape(n, GRID, PATCH, GRID, PATCH).any(4).any(2).reshape(n, -1)
+    background = torch.full(obj.shape, CLASSES, dtype=torch.long)
+    return torch.where(obj, labels[:, None].expand(-1, GRID * GRID), background)
 
 
 def rollout_pointing(model, x, boxes):
@@ -133,7 +166,7 @@ def main():
     pool_x, pool_y = torch.from_numpy(pool_x), torch.from_numpy(pool_y)
     for step in range(steps):
         idx = torch.randint(0, POOL, (BATCH,))
-        loss = nn.functional.cross_entropy(model(pool_x[idx]), pool_y[idx])
+        loss = model.loss(pool_x[idx], pool_y[idx])
         opt.zero_grad()
         loss.backward()
         opt.step()

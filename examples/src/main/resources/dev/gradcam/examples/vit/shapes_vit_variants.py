@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Why Grad-CAM on the shapes ViT stays near 75 %: trains variants of make_shapes_vit.py's model and scores
+"""Why Grad-CAM on the shapes ViT needs token labelling: trains variants of make_shapes_vit.py's model and scores
 Grad-CAM, HiResCAM and both rollouts by the pointing game at several layers (docs/transformers.md has the figures).
 
     /usr/bin/python3 shapes_vit_variants.py                       # the committed shapes_vit.onnx, no training
-    /usr/bin/python3 shapes_vit_variants.py --train --pool avg    # a variant (about 5 CPU minutes)
+    /usr/bin/python3 shapes_vit_variants.py --train --tokens 0 --pool avg    # a variant (about 5 CPU minutes)
 
 Held-out images: the 60 that Example08_VitShapes explains (gradcam-nd4j's ShapesDataset, seed 2026, drawn here by a
 port of java.util.Random, so the figures are the Java test's up to the upsampling of the maps) and 300 more (seed
@@ -11,7 +11,8 @@ port of java.util.Random, so the figures are the Java test's up to the upsamplin
 HiResCAM = gradient times activation per token), at tokens 1+8x8 with the class token left out, bilinear to
 32x32, peak within 2 px of the box (Localisation.pointingGame).
 
-Variants (flags combine): --pool avg|both (global-average-pool head over the grid tokens, or the mean of a class-token
+Variants (flags combine): --tokens W (token labelling's loss weight, by default make_shapes_vit.py's; 0 trains
+the class-token head alone, the model whose Grad-CAM misses one image in four), --pool avg|both (global-average-pool head over the grid tokens, or the mean of a class-token
 head and an average-pool head), --depth, --nopos (no position embeddings), --droppath P (stochastic depth),
 --empty P (a fourth class: P of the training images hold no object), --stem conv (a convolutional stem, Xiao et al.
 2021: two stride-2 3x3 convolutions with ReLU and a 1x1 projection, instead of the 4x4 patch embedding), --wd.
@@ -117,7 +118,7 @@ def variant(args):
 
     class Variant(M.ShapesVit):
         def __init__(self):
-            super().__init__()
+            super().__init__(token_labels=args.tokens > 0)
             if args.pool == "both":
                 self.head_avg = nn.Linear(M.DIM, M.CLASSES)
             if args.stem == "conv":
@@ -131,7 +132,7 @@ def variant(args):
             x = self.patch(x).flatten(2).transpose(1, 2)
             x = self.norm(self.blocks(torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos))
             if args.pool == "cls":
-                return self.head(x[:, 0])
+                return self.logits(x)
             if args.pool == "avg":
                 return self.head(x[:, 1:].mean(1))
             return (self.head(x[:, 0]) + self.head_avg(x[:, 1:].mean(1))) / 2
@@ -158,7 +159,7 @@ def train(model, args):
                                               * 0.5 * (1 + math.cos(math.pi * s / args.steps)))
     for step in range(args.steps):
         idx = torch.randint(0, M.POOL, (M.BATCH,))
-        loss = F.cross_entropy(model(images[idx]), labels[idx])
+        loss = model.loss(images[idx], labels[idx])
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -173,7 +174,8 @@ def load_committed(model):
     w = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in g.initializer}
     mats = sorted((k for k in w if k.startswith("onnx::MatMul")), key=lambda k: int(k.rsplit("_", 1)[1]))
     sd = {k: w.get(k, v) for k, v in model.state_dict().items()}
-    linears = [k[:-len(".weight")] for k in sd if k.endswith(".weight") and (".attn." in k or ".mlp." in k)]
+    linears = [k[:-len(".weight")] for k in sd
+               if k.endswith(".weight") and (".attn." in k or ".mlp." in k or k.startswith("aux."))]
     for name, mat in zip(linears, mats):
         sd[name + ".weight"] = w[mat].t()
     model.load_state_dict(sd)
@@ -185,6 +187,7 @@ def scores(model, x, y, boxes):
     layers.update({"blocks.%d.mlp.1 (GELU)" % i: b.mlp[1] for i, b in enumerate(model.blocks)})
     layers.update({"blocks.%d" % i: b for i, b in enumerate(model.blocks)})
     layers["patch embedding"] = model.patch
+    layers["norm"] = model.norm
     acts, grads = {}, {}
 
     def hook(name):
@@ -234,8 +237,13 @@ def main():
     p.add_argument("--empty", type=float, default=0)
     p.add_argument("--stem", default="patch", choices=["patch", "conv"])
     p.add_argument("--wd", type=float, default=0.05)
+    p.add_argument("--tokens", type=float, default=M.TOKEN_LOSS,
+                   help="token labelling's loss weight (Jiang et al. 2021); 0: the class-token head alone")
     p.add_argument("--steps", type=int, default=M.STEPS)
     args = p.parse_args()
+    M.TOKEN_LOSS = args.tokens
+    if args.tokens > 0 and args.pool != "cls":
+        p.error("token labelling adds its head to the class token's: use --pool cls or --tokens 0")
     torch.set_num_threads(1)
     torch.manual_seed(0)  # before the model is built, as make_shapes_vit.py does
     model = variant(args)
