@@ -69,22 +69,17 @@ final class BlockedLayout {
 
     /**
      * {@code g * scale} broadcast from [N, C, 1, 1] to {@code x} = [N, C, H, W] (global average pooling's
-     * gradient): a depthwise 1x1 convolution and a nearest-neighbour Resize with integer scales, both blocked, at
-     * opsets 11 to 17; Mul, Expand and {@link #reblocked} at 18 to 21 (where Resize is not blocked). Null where the
-     * blocked layout does not apply.
+     * gradient): Mul, Expand to [1, 1, H, W] and {@link #reblocked}. The Expand target leaves the batch out, so the
+     * graph stays the same at every batch size and shape inference keeps a symbolic batch dim (a nearest Resize,
+     * which ONNX Runtime would run blocked, loses it, and with it every blocked Mul and Sum between the gradient and
+     * the forward pass's masks in a batch-symbolic graph: 100 reorders in ResNet-50's input-gradient pass). Null where
+     * the blocked layout does not apply.
      */
     static String broadcast(BackwardContext c, String g, long[] x, double scale) {
         if (!applies(c, x, c.elemType(g))) {
             return null;
         }
         Emitter e = c.emit();
-        if (e.opset() < 11 || e.opset() > 17) {
-            return reblocked(c, e.expand(e.mul(g, c.scalar(scale)), x), x);
-        }
-        String scaled = depthwiseScale(e, g, x[1], scale);
-        String scales = e.reals(new long[] {4}, new double[] {1, 1, x[2], x[3]}, ElementType.FLOAT);
-        return e.op("Resize", List.of(scaled, e.reals(new long[] {0}, new double[0], ElementType.FLOAT), scales),
-                Attr.s("mode", "nearest"), Attr.s("coordinate_transformation_mode", "asymmetric"),
-                Attr.s("nearest_mode", "floor"));
+        return reblocked(c, e.expand(e.mul(g, c.scalar(scale)), new long[] {1, 1, x[2], x[3]}), x);
     }
 }

@@ -197,6 +197,20 @@ public final class Emitter {
         return op("Reshape", x, longs(dims));
     }
 
+    /**
+     * Reshapes {@code x}, whose dims are {@code xDims}, to {@code dims}, writing the leading dims the two share as 0
+     * ("copy the input's"): the same result, but a batch-symbolic graph ({@link SymbolicBatch}) then needs no
+     * computed target, and ONNX Runtime's shape inference carries the batch dim through the Reshape, which its CPU
+     * provider needs to keep what follows in its blocked layout.
+     */
+    public String reshape(String x, long[] xDims, long[] dims) {
+        long[] target = dims.clone();
+        for (int i = 0; i < Math.min(xDims.length, dims.length) && xDims[i] == dims[i] && dims[i] > 0; i++) {
+            target[i] = 0;
+        }
+        return reshape(x, target);
+    }
+
     public String transpose(String x, long[] perm) {
         return op("Transpose", x, Attr.ints("perm", perm));
     }

@@ -18,7 +18,8 @@ final class ShapeOpRules {
     }
 
     static void register(Map<String, BackwardRule> rules) {
-        BackwardRule reshapeBack = c -> c.addGradient(0, c.emit().reshape(c.gradient(), c.dims(c.input(0))));
+        BackwardRule reshapeBack = c -> c.addGradient(0, c.emit().reshape(c.gradient(), c.dims(c.output(0)),
+                c.dims(c.input(0))));
         for (String op : List.of("Reshape", "Flatten", "Squeeze", "Unsqueeze")) {
             rules.put(op, reshapeBack);
         }

@@ -43,6 +43,18 @@ class SymbolicBatchGeneralizeTest {
         return new CompiledGraph(m, "x", null, "y", Map.of(), Map.of(), null, null);
     }
 
+    /** y = Expand(x [N, 1], shape) with {@code shape} = [N, 8], a constant of the compile's batch size. */
+    private static CompiledGraph expand(long n) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("g")
+                .addInput(info("x", n, 1)).addOutput(info("y", n, 8))
+                .addInitializer(Tensors.ofLongs("shape", n, 8))
+                .addNode(NodeProto.newBuilder().setOpType("Expand").addInput("x").addInput("shape").addOutput("y")
+                        .setName("expand"));
+        ModelProto m = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder()
+                .setVersion(17)).setGraph(g).build();
+        return new CompiledGraph(m, "x", null, "y", Map.of(), Map.of(), null, null);
+    }
+
     private static ValueInfoProto info(String name, long... dims) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : dims) {
@@ -58,8 +70,7 @@ class SymbolicBatchGeneralizeTest {
 
     @Test
     void aProportionalShapeConstantBecomesAnExpressionOfTheInputsLeadingDimension() {
-        CompiledGraph g = SymbolicBatch.generalize(reshape(2, Tensors.ofLongs("", 2, 8), k()), 2,
-                reshape(3, Tensors.ofLongs("", 3, 8), k()), 3).orElseThrow();
+        CompiledGraph g = SymbolicBatch.generalize(expand(2), 2, expand(3), 3).orElseThrow();
         GraphProto graph = g.model().getGraph();
         assertEquals(SymbolicBatch.BATCH, graph.getInput(0).getType().getTensorType().getShape().getDim(0)
                 .getDimParam());
@@ -77,7 +88,28 @@ class SymbolicBatchGeneralizeTest {
         assertEquals(List.of("Shape", "Gather"), graph.getNodeList().subList(0, 2).stream().map(NodeProto::getOpType)
                 .toList(), "N = Shape(x)[0], before every use");
         assertTrue(graph.getNodeList().indexOf(producer) < graph.getNodeList().stream().map(NodeProto::getOpType)
-                .toList().indexOf("Reshape"), "computed before the node that reads it");
+                .toList().indexOf("Expand"), "computed before the node that reads it");
+    }
+
+    @Test
+    void aReshapeTargetWithOneProportionalElementBecomesAConstantThatInfersIt() {
+        // [2, 8] at batch 2 and [3, 8] at batch 3: the same as [-1, 8] at every batch size, which keeps the other
+        // dims known to ONNX Runtime's shape inference; no run-time expression is left.
+        CompiledGraph g = SymbolicBatch.generalize(reshape(2, Tensors.ofLongs("", 2, 8), k()), 2,
+                reshape(3, Tensors.ofLongs("", 3, 8), k()), 3).orElseThrow();
+        GraphProto graph = g.model().getGraph();
+        assertEquals(List.of("Reshape", "Mul"), graph.getNodeList().stream().map(NodeProto::getOpType).toList());
+        String target = graph.getNode(0).getInput(1);
+        TensorProto constant = graph.getInitializerList().stream().filter(t -> t.getName().equals(target))
+                .findFirst().orElseThrow();
+        assertEquals(List.of(-1L, 8L), constant.getInt64DataList());
+        assertEquals(SymbolicBatch.BATCH, graph.getInput(0).getType().getTensorType().getShape().getDim(0)
+                .getDimParam());
+        // Two elements that grow with the batch cannot both be -1: the expression stays.
+        CompiledGraph two = SymbolicBatch.generalize(reshape(2, Tensors.ofLongs("", 2, 2, 4), k()), 2,
+                reshape(3, Tensors.ofLongs("", 3, 3, 4), k()), 3).orElseThrow();
+        assertTrue(two.model().getGraph().getNodeList().stream().anyMatch(n -> n.getOutputList().contains("shape")
+                && n.getOpType().equals("Add")));
     }
 
     @Test
