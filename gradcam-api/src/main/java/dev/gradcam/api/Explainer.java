@@ -219,9 +219,15 @@ public final class Explainer {
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
-        FloatTensor heatmaps = images.shape().rank() == 5 ? postProcessVolumes(maps, images.shape())
-                : postProcess(maps, settings.outHeight > 0 ? settings.outHeight : images.shape().intDim(2),
-                settings.outWidth > 0 ? settings.outWidth : images.shape().intDim(3));
+        int[] size = images.shape().rank() == 5 ? null : imageSize(images.shape());
+        if (size != null && size[2] == 1 && settings.outHeight <= 0) {
+            diagnostics.add("the input " + images.shape() + " was read as channels-last [N, H, W, C] (its last axis "
+                    + "is short, the two before it are not): heatmaps are " + size[0] + " x " + size[1] + "; set "
+                    + "outputSize to choose another size");
+        }
+        FloatTensor heatmaps = size == null ? postProcessVolumes(maps, images.shape())
+                : postProcess(maps, settings.outHeight > 0 ? settings.outHeight : size[0],
+                settings.outWidth > 0 ? settings.outWidth : size[1]);
         MapDiagnostics.diagnose(method, pass, maps, settings.post.activation(), diagnostics);
         long t3 = System.nanoTime();
 
@@ -242,6 +248,17 @@ public final class Explainer {
      * [D, H, W]; under pytorch-grad-cam semantics or a method's own fusion normalised once more (the mean or product
      * of one layer is the layer).
      */
+    /**
+     * The images' {height, width, 1 if read as channels-last}: [N, C, H, W], or [N, H, W, C] where the last axis is
+     * clearly the channels (at most 4 of them, both axes before it longer), as channels-last (TensorFlow) exports take
+     * images. Reading such an input as [N, C, H, W] would make heatmaps of its width by its channels.
+     */
+    static int[] imageSize(Shape images) {
+        boolean channelsLast = images.rank() == 4 && images.dim(3) <= 4 && images.dim(1) > 4 && images.dim(2) > 4;
+        return channelsLast ? new int[] {images.intDim(1), images.intDim(2), 1}
+                : new int[] {images.intDim(2), images.intDim(3), 0};
+    }
+
     private FloatTensor postProcessVolumes(List<LayerMaps> maps, Shape images) {
         if (maps.size() != 1 || maps.get(0).rawMaps().shape().rank() != 4) {
             throw new InvalidInputException("a 5-D input [N, C, D, H, W] needs exactly one 3-D feature map layer; got "

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CPU blocked-layout forms are a compile option (on for ONNX Runtime's CPU provider, off for CUDA): both graphs
- * give identical gradients, and only the CPU form emits the Tanh mask and the depthwise broadcast.
+ * give identical gradients, and only the CPU form emits the Tanh mask.
  */
 class BlockedLayoutSwitchTest {
 
