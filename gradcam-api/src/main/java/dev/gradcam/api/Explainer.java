@@ -510,7 +510,9 @@ public final class Explainer {
 
         /**
          * Heatmap size when it should differ from the input's, width first: {@code outputSize(Size.of(640, 480))}
-         * makes maps 640 wide and 480 high, {@code [N, 480, 640]}.
+         * makes maps 640 wide and 480 high, {@code [N, 480, 640]}. The input's size is read from {@code [N, C, H, W]},
+         * or from {@code [N, H, W, C]} where the last axis is at most 4 long and the two before it are longer (a
+         * channels-last export; the explanation's diagnostics then say so).
          */
         public Builder outputSize(Size size) {
             InvalidArgumentException.requireNonNull(size, "size");
