@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A channels-last model ([N, H, W, C] input, as TensorFlow exports take images, transposed to [N, C, H, W] inside)
  * gets heatmaps of its height and width, not of its width and channels: the Explainer reads an input whose last
- * axis is short and whose two axes before it are not as [N, H, W, C], and says so in the diagnostics.
+ * axis is short and whose two axes before it are not as [N, H, W, C] when the layer's maps have that aspect, and
+ * says so in the diagnostics. A signal given as [N, C, T, 1], whose maps are a column, stays [N, C, H, W].
  */
 class ChannelsLastInputTest {
 
@@ -38,6 +39,28 @@ class ChannelsLastInputTest {
                 .node("Relu", "r", List.of("c"))
                 .node("GlobalAveragePool", "g", List.of("r")).node("Flatten", "f", List.of("g"))
                 .node("Gemm", "y", List.of("f", "w2"), Attr.i("transB", 1)).output("y").build();
+    }
+
+    /** x [N, 8 channels, 20 steps, 1] -> Conv 3x1 -> Relu -> pool -> Gemm: a 1-D signal in a 2-D export. */
+    private static ModelProto signal() {
+        Random r = new Random(6);
+        return ModelBuilder.opset(17).input("x", -1, 8, 20, 1)
+                .random("w1", r, 0.5, 6, 8, 3, 1).random("w2", r, 1.0, 3, 6)
+                .node("Conv", "c", List.of("x", "w1"), Attr.ints("pads", 1, 0, 1, 0))
+                .node("Relu", "r", List.of("c"))
+                .node("GlobalAveragePool", "g", List.of("r")).node("Flatten", "f", List.of("g"))
+                .node("Gemm", "y", List.of("f", "w2"), Attr.i("transB", 1)).output("y").build();
+    }
+
+    @Test
+    void aSignalWithOneColumnStaysChannelsFirst() {
+        try (OnnxModel m = OnnxModel.of(signal(), "signal", OnnxOptions.parse(Map.of("executionProvider", "cpu")))) {
+            Explanation e = Explainer.gradCam(m).layer("r").build().explain(Tensors.gaussian(Shape.of(2, 8, 20, 1), 4));
+            assertEquals(Shape.of(2, 20, 1), e.rawMaps().shape());
+            assertEquals(Shape.of(2, 20, 1), e.heatmaps().shape(), "20 steps by 1, as the maps");
+            assertTrue(e.diagnostics().stream().anyMatch(d -> d.contains("may be channels-last")),
+                    e.diagnostics()::toString);
+        }
     }
 
     @Test
