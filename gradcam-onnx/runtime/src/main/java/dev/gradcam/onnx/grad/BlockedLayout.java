@@ -69,17 +69,17 @@ final class BlockedLayout {
 
     /**
      * {@code g * scale} broadcast from [N, C, 1, 1] to {@code x} = [N, C, H, W] (global average pooling's
-     * gradient): Mul, Expand to [1, 1, H, W] and {@link #reblocked}. The Expand target leaves the batch out, so the
-     * graph stays the same at every batch size and shape inference keeps a symbolic batch dim (a nearest Resize,
-     * which ONNX Runtime would run blocked, loses it, and with it every blocked Mul and Sum between the gradient and
-     * the forward pass's masks in a batch-symbolic graph: 100 reorders in ResNet-50's input-gradient pass). Null where
-     * the blocked layout does not apply.
+     * gradient): Mul, Expand and {@link #reblocked}. The Expand is written as {@link Emitter#expand(String, long[],
+     * long[])} does (target [1, 1, H, W]): a nearest Resize, which ONNX Runtime would run blocked, drops a symbolic
+     * batch dim's name in shape inference, and with it every blocked Mul and Sum between the gradient and the forward
+     * pass's masks in a batch-symbolic graph (100 reorders in ResNet-50's input-gradient pass). Null where the
+     * blocked layout does not apply.
      */
     static String broadcast(BackwardContext c, String g, long[] x, double scale) {
         if (!applies(c, x, c.elemType(g))) {
             return null;
         }
         Emitter e = c.emit();
-        return reblocked(c, e.expand(e.mul(g, c.scalar(scale)), new long[] {1, 1, x[2], x[3]}), x);
+        return reblocked(c, e.expand(e.mul(g, c.scalar(scale)), new long[] {x[0], x[1], 1, 1}, x), x);
     }
 }

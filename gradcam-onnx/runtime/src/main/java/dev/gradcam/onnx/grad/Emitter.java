@@ -230,6 +230,23 @@ public final class Emitter {
         return op("Expand", x, longs(dims));
     }
 
+    /**
+     * Broadcasts {@code x}, whose dims are {@code xDims} (same rank), to {@code dims}, writing 1 ("keep x's") where
+     * x already has the size: the same result, a target that does not hold the batch size (so a batch-symbolic graph
+     * needs no computed target, see {@link SymbolicBatch}), and shape inference keeps x's named dims, which ONNX
+     * Runtime's CPU provider needs to keep what follows in its blocked layout.
+     */
+    public String expand(String x, long[] xDims, long[] dims) {
+        if (xDims.length != dims.length) {
+            return expand(x, dims);
+        }
+        long[] target = dims.clone();
+        for (int i = 0; i < dims.length; i++) {
+            target[i] = xDims[i] == dims[i] ? 1 : dims[i];
+        }
+        return expand(x, target);
+    }
+
     /** ReduceSum over axes; axes moved from attribute to input at opset 13. */
     public String reduceSum(String x, long[] axes, boolean keepDims) {
         return reduce("ReduceSum", 13, x, axes, keepDims);

@@ -234,7 +234,8 @@ final class PoolingRules {
         long area = ShapeRules.product(x, 2, x.length);
         Emitter e = c.emit();
         String blocked = BlockedLayout.broadcast(c, c.gradient(), x, 1.0 / area);
-        c.addGradient(0, blocked != null ? blocked : e.expand(e.mul(c.gradient(), c.scalar(1.0 / area)), x));
+        c.addGradient(0, blocked != null ? blocked
+                : e.expand(e.mul(c.gradient(), c.scalar(1.0 / area)), c.dims(c.output(0)), x));
     }
 
     static void globalMaxPool(BackwardContext c) {
@@ -264,18 +265,18 @@ final class PoolingRules {
         }
         long[] kept = ShapeRules.reducedDims(x, axes, true);
         boolean keepDims = c.node().attrInt("keepdims", 1) != 0;
-        String g = keepDims ? c.gradient() : e.reshape(c.gradient(), kept);
+        String g = keepDims ? c.gradient() : e.reshape(c.gradient(), c.dims(c.output(0)), kept);
         switch (c.node().opType()) {
-            case "ReduceSum" -> c.addGradient(0, e.expand(g, x));
+            case "ReduceSum" -> c.addGradient(0, e.expand(g, kept, x));
             case "ReduceMean" -> {
                 long count = 1;
                 for (int a : axes) {
                     count *= x[a];
                 }
-                c.addGradient(0, e.expand(e.mul(g, c.scalar(1.0 / count)), x));
+                c.addGradient(0, e.expand(e.mul(g, c.scalar(1.0 / count)), kept, x));
             }
-            case "ReduceL1" -> c.addGradient(0, e.mul(e.expand(g, x), e.op("Sign", c.input(0))));
-            case "ReduceSumSquare" -> c.addGradient(0, e.mul(e.expand(g, x), e.mul(c.input(0), c.scalar(2))));
+            case "ReduceL1" -> c.addGradient(0, e.mul(e.expand(g, kept, x), e.op("Sign", c.input(0))));
+            case "ReduceSumSquare" -> c.addGradient(0, e.mul(e.expand(g, kept, x), e.mul(c.input(0), c.scalar(2))));
             case "ReduceL2" -> {
                 // y = sqrt(sum x^2): dy/dx = x / y
                 String y = keepDims ? c.output(0) : e.reshape(c.output(0), kept);
@@ -284,7 +285,7 @@ final class PoolingRules {
             case "ReduceLogSum" -> {
                 // y = log(sum x): dy/dx = 1 / sum x = exp(-y)
                 String y = keepDims ? c.output(0) : e.reshape(c.output(0), kept);
-                c.addGradient(0, e.expand(e.mul(g, e.op("Exp", e.neg(y))), x));
+                c.addGradient(0, e.expand(e.mul(g, e.op("Exp", e.neg(y))), kept, x));
             }
             case "ReduceLogSumExp" -> {
                 // y = log(sum exp x): dy/dx = exp(x - y), the softmax over the reduced axes

@@ -144,10 +144,9 @@ public final class SymbolicBatch {
 
     /**
      * Reshapes whose target has one batch-proportional element get a constant target with -1 there instead of the
-     * one computed at run time (same result: the other elements fix the one left to infer). ONNX Runtime's shape
-     * inference then still knows every other dim of the result, which its CPU provider needs to keep the tensors
-     * that follow in its blocked NCHWc layout: with computed targets the ResNet-50 input-gradient pass got 153 layout
-     * reorders instead of 18 and ran 5-10 % slower than the per-batch graph. Expressions left unused are dropped.
+     * one computed at run time (same result: the other elements fix the one left to infer), so that shape inference
+     * still knows the result's rank and other dims (with a computed target it knows neither; the max-pool gradient's
+     * flat scatter is reshaped back this way). Expressions left unused are dropped.
      */
     private static List<NodeProto> inferredReshapes(List<NodeProto> nodes, Map<String, long[][]> proportional,
                                                     List<TensorProto> initializers, Set<String> graphOutputs) {
@@ -168,9 +167,9 @@ public final class SymbolicBatch {
             out.add(x.toBuilder().setInput(1, name).build());
         }
         // A batch expression that feeds nothing any more (its Reshapes now use their own constant) goes.
-        Set<String> used = new HashSet<>(graphOutputs);
-        for (boolean removed = true; removed; ) {
-            used.retainAll(graphOutputs);
+        boolean removed = true;
+        while (removed) {
+            Set<String> used = new HashSet<>(graphOutputs);
             out.forEach(x -> used.addAll(x.getInputList()));
             removed = out.removeIf(x -> x.getName().startsWith(PREFIX) && x.getOutputList().stream()
                     .noneMatch(used::contains));

@@ -10,6 +10,7 @@ import dev.gradcam.onnx.graph.ShapeInference;
 import dev.gradcam.onnx.graph.Shapes;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
 import dev.gradcam.onnx.proto.Onnx.NodeProto;
+import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import dev.gradcam.onnx.testing.ModelBuilder;
 import dev.gradcam.onnx.testing.OrtRunner;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CPU blocked-layout forms are a compile option (on for ONNX Runtime's CPU provider, off for CUDA): both graphs
- * give identical gradients, and only the CPU form emits the Tanh mask.
+ * give identical gradients, and only the CPU form emits the Tanh mask. In both, the global-average-pool gradient's
+ * Expand target leaves the batch and channel dims to the gradient (1), so it is the same at every batch size.
  */
 class BlockedLayoutSwitchTest {
 
@@ -44,6 +46,19 @@ class BlockedLayoutSwitchTest {
             return ort.run(Map.of("x", x, GradientCompiler.SEED_INPUT, seed),
                     Map.of("x", DIMS, GradientCompiler.SEED_INPUT, new long[] {2, 8, 1, 1}),
                     List.of(cg.inputGradient())).get(cg.inputGradient());
+        }
+    }
+
+    @Test
+    void theExpandTargetHoldsNoBatchSize() {
+        for (boolean blocked : new boolean[] {true, false}) {
+            CompiledGraph cg = compile(blocked);
+            NodeProto expand = cg.model().getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Expand"))
+                    .findFirst().orElseThrow();
+            TensorProto target = cg.model().getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().equals(expand.getInput(1))).findFirst().orElseThrow();
+            assertArrayEquals(new long[] {1, 1, DIMS[2], DIMS[3]}, dev.gradcam.onnx.model.Tensors.toLongs(target),
+                    "blocked " + blocked);
         }
     }
 
