@@ -219,20 +219,17 @@ public final class Explainer {
         List<LayerMaps> maps = method.explain(context);
         long t2 = System.nanoTime();
 
-        Shape mapShape = maps.isEmpty() ? null : maps.get(0).rawMaps().shape();
-        int[] size = images.shape().rank() == 5 ? null : imageSize(images.shape(), mapShape);
-        if (size != null && size[2] != 0 && settings.outHeight <= 0) {
-            diagnostics.add(size[2] == 1
-                    ? "the input " + images.shape() + " was read as channels-last [N, H, W, C] (its last axis is "
-                    + "short, and the maps' aspect matches that reading): heatmaps are " + size[0] + " x " + size[1]
-                    + "; set outputSize to choose another size"
-                    : "the input " + images.shape() + " may be channels-last [N, H, W, C] (its last axis is short), "
-                    + "but the maps' aspect does not say so: it was read as [N, C, H, W], heatmaps " + size[0] + " x "
-                    + size[1] + "; set outputSize if that is wrong");
+        FloatTensor heatmaps;
+        if (images.shape().rank() == 5) {
+            heatmaps = postProcessVolumes(maps, images.shape());
+        } else {
+            InputSize size = InputSize.of(images.shape(), maps.isEmpty() ? null : maps.get(0).rawMaps().shape());
+            if (settings.outHeight <= 0) {
+                size.diagnostic(images.shape()).ifPresent(diagnostics::add);
+            }
+            heatmaps = postProcess(maps, settings.outHeight > 0 ? settings.outHeight : size.height(),
+                    settings.outWidth > 0 ? settings.outWidth : size.width());
         }
-        FloatTensor heatmaps = size == null ? postProcessVolumes(maps, images.shape())
-                : postProcess(maps, settings.outHeight > 0 ? settings.outHeight : size[0],
-                settings.outWidth > 0 ? settings.outWidth : size[1]);
         MapDiagnostics.diagnose(method, pass, maps, settings.post.activation(), diagnostics);
         long t3 = System.nanoTime();
 
@@ -253,31 +250,6 @@ public final class Explainer {
      * [D, H, W]; under pytorch-grad-cam semantics or a method's own fusion normalised once more (the mean or product
      * of one layer is the layer).
      */
-    /**
-     * The images' {height, width, how read}: [N, C, H, W] (0), or [N, H, W, C] (1) where the last axis is short
-     * (at most 4, both axes before it longer, as channels-last TensorFlow exports take images) and the layer's maps
-     * {@code [N, h, w]} have the aspect of that reading rather than of the other (a 1-D signal as [N, C, T, 1] reads
-     * as [N, C, H, W]); 2 when the input looks channels-last but the maps do not say so (read as [N, C, H, W]).
-     * Reading a channels-last input as [N, C, H, W] would make heatmaps of its width by its channels.
-     */
-    static int[] imageSize(Shape images, Shape maps) {
-        boolean looksChannelsLast = images.rank() == 4 && images.dim(3) <= 4 && images.dim(1) > 4
-                && images.dim(2) > 4;
-        if (!looksChannelsLast) {
-            return new int[] {images.intDim(2), images.intDim(3), 0};
-        }
-        boolean mapsAgree = maps != null && maps.rank() == 3 && maps.dim(1) > 0 && maps.dim(2) > 0
-                && aspectDistance(maps, images.dim(1), images.dim(2))
-                < aspectDistance(maps, images.dim(2), images.dim(3));
-        return mapsAgree ? new int[] {images.intDim(1), images.intDim(2), 1}
-                : new int[] {images.intDim(2), images.intDim(3), 2};
-    }
-
-    /** How far the maps' height-to-width ratio is from {@code h / w}, as the absolute log of their quotient. */
-    private static double aspectDistance(Shape maps, long h, long w) {
-        return Math.abs(Math.log((double) maps.dim(1) / maps.dim(2) * w / h));
-    }
-
     private FloatTensor postProcessVolumes(List<LayerMaps> maps, Shape images) {
         if (maps.size() != 1 || maps.get(0).rawMaps().shape().rank() != 4) {
             throw new InvalidInputException("a 5-D input [N, C, D, H, W] needs exactly one 3-D feature map layer; got "
