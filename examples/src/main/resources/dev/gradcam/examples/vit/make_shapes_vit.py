@@ -104,26 +104,31 @@ class ShapesVit(nn.Module):
         self.norm = nn.LayerNorm(DIM)
         self.head = nn.Linear(DIM, CLASSES)
         self.aux = nn.Linear(DIM, CLASSES + 1) if token_labels else None  # the last output: "no object here"
-        self.aux_out = None
 
     def forward(self, x):
+        return self.heads(self.tokens(x))[0]
+
+    def tokens(self, x):
+        """The final LayerNorm's output, [N, 1 + 64, DIM]: the class token, then the patch tokens."""
         x = self.patch(x).flatten(2).transpose(1, 2)
         x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos
-        return self.logits(self.norm(self.blocks(x)))
+        return self.norm(self.blocks(x))
 
-    def logits(self, tokens):
+    def heads(self, tokens):
+        """(logits [N, CLASSES], the patch tokens' scores [N, 64, CLASSES + 1] or None without token labelling)."""
         if self.aux is None:
-            return self.head(tokens[:, 0])
-        self.aux_out = self.aux(tokens[:, 1:])
-        return self.head(tokens[:, 0]) + 0.5 * self.aux_out[..., :CLASSES].mean(1)
+            return self.head(tokens[:, 0]), None
+        scores = self.aux(tokens[:, 1:])
+        return self.head(tokens[:, 0]) + 0.5 * scores[..., :CLASSES].mean(1), scores
 
     def loss(self, x, y):
-        loss = nn.functional.cross_entropy(self(x), y)
-        if self.aux is None:
+        logits, scores = self.heads(self.tokens(x))
+        loss = nn.functional.cross_entropy(logits, y)
+        if scores is None:
             return loss
         dense = patch_labels(x, y)
-        scores = self.aux_out.reshape(-1, self.aux.out_features)
-        return loss + TOKEN_LOSS * nn.functional.cross_entropy(scores, dense.reshape(-1))
+        return loss + TOKEN_LOSS * nn.functional.cross_entropy(scores.reshape(-1, scores.shape[-1]),
+                                                               dense.reshape(-1))
 
 
 def patch_labels(images, labels):

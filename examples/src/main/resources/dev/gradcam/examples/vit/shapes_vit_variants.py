@@ -128,14 +128,12 @@ def variant(args):
                 self.pos.requires_grad_(False)
                 self.pos.data.zero_()
 
-        def forward(self, x):
-            x = self.patch(x).flatten(2).transpose(1, 2)
-            x = self.norm(self.blocks(torch.cat([self.cls.expand(x.shape[0], -1, -1), x], dim=1) + self.pos))
+        def heads(self, tokens):
             if args.pool == "cls":
-                return self.logits(x)
+                return super().heads(tokens)
             if args.pool == "avg":
-                return self.head(x[:, 1:].mean(1))
-            return (self.head(x[:, 0]) + self.head_avg(x[:, 1:].mean(1))) / 2
+                return self.head(tokens[:, 1:].mean(1)), None
+            return (self.head(tokens[:, 0]) + self.head_avg(tokens[:, 1:].mean(1))) / 2, None
 
     return Variant()
 
