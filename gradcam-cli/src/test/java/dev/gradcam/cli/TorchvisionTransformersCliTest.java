@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.gradcam.api.io.Npy;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.testsupport.SystemPython;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,14 +37,15 @@ class TorchvisionTransformersCliTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"vit_b_16, encoder.layers.encoder_layer_11.ln_1, 14", "swin_t, features.7.1.norm1, 7"})
-    void gradCamByModulePath(String name, String module, int grid) throws IOException, InterruptedException {
+    void gradCamByModulePath(String name, String module, int grid) throws IOException {
         Path model = OUT.resolve(name + ".onnx");
         Path ref = OUT.resolve("ref-" + name);
         if (!Files.exists(model) || !Files.exists(ref.resolve("grad-cam.npy"))) {
-            assumeTrue(torch(), "needs Debian's python3-torch and python3-torchvision to export the model");
+            assumeTrue(SystemPython.imports("torch", "torchvision"),
+                    "needs Debian's python3-torch and python3-torchvision to export the model");
             Files.createDirectories(OUT);
-            python(BENCH.resolve("make_transformers.py").toString(), OUT.toString(), name);
-            python(BENCH.resolve("transformer_reference.py").toString(), name, module, ref.toString());
+            SystemPython.run(BENCH.resolve("make_transformers.py"), OUT.toString(), name);
+            SystemPython.run(BENCH.resolve("transformer_reference.py"), name, module, ref.toString());
         }
         Path out = dir.resolve(name);
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", ref.resolve("input.npy").toString(),
@@ -59,18 +61,5 @@ class TorchvisionTransformersCliTest {
                     + err);
             System.out.printf("%s image %d: CLI Grad-CAM relative L2 error %.2e%n", name, i, err);
         }
-    }
-
-    private static boolean torch() throws IOException, InterruptedException {
-        return Files.isExecutable(Path.of("/usr/bin/python3")) && new ProcessBuilder("/usr/bin/python3", "-c",
-                "import torch, torchvision").start().waitFor() == 0;
-    }
-
-    private static void python(String... args) throws IOException, InterruptedException {
-        String[] command = new String[args.length + 1];
-        command[0] = "/usr/bin/python3";
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(0, p.waitFor(), "python script failed: " + String.join(" ", command));
     }
 }

@@ -1,9 +1,9 @@
 package dev.gradcam.onnx.torchvision;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gradcam.onnx.targets.DetectionReferences;
+import dev.gradcam.testsupport.SystemPython;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,18 +25,14 @@ class TorchvisionDetectionTest {
     private static final Path DIR = Path.of("target/bench/detection");
     private static final Path SCRIPTS = Path.of("src/test/resources/dev/gradcam/onnx/detection");
 
-    private static void generate(String name) throws IOException, InterruptedException {
+    private static void generate(String name) throws IOException {
         if (Files.exists(DIR.resolve(name).resolve("target.json"))) {
             return;
         }
-        Path py = Path.of("/usr/bin/python3");
-        boolean torch = Files.isExecutable(py)
-                && new ProcessBuilder(py.toString(), "-c", "import torch, torchvision, onnx").start().waitFor() == 0;
-        assumeTrue(torch, "needs Debian's python3-torch, python3-torchvision and python3-onnx to export the models");
+        assumeTrue(SystemPython.imports("torch", "torchvision", "onnx"),
+                "needs Debian's python3-torch, python3-torchvision and python3-onnx to export the models");
         Files.createDirectories(DIR);
-        Process p = new ProcessBuilder(py.toString(), SCRIPTS.resolve("make_" + name + "_fixture.py").toString(),
-                "--full", DIR.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor(), "make_" + name + "_fixture.py --full failed");
+        SystemPython.run(SCRIPTS.resolve("make_" + name + "_fixture.py"), "--full", DIR.toString());
     }
 
     @ParameterizedTest

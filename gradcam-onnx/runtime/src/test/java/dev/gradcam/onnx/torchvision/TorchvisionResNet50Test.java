@@ -17,6 +17,7 @@ import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
+import dev.gradcam.testsupport.SystemPython;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,23 +41,15 @@ class TorchvisionResNet50Test {
     private static final Path REFERENCE = Path.of("target/bench/torchvision-reference");
     private static final int CLASS = 281;
 
-    private static void python(String... args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(args).inheritIO().start();
-        assertEquals(0, p.waitFor(), "python script failed: " + String.join(" ", args));
-    }
-
-    private static void generate() throws IOException, InterruptedException {
-        Path py = Path.of("/usr/bin/python3");
-        boolean torch = Files.isExecutable(py)
-                && new ProcessBuilder(py.toString(), "-c", "import torch, torchvision").start().waitFor() == 0;
+    private static void generate() throws IOException {
+        boolean torch = SystemPython.imports("torch", "torchvision");
         if (!Files.exists(MODEL)) {
             assumeTrue(torch, "needs Debian's python3-torch and python3-torchvision to export the model");
-            python(py.toString(), BENCH.resolve("make_resnet50.py").toString(), MODEL.toString());
+            SystemPython.run(BENCH.resolve("make_resnet50.py"), MODEL.toString());
         }
         if (!Files.exists(REFERENCE.resolve("gradcam.npy"))) {
             assumeTrue(torch, "needs Debian's python3-torch to compute the reference");
-            python(py.toString(), BENCH.resolve("torchvision_reference.py").toString(), REFERENCE.toString(),
-                    Integer.toString(CLASS));
+            SystemPython.run(BENCH.resolve("torchvision_reference.py"), REFERENCE.toString(), Integer.toString(CLASS));
         }
     }
 

@@ -14,6 +14,7 @@ import dev.gradcam.api.target.RegionMasks;
 import dev.gradcam.api.target.Target;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.testsupport.SystemPython;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,17 +38,13 @@ class TorchvisionSegmentationTest {
 
     private static final Path DIR = Path.of("target/bench/segmentation");
 
-    private static void generate(String name) throws IOException, InterruptedException {
+    private static void generate(String name) throws IOException {
         if (Files.exists(DIR.resolve(name).resolve("manifest.json"))) {
             return;
         }
-        Path py = Path.of("/usr/bin/python3");
-        boolean torch = Files.isExecutable(py)
-                && new ProcessBuilder(py.toString(), "-c", "import torch, torchvision").start().waitFor() == 0;
-        assumeTrue(torch, "needs Debian's python3-torch and python3-torchvision to export the models");
-        Process p = new ProcessBuilder(py.toString(), "bench/make_segmentation.py", DIR.toString(), name)
-                .inheritIO().start();
-        assertEquals(0, p.waitFor(), "bench/make_segmentation.py failed");
+        assumeTrue(SystemPython.imports("torch", "torchvision"),
+                "needs Debian's python3-torch and python3-torchvision to export the models");
+        SystemPython.run(Path.of("bench/make_segmentation.py"), DIR.toString(), name);
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.runtime.OnnxModel;
+import dev.gradcam.testsupport.SystemPython;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,32 +38,21 @@ class TorchvisionTransformersTest {
     /** Issue 10's bound; measured: 6e-7 to 1e-6 on both models (float32 ONNX Runtime against float64 torch). */
     private static final double TOLERANCE = 1e-4;
 
-    private static void python(String... args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(args).inheritIO().start();
-        assertEquals(0, p.waitFor(), "python script failed: " + String.join(" ", args));
-    }
-
-    private static boolean torch() throws IOException, InterruptedException {
-        Path py = Path.of("/usr/bin/python3");
-        return Files.isExecutable(py)
-                && new ProcessBuilder(py.toString(), "-c", "import torch, torchvision").start().waitFor() == 0;
-    }
-
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"vit_b_16, encoder.layers.encoder_layer_11.ln_1, 14, tokens 1+14x14, 417",
         "swin_t, features.7.1.norm1, 7, nhwc 7x7, 954", "convnext_tiny, features.7.2.block.2, 7, nhwc 7x7, 292"})
     void gradCamByModulePathMatchesTorch(String name, String module, int grid, String layout, int layers)
-            throws IOException, InterruptedException {
+            throws IOException {
         Path model = OUT.resolve(name + ".onnx");
         Path ref = OUT.resolve("ref-" + name);
         if (!Files.exists(model)) {
-            assumeTrue(torch(), "needs Debian's python3-torch and python3-torchvision to export the model");
-            python("/usr/bin/python3", BENCH.resolve("make_transformers.py").toString(), OUT.toString(), name);
+            assumeTrue(SystemPython.imports("torch", "torchvision"),
+                    "needs Debian's python3-torch and python3-torchvision to export the model");
+            SystemPython.run(BENCH.resolve("make_transformers.py"), OUT.toString(), name);
         }
         if (!Files.exists(ref.resolve("grad-cam.npy"))) {
-            assumeTrue(torch(), "needs Debian's python3-torch to compute the reference");
-            python("/usr/bin/python3", BENCH.resolve("transformer_reference.py").toString(), name, module,
-                    ref.toString());
+            assumeTrue(SystemPython.imports("torch"), "needs Debian's python3-torch to compute the reference");
+            SystemPython.run(BENCH.resolve("transformer_reference.py"), name, module, ref.toString());
         }
         try (OnnxModel m = OnnxModel.load(model, Map.of("executionProvider", "cpu"))) {
             // Every layer is listed with a known rank; only the dim that carries the batch (wherever a transpose put
