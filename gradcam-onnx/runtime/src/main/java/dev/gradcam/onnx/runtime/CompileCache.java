@@ -126,22 +126,70 @@ final class CompileCache {
         if (stamp != null && (stamp.size() != model.getSerializedSize() || !stamp.changeTimed())) {
             stamp = null; // external data (or a file changed since it was read): its bytes are not all in this file
         }
-        Path memo = stamp == null ? null : dir.resolve("models").resolve(stamp.id() + ".sha256");
-        if (memo != null) {
-            try {
-                byte[] known = HexFormat.of().parseHex(Files.readString(memo, StandardCharsets.US_ASCII).trim());
-                if (known.length == 32) {
-                    return known;
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                // not remembered yet, or damaged: compute it
-            }
+        byte[] known = stamp == null ? null : rememberedDigest(stamp);
+        if (known != null) {
+            return known;
         }
         byte[] d = digest(model);
-        if (memo != null && System.currentTimeMillis() - stamp.changedMillis() >= racyWindowMillis) {
-            writeAtomically(memo, HexFormat.of().formatHex(d));
+        if (stamp != null && rememberable(stamp)) {
+            writeAtomically(digestFile(stamp), HexFormat.of().formatHex(d).getBytes(StandardCharsets.US_ASCII));
         }
         return d;
+    }
+
+    /**
+     * The digest remembered under a file identity by {@link #modelDigest}, or null. Only written for files that hold
+     * the whole model, so a caller without the model (a warm start from a {@link ModelSummary}) may use it as is.
+     */
+    byte[] rememberedDigest(FileStamp stamp) {
+        try {
+            byte[] known = HexFormat.of().parseHex(Files.readString(digestFile(stamp), StandardCharsets.US_ASCII)
+                    .trim());
+            return known.length == 32 ? known : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null; // not remembered yet, or damaged: computed again
+        }
+    }
+
+    private Path digestFile(FileStamp stamp) {
+        return dir.resolve("models").resolve(stamp.id() + ".sha256");
+    }
+
+    /**
+     * Whether facts about the file with this identity, read just now, may be remembered: it has a status-change time
+     * and was not changed within {@link #racyWindowMillis} (a second write within the file system's timestamp
+     * granularity could otherwise keep the identity with other bytes).
+     */
+    boolean rememberable(FileStamp stamp) {
+        return stamp.changeTimed() && System.currentTimeMillis() - stamp.changedMillis() >= racyWindowMillis;
+    }
+
+    /**
+     * The summary of the model file with this identity ({@link ModelSummary}), or null when there is none, it is
+     * damaged, or it was made by other code (then the next {@link #rememberSummary} replaces it).
+     */
+    ModelSummary summary(FileStamp stamp) {
+        if (!stamp.changeTimed()) {
+            return null;
+        }
+        try {
+            return ModelSummary.decode(Files.readAllBytes(summaryFile(stamp)), stamp.id());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps a model's summary under its file's identity, for the next process to start without reading the model.
+     * The caller keeps summaries only of files that hold the whole model (external data is outside the identity) and
+     * that were {@link #rememberable} when read; written atomically, failures only logged.
+     */
+    void rememberSummary(FileStamp stamp, ModelSummary summary) {
+        writeAtomically(summaryFile(stamp), summary.encode(stamp.id()));
+    }
+
+    private Path summaryFile(FileStamp stamp) {
+        return dir.resolve("models").resolve(stamp.id() + ".summary");
     }
 
     /**
@@ -163,7 +211,8 @@ final class CompileCache {
      */
     void noteFirstUsed(FileStamp stamp, String settings, List<String> keys) {
         if (!keys.equals(recentKeys(stamp, settings))) {
-            writeAtomically(recentFile(stamp, settings), String.join("\n", keys) + "\n");
+            writeAtomically(recentFile(stamp, settings), (String.join("\n", keys) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -174,11 +223,11 @@ final class CompileCache {
     }
 
     /** Writes a small file under a temporary name and renames it into place; failures are only logged. */
-    private static void writeAtomically(Path target, String content) {
+    private static void writeAtomically(Path target, byte[] content) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(target.getParent());
-            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+            Files.write(tmp, content);
             move(tmp, target);
         } catch (IOException e) {
             LOG.debug("could not write {}: {}", target, e.toString());

@@ -95,11 +95,21 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private static final int SHAPE_CACHE = 8;
 
     private final String source;
-    private final Graph graph;
-    private final Shapes declared;
+    /** The file the model was read from (read again when the graph is first needed on a warm start), or null. */
+    private final Path modelFile;
+    /**
+     * The model checked and analysed; on a warm start ({@link ModelSummary} from the compile cache) null until
+     * something needs the graph ({@link #analysis()}).
+     */
+    private volatile ModelAnalysis analysis;
+    /** How often this instance read and analysed the model file: 1 after a cold load, 0 on a warm start (tests). */
+    private final AtomicInteger modelReads = new AtomicInteger();
+    /** What the model shows before a pass; gains the output shapes at each input shape seen. */
+    private volatile ModelSummary summary;
+    /** Whether the summary is kept in the compile cache (a whole-model file with a stable identity). */
+    private final boolean summaryKept;
     private final List<LayerInfo> layers;
     private final Set<String> layerNames;
-    private final Map<String, FloatTensor> biasLayers;
     private final Set<Capability> capabilities;
     private final List<ValueInfo> inputs;
     private final List<ValueInfo> outputs;
@@ -150,48 +160,35 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     /** Compile-cache keys this instance used, in order of first use: the preload hint for the next process. */
     private final List<String> usedKeys = new ArrayList<>();
 
-    private OnnxModel(ModelProto model, String source, OnnxOptions options, CompileCache compileCache,
-                      FileStamp modelStamp, Preload preload) {
+    /**
+     * @param summary     what the model shows ({@code analysis.summary()}, or one from the compile cache)
+     * @param analysis    the analysed model, or null on a warm start
+     * @param summaryKept whether {@code summary} is (to be) kept in the compile cache under {@code modelStamp}
+     */
+    private OnnxModel(ModelSummary summary, ModelAnalysis analysis, Path modelFile, String source,
+                      OnnxOptions options, CompileCache compileCache, FileStamp modelStamp, boolean summaryKept,
+                      Preload preload) {
         this.source = source;
+        this.modelFile = modelFile;
         this.options = options;
         this.compileCache = compileCache;
         this.modelStamp = modelStamp;
+        this.summaryKept = summaryKept;
         this.preload = preload;
-        // Before anything else reads the model, and long before ONNX Runtime does: some invalid models crash it.
-        ModelValidator.validate(model, source);
-        this.graph = Graph.of(model);
-        for (ValueInfoProto in : graph.inputs()) {
-            int inputType = Graph.typeOf(in).elemType();
-            if (inputType != ElementType.FLOAT && inputType != ElementType.DOUBLE) {
-                throw new ModelLoadException(source + ": input '" + in.getName() + "' is "
-                        + ElementType.name(inputType) + "; gradcam feeds float32 or float64 inputs. Export or convert "
-                        + "the model with float32 inputs (a float16 model can keep float16 inside, after a Cast)");
-            }
-        }
-        this.unbatched = graph.inputs().size() == 1
-                && Unbatched.lacksBatchAxis(Graph.typeOf(graph.inputs().get(0)).toShape());
-        this.fixedBatch = fixedBatch(graph, unbatched);
-        this.batchSymbolic = options.batchSymbolic() && graph.inputs().size() == 1 && !unbatched && fixedBatch == 0
-                && Graph.typeOf(graph.inputs().get(0)).rank() >= 1 && Graph.typeOf(graph.inputs().get(0)).dim(0) < 0;
-        this.declared = ShapeInference.inferDeclared(graph);
-        OperatorRules.check(graph, declared, source);
-        this.layers = Layers.list(declared);
-        this.layerNames = new LinkedHashSet<>();
-        for (LayerInfo l : layers) {
-            layerNames.add(l.name());
-        }
-        this.biasLayers = BiasLayers.of(declared);
+        this.analysis = analysis;
+        this.summary = summary;
+        this.unbatched = summary.unbatched();
+        this.fixedBatch = summary.fixedBatch();
+        this.batchSymbolic = options.batchSymbolic() && summary.batchAxis();
+        this.layers = summary.layers();
+        this.layerNames = summary.layerNames();
         EnumSet<Capability> caps = EnumSet.copyOf(CAPABILITIES);
-        if (!biasLayers.isEmpty()) {
+        if (!summary.biasLayers().isEmpty()) {
             caps.add(Capability.BIAS_GRADIENTS);
         }
         this.capabilities = java.util.Collections.unmodifiableSet(caps);
-        // A model without a batch axis is shown with one: the API always passes batches.
-        this.inputs = graph.inputs().stream().map(v -> {
-            ValueInfo i = info(v.getName(), Graph.typeOf(v));
-            return unbatched ? new ValueInfo(i.name(), i.shape().prepend(1), i.elementType()) : i;
-        }).toList();
-        this.outputs = graph.outputs().stream().map(v -> info(v.getName(), outputType(v))).toList();
+        this.inputs = summary.inputs();
+        this.outputs = summary.outputs();
         this.provider = ExecutionProviders.choose(options);
         this.env = OrtEnvironment.getEnvironment();
         this.variants = new VariantCache(options.cacheSize(), "ONNX model " + source);
@@ -232,11 +229,30 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }, key -> preloadSession(cache, key, o));
         try {
             long start = System.nanoTime();
+            String source = file.getFileName().toString();
+            // A warm start: the summary this file's identity was given when it was last read, checked and analysed
+            // (by this gradcam); the model is read only when something needs its graph.
+            ModelSummary known = stamp == null ? null : cache.summary(stamp);
+            if (known != null) {
+                OnnxModel m = new OnnxModel(known, null, file, source, o, cache, stamp, true, preload);
+                LOG.debug("{}: summary from the compile cache in {} ms; the model is not read", file,
+                        (System.nanoTime() - start) / 1_000_000);
+                return m;
+            }
             ModelProto model = OnnxModelReader.readResolved(file);
             long read = System.nanoTime();
             // Changed while it was read: its identity says nothing about the bytes read, so the digest is computed.
             FileStamp unchanged = stamp != null && stamp.equals(FileStamp.of(file)) ? stamp : null;
-            OnnxModel m = new OnnxModel(model, file.getFileName().toString(), o, cache, unchanged, preload);
+            ModelAnalysis analysis = new ModelAnalysis(model, source);
+            // Only a file that holds the whole model (external data is outside its identity), not changed just now.
+            boolean keep = unchanged != null && unchanged.size() == model.getSerializedSize()
+                    && cache.rememberable(unchanged);
+            OnnxModel m = new OnnxModel(analysis.summary(), analysis, file, source, o, cache, unchanged, keep,
+                    preload);
+            m.modelReads.incrementAndGet();
+            if (keep) {
+                cache.rememberSummary(unchanged, m.storedSummary(analysis));
+            }
             LOG.debug("{}: read in {} ms, checked and analysed in {} ms", file, (read - start) / 1_000_000,
                     (System.nanoTime() - read) / 1_000_000);
             return m;
@@ -251,7 +267,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     /** Wraps an in-memory model (tests, generated models). */
     public static OnnxModel of(ModelProto model, String name, OnnxOptions options) {
         InvalidArgumentException.requireNonNull(model, "model");
-        return new OnnxModel(model, name, options, compileCache(options), null, null);
+        ModelAnalysis analysis = new ModelAnalysis(model, name);
+        return new OnnxModel(analysis.summary(), analysis, null, name, options, compileCache(options), null, false,
+                null);
     }
 
     private static CompileCache compileCache(OnnxOptions o) {
@@ -299,24 +317,6 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return new Preload.Session(graph, session);
     }
 
-    private static int fixedBatch(Graph graph, boolean unbatched) {
-        if (unbatched || graph.inputs().size() != 1) {
-            return 0;
-        }
-        ValueType t = Graph.typeOf(graph.inputs().get(0));
-        // Image (4-D) and volume (5-D) inputs only: there the leading axis is the batch.
-        return t.hasRank() && t.rank() >= 4 && t.dim(0) > 0 && t.dim(0) <= Integer.MAX_VALUE ? (int) t.dim(0) : 0;
-    }
-
-    private ValueType outputType(ValueInfoProto v) {
-        ValueType t = declared.type(v.getName());
-        return t != null ? t : Graph.typeOf(v);
-    }
-
-    private static ValueInfo info(String name, ValueType t) {
-        return new ValueInfo(name, t.toShape(), ElementType.name(t.elemType()));
-    }
-
     @Override
     public String backendName() {
         return "onnx";
@@ -346,10 +346,15 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return layers;
     }
 
-    /** Detected from the graph ({@link LayoutDetector}): the nearest layout evidence upstream of the layer. */
+    /**
+     * Detected from the graph ({@link dev.gradcam.onnx.graph.LayoutDetector}): the nearest layout evidence upstream
+     * of the layer; for this model's own layers as remembered in the summary, when it was kept.
+     */
     @Override
     public LayerLayout layoutOf(LayerInfo layer) {
-        return LayoutDetector.detect(declared, layer, layers);
+        List<LayerLayout> known = summary.layouts();
+        int i = known == null ? -1 : layers.indexOf(layer);
+        return i >= 0 ? known.get(i) : analysis().layout(layer);
     }
 
     @Override
@@ -373,8 +378,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         p.put("executionProvider", provider.name());
         p.put("executionProviderReason", provider.reason());
         p.put("model", source);
-        p.put("opset", Integer.toString(graph.opset()));
-        p.put("producer", graph.model().getProducerName() + " " + graph.model().getProducerVersion());
+        p.put("opset", Integer.toString(summary.opset()));
+        p.put("producer", summary.producer());
         return p;
     }
 
@@ -408,7 +413,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         check(request); // the whole batch's request, before any image runs
         Map<String, FloatTensor> perImage = Map.of(inputs.get(0).name(), request.input().slice(0));
         Shapes shapes = shapesFor(shapeKey(perImage));
-        String first = graph.outputs().get(0).getName();
+        String first = outputs.get(0).name();
         return Unbatched.run(request, r -> dispatch(check(r)), name -> {
             ValueType t = shapes.type(name.isEmpty() ? first : name);
             return t != null && t.hasRank() && t.rank() >= 1 && t.dim(0) == 1;
@@ -450,14 +455,34 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         return true;
     }
 
-    /** From shape inference at the pass's input shapes: no pass runs. */
+    /** From shape inference at the pass's input shapes (or the summary's record of it): no pass runs. */
     @Override
     protected Shape outputShape(Pass pass) {
-        return Shape.of(dims(specialise(pass.feeds(), pass.output(), pass.taps()).shapes(), pass.output()));
+        Specialised s = specialise(pass.feeds(), pass.output(), pass.taps());
+        if (s.shapes() == null) {
+            List<Shape> known = summary.staticShapes().get(s.key());
+            for (int i = 0; known != null && i < outputs.size(); i++) {
+                if (outputs.get(i).name().equals(pass.output())) {
+                    return known.get(i);
+                }
+            }
+        }
+        return Shape.of(dims(shapesOf(s), pass.output()));
     }
 
-    /** A graph specialised to a pass's inputs, and the key its variants are cached under. */
-    private record Specialised(List<Long> key, Shapes shapes) {
+    /**
+     * A graph specialised to a pass's inputs, and the key its variants are cached under.
+     *
+     * @param shapes    the specialised shapes; null where the summary records that the graph stays as it is at these
+     *                  input shapes and every layer and output is static there ({@link #shapesOf} infers them when
+     *                  a variant must be compiled)
+     * @param rewritten whether the shapes describe a graph rewritten for them (an If inlined, a Loop unrolled)
+     */
+    private record Specialised(List<Long> key, Shapes shapes, boolean rewritten) {
+    }
+
+    private Shapes shapesOf(Specialised s) {
+        return s.shapes() != null ? s.shapes() : shapesFor(s.key());
     }
 
     /**
@@ -467,14 +492,19 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      */
     private Specialised specialise(Map<String, FloatTensor> feeds, String output, List<String> taps) {
         List<Long> key = shapeKey(feeds);
+        if (summary.staticShapes().containsKey(key)) {
+            // Outputs and taps are model outputs and layers (checked before), all static at this key.
+            return new Specialised(key, null, false);
+        }
         Shapes shapes = shapesFor(key);
         boolean open = !isStatic(shapes, output);
         for (String tap : taps) {
             open |= !isStatic(shapes, tap);
         }
+        Graph graph = graph();
         if (!open || graph.producer(output) == null && !graph.isInitializer(output) && graph.inputs().stream()
                 .noneMatch(v -> v.getName().equals(output))) {
-            return new Specialised(key, shapes);
+            return new Specialised(key, shapes, shapes.graph() != graph);
         }
         ShapeProbe probe;
         synchronized (probes) {
@@ -509,7 +539,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             s = ShapeInference.infer(graph, dims, seen);
             observed.put(k, s);
         }
-        return new Specialised(k, s);
+        return new Specialised(k, s, s.graph() != graph);
     }
 
     private static boolean isStatic(Shapes shapes, String value) {
@@ -523,12 +553,10 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         Map<String, FloatTensor> feeds = pass.feeds();
         String output = pass.output();
         List<String> taps = pass.taps();
-        Specialised specialised = specialise(feeds, output, taps);
-        List<Long> shapeKey = specialised.key();
-        Shapes shapes = specialised.shapes();
-        List<String> bias = pass.biasGradients() ? List.copyOf(biasLayers.keySet()) : List.of();
+        Specialised shapes = specialise(feeds, output, taps);
+        List<String> bias = pass.biasGradients() ? summary.biasLayers() : List.of();
         if (!pass.needsBackward()) {
-            Map<String, FloatTensor> r = execute(shapes, shapeKey, GradientSpec.forward(output, taps), feeds, null);
+            Map<String, FloatTensor> r = execute(shapes, GradientSpec.forward(output, taps), feeds, null);
             return result(r, output, taps, false, null, List.of());
         }
         GradientSpec.SeedSource source = pass.seedKind() == SeedKind.TOP_CLASS ? GradientSpec.SeedSource.TOP_CLASS
@@ -536,7 +564,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         boolean hessian = pass.request().hessianProducts();
         GradientSpec spec = new GradientSpec(output, taps, pass.inputGradient(), pass.mode(), source, bias,
                 pass.attributedInput(), hessian);
-        Map<String, FloatTensor> r = execute(shapes, shapeKey, spec, feeds, pass.seed());
+        Map<String, FloatTensor> r = execute(shapes, spec, feeds, pass.seed());
         PassResult result = result(r, output, taps, true, pass.seed() != null ? pass.seed() : r.get(SEED), bias);
         if (!hessian) {
             return result;
@@ -550,7 +578,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 FloatTensor w = seed.curvature(r.get(output), r.get("tangent:" + tap));
                 GradientSpec curvature = new GradientSpec(output, List.of(tap), false, GradientMode.STANDARD,
                         GradientSpec.SeedSource.FED, List.of(), pass.attributedInput());
-                product = product.plus(execute(shapes, shapeKey, curvature, feeds, w).get("grad:" + tap));
+                product = product.plus(execute(shapes, curvature, feeds, w).get("grad:" + tap));
             }
             products.put(tap, product);
         }
@@ -570,7 +598,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }
         List<BiasGradient> biasGradients = new ArrayList<>(bias.size());
         for (String b : bias) {
-            biasGradients.add(new BiasGradient(b, biasLayers.get(b), r.get("bias:" + b)));
+            biasGradients.add(new BiasGradient(b, analysis().biasLayers().get(b), r.get("bias:" + b)));
         }
         return new PassResult(r.get(output), acts, gradients, r.get(INPUT_GRADIENT), seed, biasGradients);
     }
@@ -579,11 +607,12 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      * Runs a variant; results keyed by output name, taps as {@code act:NAME} and {@code grad:NAME}, and the input
      * gradient and in-graph seed under {@link #INPUT_GRADIENT} and {@link #SEED}.
      */
-    private Map<String, FloatTensor> execute(Shapes shapes, List<Long> shapeKey, GradientSpec spec,
+    private Map<String, FloatTensor> execute(Specialised shapes, GradientSpec spec,
                                              Map<String, FloatTensor> inputFeeds, FloatTensor seed) {
+        List<Long> shapeKey = shapes.key();
         // A graph rewritten for these shapes (an If inlined, a Loop unrolled) holds only at them: no batch-symbolic
         // variant.
-        List<Object> symbolicKey = shapes.graph() == graph ? symbolicKey(spec, shapeKey) : null;
+        List<Object> symbolicKey = shapes.rewritten() ? null : symbolicKey(spec, shapeKey);
         if (symbolicKey != null) {
             try (VariantCache.Lease lease = variants.acquire(symbolicKey,
                     () -> build(shapes, spec, shapeKey, withBatch(shapeKey, -1)))) {
@@ -642,19 +671,21 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      *                 decides some ({@link ShapeProbe}); batch -1 for a batch-symbolic variant
      * @throws NotBatchSymbolic when {@code symbolic} is set and the pass does not generalise
      */
-    private Variant build(Shapes shapes, GradientSpec spec, List<Long> symbolic, List<Long> shapeKey) {
+    private Variant build(Specialised shapes, GradientSpec spec, List<Long> symbolic, List<Long> shapeKey) {
         long start = System.nanoTime();
         // The blocked-layout forms help ONNX Runtime's CPU provider only; CUDA gets the plain backward graph.
         boolean cpuBlockedLayout = !provider.cuda();
-        // Every input's dims: the compile-cache key must tell apart models with several inputs.
+        // Every input's dims (as fed: shape inference keeps them): the compile-cache key must tell apart models with
+        // several inputs.
+        Map<String, long[]> fed = inputDims(shapes.key());
         String inputDims;
         if (symbolic != null) {
-            long[] d = dims(shapes, graph.inputs().get(0).getName());
+            long[] d = fed.values().iterator().next();
             d[0] = -1;
             inputDims = Arrays.toString(d);
         } else {
-            inputDims = graph.inputs().size() == 1 ? Arrays.toString(dims(shapes, graph.inputs().get(0).getName()))
-                    : graph.inputs().stream().map(i -> i.getName() + "=" + Arrays.toString(dims(shapes, i.getName())))
+            inputDims = fed.size() == 1 ? Arrays.toString(fed.values().iterator().next())
+                    : fed.entrySet().stream().map(e -> e.getKey() + "=" + Arrays.toString(e.getValue()))
                     .collect(java.util.stream.Collectors.joining(", "));
         }
         String what = source + " [" + describe(spec) + ", input " + inputDims + "]";
@@ -672,8 +703,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             }
         }
         CompiledGraph cg;
+        Graph graph = graph();
         if (symbolic == null) {
-            cg = compile(shapes, spec, cpuBlockedLayout);
+            cg = compile(shapesOf(shapes), spec, cpuBlockedLayout);
         } else {
             CompiledGraph two;
             CompiledGraph three;
@@ -706,7 +738,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** Differentiates the graph at {@code shapes}, converted to a newer opset when its own lacks a backward form. */
     private CompiledGraph compile(Shapes shapes, GradientSpec spec, boolean cpuBlockedLayout) {
-        if (graph.opset() < GradientCompiler.OLDEST_OPSET) {
+        if (summary.opset() < GradientCompiler.OLDEST_OPSET) {
             return GradientCompiler.compile(upgraded(shapes, null), spec, cpuBlockedLayout);
         }
         try {
@@ -737,6 +769,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
      * or with the converter's when the model is older than the backward forms ({@code why} null).
      */
     private Shapes upgraded(Shapes shapes, OpsetTooOldException why) {
+        Graph graph = graph();
         Graph g;
         synchronized (this) {
             if (upgradedGraph == null) {
@@ -783,12 +816,70 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     private byte[] modelDigest() {
         byte[] d = modelDigest;
-        if (d == null) {
-            d = compileCache.modelDigest(modelStamp, graph.model());
-            modelDigest = d;
+        if (d == null && analysis == null) {
+            d = compileCache.rememberedDigest(modelStamp); // a warm start: the summary's file, remembered whole
         }
+        if (d == null) {
+            d = compileCache.modelDigest(modelStamp, analysis().graph().model());
+        }
+        modelDigest = d;
         return d;
     }
+
+    /** The graph: on a warm start read from the file when first needed ({@link #analysis()}). */
+    private Graph graph() {
+        return analysis().graph();
+    }
+
+    /**
+     * The model checked and analysed. On a warm start it is read from the file the first time something needs the
+     * graph (a compile, a head, shape inference at a new input shape, bias values), and only when the file still has
+     * the identity the summary was made for: a file changed since the model was loaded fails rather than mixing two
+     * models.
+     *
+     * @throws ModelLoadException when the file changed or can no longer be read
+     */
+    private ModelAnalysis analysis() {
+        ModelAnalysis a = analysis;
+        if (a != null) {
+            return a;
+        }
+        synchronized (modelReads) {
+            if (analysis == null) {
+                long start = System.nanoTime();
+                if (!modelStamp.equals(FileStamp.of(modelFile))) {
+                    throw changedSinceLoaded();
+                }
+                ModelProto model = OnnxModelReader.readResolved(modelFile);
+                if (!modelStamp.equals(FileStamp.of(modelFile))) {
+                    throw changedSinceLoaded();
+                }
+                analysis = new ModelAnalysis(model, source);
+                modelReads.incrementAndGet();
+                LOG.debug("{}: read, checked and analysed in {} ms, when first needed", modelFile,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            return analysis;
+        }
+    }
+
+    private ModelLoadException changedSinceLoaded() {
+        return new ModelLoadException(modelFile + " changed (or was removed) since the model was loaded, before "
+                + "gradcam needed its graph; load the model again");
+    }
+
+    /** How often this instance read and analysed its model file (tests: 0 on a warm start that needs no graph). */
+    int modelReads() {
+        return modelReads.get();
+    }
+
+    /** The summary as the compile cache keeps it: with every layer's layout. */
+    private ModelSummary storedSummary(ModelAnalysis a) {
+        ModelSummary s = a.summaryWithLayouts();
+        summary = s;
+        return s;
+    }
+
 
     /** Remembers a compile-cache key this instance used, for the next process's preload (the first ones only). */
     private void noteUsed(String key) {
@@ -950,12 +1041,13 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }
         boolean withInput = input != null;
         try (VariantCache.Lease lease = variants.acquire(List.of("head", l.name(), out, withInput),
-                () -> session(HeadCompiler.compile(declared, l.name(), out, withInput), source + " [head from "
-                        + l.name() + " to " + out + (withInput ? ", skip connections from the input" : "") + "]"))) {
+                () -> session(HeadCompiler.compile(analysis().declared(), l.name(), out, withInput), source
+                        + " [head from " + l.name() + " to " + out + (withInput ? ", skip connections from the input"
+                        : "") + "]"))) {
             Variant v = lease.variant();
             Map<String, FloatTensor> feeds = new HashMap<>();
             feeds.put(l.name(), activations);
-            String modelInput = graph.inputs().get(0).getName();
+            String modelInput = inputs.get(0).name();
             boolean readsInput = v.graph().model().getGraph().getInputList().stream()
                     .anyMatch(i -> i.getName().equals(modelInput));
             if (readsInput) {
@@ -981,8 +1073,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     /** Input name to dims, flattened in the graph's input order. */
     private List<Long> shapeKey(Map<String, FloatTensor> feeds) {
         List<Long> key = new ArrayList<>();
-        for (ValueInfoProto in : graph.inputs()) {
-            long[] dims = feeds.get(in.getName()).shape().dims();
+        for (ValueInfo in : inputs) {
+            long[] dims = feeds.get(in.name()).shape().dims();
             key.add((long) dims.length);
             for (long d : dims) {
                 key.add(d);
@@ -1011,20 +1103,13 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             }
         }
         if (infer) {
-            Map<String, long[]> dims = new LinkedHashMap<>();
-            int pos = 0;
-            for (ValueInfoProto in : graph.inputs()) {
-                int rank = key.get(pos++).intValue();
-                long[] d = new long[rank];
-                for (int i = 0; i < rank; i++) {
-                    d[i] = key.get(pos++);
-                }
-                dims.put(in.getName(), d);
-            }
+            Map<String, long[]> dims = inputDims(key);
             try {
+                Graph graph = graph();
                 Shapes s = ShapeInference.infer(graph, dims);
                 OperatorRules.check(graph, s, source + " at input shape " + describe(dims));
                 f.complete(s);
+                rememberStaticShapes(key, s);
                 return s;
             } catch (RuntimeException | Error e) {
                 // Not kept: a shape that does not fit the input fails again, with the same message, next time.
@@ -1045,6 +1130,50 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         }
     }
 
+    /** The input dims a shape key holds, by input name, in the graph's input order. */
+    private Map<String, long[]> inputDims(List<Long> key) {
+        Map<String, long[]> dims = new LinkedHashMap<>();
+        int pos = 0;
+        for (ValueInfo in : inputs) {
+            int rank = key.get(pos++).intValue();
+            long[] d = new long[rank];
+            for (int i = 0; i < rank; i++) {
+                d[i] = key.get(pos++);
+            }
+            dims.put(in.name(), d);
+        }
+        return dims;
+    }
+
+    /**
+     * Records in the kept summary that at this input shape the graph stays as it is and every layer and output is
+     * static (so a later process's passes there need no shape inference), with the outputs' shapes.
+     */
+    private void rememberStaticShapes(List<Long> key, Shapes s) {
+        if (!summaryKept || s.graph() != graph() || summary.staticShapes().containsKey(key)) {
+            return;
+        }
+        List<Shape> outs = new ArrayList<>(outputs.size());
+        for (ValueInfo o : outputs) {
+            if (!isStatic(s, o.name())) {
+                return;
+            }
+            outs.add(Shape.of(s.dims(o.name())));
+        }
+        for (LayerInfo l : layers) {
+            if (!isStatic(s, l.name())) {
+                return;
+            }
+        }
+        synchronized (modelReads) {
+            ModelSummary next = summary.withStaticShapes(key, outs);
+            if (next != summary) {
+                summary = next;
+                compileCache.rememberSummary(modelStamp, next);
+            }
+        }
+    }
+
     private static long[] dims(Shapes shapes, String value) {
         try {
             return shapes.dims(value);
@@ -1057,7 +1186,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     /** A model output or, as {@link Capability#LAYER_OUTPUT} allows, any layer tensor. */
     private String outputName(String requested) {
         if (requested == null) {
-            return graph.outputs().get(0).getName();
+            return outputs.get(0).name();
         }
         for (ValueInfo o : outputs) {
             if (o.name().equals(requested)) {
