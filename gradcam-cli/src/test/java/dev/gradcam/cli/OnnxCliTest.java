@@ -99,6 +99,29 @@ class OnnxCliTest {
     }
 
     @Test
+    void aWarmRunStartsFromTheModelSummaryAndWritesTheSameMaps() throws Exception {
+        // Facts about a file changed in the last 2 s are not remembered: let the copy age past that.
+        long changed = Math.max(Files.getLastModifiedTime(model).toMillis(),
+                ((java.nio.file.attribute.FileTime) Files.getAttribute(model, "unix:ctime")).toMillis());
+        Thread.sleep(Math.max(0, changed + 2100 - System.currentTimeMillis()));
+        Path cache = dir.resolve("cache");
+        String[] args = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "layer2",
+            "--method", "grad-cam", "--compile-cache", cache.toString(), "--quiet", "--out", ""};
+        args[args.length - 1] = dir.resolve("cold").toString();
+        assertEquals(ExitCodes.OK, CliRun.of(args).code());
+        try (Stream<Path> s = Files.list(cache.resolve("models"))) {
+            assertEquals(1, s.filter(p -> p.toString().endsWith(".summary")).count(),
+                    "the first run keeps the model's summary for the next");
+        }
+        args[args.length - 1] = dir.resolve("warm").toString();
+        CliRun warm = CliRun.of(args);
+        assertEquals(ExitCodes.OK, warm.code(), warm::toString);
+        for (String f : new String[] {"raw.npy", "heatmap.npy"}) {
+            assertEquals(Npy.read(dir.resolve("cold").resolve(f)), Npy.read(dir.resolve("warm").resolve(f)), f);
+        }
+    }
+
+    @Test
     void theCompileCacheFolderFollowsTheFlagTheEnvironmentAndTheXdgConvention() {
         assertEquals(Path.of("/x"), ModelOptions.compileCacheDir("/x", Map.of("GRADCAM_CACHE_DIR", "/y"), "/h"));
         assertEquals(null, ModelOptions.compileCacheDir("off", Map.of(), "/h"));

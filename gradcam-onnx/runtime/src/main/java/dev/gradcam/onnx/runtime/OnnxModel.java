@@ -223,7 +223,9 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         FileStamp stamp = cache == null ? null : FileStamp.of(file);
         // A warm start: ONNX Runtime loads the last process's first variant while the model is read and checked.
         Preload preload = stamp == null || o.compileCachePreload() == 0 ? null : Preload.start(() -> {
+            long start = System.nanoTime();
             String settings = cacheSettings(ExecutionProviders.choose(o), o, OrtEnvironment.getEnvironment());
+            LOG.debug("ONNX Runtime's environment ready in {} ms", (System.nanoTime() - start) / 1_000_000);
             List<String> keys = cache.recentKeys(stamp, settings);
             return keys.subList(0, Math.min(o.compileCachePreload(), keys.size()));
         }, key -> preloadSession(cache, key, o));
@@ -284,10 +286,12 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** ONNX Runtime's session of a compile-cache entry (on the preload thread), or null when there is none. */
     private static Preload.Session preloadSession(CompileCache cache, String key, OnnxOptions o) throws OrtException {
+        long start = System.nanoTime();
         var entry = cache.lookup(key);
         if (entry.isEmpty()) {
             return null;
         }
+        long found = System.nanoTime();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         CompiledGraph graph = entry.get().graph();
         OrtSession session;
@@ -295,6 +299,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             session = env.createSession(entry.get().optimizedModel().toString(), so);
         }
+        long loaded = System.nanoTime();
         // A session's first run allocates its buffers and touches every weight: do it here, beside the model's
         // parsing, rather than in the first pass (zeros, one image where the batch is symbolic). Not for a variant
         // of a larger fixed batch: there the run itself would cost more than its first-run overhead saves.
@@ -311,6 +316,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
                 zeros.put(in.getName(), FloatTensor.zeros(Shape.of(dims)));
             }
             new Variant(graph, session, "preloaded compile-cache entry " + key).run(env, zeros);
+            LOG.debug("compile-cache entry {}: found in {} ms, session in {} ms, warm-up run in {} ms", key,
+                    (found - start) / 1_000_000, (loaded - found) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.debug("preloaded compile-cache entry {} did not warm up: {}", key, e.toString());
         }
