@@ -81,8 +81,11 @@ final class CompileCache {
         this.racyWindowMillis = racyWindowMillis;
     }
 
-    /** A found entry: the optimised model to load, and the compiled graph's names (its model holds only inputs). */
-    record Entry(Path optimizedModel, CompiledGraph graph) {
+    /**
+     * A found entry: the optimised model to load, the compiled graph's names (its model is absent, or holds only the
+     * inputs in entries of older gradcam versions) and its inputs.
+     */
+    record Entry(Path optimizedModel, CompiledGraph graph, List<GraphInput> inputs) {
     }
 
     /** The key of one variant of one model: a hex SHA-256 over everything the optimised graph depends on. */
@@ -248,10 +251,10 @@ final class CompileCache {
             try (InputStream in = Files.newInputStream(props)) {
                 p.load(in);
             }
-            CompiledGraph g = decode(p);
+            Entry e = decode(model, p);
             FileTime now = FileTime.fromMillis(System.currentTimeMillis());
             Files.setLastModifiedTime(props, now); // least recently used goes first
-            return Optional.of(new Entry(model, g));
+            return Optional.of(e);
         } catch (IOException | RuntimeException e) {
             LOG.warn("discarding the damaged compile-cache entry {}: {}", props, e.toString());
             discard(key);
@@ -431,18 +434,42 @@ final class CompileCache {
         g.biasGradients().forEach((layer, name) -> p.setProperty("bias." + layer, name));
         g.hessianProducts().forEach((tap, name) -> p.setProperty("hvp." + tap, name));
         g.outputTangents().forEach((tap, name) -> p.setProperty("tangent." + tap, name));
-        // The graph's inputs with their types: what feeds are converted to.
+        // The graph's inputs with their types (what feeds are converted to), in plain text: a hit then needs no
+        // protobuf. Also as a serialised model, which older gradcam versions sharing the folder read.
+        List<GraphInput> inputs = GraphInput.of(g);
+        p.setProperty("feeds", Integer.toString(inputs.size()));
+        for (int i = 0; i < inputs.size(); i++) {
+            GraphInput in = inputs.get(i);
+            p.setProperty("feed." + i + ".name", in.name());
+            p.setProperty("feed." + i + ".type", Integer.toString(in.elementType()));
+            p.setProperty("feed." + i + ".dims", in.dims().stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
         ModelProto inputsOnly = ModelProto.newBuilder()
                 .setGraph(GraphProto.newBuilder().addAllInput(g.model().getGraph().getInputList())).build();
         p.setProperty("inputs", Base64.getEncoder().encodeToString(inputsOnly.toByteArray()));
         return p;
     }
 
-    private static CompiledGraph decode(Properties p) throws IOException {
-        ModelProto inputsOnly = ModelProto.parseFrom(Base64.getDecoder().decode(required(p, "inputs")));
-        return new CompiledGraph(inputsOnly, required(p, "input"), p.getProperty("seedInput"), required(p, "output"),
-                prefixed(p, "activation."), prefixed(p, "gradient."), p.getProperty("inputGradient"),
-                p.getProperty("seedOutput"), prefixed(p, "bias."), prefixed(p, "hvp."), prefixed(p, "tangent."));
+    private static Entry decode(Path model, Properties p) throws IOException {
+        ModelProto inputsOnly = null;
+        List<GraphInput> inputs = new ArrayList<>();
+        String feeds = p.getProperty("feeds");
+        if (feeds != null) {
+            for (int i = 0, n = Integer.parseInt(feeds); i < n; i++) {
+                String dims = required(p, "feed." + i + ".dims");
+                inputs.add(new GraphInput(required(p, "feed." + i + ".name"),
+                        Integer.parseInt(required(p, "feed." + i + ".type")), dims.isEmpty() ? List.of()
+                        : java.util.Arrays.stream(dims.split(",")).map(Long::valueOf).toList()));
+            }
+        } else {
+            inputsOnly = ModelProto.parseFrom(Base64.getDecoder().decode(required(p, "inputs")));
+        }
+        CompiledGraph g = new CompiledGraph(inputsOnly, required(p, "input"), p.getProperty("seedInput"),
+                required(p, "output"), prefixed(p, "activation."), prefixed(p, "gradient."),
+                p.getProperty("inputGradient"), p.getProperty("seedOutput"), prefixed(p, "bias."), prefixed(p, "hvp."),
+                prefixed(p, "tangent."));
+        return new Entry(model, g, inputsOnly != null ? GraphInput.of(g) : List.copyOf(inputs));
     }
 
     private static String required(Properties p, String key) throws IOException {

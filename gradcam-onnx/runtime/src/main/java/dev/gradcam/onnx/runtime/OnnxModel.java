@@ -303,25 +303,26 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         // A session's first run allocates its buffers and touches every weight: do it here, beside the model's
         // parsing, rather than in the first pass (zeros, one image where the batch is symbolic). Not for a variant
         // of a larger fixed batch: there the run itself would cost more than its first-run overhead saves.
+        List<GraphInput> inputs = entry.get().inputs();
         try {
             Map<String, FloatTensor> zeros = new HashMap<>();
-            for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
-                long[] dims = Graph.typeOf(in).dims();
+            for (GraphInput in : inputs) {
+                long[] dims = in.dims().stream().mapToLong(Long::longValue).toArray();
                 if (dims.length > 0 && dims[0] > 1) {
-                    return new Preload.Session(graph, session);
+                    return new Preload.Session(graph, inputs, session);
                 }
                 for (int i = 0; i < dims.length; i++) {
                     dims[i] = Math.max(dims[i], 1);
                 }
-                zeros.put(in.getName(), FloatTensor.zeros(Shape.of(dims)));
+                zeros.put(in.name(), FloatTensor.zeros(Shape.of(dims)));
             }
-            new Variant(graph, session, "preloaded compile-cache entry " + key).run(env, zeros);
+            new Variant(graph, inputs, session, "preloaded compile-cache entry " + key).run(env, zeros);
             LOG.debug("compile-cache entry {}: found in {} ms, session in {} ms, warm-up run in {} ms", key,
                     (found - start) / 1_000_000, (loaded - found) / 1_000_000, (System.nanoTime() - loaded) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.debug("preloaded compile-cache entry {} did not warm up: {}", key, e.toString());
         }
-        return new Preload.Session(graph, session);
+        return new Preload.Session(graph, inputs, session);
     }
 
     @Override
@@ -909,7 +910,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         Preload.Session preloaded = preload == null ? null : preload.take(key);
         if (preloaded != null) {
             compileCache.loaded(true);
-            return new Variant(preloaded.graph(), preloaded.session(), what);
+            return new Variant(preloaded.graph(), preloaded.inputs(), preloaded.session(), what);
         }
         var entry = compileCache.lookup(key);
         if (entry.isEmpty()) {
@@ -919,7 +920,7 @@ public final class OnnxModel extends AbstractDifferentiableModel {
         try (OrtSession.SessionOptions so = sessionOptions(OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             OrtSession session = env.createSession(entry.get().optimizedModel().toString(), so);
             compileCache.loaded(false);
-            return new Variant(entry.get().graph(), session, what);
+            return new Variant(entry.get().graph(), entry.get().inputs(), session, what);
         } catch (OrtException | RuntimeException e) {
             LOG.warn("compile cache entry {} for {} could not be loaded ({}); compiling again", key, what,
                     e.getMessage());

@@ -24,8 +24,8 @@ final class Preload implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preload.class);
 
-    /** A loaded entry: the compiled graph's names and ONNX Runtime's session of its optimised graph. */
-    record Session(CompiledGraph graph, OrtSession session) {
+    /** A loaded entry: the compiled graph's names and inputs, and ONNX Runtime's session of its optimised graph. */
+    record Session(CompiledGraph graph, List<GraphInput> inputs, OrtSession session) {
     }
 
     /** Loads one entry, or returns null when it is gone or damaged. */
@@ -56,6 +56,7 @@ final class Preload implements AutoCloseable {
 
     private void run(Callable<List<String>> keys, Loader loader) {
         Map<String, CompletableFuture<Session>> plan = new LinkedHashMap<>();
+        List<Map.Entry<String, CompletableFuture<Session>>> order;
         try {
             for (String k : keys.call()) {
                 plan.put(k, new CompletableFuture<>());
@@ -63,23 +64,30 @@ final class Preload implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             LOG.debug("no compile-cache preload: {}", e.toString());
         } finally {
+            // The order is copied before the plan is published: take() and close() remove from it from then on.
+            order = List.copyOf(plan.entrySet());
             planned.complete(plan); // even after an Error: nobody may wait forever
         }
-        for (Map.Entry<String, CompletableFuture<Session>> e : List.copyOf(plan.entrySet())) {
-            Session s = null;
-            if (!closed) {
-                long start = System.nanoTime();
-                try {
-                    s = loader.load(e.getKey());
-                    LOG.debug("preloaded compile-cache entry {} in {} ms", e.getKey(),
-                            (System.nanoTime() - start) / 1_000_000);
-                } catch (OrtException | RuntimeException | LinkageError ex) {
-                    LOG.debug("could not preload compile-cache entry {}: {}", e.getKey(), ex.toString());
-                } finally {
-                    e.getValue().complete(s);
+        try {
+            for (Map.Entry<String, CompletableFuture<Session>> e : order) {
+                Session s = null;
+                if (!closed) {
+                    long start = System.nanoTime();
+                    try {
+                        s = loader.load(e.getKey());
+                        LOG.debug("preloaded compile-cache entry {} in {} ms", e.getKey(),
+                                (System.nanoTime() - start) / 1_000_000);
+                    } catch (OrtException | RuntimeException | LinkageError ex) {
+                        LOG.debug("could not preload compile-cache entry {}: {}", e.getKey(), ex.toString());
+                    } finally {
+                        e.getValue().complete(s);
+                    }
                 }
             }
-            e.getValue().complete(null); // closed before it was loaded (no-op when loaded)
+        } finally {
+            for (Map.Entry<String, CompletableFuture<Session>> e : order) {
+                e.getValue().complete(null); // closed before it was loaded, or an Error (no-op when loaded)
+            }
         }
     }
 

@@ -9,14 +9,13 @@ import dev.gradcam.api.BackendExecutionException;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.onnx.grad.CompiledGraph;
-import dev.gradcam.onnx.graph.Graph;
 import dev.gradcam.onnx.model.ElementType;
-import dev.gradcam.onnx.proto.Onnx.ValueInfoProto;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,13 +33,22 @@ final class Variant implements AutoCloseable {
     /** Every output of the compiled graph, without repeats: fixed per variant, so computed once. */
     private final Set<String> fetches;
 
+    /** A variant of a graph compiled in this process. */
     Variant(CompiledGraph graph, OrtSession session, String description) {
+        this(graph, GraphInput.of(graph), session, description);
+    }
+
+    /**
+     * @param graph  the compiled graph's names (its model may be absent: a compile-cache entry's is on disk)
+     * @param inputs the graph's inputs
+     */
+    Variant(CompiledGraph graph, List<GraphInput> inputs, OrtSession session, String description) {
         this.graph = graph;
         this.session = session;
         this.description = description;
         Map<String, Integer> types = new HashMap<>();
-        for (ValueInfoProto in : graph.model().getGraph().getInputList()) {
-            types.put(in.getName(), Graph.typeOf(in).elemType());
+        for (GraphInput in : inputs) {
+            types.put(in.name(), in.elementType());
         }
         this.inputTypes = Map.copyOf(types);
         Set<String> f = new LinkedHashSet<>();

@@ -96,6 +96,31 @@ class CompileCacheTest {
     }
 
     @Test
+    void entriesWithTheirInputsOnlyAsAModelStillLoad(@TempDir Path cache) throws IOException {
+        FloatTensor x = images(1);
+        FloatTensor first;
+        try (OnnxModel m = model(cache)) {
+            first = outputOf(m, x);
+        }
+        // An entry as gradcam wrote it before the inputs were also kept in plain text (read without protobuf).
+        Path props;
+        try (Stream<Path> s = Files.list(cache)) {
+            props = s.filter(p -> p.toString().endsWith(".properties")).findFirst().orElseThrow();
+        }
+        List<String> lines = Files.readAllLines(props);
+        List<String> older = lines.stream().filter(l -> !l.startsWith("feed")).toList();
+        assertTrue(older.size() < lines.size() && older.stream().anyMatch(l -> l.startsWith("inputs=")));
+        Files.write(props, older);
+        for (String preload : List.of("0", "1")) {
+            try (OnnxModel m = model(MODEL, cache, preload)) {
+                assertEquals(first, outputOf(m, x));
+                assertEquals(1, m.compileCache().hits(), "preload " + preload);
+                assertEquals(0, m.compileCache().writes());
+            }
+        }
+    }
+
+    @Test
     void everyVariantIsAnEntryOfItsOwnAndBatchSizesShareOne(@TempDir Path cache) throws IOException {
         try (OnnxModel m = model(cache)) {
             m.run(gradCam(images(1), m));
