@@ -19,42 +19,49 @@ import java.util.Set;
  */
 public final class GradientModes {
 
-    private static final Map<String, Map<String, BackwardRule>> OVERRIDES = Map.of(
-            GradientMode.STANDARD.name(), Map.of(),
-            LrpModes.EPSILON, LrpRules.overrides(),
-            LrpModes.ALPHA_BETA, LrpRules.overrides(),
-            LrpModes.Z_PLUS, LrpRules.overrides(),
-            GradientMode.GUIDED.name(), Map.of(
-                    "Relu", GradientModes::guidedRelu,
-                    "LeakyRelu", c -> c.addGradient(0, positiveOnly(c, ActivationRules.leakyReluGradient(c))),
-                    "Clip", GradientModes::guidedClip),
-            GradientMode.DECONVNET.name(), Map.of(
-                    "Relu", GradientModes::deconvnet,
-                    "LeakyRelu", GradientModes::deconvnet,
-                    "Clip", c -> {
-                        if (ActivationRules.clipIsReluLike(c)) {
-                            deconvnet(c);
-                        } else {
-                            ActivationRules.clip(c);
-                        }
-                    }));
+    /**
+     * The rule tables, built when a graph is first differentiated: building them loads every backward rule, about
+     * 0.15 s in a fresh JVM that a warm start (every variant from the compile cache) never needs.
+     */
+    private static final class Tables {
 
-    /** Family name to its rule table: the standard rules with the family's overrides, built once. */
-    private static final Map<String, Map<String, BackwardRule>> TABLES = tables();
+        private static final Map<String, Map<String, BackwardRule>> OVERRIDES = Map.of(
+                GradientMode.STANDARD.name(), Map.of(),
+                LrpModes.EPSILON, LrpRules.overrides(),
+                LrpModes.ALPHA_BETA, LrpRules.overrides(),
+                LrpModes.Z_PLUS, LrpRules.overrides(),
+                GradientMode.GUIDED.name(), Map.of(
+                        "Relu", GradientModes::guidedRelu,
+                        "LeakyRelu", c -> c.addGradient(0, positiveOnly(c, ActivationRules.leakyReluGradient(c))),
+                        "Clip", GradientModes::guidedClip),
+                GradientMode.DECONVNET.name(), Map.of(
+                        "Relu", GradientModes::deconvnet,
+                        "LeakyRelu", GradientModes::deconvnet,
+                        "Clip", c -> {
+                            if (ActivationRules.clipIsReluLike(c)) {
+                                deconvnet(c);
+                            } else {
+                                ActivationRules.clip(c);
+                            }
+                        }));
+
+        /** Family name to its rule table: the standard rules with the family's overrides, built once. */
+        static final Map<String, Map<String, BackwardRule>> TABLES = tables();
+
+        private static Map<String, Map<String, BackwardRule>> tables() {
+            Map<String, Map<String, BackwardRule>> tables = new HashMap<>();
+            OVERRIDES.forEach((family, overrides) -> {
+                Map<String, BackwardRule> rules = new HashMap<>(BackwardRules.standard());
+                rules.putAll(overrides);
+                tables.put(family, Map.copyOf(rules));
+            });
+            return Map.copyOf(tables);
+        }
+    }
 
     private static final Set<GradientMode> SUPPORTED = supportedModes();
 
     private GradientModes() {
-    }
-
-    private static Map<String, Map<String, BackwardRule>> tables() {
-        Map<String, Map<String, BackwardRule>> tables = new HashMap<>();
-        OVERRIDES.forEach((family, overrides) -> {
-            Map<String, BackwardRule> rules = new HashMap<>(BackwardRules.standard());
-            rules.putAll(overrides);
-            tables.put(family, Map.copyOf(rules));
-        });
-        return Map.copyOf(tables);
     }
 
     private static Set<GradientMode> supportedModes() {
@@ -101,7 +108,7 @@ public final class GradientModes {
 
     /** The rule table for a mode: the standard rules with the overrides of the mode's family. */
     static Map<String, BackwardRule> rules(GradientMode mode) {
-        Map<String, BackwardRule> rules = TABLES.get(mode.name());
+        Map<String, BackwardRule> rules = Tables.TABLES.get(mode.name());
         if (rules == null) {
             throw new IllegalArgumentException("unknown gradient mode " + mode);
         }
