@@ -55,8 +55,9 @@ record ModelSummary(List<ValueInfo> inputs, List<ValueInfo> outputs, List<LayerI
     /** Bump when the layout of the file or what it holds changes. */
     private static final String FORMAT = "gradcam-model-summary-1";
     /**
-     * The code that analyses models: the locations, sizes and modification times of the jars (or class folders) of
-     * this module, the model module and the API. A summary made by other code is not used.
+     * The code that analyses models: the locations, sizes and modification times of the jars of this module, the
+     * model module and the API (in a build's class folders, of three of their classes). A summary made by other code
+     * is not used.
      */
     static final String CODE = codeIdentity();
     /** At most how many input shapes a summary remembers. */
@@ -284,6 +285,9 @@ record ModelSummary(List<ValueInfo> inputs, List<ValueInfo> outputs, List<LayerI
             try {
                 var src = c.getProtectionDomain().getCodeSource();
                 Path p = Path.of(src.getLocation().toURI());
+                if (Files.isDirectory(p)) {
+                    p = p.resolve(c.getName().replace('.', '/') + ".class"); // a build's class folder
+                }
                 if (seen.add(p.toString())) {
                     sb.append('|').append(p).append('|').append(Files.size(p)).append('|')
                             .append(Files.getLastModifiedTime(p).toMillis());

@@ -259,6 +259,25 @@ class ModelSummaryTest {
 
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aModelFileReplacedByAnInvalidOneFailsAsAColdLoadDoes(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("model.onnx");
+        Path cache = dir.resolve("cache");
+        Files.copy(MODEL, file);
+        waitUntilOlderThan(file, 2100);
+        try (OnnxModel m = model(file, cache)) {
+            gradCam(m, images(1));
+        }
+        assertEquals(1, summaries(cache).size());
+        byte[] valid = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(valid, valid.length / 2)); // truncated: not a model any more
+        Class<? extends Throwable> cold = assertThrows(ModelLoadException.class,
+                () -> OnnxModel.load(file, Map.of("executionProvider", "cpu"))).getClass();
+        assertEquals(cold, assertThrows(ModelLoadException.class, () -> model(file, cache)).getClass(),
+                "the summary of the valid file is not used for the changed one");
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
     void aFileChangedAfterAWarmStartFailsClearlyWhenTheGraphIsFirstNeeded(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("model.onnx");
         Path cache = dir.resolve("cache");
