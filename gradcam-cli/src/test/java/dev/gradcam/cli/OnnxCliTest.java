@@ -112,11 +112,22 @@ class OnnxCliTest {
     @Test
     void theToolTurnsOnnxRuntimeSpinningOffUnlessTheUserSetsIt() {
         assertEquals(Map.of("compileCache", Path.of("/c").toString(), "allowSpinning", "false"),
-                ModelOptions.onnxOptions(Map.of(), Path.of("/c")));
+                ModelOptions.onnxOptions(Map.of(), Path.of("/c"), 1, 8));
         assertEquals(Map.of("allowSpinning", "true", "intraOpThreads", "1"),
-                ModelOptions.onnxOptions(Map.of("allowSpinning", "true", "intraOpThreads", "1"), null));
-        assertEquals("/mine", ModelOptions.onnxOptions(Map.of("compileCache", "/mine"), Path.of("/c"))
+                ModelOptions.onnxOptions(Map.of("allowSpinning", "true", "intraOpThreads", "1"), null, 1, 8));
+        assertEquals("/mine", ModelOptions.onnxOptions(Map.of("compileCache", "/mine"), Path.of("/c"), 1, 8)
                 .get("compileCache"));
+    }
+
+    @Test
+    void severalWorkersShareTheCoresWithOnnxRuntimesThreads() {
+        // One worker: ONNX Runtime's own choice (all cores). Two on two cores: one thread each; on eight: a pool of
+        // six threads beside the two callers. The user's setting wins.
+        assertEquals(null, ModelOptions.onnxOptions(Map.of(), null, 1, 2).get("intraOpThreads"));
+        assertEquals("1", ModelOptions.onnxOptions(Map.of(), null, 2, 2).get("intraOpThreads"));
+        assertEquals("7", ModelOptions.onnxOptions(Map.of(), null, 2, 8).get("intraOpThreads"));
+        assertEquals("1", ModelOptions.onnxOptions(Map.of(), null, 4, 1).get("intraOpThreads"));
+        assertEquals("3", ModelOptions.onnxOptions(Map.of("intraOpThreads", "3"), null, 2, 2).get("intraOpThreads"));
     }
 
     @Test

@@ -33,11 +33,14 @@ import java.util.Random;
  *
  * <p>Usage: {@code CliBenchmark MODEL LAYER [LARGE] [SMALL] [BATCH] [ROUNDS]}, defaults 64, 16, 8, 3. System
  * property {@code bench.backendOptions} ({@code KEY=VALUE,...}, e.g. {@code allowSpinning=true}) is passed to both
- * the library's model and the tool ({@code --backend-option}), on top of each one's defaults.
+ * the library's model and the tool ({@code --backend-option}), on top of each one's defaults; {@code bench.toolArgs}
+ * (space-separated, e.g. {@code --workers 1}) is added to the tool's arguments.
  */
 public final class CliBenchmark {
 
     private static final Map<String, String> OPTIONS = options(System.getProperty("bench.backendOptions", ""));
+    private static final List<String> TOOL_ARGS = System.getProperty("bench.toolArgs", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.toolArgs").trim().split("\\s+"));
 
     private CliBenchmark() {
     }
@@ -74,8 +77,9 @@ public final class CliBenchmark {
                 PngWriter.write(image, smallDir.resolve(name));
             }
         }
-        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores, options %s%n", large,
-                small, batch, model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), OPTIONS);
+        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores, options %s, tool "
+                + "arguments %s%n", large, small, batch, model.getFileName(), layer,
+                Runtime.getRuntime().availableProcessors(), OPTIONS, TOOL_ARGS);
 
         double[] library = library(model, layer, images, batch, rounds);
         double[] cliLarge = best(rounds, r -> cli(model, layer, largeDir, root.resolve("out-large-" + r), batch));
@@ -112,6 +116,7 @@ public final class CliBenchmark {
         List<String> args = new ArrayList<>(List.of("explain", "--model", model.toString(), "--layer", layer,
                 "--input", input.toString(), "--out", out.toString(), "--batch-size", String.valueOf(batch), "--quiet"));
         OPTIONS.forEach((k, v) -> args.addAll(List.of("--backend-option", k + "=" + v)));
+        args.addAll(TOOL_ARGS);
         int code = GradcamCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
                 args.toArray(new String[0]));
         if (code != 0) {
