@@ -131,6 +131,28 @@ class OnnxCliTest {
     }
 
     @Test
+    void twoWorkersWriteWhatOneWritesInTheSameOrder() throws IOException {
+        // Batches of one image, so the two images are explained by different workers; one ONNX Runtime thread in
+        // both runs, so that only the pipeline differs.
+        for (int workers : new int[] {1, 2}) {
+            Path out = dir.resolve("workers" + workers);
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--batch-size", "1", "--workers", String.valueOf(workers), "--backend-option",
+                    "intraOpThreads=1", "--quiet", "--out", out.toString());
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+            assertTrue(Files.readString(out.resolve("summary.json")).contains("\"workers\": " + workers));
+        }
+        for (String array : new String[] {"raw.npy", "heatmap.npy"}) {
+            assertEquals(Npy.read(dir.resolve("workers1").resolve(array)),
+                    Npy.read(dir.resolve("workers2").resolve(array)), array);
+        }
+        CliRun bad = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--workers", "0",
+                "--out", dir.resolve("bad").toString());
+        assertEquals(ExitCodes.USAGE, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--workers must be at least 1"), bad::toString);
+    }
+
+    @Test
     void integratedGradientsWritesAttributionsAndCompleteness() throws IOException {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--method",
