@@ -29,6 +29,7 @@ import dev.gradcam.cli.demo.DemoImages;
 import dev.gradcam.cli.demo.DemoModel;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -484,14 +485,27 @@ final class ExplainCommand implements Callable<Integer> {
 
     /**
      * The workers the model is loaded for, before its execution provider is known: {@code --workers}, else 2 where
-     * the ONNX backend may run on two or more CPU cores (ND4J runs every op on all cores already).
+     * the ONNX backend may run on two or more CPU cores and the input holds more than one batch (ND4J runs every op
+     * on all cores already; one batch alone is faster on all the cores).
      */
     private int plannedWorkers() {
         if (workers != null) {
             return workers;
         }
         boolean onnx = modelOptions.backend == null || modelOptions.backend.equalsIgnoreCase("onnx");
-        return onnx && Runtime.getRuntime().availableProcessors() >= 2 ? 2 : 1;
+        return onnx && Runtime.getRuntime().availableProcessors() >= 2 && inputImages() > batchSize ? 2 : 1;
+    }
+
+    /** The images the explained input holds, counted before the model is loaded (1 for the demo). */
+    private int inputImages() {
+        if (modelOptions.demo || input.isEmpty()) {
+            return 1;
+        }
+        String first = input.get(0);
+        int eq = first.indexOf('=');
+        // NAME=PATH, unless the whole text is a path that exists (a file name may hold '=')
+        Path path = eq > 0 && !Files.exists(Path.of(first)) ? Path.of(first.substring(eq + 1)) : Path.of(first);
+        return InputSources.count(path);
     }
 
     /** The workers for a loaded model: the planned ones, except 1 by default on a GPU (not measured there). */
