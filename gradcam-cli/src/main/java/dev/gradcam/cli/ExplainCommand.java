@@ -186,7 +186,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "Batches explained at once, written in input order (default: 2 with ONNX Runtime on a "
-                    + "CPU with two or more cores, each pass on the cores the other leaves; else 1).")
+                    + "CPU with two or more cores and an input of more than one batch, each pass on the cores the "
+                    + "other leaves; else 1).")
     Integer workers;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "" + IntegratedGradients.DEFAULT_STEPS,
