@@ -29,6 +29,7 @@ import dev.gradcam.cli.demo.DemoImages;
 import dev.gradcam.cli.demo.DemoModel;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,6 +184,12 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Batches explained at once, written in input order (default: 2 with ONNX Runtime on a "
+                    + "CPU with two or more cores and an input of more than one batch, each pass on the cores the "
+                    + "other leaves; else 1).")
+    Integer workers;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "" + IntegratedGradients.DEFAULT_STEPS,
             description = "integrated-gradients: gradient evaluations per image, at least 1 (default: "
                     + "${DEFAULT-VALUE}); more steps shrink the completeness error.")
@@ -218,6 +225,9 @@ final class ExplainCommand implements Callable<Integer> {
         modelOptions.validate(spec);
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
+        }
+        if (workers != null && workers < 1) {
+            throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
         }
         if (input.isEmpty() && !modelOptions.demo) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--input=PATH'");
@@ -290,7 +300,7 @@ final class ExplainCommand implements Callable<Integer> {
     private int explain(String methodName, Overlay overlay, MapActivation act, Compatibility compatibility,
                         TargetPlan plan, long start) {
         DemoModel demo = modelOptions.demoModel();
-        try (DifferentiableModel model = modelOptions.load()) {
+        try (DifferentiableModel model = modelOptions.load(plannedWorkers())) {
             for (Attributed a : attributed(model, demo)) {
                 explain(model, demo, a, methodName, overlay, act, compatibility, plan, start);
             }
@@ -349,11 +359,12 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("compatibility", compatibility.cliName());
         header.put("augSmooth", augSmooth);
         header.put("eigenSmooth", eigenSmooth);
+        header.put("workers", workers(model));
         Path summary;
         int written;
         List<String> diagnostics;
         try (ResultWriter writer = new ResultWriter(a.out(), overlay)) {
-            summary = BatchPipeline.run(in, step, true, writer, a.out(), header, start, bar, l -> {
+            summary = BatchPipeline.run(in, step, true, workers(model), writer, a.out(), header, start, bar, l -> {
                 DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
                 List<Target> targets = plan.targets(m, output, l.batch(), p);
                 Explanation e = (fixed.isEmpty() ? explainer : make.apply(m)).explain(l.batch(), targets);
@@ -386,7 +397,7 @@ final class ExplainCommand implements Callable<Integer> {
             warnIgnored(List.of("--epsilon"), "by " + methodName + " (lrp-epsilon only)");
         }
         DemoModel demo = modelOptions.demoModel();
-        try (DifferentiableModel model = modelOptions.load()) {
+        try (DifferentiableModel model = modelOptions.load(plannedWorkers())) {
             for (Attributed a : attributed(model, demo)) {
                 attribute(model, demo, a, methodName, settings, plan, start);
             }
@@ -422,12 +433,13 @@ final class ExplainCommand implements Callable<Integer> {
         putInputs(header, a);
         header.put("layout", nhwc ? "NHWC input, attribution.npy transposed to [N, C, H, W]" : "NCHW");
         header.put("targetSpec", plan.text());
+        header.put("workers", workers(model));
         Path summary;
         int written;
         List<String> diagnostics;
         double worst;
         try (AttributionWriter writer = new AttributionWriter(a.out())) {
-            summary = BatchPipeline.run(in, step, false, writer, a.out(), header, start, bar, l -> {
+            summary = BatchPipeline.run(in, step, false, workers(model), writer, a.out(), header, start, bar, l -> {
                 DifferentiableModel m = InputPlan.view(model, a.name(), fixed, l.from(), l.to());
                 List<Target> targets = plan.targets(m, output, l.batch(), p);
                 Attribution attribution = (fixed.isEmpty() ? method : make.apply(m)).attribute(l.batch(), targets);
@@ -470,6 +482,39 @@ final class ExplainCommand implements Callable<Integer> {
             return (int) fixed;
         }
         return batchSize;
+    }
+
+    /**
+     * The workers the model is loaded for, before its execution provider is known: {@code --workers}, else 2 where
+     * the ONNX backend may run on two or more CPU cores and the input holds more than one batch (ND4J runs every op
+     * on all cores already; one batch alone is faster on all the cores).
+     */
+    private int plannedWorkers() {
+        if (workers != null) {
+            return workers;
+        }
+        boolean onnx = modelOptions.backend == null || modelOptions.backend.equalsIgnoreCase("onnx");
+        return onnx && Runtime.getRuntime().availableProcessors() >= 2 && inputImages() > batchSize ? 2 : 1;
+    }
+
+    /** The images the explained input holds, counted before the model is loaded (1 for the demo). */
+    private int inputImages() {
+        if (modelOptions.demo || input.isEmpty()) {
+            return 1;
+        }
+        String first = input.get(0);
+        int eq = first.indexOf('=');
+        // NAME=PATH, unless the whole text is a path that exists (a file name may hold '=')
+        Path path = eq > 0 && !Files.exists(Path.of(first)) ? Path.of(first.substring(eq + 1)) : Path.of(first);
+        return InputSources.count(path);
+    }
+
+    /** The workers for a loaded model: the planned ones, except 1 by default on a GPU (not measured there). */
+    private int workers(DifferentiableModel model) {
+        if (workers != null) {
+            return workers;
+        }
+        return model.backendName().equals("onnx") && model.executionProvider().equals("CPU") ? plannedWorkers() : 1;
     }
 
     private boolean batchSizeGiven() {

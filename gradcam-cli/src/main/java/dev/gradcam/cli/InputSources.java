@@ -3,11 +3,15 @@ package dev.gradcam.cli;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.image.Preprocessing;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Opens what {@code --input} names: an image file, a folder of images (sorted by name) or a {@code .npy} tensor. */
@@ -15,6 +19,9 @@ final class InputSources {
 
     /** File extensions read from folders. */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+
+    /** The shape in a .npy header: its first dim, then the others with their commas. */
+    private static final Pattern NPY_SHAPE = Pattern.compile("'shape':\\s*\\((\\d+)((?:\\s*,\\s*\\d+)*)");
 
     private InputSources() {
     }
@@ -41,6 +48,34 @@ final class InputSources {
             return NpyInput.read(path);
         }
         return ImageInputs.files(List.of(path), preprocessing, path.toString());
+    }
+
+    /**
+     * How many images the input at {@code path} holds, read cheaply before the model is loaded (a folder's listing, a
+     * {@code .npy} file's header): 1 for a single image, and for anything {@link #open} would refuse.
+     */
+    static int count(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                return Math.max(1, imagesIn(path).size());
+            }
+            if (Files.isRegularFile(path) && extension(path).equals("npy")) {
+                byte[] head = new byte[1024];
+                int n;
+                try (InputStream in = Files.newInputStream(path)) {
+                    n = in.readNBytes(head, 0, head.length);
+                }
+                Matcher m = NPY_SHAPE.matcher(new String(head, 0, n, StandardCharsets.ISO_8859_1));
+                if (!m.find()) {
+                    return 1;
+                }
+                long rank = 1 + m.group(2).chars().filter(c -> c == ',').count();
+                return rank >= 4 ? Integer.parseInt(m.group(1)) : 1; // [C, H, W] is one image, [N, C, H, W] N
+            }
+        } catch (IOException | RuntimeException e) {
+            return 1; // open() reports what is wrong
+        }
+        return 1;
     }
 
     private static List<Path> imagesIn(Path folder) {

@@ -69,6 +69,15 @@ final class ModelOptions {
      * @throws dev.gradcam.api.BackendUnavailableException if no backend can load it
      */
     DifferentiableModel load() {
+        return load(1);
+    }
+
+    /**
+     * Loads the model for {@code workers} passes at once ({@link ExplainWorkers}); the caller closes it.
+     *
+     * @see #onnxOptions(Map, Path, int, int)
+     */
+    DifferentiableModel load(int workers) {
         Path f = file();
         Models.requireModelFile(f);
         Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
@@ -76,7 +85,8 @@ final class ModelOptions {
         OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
         BackendProvider provider = BackendRegistry.choose(f, backend);
         Map<String, String> options = provider.name().equals("onnx")
-                ? onnxOptions(backendOptions, cacheDir) : backendOptions;
+                ? onnxOptions(backendOptions, cacheDir, workers, Runtime.getRuntime().availableProcessors())
+                : backendOptions;
         return Models.load(f, provider.name(), options);
     }
 
@@ -84,14 +94,20 @@ final class ModelOptions {
      * The ONNX backend's options: the user's {@code --backend-option}s, plus the tool's defaults where the user set
      * none: the compile cache ({@code cacheDir}, null for none), and ONNX Runtime's threads not spinning while they
      * wait ({@code allowSpinning=false}), because the tool's reader and writer threads decode, render and encode
-     * images beside the passes and need the cores that spinning threads would burn (docs/performance.md).
+     * images beside the passes and need the cores that spinning threads would burn (docs/performance.md). With
+     * several {@code workers} running passes at once, each pass's calling thread works too, so ONNX Runtime's own
+     * intra-op threads are the {@code cores} the other workers leave ({@code intraOpThreads = cores - workers + 1},
+     * at least 1): on two cores, two single-threaded passes.
      */
-    static Map<String, String> onnxOptions(Map<String, String> user, Path cacheDir) {
+    static Map<String, String> onnxOptions(Map<String, String> user, Path cacheDir, int workers, int cores) {
         Map<String, String> options = new LinkedHashMap<>(user);
         if (cacheDir != null) {
             options.putIfAbsent("compileCache", cacheDir.toString());
         }
         options.putIfAbsent("allowSpinning", "false");
+        if (workers > 1) {
+            options.putIfAbsent("intraOpThreads", Integer.toString(Math.max(1, cores - workers + 1)));
+        }
         return options;
     }
 

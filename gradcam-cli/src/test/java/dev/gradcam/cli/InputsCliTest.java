@@ -33,6 +33,26 @@ class InputsCliTest {
     }
 
     @Test
+    void inputsAreCountedBeforeTheModelLoads() throws IOException {
+        // What decides the tool's default workers: a folder's images, a .npy batch's first dim, else one image.
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        for (int i = 0; i < 3; i++) {
+            GradcamCliTest.image(folder.resolve("img" + i + ".png"), 8, 6);
+        }
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        assertEquals(3, InputSources.count(folder));
+        assertEquals(1, InputSources.count(folder.resolve("img0.png")));
+        Path batch = dir.resolve("batch.npy");
+        Npy.write(FloatTensor.zeros(Shape.of(12, 3, 4, 5)), batch);
+        assertEquals(12, InputSources.count(batch));
+        Path one = dir.resolve("one.npy");
+        Npy.write(FloatTensor.zeros(Shape.of(3, 4, 5)), one);
+        assertEquals(1, InputSources.count(one));
+        assertEquals(1, InputSources.count(dir.resolve("missing.npy")));
+        assertEquals(1, InputSources.count(Files.createDirectories(dir.resolve("empty"))));
+    }
+
+    @Test
     void namedInputsAttributeToTheChosenOne() throws IOException {
         Path out = dir.resolve("out");
         CliRun r = CliRun.of("explain", "--model", CliFixtures.copy(fixtures, "two_tower.onnx").toString(), "--input",

@@ -135,11 +135,44 @@ class OnnxCliTest {
     @Test
     void theToolTurnsOnnxRuntimeSpinningOffUnlessTheUserSetsIt() {
         assertEquals(Map.of("compileCache", Path.of("/c").toString(), "allowSpinning", "false"),
-                ModelOptions.onnxOptions(Map.of(), Path.of("/c")));
+                ModelOptions.onnxOptions(Map.of(), Path.of("/c"), 1, 8));
         assertEquals(Map.of("allowSpinning", "true", "intraOpThreads", "1"),
-                ModelOptions.onnxOptions(Map.of("allowSpinning", "true", "intraOpThreads", "1"), null));
-        assertEquals("/mine", ModelOptions.onnxOptions(Map.of("compileCache", "/mine"), Path.of("/c"))
+                ModelOptions.onnxOptions(Map.of("allowSpinning", "true", "intraOpThreads", "1"), null, 1, 8));
+        assertEquals("/mine", ModelOptions.onnxOptions(Map.of("compileCache", "/mine"), Path.of("/c"), 1, 8)
                 .get("compileCache"));
+    }
+
+    @Test
+    void severalWorkersShareTheCoresWithOnnxRuntimesThreads() {
+        // One worker: ONNX Runtime's own choice (all cores). Two on two cores: one thread each; on eight: a pool of
+        // six threads beside the two callers. The user's setting wins.
+        assertEquals(null, ModelOptions.onnxOptions(Map.of(), null, 1, 2).get("intraOpThreads"));
+        assertEquals("1", ModelOptions.onnxOptions(Map.of(), null, 2, 2).get("intraOpThreads"));
+        assertEquals("7", ModelOptions.onnxOptions(Map.of(), null, 2, 8).get("intraOpThreads"));
+        assertEquals("1", ModelOptions.onnxOptions(Map.of(), null, 4, 1).get("intraOpThreads"));
+        assertEquals("3", ModelOptions.onnxOptions(Map.of("intraOpThreads", "3"), null, 2, 2).get("intraOpThreads"));
+    }
+
+    @Test
+    void twoWorkersWriteWhatOneWritesInTheSameOrder() throws IOException {
+        // Batches of one image, so the two images are explained by different workers; one ONNX Runtime thread in
+        // both runs, so that only the pipeline differs.
+        for (int workers : new int[] {1, 2}) {
+            Path out = dir.resolve("workers" + workers);
+            CliRun r = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--layer",
+                    "layer2", "--batch-size", "1", "--workers", String.valueOf(workers), "--backend-option",
+                    "intraOpThreads=1", "--quiet", "--out", out.toString());
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+            assertTrue(Files.readString(out.resolve("summary.json")).contains("\"workers\": " + workers));
+        }
+        for (String array : new String[] {"raw.npy", "heatmap.npy"}) {
+            assertEquals(Npy.read(dir.resolve("workers1").resolve(array)),
+                    Npy.read(dir.resolve("workers2").resolve(array)), array);
+        }
+        CliRun bad = CliRun.of("explain", "--model", model.toString(), "--input", input.toString(), "--workers", "0",
+                "--out", dir.resolve("bad").toString());
+        assertEquals(ExitCodes.USAGE, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("--workers must be at least 1"), bad::toString);
     }
 
     @Test

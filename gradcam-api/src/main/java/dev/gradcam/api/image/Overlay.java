@@ -78,31 +78,34 @@ public record Overlay(Colormap colormap, double alpha, boolean renormalise) {
         float[] heat = heatFor(heatmap, h, w);
         int[] rgb = Pixels.rgb(image);
         int n = w * h;
+        // Each term takes one of 256 values per channel: tabulated, with the same float operations per value.
+        float[] heatTerm = new float[256];
+        float[] imageTerm = new float[256];
         float heatWeight = (float) alpha;
         float imageWeight = (float) (1 - alpha);
-        float[] blend = new float[3 * n];
+        for (int level = 0; level < 256; level++) {
+            heatTerm[level] = heatWeight * (level / 255f);
+            imageTerm[level] = imageWeight * (level / 255f);
+        }
+        int[] colours = new int[n];
         float max = 0f;
         for (int i = 0; i < n; i++) {
             int c = colormap.rgb(heat[i]);
+            colours[i] = c;
             int p = rgb[i];
-            for (int k = 0; k < 3; k++) {
-                int shift = 16 - 8 * k;
-                float hv = ((c >> shift) & 0xFF) / 255f;
-                float iv = ((p >> shift) & 0xFF) / 255f;
-                float v = heatWeight * hv + imageWeight * iv;
-                blend[3 * i + k] = v;
-                max = Math.max(max, v);
+            for (int shift = 16; shift >= 0; shift -= 8) {
+                max = Math.max(max, heatTerm[(c >> shift) & 0xFF] + imageTerm[(p >> shift) & 0xFF]);
             }
         }
+        boolean divide = renormalise && max > 0;
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
+            int c = colours[i];
+            int p = rgb[i];
             int packed = 0;
-            for (int k = 0; k < 3; k++) {
-                float v = blend[3 * i + k];
-                if (renormalise && max > 0) {
-                    v = v / max;
-                }
-                packed |= Pixels.truncateToLevel(v) << (16 - 8 * k);
+            for (int shift = 16; shift >= 0; shift -= 8) {
+                float v = heatTerm[(c >> shift) & 0xFF] + imageTerm[(p >> shift) & 0xFF];
+                packed |= Pixels.truncateToLevel(divide ? v / max : v) << shift;
             }
             out[i] = packed;
         }

@@ -171,7 +171,8 @@ final class Pixels {
         if (!(v > 0)) {
             return 0;
         }
-        return v >= 255f ? 255 : Math.round(v);
+        // Math.round's value (half up): for a float in (0, 255) the double sum is exact and truncation is floor.
+        return v >= 255f ? 255 : (int) ((double) v + 0.5);
     }
 
     /**

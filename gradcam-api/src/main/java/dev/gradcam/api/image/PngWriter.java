@@ -18,8 +18,9 @@ import java.nio.file.Path;
  * Writes PNG files: images, grey maps in [0, 1], and gradients (see {@link GradientImages} for how a gradient
  * becomes an image).
  *
- * <p>Every {@code Path} method creates missing parent folders and replaces an existing file. A failed write is a
- * {@link GradCamException} naming the file. Stateless and thread-safe.
+ * <p>8-bit RGB, RGBA and grey images (what this library renders) are encoded by a fast encoder of its own, others by
+ * ImageIO; both decode to the same pixels. Every {@code Path} method creates missing parent folders and replaces an
+ * existing file. A failed write is a {@link GradCamException} naming the file. Stateless and thread-safe.
  */
 public final class PngWriter {
 
@@ -90,6 +91,9 @@ public final class PngWriter {
     }
 
     private static void encode(BufferedImage image, OutputStream out) throws IOException {
+        if (PngEncoder.encode(image, out)) {
+            return;
+        }
         // A memory-cached stream: ImageIO's default may spill to temporary files.
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             if (!ImageIO.write(image, "png", ios)) {

@@ -1,6 +1,7 @@
 package dev.gradcam.api.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.awt.image.BufferedImage;
 import java.util.Random;
@@ -41,5 +42,25 @@ class PixelsTest {
         assertArrayEquals(reference.getRGB(0, 0, 11, 6, null, 0, 11), fast.getRGB(0, 0, 11, 6, null, 0, 11));
         assertArrayEquals(reference.getRaster().getPixels(0, 0, 11, 6, (int[]) null),
                 fast.getRaster().getPixels(0, 0, 11, 6, (int[]) null));
+    }
+
+    @Test
+    void roundToLevelIsMathRoundClamped() {
+        // Reference: Math.round (half up), clamped to 0..255, NaN 0; at every half level, its neighbours one ulp
+        // away, and a million random values.
+        for (int k = 0; k <= 256; k++) {
+            for (float v : new float[] {k, k + 0.5f, Math.nextUp(k + 0.5f), Math.nextDown(k + 0.5f), Math.nextDown(k),
+                Math.nextUp((float) k)}) {
+                assertEquals(Math.max(0, Math.min(255, Math.round(v))), Pixels.roundToLevel(v), "value " + v);
+            }
+        }
+        Random random = new Random(5);
+        for (int i = 0; i < 1_000_000; i++) {
+            float v = random.nextFloat() * 300 - 20;
+            assertEquals(Math.max(0, Math.min(255, Math.round(v))), Pixels.roundToLevel(v), "value " + v);
+        }
+        assertEquals(0, Pixels.roundToLevel(Float.NaN));
+        assertEquals(0, Pixels.roundToLevel(-0f));
+        assertEquals(255, Pixels.roundToLevel(Float.POSITIVE_INFINITY));
     }
 }

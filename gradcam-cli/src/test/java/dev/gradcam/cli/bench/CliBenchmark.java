@@ -22,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The {@code gradcam explain} tool's time per image against the library's, on folders of generated 224x224 PNGs
@@ -33,11 +37,16 @@ import java.util.Random;
  *
  * <p>Usage: {@code CliBenchmark MODEL LAYER [LARGE] [SMALL] [BATCH] [ROUNDS]}, defaults 64, 16, 8, 3. System
  * property {@code bench.backendOptions} ({@code KEY=VALUE,...}, e.g. {@code allowSpinning=true}) is passed to both
- * the library's model and the tool ({@code --backend-option}), on top of each one's defaults.
+ * the library's model and the tool ({@code --backend-option}), on top of each one's defaults; {@code bench.toolArgs}
+ * (space-separated, e.g. {@code --workers 1}) is added to the tool's arguments; {@code bench.libraryWorkers=N} runs
+ * the library's batches N at a time on a model with {@code intraOpThreads} = cores - N + 1, as the tool's workers do.
  */
 public final class CliBenchmark {
 
     private static final Map<String, String> OPTIONS = options(System.getProperty("bench.backendOptions", ""));
+    private static final int LIBRARY_WORKERS = Integer.getInteger("bench.libraryWorkers", 1);
+    private static final List<String> TOOL_ARGS = System.getProperty("bench.toolArgs", "").isBlank() ? List.of()
+            : List.of(System.getProperty("bench.toolArgs").trim().split("\\s+"));
 
     private CliBenchmark() {
     }
@@ -74,8 +83,9 @@ public final class CliBenchmark {
                 PngWriter.write(image, smallDir.resolve(name));
             }
         }
-        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores, options %s%n", large,
-                small, batch, model.getFileName(), layer, Runtime.getRuntime().availableProcessors(), OPTIONS);
+        System.out.printf(Locale.ROOT, "%d and %d images 224x224, batch %d, %s at %s, %d cores, options %s, tool "
+                + "arguments %s, library workers %d%n", large, small, batch, model.getFileName(), layer,
+                Runtime.getRuntime().availableProcessors(), OPTIONS, TOOL_ARGS, LIBRARY_WORKERS);
 
         double[] library = library(model, layer, images, batch, rounds);
         double[] cliLarge = best(rounds, r -> cli(model, layer, largeDir, root.resolve("out-large-" + r), batch));
@@ -96,14 +106,32 @@ public final class CliBenchmark {
         for (int from = 0; from < images.size(); from += batch) {
             batches.add(Images.toTensor(images.subList(from, Math.min(images.size(), from + batch)), pre));
         }
-        try (DifferentiableModel model = Models.load(path, "onnx", OPTIONS)) {
+        Map<String, String> options = new LinkedHashMap<>(OPTIONS);
+        if (LIBRARY_WORKERS > 1) { // as the tool shares the cores between its workers
+            options.putIfAbsent("intraOpThreads", String.valueOf(Math.max(1,
+                    Runtime.getRuntime().availableProcessors() - LIBRARY_WORKERS + 1)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(LIBRARY_WORKERS);
+        try (DifferentiableModel model = Models.load(path, "onnx", options)) {
             Explainer explainer = Explainer.of(model, dev.gradcam.api.method.CamMethods.gradCam()).layer(layer)
                     .build();
             batches.forEach(explainer::explain); // warm-up: variants compiled for every batch size
             return best(rounds, r -> {
-                batches.forEach(explainer::explain);
+                List<Future<?>> runs = new ArrayList<>();
+                for (FloatTensor b : batches) {
+                    runs.add(pool.submit(() -> explainer.explain(b)));
+                }
+                for (Future<?> f : runs) {
+                    try {
+                        f.get();
+                    } catch (InterruptedException | ExecutionException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
                 return images.size();
             }, images.size());
+        } finally {
+            pool.shutdown();
         }
     }
 
@@ -112,6 +140,7 @@ public final class CliBenchmark {
         List<String> args = new ArrayList<>(List.of("explain", "--model", model.toString(), "--layer", layer,
                 "--input", input.toString(), "--out", out.toString(), "--batch-size", String.valueOf(batch), "--quiet"));
         OPTIONS.forEach((k, v) -> args.addAll(List.of("--backend-option", k + "=" + v)));
+        args.addAll(TOOL_ARGS);
         int code = GradcamCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err),
                 args.toArray(new String[0]));
         if (code != 0) {
