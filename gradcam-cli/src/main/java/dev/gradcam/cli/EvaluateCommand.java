@@ -157,6 +157,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         common.apply();
         modelOptions.validate(spec);
+        modelOptions.startOnnxRuntime();
         List<MetricName> metrics = metrics();
         validate(metrics);
         Score scoreKind = parseScore();

@@ -223,6 +223,7 @@ final class ExplainCommand implements Callable<Integer> {
         common.apply();
         long start = System.nanoTime();
         modelOptions.validate(spec);
+        modelOptions.startOnnxRuntime();
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }

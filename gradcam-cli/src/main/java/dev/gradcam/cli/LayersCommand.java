@@ -44,6 +44,7 @@ final class LayersCommand implements Callable<Integer> {
     public Integer call() {
         common.apply();
         modelOptions.validate(spec);
+        modelOptions.startOnnxRuntime();
         PrintWriter out = spec.commandLine().getOut();
         try (DifferentiableModel model = modelOptions.load()) {
             out.println("backend: " + model.backendName() + " (" + model.executionProvider() + ")");

@@ -8,7 +8,9 @@ import dev.gradcam.cli.demo.DemoModel;
 import dev.gradcam.cli.demo.DemoModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -37,6 +39,9 @@ final class ModelOptions {
             + "libraries in its native/ folder; off: none.")
     String compileCache;
 
+    /** ONNX Runtime starting on a background thread ({@link #startOnnxRuntime}), or null. */
+    private CompletableFuture<Void> onnxRuntime;
+
     /**
      * Checks that exactly one of {@code --model} and {@code --demo} is given.
      *
@@ -50,6 +55,36 @@ final class ModelOptions {
         if (model != null && demo) {
             throw new ParameterException(spec.commandLine(), "--model and --demo exclude each other; give one");
         }
+    }
+
+    /**
+     * Starts ONNX Runtime on a background thread (its unpacked copy, native libraries and environment: about 0.1 s of
+     * a fresh process's main thread) while the command sets itself up, when the model will run on it: an
+     * {@code .onnx} file or the demo, and no other backend asked for. {@link #load} waits for it, so the copy is in
+     * place before anything else loads ONNX Runtime; a failure is left for the backend to report, as without this.
+     */
+    void startOnnxRuntime() {
+        String chosen = backend != null ? backend : System.getProperty("gradcam.backend");
+        boolean onnx = demo || model != null && model.getFileName() != null
+                && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
+        if (!onnx || chosen != null && !chosen.equalsIgnoreCase("onnx") || onnxRuntime != null) {
+            return;
+        }
+        Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
+                ai.onnxruntime.OrtEnvironment.getEnvironment();
+            } catch (RuntimeException | LinkageError e) {
+                // reported by the backend when it is chosen, as without the head start
+            } finally {
+                started.complete(null);
+            }
+        }, "gradcam-onnxruntime-start");
+        t.setDaemon(true);
+        t.start();
+        onnxRuntime = started;
     }
 
     /** The demo model, or null when {@code --model} was given. */
@@ -82,7 +117,11 @@ final class ModelOptions {
         Models.requireModelFile(f);
         Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
         // Before anything loads ONNX Runtime (choosing a backend already may): it reads the path once.
-        OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
+        if (onnxRuntime != null) {
+            onnxRuntime.join();
+        } else {
+            OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
+        }
         BackendProvider provider = BackendRegistry.choose(f, backend);
         Map<String, String> options = provider.name().equals("onnx")
                 ? onnxOptions(backendOptions, cacheDir, workers, Runtime.getRuntime().availableProcessors())
