@@ -49,6 +49,15 @@ class ModelSummaryTest {
     /** Checked out with the sources: older than the 2 s within which a changed file's facts are not remembered. */
     private static final Path MODEL = FixtureTest.fixtures().resolve("resnet_basic.onnx");
 
+    /** A seed of ones, whatever the explained output's shape (here a layer's [N, C, H, W]). */
+    private static final Seed ONES = new Seed.OfShape(s -> FloatTensor.of(s, filled(s.size())));
+
+    private static float[] filled(int n) {
+        float[] v = new float[n];
+        Arrays.fill(v, 1f);
+        return v;
+    }
+
     private static OnnxModel model(Path file, Path cache) {
         return OnnxModel.load(file, Map.of("executionProvider", "cpu", "intraOpThreads", "1",
                 "compileCache", cache.toString()));
@@ -166,6 +175,32 @@ class ModelSummaryTest {
         try (OnnxModel warm = model(MODEL, cache)) {
             gradCam(warm, five);
             assertEquals(0, warm.modelReads(), "batch 5 is in the summary now");
+        }
+    }
+
+    @Test
+    void whatNeedsTheGraphOnAWarmStartReadsItOnceAndGivesTheColdResults(@TempDir Path cache) {
+        FloatTensor x = images(2);
+        String layer;
+        FloatTensor acts;
+        FloatTensor coldHead;
+        PassResult coldLayerOutput;
+        try (OnnxModel cold = model(MODEL, cache)) {
+            gradCam(cold, images(1));
+            layer = cold.resolveLayer("auto").name();
+            acts = gradCam(cold, x).activation(layer);
+            coldHead = cold.runHead(layer, acts, null);
+            coldLayerOutput = cold.run(PassRequest.builder(x).output(layer).tap(layer).seed(ONES)
+                    .build());
+        }
+        try (OnnxModel warm = model(MODEL, cache)) {
+            assertEquals(coldHead, warm.runHead(layer, acts, null), "a head compiles from the graph");
+            assertEquals(1, warm.modelReads());
+            PassResult r = warm.run(PassRequest.builder(x).output(layer).tap(layer).seed(ONES)
+                    .build());
+            assertEquals(coldLayerOutput.output(), r.output(), "a layer as the explained output");
+            assertEquals(coldLayerOutput.gradients(), r.gradients());
+            assertEquals(1, warm.modelReads(), "read once");
         }
     }
 
