@@ -59,6 +59,44 @@ class OverlayTest {
     }
 
     @Test
+    void followsTheDocumentedFormulaOnRandomImages() {
+        // Reference: the class comment's formula, pixel by pixel in float, straight from the colormap and the image.
+        java.util.Random random = new java.util.Random(9);
+        int w = 37;
+        int h = 23;
+        int[] rgb = new int[w * h];
+        float[] heat = new float[w * h];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = random.nextInt(1 << 24);
+            heat[i] = random.nextFloat();
+        }
+        BufferedImage image = Pixels.rgbImage(w, h, rgb);
+        FloatTensor map = FloatTensor.of(Shape.of(h, w), heat);
+        for (Overlay overlay : new Overlay[] {Overlay.defaults(), new Overlay(Colormaps.viridis(), 0.3, true),
+            new Overlay(Colormaps.turbo(), 0.8, false), new Overlay(Colormaps.gray(), 1, true)}) {
+            float heatWeight = (float) overlay.alpha();
+            float imageWeight = (float) (1 - overlay.alpha());
+            float[] blend = new float[3 * rgb.length];
+            float max = 0;
+            for (int i = 0; i < rgb.length; i++) {
+                int c = overlay.colormap().rgb(heat[i]);
+                for (int k = 0; k < 3; k++) {
+                    int shift = 16 - 8 * k;
+                    blend[3 * i + k] = heatWeight * (((c >> shift) & 0xFF) / 255f)
+                            + imageWeight * (((rgb[i] >> shift) & 0xFF) / 255f);
+                    max = Math.max(max, blend[3 * i + k]);
+                }
+            }
+            int[] expected = new int[blend.length];
+            for (int j = 0; j < blend.length; j++) {
+                float v = overlay.renormalise() && max > 0 ? blend[j] / max : blend[j];
+                expected[j] = Math.min(255, Math.max(0, (int) (255f * v)));
+            }
+            assertArrayEquals(expected, levels(overlay.apply(image, map)), overlay.toString());
+        }
+    }
+
+    @Test
     void alphaZeroWithoutRenormalisingKeepsTheImage() {
         BufferedImage image = ImagesTest.fourPixels();
         BufferedImage out = new Overlay(Colormaps.turbo(), 0, false)
