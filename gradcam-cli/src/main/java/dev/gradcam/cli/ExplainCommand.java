@@ -224,7 +224,6 @@ final class ExplainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         modelOptions.validate(spec);
         modelOptions.startOnnxRuntime();
-        ImageWarmUp.start();
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
