@@ -11,12 +11,8 @@ import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
-import com.google.protobuf.ByteString;
-import dev.gradcam.onnx.model.ElementType;
 import dev.gradcam.onnx.model.OnnxModelReader;
-import dev.gradcam.onnx.proto.Onnx.GraphProto;
 import dev.gradcam.onnx.proto.Onnx.ModelProto;
-import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import java.util.HexFormat;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -282,34 +278,6 @@ class CompileCacheTest {
         return m.run(gradCam(x, m)).output();
     }
 
-    /** Waits until {@code file} was last changed more than {@code millis} ago (its status-change time cannot be set). */
-    private static void waitUntilOlderThan(Path file, long millis) throws Exception {
-        long changed = Math.max(Files.getLastModifiedTime(file).toMillis(),
-                ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis());
-        long wait = changed + millis - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
-    }
-
-    /** The model with its last float initializer negated: the same serialised size, other bytes, other outputs. */
-    private static byte[] withNegatedInitializer(Path file) {
-        ModelProto m = OnnxModelReader.read(file);
-        GraphProto.Builder g = m.getGraph().toBuilder();
-        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
-            TensorProto t = g.getInitializer(i);
-            if (t.getDataType() == ElementType.FLOAT && t.hasRawData() && t.getRawData().size() >= 4) {
-                byte[] raw = t.getRawData().toByteArray();
-                for (int b = 3; b < raw.length; b += 4) {
-                    raw[b] ^= (byte) 0x80; // the sign bit of each little-endian float
-                }
-                g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw)));
-                return m.toBuilder().setGraph(g).build().toByteArray();
-            }
-        }
-        throw new AssertionError("the fixture has no float initializer in raw_data");
-    }
-
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void aModelRewrittenInPlaceWithTheSameSizeAndModificationTimeNeverGetsAStaleEntry(@TempDir Path dir)
@@ -317,7 +285,7 @@ class CompileCacheTest {
         Path file = dir.resolve("model.onnx");
         Path cache = dir.resolve("cache");
         Files.copy(MODEL, file);
-        waitUntilOlderThan(file, 2100); // digests of files changed in the last 2 s are not remembered
+        ModelFileChanges.waitUntilOlderThan(file, 2100); // digests of files changed in the last 2 s are not remembered
         FloatTensor x = images(1);
         FloatTensor before;
         try (OnnxModel m = model(file, cache, "1")) {
@@ -330,7 +298,7 @@ class CompileCacheTest {
             assertEquals(1, m.compileCache().hits(), "unchanged: the entry (and the remembered digest) are used");
         }
         FileTime mtime = Files.getLastModifiedTime(file);
-        byte[] changed = withNegatedInitializer(file);
+        byte[] changed = ModelFileChanges.withNegatedInitializer(file);
         assertEquals(Files.size(file), changed.length);
         Files.write(file, changed); // same inode, same size
         Files.setLastModifiedTime(file, mtime);
@@ -365,7 +333,7 @@ class CompileCacheTest {
         assertEquals(HexFormat.of().formatHex(CompileCache.digest(model)),
                 HexFormat.of().formatHex(c.modelDigest(stamp, model)));
         assertEquals(1, entries(cache.resolve("models"), ".sha256"));
-        Files.write(file, withNegatedInitializer(file));
+        Files.write(file, ModelFileChanges.withNegatedInitializer(file));
         assertNotEquals(stamp, FileStamp.of(file));
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import dev.gradcam.api.ModelLoadException;
 import dev.gradcam.api.layer.LayerLayout;
 import dev.gradcam.api.spi.LayerInfo;
@@ -16,11 +15,6 @@ import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.Seed;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
-import dev.gradcam.onnx.model.ElementType;
-import dev.gradcam.onnx.model.OnnxModelReader;
-import dev.gradcam.onnx.proto.Onnx.GraphProto;
-import dev.gradcam.onnx.proto.Onnx.ModelProto;
-import dev.gradcam.onnx.proto.Onnx.TensorProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,34 +220,6 @@ class ModelSummaryTest {
         }
     }
 
-    /** Waits until {@code file} was last changed more than {@code millis} ago (its status-change time cannot be set). */
-    private static void waitUntilOlderThan(Path file, long millis) throws Exception {
-        long changed = Math.max(Files.getLastModifiedTime(file).toMillis(),
-                ((FileTime) Files.getAttribute(file, "unix:ctime")).toMillis());
-        long wait = changed + millis - System.currentTimeMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
-    }
-
-    /** The model with its last float initializer negated: the same serialised size, other bytes, other outputs. */
-    private static byte[] withNegatedInitializer(Path file) {
-        ModelProto m = OnnxModelReader.read(file);
-        GraphProto.Builder g = m.getGraph().toBuilder();
-        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
-            TensorProto t = g.getInitializer(i);
-            if (t.getDataType() == ElementType.FLOAT && t.hasRawData() && t.getRawData().size() >= 4) {
-                byte[] raw = t.getRawData().toByteArray();
-                for (int b = 3; b < raw.length; b += 4) {
-                    raw[b] ^= (byte) 0x80; // the sign bit of each little-endian float
-                }
-                g.setInitializer(i, t.toBuilder().setRawData(ByteString.copyFrom(raw)));
-                return m.toBuilder().setGraph(g).build().toByteArray();
-            }
-        }
-        throw new AssertionError("the fixture has no float initializer in raw_data");
-    }
-
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void aTouchedOrRewrittenModelFileIsReadAgainNeverServedTheOldSummary(@TempDir Path dir) throws Exception {
@@ -265,7 +231,7 @@ class ModelSummaryTest {
             gradCam(m, x);
         }
         assertEquals(List.of(), summaries(cache), "a file changed in the last 2 s gets no summary");
-        waitUntilOlderThan(file, 2100);
+        ModelFileChanges.waitUntilOlderThan(file, 2100);
         try (OnnxModel m = model(file, cache)) {
             gradCam(m, x);
             assertEquals(1, m.modelReads());
@@ -278,7 +244,7 @@ class ModelSummaryTest {
             assertEquals(1, m.modelReads(), "another identity: read, checked and analysed again");
         }
         FileTime mtime = Files.getLastModifiedTime(file);
-        byte[] changed = withNegatedInitializer(file);
+        byte[] changed = ModelFileChanges.withNegatedInitializer(file);
         assertEquals(Files.size(file), changed.length);
         Files.write(file, changed); // same inode, same size, old modification time restored
         Files.setLastModifiedTime(file, mtime);
@@ -292,16 +258,25 @@ class ModelSummaryTest {
         }
     }
 
-    @Test
-    @EnabledOnOs({OS.LINUX, OS.MAC})
-    void aModelFileReplacedByAnInvalidOneFailsAsAColdLoadDoes(@TempDir Path dir) throws Exception {
+    /**
+     * A copy of the fixture in {@code dir}, old enough for its summary to be kept, loaded and run once so that
+     * {@code cache} holds its summary.
+     */
+    private static Path summarisedCopy(Path dir, Path cache) throws Exception {
         Path file = dir.resolve("model.onnx");
-        Path cache = dir.resolve("cache");
         Files.copy(MODEL, file);
-        waitUntilOlderThan(file, 2100);
+        ModelFileChanges.waitUntilOlderThan(file, 2100);
         try (OnnxModel m = model(file, cache)) {
             gradCam(m, images(1));
         }
+        return file;
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void aModelFileReplacedByAnInvalidOneFailsAsAColdLoadDoes(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path file = summarisedCopy(dir, cache);
         assertEquals(1, summaries(cache).size());
         byte[] valid = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(valid, valid.length / 2)); // truncated: not a model any more
@@ -314,16 +289,11 @@ class ModelSummaryTest {
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void aFileChangedAfterAWarmStartFailsClearlyWhenTheGraphIsFirstNeeded(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("model.onnx");
         Path cache = dir.resolve("cache");
-        Files.copy(MODEL, file);
-        waitUntilOlderThan(file, 2100);
-        try (OnnxModel m = model(file, cache)) {
-            gradCam(m, images(1));
-        }
+        Path file = summarisedCopy(dir, cache);
         try (OnnxModel m = model(file, cache)) {
             assertEquals(0, m.modelReads());
-            Files.write(file, withNegatedInitializer(file));
+            Files.write(file, ModelFileChanges.withNegatedInitializer(file));
             ModelLoadException e = assertThrows(ModelLoadException.class, () -> gradCam(m, images(5)));
             assertTrue(e.getMessage().contains("changed"), e.getMessage());
             assertEquals(0, m.modelReads(), "the changed file was not used");
