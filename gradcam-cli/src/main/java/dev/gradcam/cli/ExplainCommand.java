@@ -190,6 +190,9 @@ final class ExplainCommand implements Callable<Integer> {
                     + "other leaves; else 1).")
     Integer workers;
 
+    /** The workers the model was loaded for ({@link #planWorkers}): the input is counted once. */
+    private int plannedWorkers = 1;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "" + IntegratedGradients.DEFAULT_STEPS,
             description = "integrated-gradients: gradient evaluations per image, at least 1 (default: "
                     + "${DEFAULT-VALUE}); more steps shrink the completeness error.")
@@ -301,7 +304,7 @@ final class ExplainCommand implements Callable<Integer> {
     private int explain(String methodName, Overlay overlay, MapActivation act, Compatibility compatibility,
                         TargetPlan plan, long start) {
         DemoModel demo = modelOptions.demoModel();
-        try (DifferentiableModel model = modelOptions.load(plannedWorkers())) {
+        try (DifferentiableModel model = modelOptions.load(planWorkers())) {
             for (Attributed a : attributed(model, demo)) {
                 explain(model, demo, a, methodName, overlay, act, compatibility, plan, start);
             }
@@ -398,7 +401,7 @@ final class ExplainCommand implements Callable<Integer> {
             warnIgnored(List.of("--epsilon"), "by " + methodName + " (lrp-epsilon only)");
         }
         DemoModel demo = modelOptions.demoModel();
-        try (DifferentiableModel model = modelOptions.load(plannedWorkers())) {
+        try (DifferentiableModel model = modelOptions.load(planWorkers())) {
             for (Attributed a : attributed(model, demo)) {
                 attribute(model, demo, a, methodName, settings, plan, start);
             }
@@ -490,12 +493,11 @@ final class ExplainCommand implements Callable<Integer> {
      * the ONNX backend may run on two or more CPU cores and the input holds more than one batch (ND4J runs every op
      * on all cores already; one batch alone is faster on all the cores).
      */
-    private int plannedWorkers() {
-        if (workers != null) {
-            return workers;
-        }
+    private int planWorkers() {
         boolean onnx = modelOptions.backend == null || modelOptions.backend.equalsIgnoreCase("onnx");
-        return onnx && Runtime.getRuntime().availableProcessors() >= 2 && inputImages() > batchSize ? 2 : 1;
+        plannedWorkers = workers != null ? workers
+                : onnx && Runtime.getRuntime().availableProcessors() >= 2 && inputImages() > batchSize ? 2 : 1;
+        return plannedWorkers;
     }
 
     /** The images the explained input holds, counted before the model is loaded (1 for the demo). */
@@ -510,12 +512,15 @@ final class ExplainCommand implements Callable<Integer> {
         return InputSources.count(path);
     }
 
-    /** The workers for a loaded model: the planned ones, except 1 by default on a GPU (not measured there). */
+    /**
+     * The workers for a model loaded with {@link #planWorkers}: the planned ones, except 1 by default on a GPU (not
+     * measured there).
+     */
     private int workers(DifferentiableModel model) {
         if (workers != null) {
             return workers;
         }
-        return model.backendName().equals("onnx") && model.executionProvider().equals("CPU") ? plannedWorkers() : 1;
+        return model.backendName().equals("onnx") && model.executionProvider().equals("CPU") ? plannedWorkers : 1;
     }
 
     private boolean batchSizeGiven() {

@@ -5,11 +5,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -36,12 +33,7 @@ final class ExplainWorkers<T> implements AutoCloseable {
             throw new IllegalArgumentException("workers must be >= 1, got " + workers);
         }
         this.workers = workers;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = workers == 1 ? null : BackgroundThreads.pool(name, workers);
     }
 
     /** Starts a task; the caller takes results with {@link #next()} whenever {@link #full()}. */
@@ -98,19 +90,6 @@ final class ExplainWorkers<T> implements AutoCloseable {
         if (pool == null) {
             return;
         }
-        pool.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.finish(pool);
     }
 }

@@ -2,9 +2,7 @@ package dev.gradcam.cli;
 
 import dev.gradcam.api.GradCamException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,11 +24,7 @@ final class WriteQueue implements AutoCloseable {
      */
     WriteQueue(String name, int depth) {
         this.slots = new Semaphore(depth);
-        this.executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = BackgroundThreads.pool(name, 1);
     }
 
     /** Queues a task, waiting while {@code depth} tasks wait; throws an earlier task's failure instead. */
@@ -72,20 +66,7 @@ final class WriteQueue implements AutoCloseable {
     }
 
     private void stop() {
-        executor.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (executor.awaitTermination(1, TimeUnit.DAYS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true; // the running task must finish: what it wrote is listed afterwards
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        BackgroundThreads.finish(executor); // the running task must finish: what it wrote is listed afterwards
     }
 
     private void throwFailure() {
