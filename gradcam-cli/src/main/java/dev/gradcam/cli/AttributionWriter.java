@@ -106,12 +106,12 @@ final class AttributionWriter implements RunWriter {
     /**
      * Writes the arrays and the summary, with {@code header} (method, model, options ...) first in the summary.
      *
-     * @param wall the whole run's wall-clock time, loading included
+     * @param times the run's wall-clock time, loading included, and its start-up
      * @return the summary file
      * @throws IllegalStateException if no batch was added
      */
     @Override
-    public Path finish(Map<String, Object> header, Duration wall) {
+    public Path finish(Map<String, Object> header, RunTimes times) {
         if (last == null) {
             throw new IllegalStateException("no attribution was added");
         }
@@ -134,7 +134,7 @@ final class AttributionWriter implements RunWriter {
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("attributeMs", ResultWriter.millis(attribute));
         timings.put("writeMs", ResultWriter.millis(pictures.plus(arraysTime)));
-        timings.put("wallMs", ResultWriter.millis(wall));
+        times.putInto(timings);
         summary.put("timings", timings);
 
         return ResultWriter.complete(dir, summary, written);

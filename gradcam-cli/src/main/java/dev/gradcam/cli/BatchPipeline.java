@@ -1,8 +1,8 @@
 package dev.gradcam.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs one input through the tool in three overlapping stages: a {@link Prefetcher} reads and decodes the next
@@ -43,6 +43,7 @@ final class BatchPipeline {
              WriteQueue writes = new WriteQueue("gradcam-write", DEPTH);
              ExplainWorkers<Runnable> explains = new ExplainWorkers<>("gradcam-explain",
                      Math.max(1, Math.min(workers, batches)))) {
+            AtomicLong firstPass = new AtomicLong();
             try {
                 for (int b = 0; b < batches; b++) {
                     LoadedBatch l;
@@ -53,6 +54,7 @@ final class BatchPipeline {
                         throw e;
                     }
                     explains.submit(() -> {
+                        firstPass.compareAndSet(0, System.nanoTime());
                         Runnable write = stage.explain(l);
                         bar.advance(l.to() - l.from());
                         return write;
@@ -63,7 +65,7 @@ final class BatchPipeline {
                 }
                 handOver(explains, writes);
                 writes.await();
-                return writer.finish(header, Duration.ofNanos(System.nanoTime() - start));
+                return writer.finish(header, RunTimes.of(start, firstPass.get()));
             } catch (RuntimeException | Error e) {
                 explains.close(); // no pass still runs on the model, nothing more is handed to the writer
                 writes.close(); // what was explained before the failure is written; then the file list is final

@@ -193,6 +193,9 @@ final class ExplainCommand implements Callable<Integer> {
     /** The workers the model was loaded for ({@link #planWorkers}): the input is counted once. */
     private int plannedWorkers = 1;
 
+    /** The first image, decoded while the model loads (one input only). */
+    private ReadAhead readAhead = ReadAhead.NONE;
+
     @Option(names = "--steps", paramLabel = "N", defaultValue = "" + IntegratedGradients.DEFAULT_STEPS,
             description = "integrated-gradients: gradient evaluations per image, at least 1 (default: "
                     + "${DEFAULT-VALUE}); more steps shrink the completeness error.")
@@ -240,6 +243,9 @@ final class ExplainCommand implements Callable<Integer> {
             OutputFolder.prepare(out, overwrite);
         } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (input.size() == 1 && firstInput() != null) {
+            readAhead = ReadAhead.start(firstInput());
         }
         Overlay overlay = overlay();
         MapActivation act = activation();
@@ -502,14 +508,19 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** The images the explained input holds, counted before the model is loaded (1 for the demo). */
     private int inputImages() {
+        Path path = firstInput();
+        return path == null ? 1 : InputSources.count(path);
+    }
+
+    /** The path of the first {@code --input}, before the model is loaded; null for the demo. */
+    private Path firstInput() {
         if (modelOptions.demo || input.isEmpty()) {
-            return 1;
+            return null;
         }
         String first = input.get(0);
         int eq = first.indexOf('=');
         // NAME=PATH, unless the whole text is a path that exists (a file name may hold '=')
-        Path path = eq > 0 && !Files.exists(Path.of(first)) ? Path.of(first.substring(eq + 1)) : Path.of(first);
-        return InputSources.count(path);
+        return eq > 0 && !Files.exists(Path.of(first)) ? Path.of(first.substring(eq + 1)) : Path.of(first);
     }
 
     /**
@@ -545,7 +556,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private InputSource open(Preprocessing p, Path path) {
-        return path != null ? InputSources.open(path, p)
+        return path != null ? InputSources.open(path, p, readAhead)
                 : ImageInputs.images(List.of("upright", "upside-down"), DemoImages.linePair(), p,
                 "rendered text lines (upright, upside down)");
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -28,8 +29,6 @@ import picocli.CommandLine.Spec;
  * Exit codes are listed in {@link ExitCodes}.
  */
 @Command(name = "gradcam", mixinStandardHelpOptions = true, versionProvider = GradcamCli.Version.class,
-        subcommands = {LayersCommand.class, ExplainCommand.class, EvaluateCommand.class, DemoCommand.class,
-            SparkCommand.class, CommandLine.HelpCommand.class},
         description = "Grad-CAM and related class-activation maps, and pixel-space attributions (guided "
                 + "backpropagation, Integrated Gradients, SmoothGrad, LRP ...), for ONNX models, on the JVM.",
         footer = {"", "Start with:", "  gradcam demo --out out/", "  gradcam layers --model M.onnx",
@@ -41,11 +40,30 @@ public final class GradcamCli implements Runnable {
     private static final String METHODS_HEADING = "methodListHeading";
     private static final String METHODS = "methodList";
 
+    /**
+     * The subcommands, in the order help lists them. A run that names one builds only that one: picocli reads every
+     * option of a command by reflection, which for all of them takes a tenth of a second of a new JVM's start-up.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("layers", LayersCommand::new);
+        m.put("explain", ExplainCommand::new);
+        m.put("evaluate", EvaluateCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("spark", SparkCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
+    }
+
     @Spec
     CommandSpec spec;
 
     /** Runs the tool and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        RunTimes.mainStarted();
+        OnnxRuntimeStart.startFor(args); // on another thread while picocli builds the commands
         int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         System.exit(code);
     }
@@ -57,7 +75,7 @@ public final class GradcamCli implements Runnable {
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         try {
-            return commandLine(out, err).execute(args);
+            return commandLine(out, err, args).execute(args);
         } catch (OutOfMemoryError e) {
             // picocli passes Errors through; a huge image or batch must still end in one line, not a stack trace.
             err.println("gradcam: error: out of memory (" + e.getMessage() + "); give the JVM more memory (e.g. "
@@ -67,9 +85,19 @@ public final class GradcamCli implements Runnable {
         }
     }
 
-    /** The configured picocli command line, for tests and embedding. */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /**
+     * The configured picocli command line for {@code args}: with only the subcommand they start with, or with every
+     * subcommand when they start with none of them (help, {@code --version}, a misspelt name: picocli then lists or
+     * suggests them all), or with {@code help}.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new GradcamCli());
+        String named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0]) ? args[0] : null;
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (named == null || named.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         ErrorReporter reporter = new ErrorReporter();
         cl.setOut(out);
         cl.setErr(err);
@@ -82,7 +110,9 @@ public final class GradcamCli implements Runnable {
             codes.put(line.substring(0, colon), line.substring(colon + 1));
         }
         setExitCodes(cl, codes);
-        addMethodsSection(cl.getSubcommands().get("explain"));
+        if (cl.getSubcommands().containsKey("explain")) {
+            addMethodsSection(cl.getSubcommands().get("explain"));
+        }
         return cl;
     }
 

@@ -29,13 +29,13 @@ final class ImageInputs implements InputSource {
         this.description = description;
     }
 
-    /** Image files, read when their batch is loaded. */
-    static ImageInputs files(List<Path> files, Preprocessing preprocessing, String description) {
+    /** Image files, read when their batch is loaded (the one {@code ahead} read, from it). */
+    static ImageInputs files(List<Path> files, Preprocessing preprocessing, String description, ReadAhead ahead) {
         List<String> names = new ArrayList<>();
         List<Supplier<BufferedImage>> images = new ArrayList<>();
         for (Path f : files) {
             names.add(f.getFileName().toString());
-            images.add(() -> Images.read(f));
+            images.add(() -> ahead.read(f));
         }
         return new ImageInputs(OutputNames.unique(names), images, preprocessing, description);
     }

@@ -32,13 +32,22 @@ final class InputSources {
      * @throws ModelLoadException if the path does not exist, or is a folder without images
      */
     static InputSource open(Path path, Preprocessing preprocessing) {
+        return open(path, preprocessing, ReadAhead.NONE);
+    }
+
+    /**
+     * The input at {@code path}, its first image taken from {@code ahead} when that read it.
+     *
+     * @throws ModelLoadException if the path does not exist, or is a folder without images
+     */
+    static InputSource open(Path path, Preprocessing preprocessing, ReadAhead ahead) {
         if (Files.isDirectory(path)) {
             List<Path> images = imagesIn(path);
             if (images.isEmpty()) {
                 throw new ModelLoadException("folder " + path.toAbsolutePath() + " contains no images ("
                         + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList()) + ")");
             }
-            return ImageInputs.files(images, preprocessing, path.toString());
+            return ImageInputs.files(images, preprocessing, path.toString(), ahead);
         }
         if (!Files.isRegularFile(path)) {
             throw new ModelLoadException("input not found: " + path.toAbsolutePath()
@@ -47,7 +56,7 @@ final class InputSources {
         if (extension(path).equals("npy")) {
             return NpyInput.read(path);
         }
-        return ImageInputs.files(List.of(path), preprocessing, path.toString());
+        return ImageInputs.files(List.of(path), preprocessing, path.toString(), ahead);
     }
 
     /**
@@ -76,6 +85,22 @@ final class InputSources {
             return 1; // open() reports what is wrong
         }
         return 1;
+    }
+
+    /**
+     * The image {@link #open} lists first for {@code path} (the path itself, or a folder's first image), or null when
+     * it lists none (a {@code .npy} file, a missing path: {@code open} reports those).
+     */
+    static Path firstImage(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                List<Path> images = imagesIn(path);
+                return images.isEmpty() ? null : images.get(0);
+            }
+            return Files.isRegularFile(path) && !extension(path).equals("npy") ? path : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static List<Path> imagesIn(Path folder) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,9 +38,6 @@ final class ModelOptions {
             + "libraries in its native/ folder; off: none.")
     String compileCache;
 
-    /** ONNX Runtime starting on a background thread ({@link #startOnnxRuntime}), or null. */
-    private CompletableFuture<Void> onnxRuntime;
-
     /**
      * Checks that exactly one of {@code --model} and {@code --demo} is given.
      *
@@ -67,24 +63,10 @@ final class ModelOptions {
         String chosen = backend != null ? backend : System.getProperty("gradcam.backend");
         boolean onnx = demo || model != null && model.getFileName() != null
                 && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
-        if (!onnx || chosen != null && !chosen.equalsIgnoreCase("onnx") || onnxRuntime != null) {
+        if (!onnx || chosen != null && !chosen.equalsIgnoreCase("onnx")) {
             return;
         }
-        Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
-                ai.onnxruntime.OrtEnvironment.getEnvironment();
-            } catch (RuntimeException | LinkageError e) {
-                // reported by the backend when it is chosen, as without the head start
-            } finally {
-                started.complete(null);
-            }
-        }, "gradcam-onnxruntime-start");
-        t.setDaemon(true);
-        t.start();
-        onnxRuntime = started;
+        OnnxRuntimeStart.start(compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home")));
     }
 
     /** The demo model, or null when {@code --model} was given. */
@@ -117,9 +99,7 @@ final class ModelOptions {
         Models.requireModelFile(f);
         Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
         // Before anything loads ONNX Runtime (choosing a backend already may): it reads the path once.
-        if (onnxRuntime != null) {
-            onnxRuntime.join();
-        } else {
+        if (!OnnxRuntimeStart.await(cacheDir)) {
             OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
         }
         BackendProvider provider = BackendRegistry.choose(f, backend);

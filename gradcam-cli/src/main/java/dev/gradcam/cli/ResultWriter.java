@@ -112,12 +112,12 @@ final class ResultWriter implements RunWriter {
     /**
      * Writes the arrays and the summary, with {@code header} (method, model, options ...) first in the summary.
      *
-     * @param wall the whole run's wall-clock time, loading included
+     * @param times the run's wall-clock time, loading included, and its start-up
      * @return the summary file
      * @throws IllegalStateException if no batch was added
      */
     @Override
-    public Path finish(Map<String, Object> header, Duration wall) {
+    public Path finish(Map<String, Object> header, RunTimes times) {
         if (last == null) {
             throw new IllegalStateException("no explanation was added");
         }
@@ -138,7 +138,7 @@ final class ResultWriter implements RunWriter {
         timings.put("mapsMs", millis(maps));
         timings.put("postProcessingMs", millis(post));
         timings.put("explainMs", millis(total));
-        timings.put("wallMs", millis(wall));
+        times.putInto(timings);
         summary.put("timings", timings);
         return complete(dir, summary, written);
     }

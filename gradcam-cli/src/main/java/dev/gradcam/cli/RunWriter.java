@@ -1,7 +1,6 @@
 package dev.gradcam.cli;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,10 +10,10 @@ interface RunWriter extends AutoCloseable {
     /**
      * Writes the arrays and the summary, with {@code header} first in the summary.
      *
-     * @param wall the whole run's wall-clock time, loading included
+     * @param times the run's wall-clock time, loading included, and its start-up
      * @return the summary file
      */
-    Path finish(Map<String, Object> header, Duration wall);
+    Path finish(Map<String, Object> header, RunTimes times);
 
     /** Every file written so far. */
     List<Path> written();

@@ -47,7 +47,7 @@ class AttributionWriterTest {
         Attribution tall = attribution(Shape.of(1, 3, 5, 2), List.of(new Completeness(2.0, 2.0)));
         w.add(List.of("wide"), wide, wide.attributions());
         w.add(List.of("tall"), tall, tall.attributions());
-        w.finish(Map.of("method", "test"), Duration.ofMillis(9));
+        w.finish(Map.of("method", "test"), new RunTimes(Duration.ofMillis(9), null));
         assertEquals(Shape.of(3, 4, 6), Npy.read(dir.resolve("wide.attribution.npy")).shape());
         assertEquals(Shape.of(5, 2), Npy.read(dir.resolve("tall.heatmap.npy")).shape());
         assertFalse(Files.exists(dir.resolve("attribution.npy")));
@@ -65,7 +65,7 @@ class AttributionWriterTest {
         AttributionWriter w = new AttributionWriter(dir);
         Attribution a = attribution(Shape.of(2, 2, 3, 3), List.of());
         w.add(List.of("a", "b"), a, a.attributions());
-        w.finish(Map.of(), Duration.ZERO);
+        w.finish(Map.of(), new RunTimes(Duration.ZERO, null));
         assertTrue(Files.size(dir.resolve("b.color.png")) > 0);
         assertEquals(Shape.of(2, 2, 3, 3), Npy.read(dir.resolve("attribution.npy")).shape());
         assertTrue(w.diagnostics().get(0).contains("2 channels"), w.diagnostics()::toString);

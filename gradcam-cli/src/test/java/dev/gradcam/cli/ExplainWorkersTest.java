@@ -123,7 +123,7 @@ class ExplainWorkersTest {
         boolean finished;
 
         @Override
-        public Path finish(Map<String, Object> header, Duration wall) {
+        public Path finish(Map<String, Object> header, RunTimes times) {
             finished = true;
             return Path.of("summary.json");
         }

@@ -14,8 +14,11 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +150,24 @@ class GradcamCliTest {
         CliRun help = CliRun.of("spark", "--help");
         assertEquals(ExitCodes.OK, help.code(), help::toString);
         assertTrue(help.out().contains("--partitions") && help.out().contains("--png"), help::toString);
+    }
+
+    @Test
+    void aRunBuildsOnlyTheCommandItNames() {
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        assertEquals(List.of("explain"), List.copyOf(GradcamCli.commandLine(sink, sink, "explain", "--model", "m.onnx")
+                .getSubcommands().keySet()));
+        List<String> all = List.of("layers", "explain", "evaluate", "demo", "spark", "help");
+        for (String[] args : new String[][] {{}, {"--help"}, {"help", "explain"}, {"explian"}}) {
+            assertEquals(all, List.copyOf(GradcamCli.commandLine(sink, sink, args).getSubcommands().keySet()),
+                    () -> "every command, in help's order, for " + List.of(args));
+        }
+        CliRun misspelt = CliRun.of("explian");
+        assertEquals(ExitCodes.USAGE, misspelt.code(), misspelt::toString);
+        assertTrue(misspelt.err().contains("explain"), () -> "suggests the command: " + misspelt);
+        CliRun help = CliRun.of("help", "evaluate");
+        assertEquals(ExitCodes.OK, help.code(), help::toString);
+        assertTrue(help.out().contains("Usage: gradcam evaluate"), help::toString);
     }
 
     @Test

@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,16 +35,8 @@ class LoggingTest {
 
     /** Runs the tool in a new JVM on this test's class path; returns its standard error. */
     private static String run(String... args) throws IOException, InterruptedException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, GradcamCli.class.getName()));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(fixtures, "out", ".txt");
-        Path err = Files.createTempFile(fixtures, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the tool's JVM timed out");
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), stderr + Files.readString(out, StandardCharsets.UTF_8));
-        return stderr;
+        ChildTool r = ChildTool.run(fixtures, args);
+        assertEquals(0, r.code(), r.stderr() + r.stdout());
+        return r.stderr();
     }
 }
