@@ -106,6 +106,31 @@ class LauncherScriptTest {
     }
 
     @Test
+    void shortRunsUseTheQuickJitTierAndJavaOptsComeLast() throws Exception {
+        String quick = "-XX:TieredStopAtLevel=1";
+        Path image = GradcamCliTest.image(dir.resolve("cat.PNG"), 4, 4);
+        Path folder = Files.createDirectories(dir.resolve("photos"));
+        assertTrue(jvm(run(Map.of(), "explain", "--input", image.toString(), "0")).contains(quick), "one image");
+        assertTrue(jvm(run(Map.of(), "explain", "--input=rgb=" + image, "0")).contains(quick), "NAME=PATH");
+        assertTrue(jvm(run(Map.of(), "layers", "0")).contains(quick));
+        assertFalse(jvm(run(Map.of(), "explain", "--input", folder.toString(), "0")).contains(quick), "a folder");
+        assertFalse(jvm(run(Map.of(), "explain", "-i", image.toString(), "-i", folder.toString(), "0"))
+                .contains(quick), "any folder");
+        assertFalse(jvm(run(Map.of(), "explain", "--input", dir.resolve("batch.npy").toString(), "0"))
+                .contains(quick), "an array batch");
+        assertFalse(jvm(run(Map.of(), "evaluate", "--input", image.toString(), "0")).contains(quick));
+        assertFalse(jvm(run(Map.of(), "--version", "0")).contains(quick), "exactly java -jar");
+        String overridden = jvm(run(Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "layers", "0"));
+        assertTrue(overridden.indexOf(quick) < overridden.indexOf("-XX:TieredStopAtLevel=4"), overridden);
+    }
+
+    /** The JVM options the probe reported. */
+    private static String jvm(Run r) {
+        assertEquals(0, r.code, r.stderr);
+        return r.stderr.lines().filter(l -> l.startsWith("jvm ")).findFirst().orElseThrow();
+    }
+
+    @Test
     void aMissingJarIsAClearError() throws Exception {
         Files.delete(dir.resolve("probe.jar"));
         Run r = run(Map.of(), "explain", "0");
