@@ -35,7 +35,7 @@ public final class Nmf {
     /**
      * Factorises {@code x} (m rows, n columns, all entries >= 0).
      *
-     * @throws InvalidArgumentException if x is empty or ragged, has a negative or non-finite entry, or r < 1
+     * @throws InvalidArgumentException if x is empty or ragged, has a negative or non-finite entry, or r &lt; 1
      */
     public static Result factorize(double[][] x, int rank, int maxIterations, double tolerance, long seed) {
         InvalidArgumentException.requireNonNull(x, "x");
