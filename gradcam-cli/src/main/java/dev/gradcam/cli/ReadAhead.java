@@ -15,41 +15,46 @@ import java.util.concurrent.CompletionException;
 final class ReadAhead {
 
     /** No image read ahead: every file is read when asked for. */
-    static final ReadAhead NONE = new ReadAhead(null, null);
+    static final ReadAhead NONE = new ReadAhead(CompletableFuture.completedFuture(null));
 
-    private final Path file;
-    private CompletableFuture<BufferedImage> image;
-
-    private ReadAhead(Path file, CompletableFuture<BufferedImage> image) {
-        this.file = file;
-        this.image = image;
+    /** An image and the file it was read from. */
+    private record Decoded(Path file, BufferedImage image) {
     }
 
-    /** Starts decoding the first image that {@link InputSources#open} will list for {@code input}, if it lists any. */
+    private CompletableFuture<Decoded> decoded;
+
+    private ReadAhead(CompletableFuture<Decoded> decoded) {
+        this.decoded = decoded;
+    }
+
+    /**
+     * Starts decoding the first image that {@link InputSources#open} will list for {@code input}, if it lists any; the
+     * listing too is off the caller's thread (a folder may hold many files).
+     */
     static ReadAhead start(Path input) {
-        Path first = InputSources.firstImage(input);
-        if (first == null) {
-            return NONE;
-        }
-        CompletableFuture<BufferedImage> decoded = new CompletableFuture<>();
+        CompletableFuture<Decoded> decoded = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                decoded.complete(Images.read(first));
+                Path first = InputSources.firstImage(input);
+                decoded.complete(first == null ? null : new Decoded(first, Images.read(first)));
             } catch (RuntimeException | Error e) {
                 decoded.completeExceptionally(e);
             }
         }, "gradcam-read-ahead");
         t.setDaemon(true); // a run that fails before reading does not wait for it
         t.start();
-        return new ReadAhead(first, decoded);
+        return new ReadAhead(decoded);
     }
 
-    /** The image in {@code f}: the one read ahead, the first time it is asked for, else read now. */
+    /** The image in {@code f}: the one read ahead, the first time an image is asked for, else read now. */
     BufferedImage read(Path f) {
-        CompletableFuture<BufferedImage> ahead = take(f);
+        CompletableFuture<Decoded> ahead = take();
         if (ahead != null) {
             try {
-                return ahead.join();
+                Decoded d = ahead.join();
+                if (d != null && d.file().equals(f)) {
+                    return d.image();
+                }
             } catch (CompletionException e) {
                 // read again below: the reader's own exception, on the reader's thread
             }
@@ -57,12 +62,9 @@ final class ReadAhead {
         return Images.read(f);
     }
 
-    private synchronized CompletableFuture<BufferedImage> take(Path f) {
-        if (image == null || !f.equals(file)) {
-            return null;
-        }
-        CompletableFuture<BufferedImage> ahead = image;
-        image = null; // not held for the rest of the run
+    private synchronized CompletableFuture<Decoded> take() {
+        CompletableFuture<Decoded> ahead = decoded;
+        decoded = null; // not held for the rest of the run
         return ahead;
     }
 }

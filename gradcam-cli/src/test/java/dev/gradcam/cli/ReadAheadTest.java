@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gradcam.api.GradCamException;
@@ -39,6 +38,10 @@ class ReadAheadTest {
         assertNotSame(first, again, "handed over once, then read anew");
         assertArrayEquals(pixels(first), pixels(again));
         assertEquals(9, ahead.read(b).getWidth(), "other files are read when asked for");
+
+        ReadAhead other = ReadAhead.start(folder);
+        assertEquals(9, other.read(b).getWidth(), "asked first for another file: that file");
+        assertArrayEquals(pixels(Images.read(a)), pixels(other.read(a)));
     }
 
     @Test
@@ -48,7 +51,9 @@ class ReadAheadTest {
         assertNull(InputSources.firstImage(npy));
         assertNull(InputSources.firstImage(dir.resolve("missing.png")));
         assertNull(InputSources.firstImage(Files.createDirectories(dir.resolve("empty"))));
-        assertSame(ReadAhead.NONE, ReadAhead.start(npy));
+        Path image = GradcamCliTest.image(dir.resolve("late.png"), 5, 4);
+        assertEquals(5, ReadAhead.start(npy).read(image).getWidth(), "nothing read ahead: files read when asked");
+        assertEquals(5, ReadAhead.NONE.read(image).getWidth());
     }
 
     @Test
