@@ -1,11 +1,16 @@
 package dev.gradcam.cli;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
-/** The pipeline's thread pools: daemon threads (never keeping the JVM alive), shut down by waiting for their tasks. */
+/**
+ * The tool's background threads: daemon threads (never keeping the JVM alive); the pipeline's pools are shut down by
+ * waiting for their tasks.
+ */
 final class BackgroundThreads {
 
     private BackgroundThreads() {
@@ -19,6 +24,24 @@ final class BackgroundThreads {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Runs {@code task} on a new daemon thread named {@code name}: work begun ahead of need, which a run that fails
+     * first does not wait for. The future fails with the task's exception or error.
+     */
+    static <T> CompletableFuture<T> async(String name, Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(task.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     /**

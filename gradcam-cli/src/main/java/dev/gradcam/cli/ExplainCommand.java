@@ -244,8 +244,9 @@ final class ExplainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | InvalidArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (input.size() == 1 && firstInput() != null) {
-            readAhead = ReadAhead.start(firstInput());
+        Path first = firstInput();
+        if (input.size() == 1 && first != null) {
+            readAhead = ReadAhead.start(first);
         }
         Overlay overlay = overlay();
         MapActivation act = activation();

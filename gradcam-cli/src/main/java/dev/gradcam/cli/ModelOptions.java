@@ -8,7 +8,6 @@ import dev.gradcam.cli.demo.DemoModel;
 import dev.gradcam.cli.demo.DemoModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,12 +60,9 @@ final class ModelOptions {
      */
     void startOnnxRuntime() {
         String chosen = backend != null ? backend : System.getProperty("gradcam.backend");
-        boolean onnx = demo || model != null && model.getFileName() != null
-                && model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
-        if (!onnx || chosen != null && !chosen.equalsIgnoreCase("onnx")) {
-            return;
+        if (OnnxRuntimeStart.runsOn(demo || model != null && OnnxRuntimeStart.isOnnxFile(model.toString()), chosen)) {
+            OnnxRuntimeStart.start(compileCacheDir(compileCache));
         }
-        OnnxRuntimeStart.start(compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home")));
     }
 
     /** The demo model, or null when {@code --model} was given. */
@@ -97,7 +93,7 @@ final class ModelOptions {
     DifferentiableModel load(int workers) {
         Path f = file();
         Models.requireModelFile(f);
-        Path cacheDir = compileCacheDir(compileCache, System.getenv(), System.getProperty("user.home"));
+        Path cacheDir = compileCacheDir(compileCache);
         // Before anything loads ONNX Runtime (choosing a backend already may): it reads the path once.
         if (!OnnxRuntimeStart.await(cacheDir)) {
             OrtNativeCopy.use(cacheDir, ModelOptions.class.getClassLoader());
@@ -128,6 +124,11 @@ final class ModelOptions {
             options.putIfAbsent("intraOpThreads", Integer.toString(Math.max(1, cores - workers + 1)));
         }
         return options;
+    }
+
+    /** The compile-cache folder for the {@code --compile-cache} value {@code flag} (null: not given) in this process. */
+    static Path compileCacheDir(String flag) {
+        return compileCacheDir(flag, System.getenv(), System.getProperty("user.home"));
     }
 
     /**

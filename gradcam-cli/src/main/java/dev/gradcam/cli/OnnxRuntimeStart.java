@@ -34,20 +34,15 @@ final class OnnxRuntimeStart {
     }
 
     private static CompletableFuture<Void> launch(Path cacheDir) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        return BackgroundThreads.async("gradcam-onnxruntime-start", () -> {
             try {
                 OrtNativeCopy.use(cacheDir, OnnxRuntimeStart.class.getClassLoader());
                 ai.onnxruntime.OrtEnvironment.getEnvironment();
             } catch (RuntimeException | LinkageError e) {
                 // reported by the backend when it is chosen, as without the head start
-            } finally {
-                done.complete(null);
             }
-        }, "gradcam-onnxruntime-start");
-        t.setDaemon(true);
-        t.start();
-        return done;
+            return null;
+        });
     }
 
     /**
@@ -71,17 +66,28 @@ final class OnnxRuntimeStart {
      */
     static void startFor(String[] args) {
         if (wanted(args, System.getProperty("gradcam.backend"))) {
-            start(ModelOptions.compileCacheDir(RawArgs.value(args, "--compile-cache"), System.getenv(),
-                    System.getProperty("user.home")));
+            start(ModelOptions.compileCacheDir(RawArgs.value(args, "--compile-cache")));
         }
     }
 
     /** Whether {@code args} will load an ONNX model on ONNX Runtime, {@code backendProperty} not naming another. */
     static boolean wanted(String[] args, String backendProperty) {
-        String model = RawArgs.value(args, "--model", "-m");
         String backend = RawArgs.value(args, "--backend", "-b");
-        return MODEL_COMMANDS.contains(RawArgs.command(args)) && model != null
-                && model.toLowerCase(Locale.ROOT).endsWith(".onnx")
-                && (backend == null || backend.equalsIgnoreCase("onnx")) && backendProperty == null;
+        String model = RawArgs.value(args, "--model", "-m");
+        return MODEL_COMMANDS.contains(RawArgs.command(args))
+                && runsOn(model != null && isOnnxFile(model), backend != null ? backend : backendProperty);
+    }
+
+    /**
+     * Whether a model runs on ONNX Runtime: an ONNX model, and {@code backend} (the option, else the
+     * {@code gradcam.backend} property; null: none chosen) naming no other backend.
+     */
+    static boolean runsOn(boolean onnxModel, String backend) {
+        return onnxModel && (backend == null || backend.equalsIgnoreCase("onnx"));
+    }
+
+    /** Whether a model file's name is an ONNX file's. */
+    static boolean isOnnxFile(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 final class ReadAhead {
 
     /** No image read ahead: every file is read when asked for. */
-    static final ReadAhead NONE = new ReadAhead(CompletableFuture.completedFuture(null));
+    static final ReadAhead NONE = new ReadAhead(null);
 
     /** An image and the file it was read from. */
     private record Decoded(Path file, BufferedImage image) {
@@ -32,18 +32,10 @@ final class ReadAhead {
      * listing too is off the caller's thread (a folder may hold many files).
      */
     static ReadAhead start(Path input) {
-        CompletableFuture<Decoded> decoded = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                Path first = InputSources.firstImage(input);
-                decoded.complete(first == null ? null : new Decoded(first, Images.read(first)));
-            } catch (RuntimeException | Error e) {
-                decoded.completeExceptionally(e);
-            }
-        }, "gradcam-read-ahead");
-        t.setDaemon(true); // a run that fails before reading does not wait for it
-        t.start();
-        return new ReadAhead(decoded);
+        return new ReadAhead(BackgroundThreads.async("gradcam-read-ahead", () -> {
+            Path first = InputSources.firstImage(input);
+            return first == null ? null : new Decoded(first, Images.read(first));
+        }));
     }
 
     /** The image in {@code f}: the one read ahead, the first time an image is asked for, else read now. */

@@ -28,6 +28,9 @@ class RawArgsTest {
         assertTrue(OnnxRuntimeStart.wanted(new String[] {"evaluate", "--model=m.onnx"}, null));
         assertFalse(OnnxRuntimeStart.wanted(new String[] {"explain", "--model", "m.onnx", "-b", "nd4j"}, null));
         assertFalse(OnnxRuntimeStart.wanted(new String[] {"explain", "--model", "m.onnx"}, "nd4j"));
+        assertTrue(OnnxRuntimeStart.wanted(new String[] {"explain", "--model", "m.onnx"}, "ONNX"), "the property");
+        assertTrue(OnnxRuntimeStart.wanted(new String[] {"explain", "--model", "m.onnx", "-b", "onnx"}, "nd4j"),
+                "the option over the property, as the command reads them");
         assertFalse(OnnxRuntimeStart.wanted(new String[] {"explain", "--model", "m.zip"}, null));
         assertFalse(OnnxRuntimeStart.wanted(new String[] {"demo", "--out", "o"}, null));
         assertFalse(OnnxRuntimeStart.wanted(new String[] {"--help"}, null));
