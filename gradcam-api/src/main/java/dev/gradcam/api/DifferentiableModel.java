@@ -9,6 +9,7 @@ import dev.gradcam.api.spi.PassRequest;
 import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.spi.ValueInfo;
 import dev.gradcam.api.tensor.FloatTensor;
+import dev.gradcam.api.tensor.Shape;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +89,45 @@ public interface DifferentiableModel extends AutoCloseable {
     /** A forward pass returning the first output. */
     default FloatTensor forward(FloatTensor input) {
         return run(PassRequest.forward(input)).output();
+    }
+
+    /**
+     * About how many bytes one more image adds to a forward pass on inputs of this shape (batch axis first, any
+     * batch size): the pass's intermediate tensors for one image, summed. An upper bound, since backends free
+     * intermediates as a pass goes; methods that size their batches to a memory budget use it. -1 when the backend
+     * cannot tell. The default sums {@link #layers()}' shapes at 4 bytes an element, so it knows only inputs of the
+     * declared size and layers whose shapes do not depend on what the data holds.
+     *
+     * @throws dev.gradcam.api.InvalidInputException where the backend checks the shape and the model cannot take it
+     */
+    default long forwardBytesPerImage(Shape inputShape) {
+        InvalidArgumentException.requireNonNull(inputShape, "inputShape");
+        Shape declared = inputs().get(0).shape();
+        if (inputShape.rank() < 1 || !declared.accepts(inputShape) || !declared.dropFirst(1).isStatic()) {
+            return -1;
+        }
+        long total = 0;
+        for (LayerInfo layer : layers()) {
+            long bytes = floatBytesPerImage(layer.shape());
+            if (bytes < 0) {
+                return -1;
+            }
+            total = Math.addExact(total, bytes);
+        }
+        return total;
+    }
+
+    /** A float32 layer's bytes per image (a scalar counts once), -1 where its size per image is open. */
+    private static long floatBytesPerImage(Shape shape) {
+        Shape perImage = shape.rank() == 0 ? shape : shape.dropFirst(1);
+        if (!perImage.isStatic()) {
+            return -1;
+        }
+        long elements = 1;
+        for (long d : perImage.dims()) {
+            elements = Math.multiplyExact(elements, d);
+        }
+        return Math.multiplyExact(elements, 4L);
     }
 
     /**

@@ -148,6 +148,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    MaskBatchOptions maskBatch;
+
+    @Mixin
     PreprocessingOptions preprocessing;
 
     @Mixin
@@ -194,7 +197,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     if (Methods.family(m) == Methods.Family.PIXEL_SPACE) {
                         attributions.put(m, Methods.attribution(m, model, layerQuery));
                     } else {
-                        explainers.put(m, Explainer.of(model, Methods.cam(m)).layer(layerQuery).build());
+                        explainers.put(m, Explainer.of(model, maskBatch.apply(Methods.cam(m))).layer(layerQuery).build());
                     }
                 }
             }
@@ -322,6 +325,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1 || samples < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size and --samples must be at least 1");
         }
+        maskBatch.validate(spec);
         if (!(pointingTolerance >= 0)) {
             throw new ParameterException(spec.commandLine(), "--pointing-tolerance must be >= 0");
         }

@@ -219,6 +219,9 @@ final class ExplainCommand implements Callable<Integer> {
     double epsilon;
 
     @Mixin
+    MaskBatchOptions maskBatch;
+
+    @Mixin
     PreprocessingOptions preprocessing;
 
     @Mixin
@@ -233,6 +236,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, got " + batchSize);
         }
+        maskBatch.validate(spec);
         if (workers != null && workers < 1) {
             throw new ParameterException(spec.commandLine(), "--workers must be at least 1, got " + workers);
         }
@@ -257,6 +261,9 @@ final class ExplainCommand implements Callable<Integer> {
         }
         warnIgnored(List.of("--steps", "--samples", "--noise", "--seed", "--epsilon"),
                 "by class-activation methods such as " + methodName);
+        if (!methodName.equals("score-cam")) {
+            warnIgnored(MaskBatchOptions.NAMES, "by " + methodName + " (score-cam only)");
+        }
         return explain(methodName, overlay, act, compatibility(), plan, start);
     }
 
@@ -336,7 +343,7 @@ final class ExplainCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(stderr, "explaining", "images", in.size(), !common.quiet);
         Size size = outputSize;
         Function<DifferentiableModel, Explainer> make = m -> {
-            Explainer.Builder b = Explainer.of(m, Methods.cam(methodName))
+            Explainer.Builder b = Explainer.of(m, maskBatch.apply(Methods.cam(methodName)))
                     .layer(layerQuery)
                     .selector(selector.selector())
                     .activation(act)
@@ -393,7 +400,7 @@ final class ExplainCommand implements Callable<Integer> {
     /** A pixel-space method: attributions at the input. */
     private int attribute(String methodName, PixelFlags settings, TargetPlan plan, long start) {
         warnIgnored(List.of("--selector", "--activation", "--colormap", "--alpha", "--compat", "--aug-smooth",
-                "--eigen-smooth"),
+                "--eigen-smooth", "--mask-batch", "--mask-memory"),
                 "by pixel-space methods");
         if (!Methods.needsLayer(methodName)) {
             warnIgnored(List.of("--layer"), "by " + methodName + ", which attributes at the input");

@@ -16,6 +16,8 @@ import dev.gradcam.api.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -261,6 +263,50 @@ class OnnxCliTest {
         assertTrue(heat.relativeError(expected) < 1e-6, "relative error " + heat.relativeError(expected));
         assertTrue(Npy.read(plain.resolve("heatmap.npy")).relativeError(heat) > 1e-3,
                 "pytorch-grad-cam's Score-CAM differs from the paper's");
+    }
+
+    @Test
+    void scoreCamBatchesSizedToMemoryGiveTheSameMaps() throws IOException {
+        Path plain = dir.resolve("mask-plain");
+        Path sized = dir.resolve("mask-sized");
+        for (Path out : new Path[] {plain, sized}) {
+            List<String> args = new ArrayList<>(List.of("explain", "--model", model.toString(), "--input",
+                    input.toString(), "--layer", "layer2", "--method", "score-cam", "--target", "3", "--out",
+                    out.toString(), "--quiet"));
+            if (out == sized) {
+                args.addAll(List.of("--mask-batch", "64", "--mask-memory", "200k"));
+            }
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(ExitCodes.OK, r.code(), r::toString);
+        }
+        String summary = Files.readString(sized.resolve("summary.json"));
+        assertTrue(summary.contains("maxBatch=64, memoryBudget=204800"), summary);
+        FloatTensor expected = Npy.read(plain.resolve("heatmap.npy"));
+        FloatTensor heat = Npy.read(sized.resolve("heatmap.npy"));
+        assertTrue(heat.relativeError(expected) < 1e-6, "relative error " + heat.relativeError(expected));
+    }
+
+    @Test
+    void maskOptionsAreCheckedAndOtherMethodsWarnThatTheyIgnoreThem() {
+        String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--layer", "layer2",
+            "--out", dir.resolve("mask-options").toString(), "--overwrite"};
+        CliRun size = CliRun.of(concat(base, "--method", "score-cam", "--mask-memory", "lots"));
+        assertEquals(ExitCodes.USAGE, size.code(), size::toString);
+        assertTrue(size.err().contains("use a size such as 512m, 8g or 1048576 (bytes), not 'lots'"), size::toString);
+        CliRun batch = CliRun.of(concat(base, "--method", "score-cam", "--mask-batch", "0"));
+        assertEquals(ExitCodes.USAGE, batch.code(), batch::toString);
+        assertTrue(batch.err().contains("--mask-batch must be at least 1, got 0"), batch::toString);
+        CliRun other = CliRun.of(concat(base, "--mask-batch", "4", "--mask-memory", "1g"));
+        assertEquals(ExitCodes.OK, other.code(), other::toString);
+        assertTrue(other.err().contains("warning: --mask-batch is ignored by grad-cam (score-cam only)")
+                && other.err().contains("warning: --mask-memory is ignored by grad-cam (score-cam only)"),
+                other::toString);
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        List<String> all = new ArrayList<>(List.of(base));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test

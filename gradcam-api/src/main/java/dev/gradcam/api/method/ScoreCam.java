@@ -1,5 +1,6 @@
 package dev.gradcam.api.method;
 
+import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.numeric.Softmax;
 import dev.gradcam.api.post.Bilinear;
@@ -19,8 +20,11 @@ import java.util.Set;
  * {@code w_k = score(X .* s(Up(A_k)))}, and the map is {@code sum_k w_k A_k}. Gradient-free.
  *
  * <p><b>Cost:</b> one forward pass with the tap, then N*K masked forward passes, run in batches of at most
- * {@link #maxBatch()} masked images (the memory bound: one batch of masked inputs, [maxBatch, C, H, W] floats, plus the
- * model's own buffers; masks are built one channel at a time and never all held). Progress goes to the context's
+ * {@link #maxBatch()} masked images (one batch of masked inputs, [maxBatch, C, H, W] floats, plus the model's own
+ * buffers; masks are built one channel at a time and never all held). {@link #withMemoryBudget(long)} sizes the
+ * batches to memory instead: as many masked images as fit in the budget with the model's intermediate tensors for
+ * each ({@link DifferentiableModel#forwardBytesPerImage}), never more than {@link #maxBatch()}. On a CPU the batch
+ * size barely changes the speed (measured); a GPU needs large batches to be kept busy. Progress goes to the context's
  * {@link ProgressListener} after every batch.
  *
  * <p><b>Defaults follow the paper and its official code:</b> masks upsampled with half-pixel centres (PyTorch
@@ -41,15 +45,21 @@ public final class ScoreCam extends ChannelWeightingMethod {
     public static final int DEFAULT_MAX_BATCH = 16;
 
     private final int maxBatch;
+    private final long memoryBudget;
     private final boolean alignCorners;
     private final boolean channelSoftmax;
 
     ScoreCam(int maxBatch, boolean alignCorners, boolean channelSoftmax) {
+        this(maxBatch, 0, alignCorners, channelSoftmax);
+    }
+
+    private ScoreCam(int maxBatch, long memoryBudget, boolean alignCorners, boolean channelSoftmax) {
         super("score-cam");
         if (maxBatch < 1) {
             throw new InvalidArgumentException("maxBatch must be >= 1, got " + maxBatch);
         }
         this.maxBatch = maxBatch;
+        this.memoryBudget = memoryBudget;
         this.alignCorners = alignCorners;
         this.channelSoftmax = channelSoftmax;
     }
@@ -59,14 +69,47 @@ public final class ScoreCam extends ChannelWeightingMethod {
         return maxBatch;
     }
 
-    /** The same method with another memory bound (masked images per forward batch, >= 1). */
+    /** The same method with another bound on the masked images per forward batch (>= 1). */
     public ScoreCam withMaxBatch(int maxBatch) {
-        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+        return new ScoreCam(maxBatch, memoryBudget, alignCorners, channelSoftmax);
+    }
+
+    /** The memory budget of one batch in bytes, 0 when batches are bounded by {@link #maxBatch()} alone. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /**
+     * The same method with batches sized to {@code bytes}: each holds as many masked images as fit, counting each
+     * image's input and the model's intermediate tensors for it ({@link
+     * DifferentiableModel#forwardBytesPerImage}, the input alone where the backend cannot tell), at
+     * least one and at most {@link #maxBatch()}. Raise {@code maxBatch} with it to let the budget decide, e.g.
+     * {@code scoreCam().withMaxBatch(1024).withMemoryBudget(8L << 30)} on a GPU. 0 turns the budget off.
+     */
+    public ScoreCam withMemoryBudget(long bytes) {
+        if (bytes < 0) {
+            throw new InvalidArgumentException("memory budget must be >= 0 bytes (0: none), got " + bytes);
+        }
+        return new ScoreCam(maxBatch, bytes, alignCorners, channelSoftmax);
+    }
+
+    /**
+     * Masked images per forward pass for inputs of this shape (batch axis first) on this model: {@link #maxBatch()},
+     * or fewer where the {@link #withMemoryBudget memory budget} holds fewer.
+     */
+    public int batchSize(DifferentiableModel model, Shape inputShape) {
+        InvalidArgumentException.requireNonNull(model, "model");
+        InvalidArgumentException.requireNonNull(inputShape, "inputShape");
+        if (memoryBudget == 0) {
+            return maxBatch;
+        }
+        long perImage = 4L * inputShape.dropFirst(1).size() + Math.max(0, model.forwardBytesPerImage(inputShape));
+        return (int) Math.max(1, Math.min(maxBatch, memoryBudget / Math.max(1, perImage)));
     }
 
     /** Corner-aligned mask upsampling (pytorch-grad-cam) instead of half-pixel centres (paper code). */
     public ScoreCam withAlignCorners(boolean alignCorners) {
-        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+        return new ScoreCam(maxBatch, memoryBudget, alignCorners, channelSoftmax);
     }
 
     /**
@@ -75,12 +118,12 @@ public final class ScoreCam extends ChannelWeightingMethod {
      * {@code (x - min) / (max - min + 1e-8)} normalisation.
      */
     public ScoreCam withChannelSoftmax(boolean channelSoftmax) {
-        return new ScoreCam(maxBatch, alignCorners, channelSoftmax);
+        return new ScoreCam(maxBatch, memoryBudget, alignCorners, channelSoftmax);
     }
 
     /** pytorch-grad-cam's variant: corner-aligned masks, 1e-8 in the normalisation, channel softmax. */
     public ScoreCam pytorchGradCam() {
-        return new ScoreCam(maxBatch, true, true);
+        return new ScoreCam(maxBatch, memoryBudget, true, true);
     }
 
     /** {@link #pytorchGradCam()} under {@link Compatibility#PYTORCH_GRAD_CAM}. */
@@ -111,8 +154,10 @@ public final class ScoreCam extends ChannelWeightingMethod {
         int width = in.intDim(3);
         int plane = height * width;
         double[][] scores = new double[n][k];
-        Batch batch = new Batch(context, maxBatch, c * plane, in.dropFirst(1), scores);
         long total = (long) n * k;
+        // Never more slots than passes: a large bound on a small batch of images allocates only what runs.
+        int capacity = (int) Math.min(batchSize(context.model(), in), total);
+        Batch batch = new Batch(context, capacity, c * plane, in.dropFirst(1), scores);
         long done = 0;
         String task = name() + " masked passes at " + layer.name();
         // Under the channel softmax every constant channel masks the image to all zeros: one pass scores them all.
@@ -180,7 +225,8 @@ public final class ScoreCam extends ChannelWeightingMethod {
 
     @Override
     public String settings() {
-        return "maxBatch=" + maxBatch + ", alignCorners=" + alignCorners + ", channelSoftmax=" + channelSoftmax;
+        return "maxBatch=" + maxBatch + (memoryBudget > 0 ? ", memoryBudget=" + memoryBudget : "")
+                + ", alignCorners=" + alignCorners + ", channelSoftmax=" + channelSoftmax;
     }
 
     /** Masked images waiting for a forward pass; runs the model when asked and files each score under (image, k). */

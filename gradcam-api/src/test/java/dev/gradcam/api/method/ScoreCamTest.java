@@ -172,4 +172,46 @@ class ScoreCamTest {
     void rejectsANonPositiveBound() {
         assertThrows(InvalidArgumentException.class, () -> CamMethods.scoreCam().withMaxBatch(0));
     }
+
+    @Test
+    void aMemoryBudgetSizesTheMaskedBatchesAndChangesNoWeight() {
+        // InMemoryCnn(2 channels, 7 filters, 3 classes, 6x5): per image the masked input (2*6*5 floats) and the
+        // layers conv and relu [7, 6, 5], pool [7, 1, 1], logits [3], 4 bytes each.
+        InMemoryCnn inner = InMemoryCnn.random(8, 2, 7, 3, 6, 5);
+        long perImage = 4L * (2 * 6 * 5 + 2 * 7 * 6 * 5 + 7 + 3);
+        FloatTensor x = inner.randomInput(2, 3);
+        Explanation unbounded = signedRaw(inner, CamMethods.scoreCam().withMaxBatch(64), "relu").build().explain(x);
+        CountingModel model = new CountingModel(inner);
+        ScoreCam budget = CamMethods.scoreCam().withMaxBatch(64).withMemoryBudget(3 * perImage + perImage / 2);
+        assertEquals(3, budget.batchSize(model, x.shape()));
+        Explanation e = signedRaw(model, budget, "relu").build().explain(x);
+        List<Integer> masked = model.runBatches().subList(1, model.runBatches().size());
+        assertTrue(masked.stream().allMatch(b -> b <= 3) && masked.contains(3), "batches " + masked);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(unbounded.weights(i).toArray(), e.weights(i).toArray(), 0f, "image " + i);
+        }
+    }
+
+    @Test
+    void theBatchIsAtLeastOneAndAtMostMaxBatchWhateverTheBudget() {
+        InMemoryCnn model = InMemoryCnn.random(8, 2, 7, 3, 6, 5);
+        Shape in = Shape.of(1, 2, 6, 5);
+        assertEquals(1, CamMethods.scoreCam().withMemoryBudget(1).batchSize(model, in));
+        assertEquals(5, CamMethods.scoreCam().withMaxBatch(5).withMemoryBudget(Long.MAX_VALUE).batchSize(model, in));
+        assertEquals(ScoreCam.DEFAULT_MAX_BATCH, CamMethods.scoreCam().batchSize(model, in), "no budget");
+        assertEquals(ScoreCam.DEFAULT_MAX_BATCH, CamMethods.scoreCam().withMemoryBudget(1).withMemoryBudget(0)
+                .batchSize(model, in), "0 turns the budget off");
+        assertThrows(InvalidArgumentException.class, () -> CamMethods.scoreCam().withMemoryBudget(-1));
+    }
+
+    @Test
+    void theBudgetSurvivesEveryOtherSetting() {
+        ScoreCam s = CamMethods.scoreCam().withMemoryBudget(1 << 20);
+        for (ScoreCam variant : List.of(s.pytorchGradCam(), s.withAlignCorners(true), s.withChannelSoftmax(true),
+                s.withMaxBatch(4), (ScoreCam) s.compatible(Compatibility.PYTORCH_GRAD_CAM))) {
+            assertEquals(1 << 20, variant.memoryBudget());
+            assertTrue(variant.settings().contains("memoryBudget=1048576"), variant.settings());
+        }
+        assertTrue(!CamMethods.scoreCam().settings().contains("memoryBudget"));
+    }
 }

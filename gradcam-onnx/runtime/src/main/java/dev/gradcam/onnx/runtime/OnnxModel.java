@@ -355,6 +355,29 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     }
 
     /**
+     * From shape inference at this input size, for one image (or the model's fixed batch, divided by it): every
+     * value the graph computes, at its element type's size. Single-input models only (-1 otherwise), and -1 where
+     * the data decides a shape. The first call at a new size reads the model on a warm start.
+     */
+    @Override
+    public long forwardBytesPerImage(Shape inputShape) {
+        ensureOpen();
+        InvalidArgumentException.requireNonNull(inputShape, "inputShape");
+        Shape declared = inputs.get(0).shape();
+        if (inputs.size() != 1 || inputShape.rank() != declared.rank() || inputShape.rank() < 1) {
+            return -1;
+        }
+        long batch = declared.dim(0) > 0 ? declared.dim(0) : 1;
+        List<Long> key = new ArrayList<>();
+        key.add((long) inputShape.rank());
+        key.add(batch);
+        for (long d : inputShape.dropFirst(1).dims()) {
+            key.add(d);
+        }
+        return ForwardMemory.bytesPerImage(shapesFor(List.copyOf(key)), batch);
+    }
+
+    /**
      * Detected from the graph ({@link dev.gradcam.onnx.graph.LayoutDetector}): the nearest layout evidence upstream
      * of the layer; for this model's own layers as remembered in the summary, when it was kept.
      */
