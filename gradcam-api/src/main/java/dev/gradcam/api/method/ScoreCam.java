@@ -44,6 +44,9 @@ public final class ScoreCam extends ChannelWeightingMethod {
     /** pytorch-grad-cam's default batch of masked images. */
     public static final int DEFAULT_MAX_BATCH = 16;
 
+    /** The most elements a Java array holds on common JVMs. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final int maxBatch;
     private final long memoryBudget;
     private final boolean alignCorners;
@@ -155,8 +158,10 @@ public final class ScoreCam extends ChannelWeightingMethod {
         int plane = height * width;
         double[][] scores = new double[n][k];
         long total = (long) n * k;
-        // Never more slots than passes: a large bound on a small batch of images allocates only what runs.
-        int capacity = (int) Math.min(batchSize(context.model(), in), total);
+        // Never more slots than passes (a large bound on a small batch of images allocates only what runs), nor more
+        // than one Java array holds.
+        int capacity = (int) Math.min(Math.min(batchSize(context.model(), in), total),
+                Math.max(1, MAX_ARRAY / ((long) c * plane)));
         Batch batch = new Batch(context, capacity, c * plane, in.dropFirst(1), scores);
         long done = 0;
         String task = name() + " masked passes at " + layer.name();
