@@ -169,8 +169,9 @@ public final class ScoreCam extends ChannelWeightingMethod {
         int[] zeroMaskChannel = new int[n];
         Arrays.fill(zeroMaskChannel, -1);
         List<int[]> zeroMaskCopies = new ArrayList<>();
+        float[] mask = new float[plane];
         for (int i = 0; i < n; i++) {
-            FloatTensor image = context.images().slice(i);
+            float[] image = context.images().slice(i).toArray();
             for (int ch = 0; ch < k; ch++) {
                 FloatTensor up = upsample(activations.slice(i).slice(ch), height, width);
                 float min = up.min();
@@ -193,9 +194,14 @@ public final class ScoreCam extends ChannelWeightingMethod {
                 int offset = batch.next(i, ch);
                 float[] slot = batch.data();
                 for (int p = 0; p < plane; p++) {
-                    float m = (float) ((up.getFlat(p) - min) / range);
-                    for (int q = 0; q < c; q++) {
-                        slot[offset + q * plane + p] = image.getFlat(q * plane + p) * m;
+                    mask[p] = (float) ((up.getFlat(p) - min) / range);
+                }
+                // Plane by plane: contiguous runs the JIT vectorises (the masked values are the same either way).
+                for (int q = 0; q < c; q++) {
+                    int from = q * plane;
+                    int to = offset + from;
+                    for (int p = 0; p < plane; p++) {
+                        slot[to + p] = image[from + p] * mask[p];
                     }
                 }
                 if (batch.full()) {

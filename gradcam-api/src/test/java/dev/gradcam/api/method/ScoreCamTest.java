@@ -11,10 +11,12 @@ import dev.gradcam.api.Explanation;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.spi.PassRequest;
+import dev.gradcam.api.spi.PassResult;
 import dev.gradcam.api.target.Targets;
 import dev.gradcam.api.tensor.FloatTensor;
 import dev.gradcam.api.tensor.Shape;
 import dev.gradcam.api.testing.CountingModel;
+import dev.gradcam.api.testing.ForwardingModel;
 import dev.gradcam.api.testing.HandModel;
 import dev.gradcam.api.testing.InMemoryCnn;
 import java.util.ArrayList;
@@ -44,6 +46,50 @@ class ScoreCamTest {
                 expected[i] = (float) (s0 * a0[i] + s1 * a1[i] + s2 * a2[i]);
             }
             assertArrayEquals(expected, e.rawMaps().toArray(), 1e-4f);
+        }
+    }
+
+    @Test
+    void eachMaskedImageIsTheImageTimesItsNormalisedUpsampledMapExactly() {
+        // Reference: Score-CAM's mask restated, s(Up(A_k)) = (Up(A_k) - min) / (max - min) in float as the method
+        // documents, times the image; bit for bit, in the order the channels are batched.
+        InMemoryCnn inner = InMemoryCnn.random(4, 3, 5, 2, 6, 7);
+        FloatTensor x = inner.randomInput(9, 2);
+        List<FloatTensor> seen = new ArrayList<>();
+        ForwardingModel recording = new ForwardingModel(inner) {
+            @Override
+            public PassResult run(PassRequest request) {
+                seen.add(request.input());
+                return inner.run(request);
+            }
+        };
+        signedRaw(recording, CamMethods.scoreCam().withMaxBatch(4), "relu").build().explain(x);
+        FloatTensor acts = inner.run(PassRequest.builder(x).tap(InMemoryCnn.RELU).build()).activation(InMemoryCnn.RELU);
+        List<float[]> expected = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            for (int k = 0; k < 5; k++) {
+                FloatTensor up = Bilinear.resize(acts.slice(i).slice(k), 6, 7);
+                float min = up.min();
+                double range = (double) up.max() - min;
+                if (range == 0) {
+                    continue;
+                }
+                float[] masked = x.slice(i).toArray();
+                for (int q = 0; q < masked.length; q++) {
+                    masked[q] *= (float) ((up.getFlat(q % 42) - min) / range);
+                }
+                expected.add(masked);
+            }
+        }
+        List<float[]> masked = new ArrayList<>();
+        for (FloatTensor batch : seen.subList(1, seen.size())) {
+            for (int j = 0; j < batch.shape().intDim(0); j++) {
+                masked.add(batch.slice(j).toArray());
+            }
+        }
+        assertEquals(expected.size(), masked.size());
+        for (int j = 0; j < masked.size(); j++) {
+            assertArrayEquals(expected.get(j), masked.get(j), 0f, "masked image " + j);
         }
     }
 
