@@ -3,7 +3,6 @@ package dev.gradcam.api.method;
 import dev.gradcam.api.DifferentiableModel;
 import dev.gradcam.api.InvalidArgumentException;
 import dev.gradcam.api.numeric.Softmax;
-import dev.gradcam.api.post.Bilinear;
 import dev.gradcam.api.spi.Capability;
 import dev.gradcam.api.spi.LayerInfo;
 import dev.gradcam.api.spi.PassRequest;
@@ -21,11 +20,12 @@ import java.util.Set;
  *
  * <p><b>Cost:</b> one forward pass with the tap, then N*K masked forward passes, run in batches of at most
  * {@link #maxBatch()} masked images (one batch of masked inputs, [maxBatch, C, H, W] floats, plus the model's own
- * buffers; masks are built one channel at a time and never all held). {@link #withMemoryBudget(long)} sizes the
+ * buffers; at most 64 upsampled maps are held at once, never all K). {@link #withMemoryBudget(long)} sizes the
  * batches to memory instead: as many masked images as fit in the budget with the model's intermediate tensors for
  * each ({@link DifferentiableModel#forwardBytesPerImage}), never more than {@link #maxBatch()}. On a CPU the batch
- * size barely changes the speed (measured); a GPU needs large batches to be kept busy. Progress goes to the context's
- * {@link ProgressListener} after every batch.
+ * size barely changes the speed (measured); a GPU needs large batches to be kept busy. Masks are upsampled and
+ * applied on all cores (the common fork-join pool), with the same values on any number of them. Progress goes to
+ * the context's {@link ProgressListener} after every batch.
  *
  * <p><b>Defaults follow the paper and its official code:</b> masks upsampled with half-pixel centres (PyTorch
  * {@code align_corners=False}); a constant channel (max == min after upsampling) has no information and gets weight 0
@@ -46,6 +46,9 @@ public final class ScoreCam extends ChannelWeightingMethod {
 
     /** The most elements a Java array holds on common JVMs. */
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** At most this many channels' upsampled maps are held at once. */
+    private static final int CHANNEL_RUN = 64;
 
     private final int maxBatch;
     private final long memoryBudget;
@@ -84,7 +87,7 @@ public final class ScoreCam extends ChannelWeightingMethod {
 
     /**
      * The same method with batches sized to {@code bytes}: each holds as many masked images as fit, counting each
-     * image's input and the model's intermediate tensors for it ({@link
+     * image's input, its upsampled mask and the model's intermediate tensors for it ({@link
      * DifferentiableModel#forwardBytesPerImage}, the input alone where the backend cannot tell), at
      * least one and at most {@link #maxBatch()}. Raise {@code maxBatch} with it to let the budget decide, e.g.
      * {@code scoreCam().withMaxBatch(1024).withMemoryBudget(8L << 30)} on a GPU. 0 turns the budget off.
@@ -106,7 +109,10 @@ public final class ScoreCam extends ChannelWeightingMethod {
         if (memoryBudget == 0) {
             return maxBatch;
         }
-        long perImage = 4L * inputShape.dropFirst(1).size() + Math.max(0, model.forwardBytesPerImage(inputShape));
+        // Each masked image: its input, its upsampled map (the last two axes) and the model's values for it.
+        long mask = inputShape.rank() >= 2 ? inputShape.dim(-2) * inputShape.dim(-1) : 0;
+        long perImage = 4L * (inputShape.dropFirst(1).size() + mask)
+                + Math.max(0, model.forwardBytesPerImage(inputShape));
         return (int) Math.max(1, Math.min(maxBatch, memoryBudget / Math.max(1, perImage)));
     }
 
@@ -169,44 +175,43 @@ public final class ScoreCam extends ChannelWeightingMethod {
         int[] zeroMaskChannel = new int[n];
         Arrays.fill(zeroMaskChannel, -1);
         List<int[]> zeroMaskCopies = new ArrayList<>();
-        float[] mask = new float[plane];
+        ScoreCamMasks masks = new ScoreCamMasks(alignCorners, c, height, width);
+        // Channels are upsampled a run at a time (at most one batch, and CHANNEL_RUN, of maps held), in parallel.
+        int run = Math.min(capacity, CHANNEL_RUN);
+        ScoreCamMasks.Pending pending = new ScoreCamMasks.Pending(run);
         for (int i = 0; i < n; i++) {
             float[] image = context.images().slice(i).toArray();
-            for (int ch = 0; ch < k; ch++) {
-                FloatTensor up = upsample(activations.slice(i).slice(ch), height, width);
-                float min = up.min();
-                float max = up.max();
-                if (max == min) {
-                    if (!channelSoftmax) {
-                        scores[i][ch] = 0; // a constant map carries no information: weight 0, no pass (paper code)
-                        done++;
-                        continue;
+            FloatTensor maps = activations.slice(i);
+            for (int first = 0; first < k; first += run) {
+                ScoreCamMasks.Upsampled up = masks.upsample(maps, first, Math.min(k, first + run));
+                for (int ch = first; ch < Math.min(k, first + run); ch++) {
+                    float min = up.min[ch - first];
+                    float max = up.max[ch - first];
+                    if (max == min) {
+                        if (!channelSoftmax) {
+                            scores[i][ch] = 0; // a constant map carries no information: weight 0, no pass (paper code)
+                            done++;
+                            continue;
+                        }
+                        if (zeroMaskChannel[i] >= 0) {
+                            zeroMaskCopies.add(new int[] {i, ch});
+                            done++;
+                            continue;
+                        }
+                        zeroMaskChannel[i] = ch;
                     }
-                    if (zeroMaskChannel[i] >= 0) {
-                        zeroMaskCopies.add(new int[] {i, ch});
-                        done++;
-                        continue;
-                    }
-                    zeroMaskChannel[i] = ch;
-                }
-                // pytorch-grad-cam divides by (max - min + 1e-8); the paper code skips constants, so needs no guard.
-                double range = channelSoftmax ? (double) max - min + 1e-8 : (double) max - min;
-                int offset = batch.next(i, ch);
-                float[] slot = batch.data();
-                for (int p = 0; p < plane; p++) {
-                    mask[p] = (float) ((up.getFlat(p) - min) / range);
-                }
-                // Plane by plane: contiguous runs the JIT vectorises (the masked values are the same either way).
-                for (int q = 0; q < c; q++) {
-                    int from = q * plane;
-                    int to = offset + from;
-                    for (int p = 0; p < plane; p++) {
-                        slot[to + p] = image[from + p] * mask[p];
+                    // pytorch-grad-cam divides by (max - min + 1e-8); the paper code skips constants, so needs no
+                    // guard.
+                    double range = channelSoftmax ? (double) max - min + 1e-8 : (double) max - min;
+                    pending.add(ch - first, batch.next(i, ch), range);
+                    if (batch.full()) {
+                        masks.fill(image, up, pending, batch.data());
+                        done += batch.flush();
+                        context.progress().progress(task, done, total);
                     }
                 }
-                if (batch.full()) {
-                    done += batch.flush();
-                    context.progress().progress(task, done, total);
+                if (pending.size > 0) {
+                    masks.fill(image, up, pending, batch.data()); // the run's last images, into the open batch
                 }
             }
         }
@@ -220,10 +225,6 @@ public final class ScoreCam extends ChannelWeightingMethod {
             out.add(FloatTensor.wrapOwned(Shape.of(k), toFloat(channelSoftmax ? Softmax.of(scores[i]) : scores[i])));
         }
         return out;
-    }
-
-    private FloatTensor upsample(FloatTensor map, int height, int width) {
-        return alignCorners ? Bilinear.resizeAlignCorners(map, height, width) : Bilinear.resize(map, height, width);
     }
 
     private static float[] toFloat(double[] d) {

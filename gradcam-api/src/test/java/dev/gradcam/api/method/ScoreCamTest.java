@@ -52,22 +52,15 @@ class ScoreCamTest {
     @Test
     void eachMaskedImageIsTheImageTimesItsNormalisedUpsampledMapExactly() {
         // Reference: Score-CAM's mask restated, s(Up(A_k)) = (Up(A_k) - min) / (max - min) in float as the method
-        // documents, times the image; bit for bit, in the order the channels are batched.
-        InMemoryCnn inner = InMemoryCnn.random(4, 3, 5, 2, 6, 7);
+        // documents, times the image; bit for bit, in the order the channels are batched. 70 channels: more than one
+        // run of upsampled maps, with batches that end inside a run and runs that end inside a batch.
+        InMemoryCnn inner = InMemoryCnn.random(4, 3, 70, 2, 6, 7).withFilterZeroed(3).withFilterZeroed(63)
+                .withFilterZeroed(64);
         FloatTensor x = inner.randomInput(9, 2);
-        List<FloatTensor> seen = new ArrayList<>();
-        ForwardingModel recording = new ForwardingModel(inner) {
-            @Override
-            public PassResult run(PassRequest request) {
-                seen.add(request.input());
-                return inner.run(request);
-            }
-        };
-        signedRaw(recording, CamMethods.scoreCam().withMaxBatch(4), "relu").build().explain(x);
         FloatTensor acts = inner.run(PassRequest.builder(x).tap(InMemoryCnn.RELU).build()).activation(InMemoryCnn.RELU);
         List<float[]> expected = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            for (int k = 0; k < 5; k++) {
+            for (int k = 0; k < 70; k++) {
                 FloatTensor up = Bilinear.resize(acts.slice(i).slice(k), 6, 7);
                 float min = up.min();
                 double range = (double) up.max() - min;
@@ -81,15 +74,28 @@ class ScoreCamTest {
                 expected.add(masked);
             }
         }
-        List<float[]> masked = new ArrayList<>();
-        for (FloatTensor batch : seen.subList(1, seen.size())) {
-            for (int j = 0; j < batch.shape().intDim(0); j++) {
-                masked.add(batch.slice(j).toArray());
+        assertEquals(2 * (70 - 3), expected.size(), "three constant channels per image, skipped");
+        for (int bound : new int[] {1, 4, 100}) {
+            List<FloatTensor> seen = new ArrayList<>();
+            ForwardingModel recording = new ForwardingModel(inner) {
+                @Override
+                public PassResult run(PassRequest request) {
+                    seen.add(request.input());
+                    return inner.run(request);
+                }
+            };
+            signedRaw(recording, CamMethods.scoreCam().withMaxBatch(bound), "relu").build().explain(x);
+            List<float[]> masked = new ArrayList<>();
+            for (FloatTensor batch : seen.subList(1, seen.size())) {
+                assertTrue(batch.shape().dim(0) <= bound);
+                for (int j = 0; j < batch.shape().intDim(0); j++) {
+                    masked.add(batch.slice(j).toArray());
+                }
             }
-        }
-        assertEquals(expected.size(), masked.size());
-        for (int j = 0; j < masked.size(); j++) {
-            assertArrayEquals(expected.get(j), masked.get(j), 0f, "masked image " + j);
+            assertEquals(expected.size(), masked.size(), "maxBatch " + bound);
+            for (int j = 0; j < masked.size(); j++) {
+                assertArrayEquals(expected.get(j), masked.get(j), 0f, "maxBatch " + bound + ", masked image " + j);
+            }
         }
     }
 
@@ -221,10 +227,10 @@ class ScoreCamTest {
 
     @Test
     void aMemoryBudgetSizesTheMaskedBatchesAndChangesNoWeight() {
-        // InMemoryCnn(2 channels, 7 filters, 3 classes, 6x5): per image the masked input (2*6*5 floats) and the
-        // layers conv and relu [7, 6, 5], pool [7, 1, 1], logits [3], 4 bytes each.
+        // InMemoryCnn(2 channels, 7 filters, 3 classes, 6x5): per image the masked input (2*6*5 floats), its mask
+        // (6*5) and the layers conv and relu [7, 6, 5], pool [7, 1, 1], logits [3], 4 bytes each.
         InMemoryCnn inner = InMemoryCnn.random(8, 2, 7, 3, 6, 5);
-        long perImage = 4L * (2 * 6 * 5 + 2 * 7 * 6 * 5 + 7 + 3);
+        long perImage = 4L * (2 * 6 * 5 + 6 * 5 + 2 * 7 * 6 * 5 + 7 + 3);
         FloatTensor x = inner.randomInput(2, 3);
         Explanation unbounded = signedRaw(inner, CamMethods.scoreCam().withMaxBatch(64), "relu").build().explain(x);
         CountingModel model = new CountingModel(inner);

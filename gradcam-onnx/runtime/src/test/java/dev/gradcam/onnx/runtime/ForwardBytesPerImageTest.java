@@ -79,7 +79,7 @@ class ForwardBytesPerImageTest {
     void scoreCamUnderABudgetRunsSmallerBatchesWithTheSameWeights() throws Exception {
         FloatTensor x = FixedBatchTest.images(1);
         try (OnnxModel model = OnnxModel.of(FixedBatchTest.fixture(), "free", OnnxOptions.parse(CPU))) {
-            long perImage = 4L * 3 * 32 * 32 + model.forwardBytesPerImage(x.shape());
+            long perImage = 4L * (3 * 32 * 32 + 32 * 32) + model.forwardBytesPerImage(x.shape()); // input, mask
             ScoreCam budget = CamMethods.scoreCam().withMaxBatch(64).withMemoryBudget(5 * perImage);
             CountingModel counted = new CountingModel(model);
             Explanation small = Explainer.of(counted, budget).layer("layer2").build().explain(x);
