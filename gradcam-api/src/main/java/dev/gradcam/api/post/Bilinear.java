@@ -92,18 +92,33 @@ public final class Bilinear {
         float[] out = new float[planes * height * width];
         Axis ys = mapping.along(h, height);
         Axis xs = mapping.along(w, width);
+        // Separable: every source row interpolated along x once, then each output pixel between two such rows. The
+        // arithmetic is that of interpolating each output pixel from its four neighbours, so the values are too.
+        double[] rows = new double[h * width];
+        boolean[] used = new boolean[h]; // shrinking skips rows
+        for (int y = 0; y < height; y++) {
+            used[ys.lo[y]] = true;
+            used[ys.hi[y]] = true;
+        }
         for (int p = 0; p < planes; p++) {
             int in = p * h * w;
             int o = p * height * width;
-            for (int y = 0; y < height; y++) {
-                int r0 = in + ys.lo[y] * w;
-                int r1 = in + ys.hi[y] * w;
-                double fy = ys.frac[y];
+            for (int r = 0; r < h; r++) {
+                if (!used[r]) {
+                    continue;
+                }
+                int row = in + r * w;
                 for (int x = 0; x < width; x++) {
                     double fx = xs.frac[x];
-                    double top = src[r0 + xs.lo[x]] * (1 - fx) + src[r0 + xs.hi[x]] * fx;
-                    double bottom = src[r1 + xs.lo[x]] * (1 - fx) + src[r1 + xs.hi[x]] * fx;
-                    out[o + y * width + x] = (float) (top * (1 - fy) + bottom * fy);
+                    rows[r * width + x] = src[row + xs.lo[x]] * (1 - fx) + src[row + xs.hi[x]] * fx;
+                }
+            }
+            for (int y = 0; y < height; y++) {
+                int top = ys.lo[y] * width;
+                int bottom = ys.hi[y] * width;
+                double fy = ys.frac[y];
+                for (int x = 0; x < width; x++) {
+                    out[o + y * width + x] = (float) (rows[top + x] * (1 - fy) + rows[bottom + x] * fy);
                 }
             }
         }
