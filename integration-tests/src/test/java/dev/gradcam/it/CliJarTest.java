@@ -2,7 +2,6 @@ package dev.gradcam.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gradcam.testsupport.OnnxFixtures;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -19,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tool's runnable jar, as this build made it: its manifest, and a run on the newest Java found on this machine,
@@ -28,14 +27,14 @@ class CliJarTest {
 
     private static final Path JAR = Path.of("..", "gradcam-cli", "target", "gradcam.jar");
 
-    private static JarFile jar() throws IOException {
+    private static void assumeBuilt() {
         assumeTrue(Files.isRegularFile(JAR), "gradcam.jar is built unless -Dgradcam.skipCliJar=true");
-        return new JarFile(JAR.toFile());
     }
 
     @Test
     void theManifestNamesTheToolAndGrantsNativeAccess() throws IOException {
-        try (JarFile j = jar()) {
+        assumeBuilt();
+        try (JarFile j = new JarFile(JAR.toFile())) {
             Attributes main = j.getManifest().getMainAttributes();
             assertEquals("dev.gradcam.cli.GradcamCli", main.getValue("Main-Class"));
             assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
@@ -44,16 +43,19 @@ class CliJarTest {
     }
 
     @Test
-    void aModernJavaRunsTheToolWithoutNativeAccessWarnings() throws Exception {
-        jar().close();
+    void aModernJavaRunsTheToolWithoutNativeAccessWarnings(@TempDir Path dir) throws Exception {
+        assumeBuilt();
         Optional<Path> java = modernJava();
         assumeTrue(java.isPresent(), "no Java 24 or later found (set gradcam.modernJava to one)");
         Path model = OnnxFixtures.root().resolve("resnet_basic.onnx");
+        Path err = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(java.get().toString(), "-jar", JAR.toString(), "layers", "--model",
-                model.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the tool did not finish");
-        String stderr = new String(err, StandardCharsets.UTF_8);
+                model.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the tool did not finish in 120 s");
+        }
+        String stderr = Files.readString(err, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), stderr);
         assertFalse(stderr.contains("restricted method"), stderr);
     }
@@ -76,7 +78,7 @@ class CliJarTest {
                 if (!Files.isRegularFile(release) || !Files.isExecutable(bin)) {
                     continue;
                 }
-                for (String line : List.of(Files.readString(release).split("\n"))) {
+                for (String line : Files.readAllLines(release)) {
                     Matcher m = version.matcher(line);
                     if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 24) {
                         return Optional.of(bin);

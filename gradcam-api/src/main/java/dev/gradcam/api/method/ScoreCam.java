@@ -183,8 +183,9 @@ public final class ScoreCam extends ChannelWeightingMethod {
             float[] image = context.images().slice(i).toArray();
             FloatTensor maps = activations.slice(i);
             for (int first = 0; first < k; first += run) {
-                ScoreCamMasks.Upsampled up = masks.upsample(maps, first, Math.min(k, first + run));
-                for (int ch = first; ch < Math.min(k, first + run); ch++) {
+                int end = Math.min(k, first + run);
+                ScoreCamMasks.Upsampled up = masks.upsample(maps, first, end);
+                for (int ch = first; ch < end; ch++) {
                     float min = up.min[ch - first];
                     float max = up.max[ch - first];
                     if (max == min) {

@@ -40,7 +40,7 @@ final class ScoreCamMasks {
 
     /**
      * Writes the masked images of the pending maps into {@code data}: {@code image .* (Up - min) / range}, each
-     * at its offset. Overwrites those maps with their masks.
+     * at its offset. Overwrites those maps with their masks, and empties {@code pending}.
      */
     void fill(float[] image, Upsampled up, Pending pending, float[] data) {
         int plane = height * width;

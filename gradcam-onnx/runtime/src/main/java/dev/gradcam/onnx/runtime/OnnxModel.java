@@ -157,6 +157,8 @@ public final class OnnxModel extends AbstractDifferentiableModel {
     private final boolean batchSymbolic;
     /** Symbolic keys of passes that do not generalise over the batch size: they get one variant per batch size. */
     private final Set<List<Object>> notSymbolic = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** {@link #forwardBytesPerImage} by input shape key. */
+    private final Map<List<Long>, Long> forwardBytes = new java.util.concurrent.ConcurrentHashMap<>();
     /** Compile-cache keys this instance used, in order of first use: the preload hint for the next process. */
     private final List<String> usedKeys = new ArrayList<>();
 
@@ -368,13 +370,14 @@ public final class OnnxModel extends AbstractDifferentiableModel {
             return -1;
         }
         long batch = declared.dim(0) > 0 ? declared.dim(0) : 1;
-        List<Long> key = new ArrayList<>();
-        key.add((long) inputShape.rank());
-        key.add(batch);
-        for (long d : inputShape.dropFirst(1).dims()) {
-            key.add(d);
+        List<Long> key = shapeKey(List.of(inputShape.withDim(0, batch).dims()));
+        Long known = forwardBytes.get(key);
+        if (known == null) {
+            // Score-CAM asks once per explained batch: the graph is walked once per input size.
+            known = ForwardMemory.bytesPerImage(shapesFor(key), batch);
+            forwardBytes.put(key, known);
         }
-        return ForwardMemory.bytesPerImage(shapesFor(List.copyOf(key)), batch);
+        return known;
     }
 
     /**
@@ -1103,12 +1106,16 @@ public final class OnnxModel extends AbstractDifferentiableModel {
 
     /** Input name to dims, flattened in the graph's input order. */
     private List<Long> shapeKey(Map<String, FloatTensor> feeds) {
+        return shapeKey(inputs.stream().map(in -> feeds.get(in.name()).shape().dims()).toList());
+    }
+
+    /** The key of these input dims, in the order of the model's inputs: each input's rank, then its dims. */
+    private static List<Long> shapeKey(List<long[]> dims) {
         List<Long> key = new ArrayList<>();
-        for (ValueInfo in : inputs) {
-            long[] dims = feeds.get(in.name()).shape().dims();
-            key.add((long) dims.length);
-            for (long d : dims) {
-                key.add(d);
+        for (long[] d : dims) {
+            key.add((long) d.length);
+            for (long v : d) {
+                key.add(v);
             }
         }
         return List.copyOf(key);
